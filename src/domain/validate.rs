@@ -1,0 +1,809 @@
+//! Validation of what a patient types, with the bounds of clinical.md F. A value outside the
+//! hard bounds is refused (nothing is written); a value in the soft zone is kept with a
+//! warning. Bounds are in the canonical unit, so 30 mg/dL of creatinine is checked as
+//! 2652 µmol/L. Fields that clinical.md F does not list carry engineering bounds (marked L5).
+
+use chrono::{DateTime, FixedOffset};
+
+use super::drugs::{Drug, Route};
+use super::entry::*;
+use super::units::{Quantity, UnitDef, UnitError, fmt_num, to_canonical};
+
+/// A refused input: it names the field, the value and what is accepted.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ValidationError {
+    #[error("{field}: '{input}' is not a number")]
+    NotANumber { field: &'static str, input: String },
+    #[error("{field}: {value} {unit} is outside the accepted range {min}–{max} {unit}")]
+    OutOfRange {
+        field: &'static str,
+        value: String,
+        unit: &'static str,
+        min: String,
+        max: String,
+    },
+    #[error("{field}: {err}")]
+    Unit { field: &'static str, err: UnitError },
+    #[error("{field}: '{input}' is not accepted (accepted: {accepted})")]
+    NotAccepted {
+        field: &'static str,
+        input: String,
+        accepted: String,
+    },
+    #[error("{field}: a value is required")]
+    Missing { field: &'static str },
+    #[error("blood pressure: systolic {systolic} must be higher than diastolic {diastolic}")]
+    BpOrder { systolic: u16, diastolic: u16 },
+    #[error("{field}: {reason}")]
+    Other { field: &'static str, reason: String },
+}
+
+/// A saved-but-questionable value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub field: &'static str,
+    pub kind: WarningKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WarningKind {
+    /// Below the soft limit (canonical unit).
+    Low { value: f64, limit: f64, unit: &'static str },
+    /// Above the soft limit.
+    High { value: f64, limit: f64, unit: &'static str },
+    /// A platelet count ≥ 1000 ×10⁹/L was probably typed per µL (clinical.md 4.4).
+    ProbablyPerMicrolitre { value: f64 },
+    /// Weight changed by more than 10 % since the last weight (clinical.md F).
+    WeightChange { from: f64, to: f64, percent: f64 },
+    /// Above a multiple of the lab's upper limit (ALT/AST ≥ 3× ULN, clinical.md F).
+    AboveUln { value: f64, uln: f64, times: f64 },
+}
+
+/// Validated data plus its warnings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked<T> {
+    pub value: T,
+    pub warnings: Vec<Warning>,
+}
+
+/// Hard and soft bounds of one field, in its canonical unit.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    pub min: f64,
+    pub max: f64,
+    pub soft_low: Option<f64>,
+    pub soft_high: Option<f64>,
+}
+
+const fn b(min: f64, max: f64, soft_low: Option<f64>, soft_high: Option<f64>) -> Bounds {
+    Bounds {
+        min,
+        max,
+        soft_low,
+        soft_high,
+    }
+}
+
+/// clinical.md F, platelets ×10⁹/L: reject outside 0–2000; warn < 5 or > 1000.
+pub const PLATELET_BOUNDS: Bounds = b(0.0, 2000.0, Some(5.0), Some(1000.0));
+/// clinical.md F, weight kg: reject outside 2–350.
+pub const WEIGHT_BOUNDS: Bounds = b(2.0, 350.0, None, None);
+/// clinical.md F, systolic / diastolic mmHg.
+pub const SYSTOLIC_BOUNDS: Bounds = b(50.0, 300.0, None, None);
+pub const DIASTOLIC_BOUNDS: Bounds = b(20.0, 200.0, None, None);
+/// Pulse (L5).
+pub const PULSE_BOUNDS: Bounds = b(20.0, 250.0, None, None);
+/// One dose in mg (L5: IVIG 1 g/kg for 150 kg is 150 000 mg).
+pub const DOSE_MG_BOUNDS: Bounds = b(0.001, 200_000.0, None, None);
+/// One dose in units (L5: rhTPO 300 U/kg for 150 kg is 45 000 U).
+pub const DOSE_U_BOUNDS: Bounds = b(1.0, 100_000.0, None, None);
+/// Concentration of an oral solution, mg/mL (Neoral solution is 100 mg/mL).
+pub const MG_PER_ML_BOUNDS: Bounds = b(0.01, 1000.0, None, None);
+
+impl Analyte {
+    /// clinical.md F where listed; otherwise L5 (eGFR, urea, lipids, glucose, C2).
+    pub fn bounds(self) -> Bounds {
+        match self {
+            Analyte::CsaTrough => b(0.0, 3000.0, None, Some(700.0)),
+            Analyte::CsaC2 => b(0.0, 5000.0, None, None),
+            // 10–2000 µmol/L (0.1–23 mg/dL); "> 2× baseline" is an alert (D), not a bound.
+            Analyte::Creatinine => b(10.0, 2000.0, None, None),
+            Analyte::Egfr => b(1.0, 200.0, Some(30.0), None),
+            // BUN 1–250 mg/dL = 0.357–89.25 mmol/L; urea mmol/L is the same number.
+            Analyte::Bun | Analyte::Urea => b(0.357, 89.25, None, None),
+            Analyte::Alt | Analyte::Ast => b(1.0, 10_000.0, None, None),
+            Analyte::Bilirubin => b(1.0, 800.0, None, None),
+            Analyte::Potassium => b(1.5, 9.0, Some(3.0), Some(6.0)),
+            Analyte::Magnesium => b(0.1, 3.0, Some(0.5), None),
+            Analyte::UricAcid => b(30.0, 1500.0, None, None),
+            Analyte::Cholesterol => b(0.5, 30.0, None, None),
+            Analyte::Triglycerides => b(0.1, 60.0, None, None),
+            Analyte::Haemoglobin => b(20.0, 250.0, Some(80.0), None),
+            Analyte::Wbc => b(0.0, 300.0, Some(2.0), Some(30.0)),
+            Analyte::Glucose => b(0.5, 50.0, Some(3.0), Some(20.0)),
+        }
+    }
+
+    /// The field name used in messages.
+    pub fn field(self) -> &'static str {
+        self.code()
+    }
+}
+
+/// Parse a number as typed. A comma is refused: `4,5` and `45,000` mean different things in
+/// different countries and the diary never guesses.
+pub fn parse_number(field: &'static str, input: &str) -> Result<f64, ValidationError> {
+    let s = input.trim();
+    let bad = || ValidationError::NotANumber {
+        field,
+        input: s.to_string(),
+    };
+    if s.contains(',') || s.is_empty() {
+        return Err(bad());
+    }
+    let ok = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+');
+    if !ok {
+        return Err(bad());
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(bad()),
+    }
+}
+
+fn check(
+    field: &'static str,
+    value: f64,
+    unit: &'static str,
+    bounds: Bounds,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), ValidationError> {
+    // A relative tolerance keeps exact boundary conversions (1 mg/dL BUN = 0.357) inside.
+    let eps = 1e-9 * bounds.max.abs().max(1.0);
+    if !value.is_finite() || value < bounds.min - eps || value > bounds.max + eps {
+        return Err(ValidationError::OutOfRange {
+            field,
+            value: fmt_num(value, 3),
+            unit,
+            min: fmt_num(bounds.min, 3),
+            max: fmt_num(bounds.max, 3),
+        });
+    }
+    if let Some(limit) = bounds.soft_low
+        && value < limit
+    {
+        warnings.push(Warning {
+            field,
+            kind: WarningKind::Low { value, limit, unit },
+        });
+    }
+    if let Some(limit) = bounds.soft_high
+        && value > limit
+    {
+        warnings.push(Warning {
+            field,
+            kind: WarningKind::High { value, limit, unit },
+        });
+    }
+    Ok(())
+}
+
+fn resolve_unit(
+    field: &'static str,
+    q: Quantity,
+    unit: Option<&str>,
+) -> Result<&'static UnitDef, ValidationError> {
+    q.unit(unit)
+        .map_err(|err| ValidationError::Unit { field, err })
+}
+
+fn entered(value: f64, unit: &UnitDef) -> Entered {
+    Entered {
+        value,
+        unit: unit.display.to_string(),
+    }
+}
+
+/// A platelet count.
+pub fn platelets(
+    value: f64,
+    unit: Option<&str>,
+    lab: Option<String>,
+) -> Result<Checked<EntryData>, ValidationError> {
+    let field = "platelets";
+    let u = resolve_unit(field, Quantity::CellCount, unit)?;
+    let count = to_canonical(value, u);
+    let mut warnings = Vec::new();
+    check(
+        field,
+        count,
+        Quantity::CellCount.canonical().display,
+        PLATELET_BOUNDS,
+        &mut warnings,
+    )?;
+    if count >= 1000.0 && u.factor == 1.0 {
+        // Replace the generic "high" with the specific hint.
+        warnings.retain(|w| !matches!(w.kind, WarningKind::High { .. }));
+        warnings.push(Warning {
+            field,
+            kind: WarningKind::ProbablyPerMicrolitre { value: count },
+        });
+    }
+    Ok(Checked {
+        value: EntryData::Platelets(Platelets {
+            count,
+            entered: entered(value, u),
+            lab: clean(lab),
+        }),
+        warnings,
+    })
+}
+
+/// What a lab result carries besides its value.
+#[derive(Clone, Debug, Default)]
+pub struct LabExtras {
+    pub lab: Option<String>,
+    pub method: Option<String>,
+    /// The lab's reference range, in the same unit as the value.
+    pub ref_low: Option<f64>,
+    pub ref_high: Option<f64>,
+    pub last_dose_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A lab result.
+pub fn lab(
+    analyte: Analyte,
+    value: f64,
+    unit: Option<&str>,
+    extras: LabExtras,
+    drawn_at: DateTime<FixedOffset>,
+) -> Result<Checked<EntryData>, ValidationError> {
+    let field = analyte.field();
+    let q = analyte.quantity();
+    let u = resolve_unit(field, q, unit)?;
+    let v = to_canonical(value, u);
+    let mut warnings = Vec::new();
+    check(field, v, q.canonical().display, analyte.bounds(), &mut warnings)?;
+    let reference = RefRange {
+        low: extras.ref_low.map(|x| to_canonical(x, u)),
+        high: extras.ref_high.map(|x| to_canonical(x, u)),
+    };
+    for (name, r) in [("reference_low", reference.low), ("reference_high", reference.high)] {
+        if let Some(r) = r
+            && (!r.is_finite() || r < 0.0)
+        {
+            return Err(ValidationError::OutOfRange {
+                field: name,
+                value: fmt_num(r, 3),
+                unit: q.canonical().display,
+                min: "0".into(),
+                max: "∞".into(),
+            });
+        }
+    }
+    if let (Some(lo), Some(hi)) = (reference.low, reference.high)
+        && lo > hi
+    {
+        return Err(ValidationError::Other {
+            field: "reference_range",
+            reason: format!("low {} is above high {}", fmt_num(lo, 3), fmt_num(hi, 3)),
+        });
+    }
+    if matches!(analyte, Analyte::Alt | Analyte::Ast)
+        && let Some(uln) = reference.high
+        && uln > 0.0
+        && v >= 3.0 * uln
+    {
+        warnings.push(Warning {
+            field,
+            kind: WarningKind::AboveUln {
+                value: v,
+                uln,
+                times: v / uln,
+            },
+        });
+    }
+    if let Some(last) = extras.last_dose_at {
+        if !analyte.is_drug_level() {
+            return Err(ValidationError::Other {
+                field: "last_dose",
+                reason: "only drug levels (csa_trough, csa_c2) take the time of the last dose"
+                    .into(),
+            });
+        }
+        if last > drawn_at {
+            return Err(ValidationError::Other {
+                field: "last_dose",
+                reason: format!(
+                    "the last dose ({}) is after the blood draw ({})",
+                    last.format("%Y-%m-%d %H:%M"),
+                    drawn_at.format("%Y-%m-%d %H:%M")
+                ),
+            });
+        }
+    }
+    Ok(Checked {
+        value: EntryData::Lab(LabResult {
+            analyte,
+            value: v,
+            entered: entered(value, u),
+            lab: clean(extras.lab),
+            method: clean(extras.method),
+            reference,
+            last_dose_at: extras.last_dose_at,
+        }),
+        warnings,
+    })
+}
+
+/// A body weight; `previous_kg` is the last weight on record, for the > 10 % warning.
+pub fn weight(
+    value: f64,
+    unit: Option<&str>,
+    previous_kg: Option<f64>,
+) -> Result<Checked<EntryData>, ValidationError> {
+    let field = "weight";
+    let u = resolve_unit(field, Quantity::Weight, unit)?;
+    let kg = to_canonical(value, u);
+    let mut warnings = Vec::new();
+    check(field, kg, "kg", WEIGHT_BOUNDS, &mut warnings)?;
+    if let Some(from) = previous_kg.filter(|p| *p > 0.0) {
+        let percent = (kg - from) / from * 100.0;
+        if percent.abs() > 10.0 {
+            warnings.push(Warning {
+                field,
+                kind: WarningKind::WeightChange {
+                    from,
+                    to: kg,
+                    percent,
+                },
+            });
+        }
+    }
+    Ok(Checked {
+        value: EntryData::Weight(Weight {
+            kg,
+            entered: entered(value, u),
+        }),
+        warnings,
+    })
+}
+
+fn whole(field: &'static str, input: &str, bounds: Bounds) -> Result<u16, ValidationError> {
+    let v = parse_number(field, input)?;
+    if v.fract() != 0.0 {
+        return Err(ValidationError::NotANumber {
+            field,
+            input: input.trim().to_string(),
+        });
+    }
+    check(field, v, "mmHg", bounds, &mut Vec::new())?;
+    Ok(v as u16)
+}
+
+/// Blood pressure typed as `128/82` (systolic/diastolic, mmHg), with an optional pulse.
+pub fn blood_pressure(text: &str, pulse: Option<&str>) -> Result<Checked<EntryData>, ValidationError> {
+    let (s, d) = text
+        .split_once('/')
+        .ok_or_else(|| ValidationError::NotAccepted {
+            field: "bp",
+            input: text.trim().to_string(),
+            accepted: "SYSTOLIC/DIASTOLIC in mmHg, e.g. 128/82".into(),
+        })?;
+    let systolic = whole("systolic", s, SYSTOLIC_BOUNDS)?;
+    let diastolic = whole("diastolic", d, DIASTOLIC_BOUNDS)?;
+    if systolic <= diastolic {
+        return Err(ValidationError::BpOrder {
+            systolic,
+            diastolic,
+        });
+    }
+    let pulse = match pulse {
+        Some(p) => {
+            let v = parse_number("pulse", p)?;
+            check("pulse", v, "/min", PULSE_BOUNDS, &mut Vec::new())?;
+            if v.fract() != 0.0 {
+                return Err(ValidationError::NotANumber {
+                    field: "pulse",
+                    input: p.trim().to_string(),
+                });
+            }
+            Some(v as u16)
+        }
+        None => None,
+    };
+    Ok(Checked {
+        value: EntryData::BloodPressure(BloodPressure {
+            systolic,
+            diastolic,
+            pulse,
+        }),
+        warnings: Vec::new(),
+    })
+}
+
+/// What a dose is made of, as typed.
+#[derive(Clone, Debug)]
+pub struct DoseInput {
+    pub drug: Drug,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub mg_per_ml: Option<f64>,
+    pub route: Option<Route>,
+    pub formulation: Option<String>,
+    pub status: DoseStatus,
+    pub scheduled_for: Option<DateTime<FixedOffset>>,
+}
+
+/// A dose taken, missed or skipped.
+pub fn dose(input: DoseInput) -> Result<Checked<EntryData>, ValidationError> {
+    let field = "dose";
+    let q = input.drug.dose_quantity();
+    let amount = match input.amount {
+        None if input.status == DoseStatus::Taken => {
+            return Err(ValidationError::Missing { field });
+        }
+        None => None,
+        Some(value) => {
+            let u = resolve_unit(field, q, input.unit.as_deref())?;
+            let (canonical, mg_per_ml) = if u.display == "mL" {
+                let conc = input.mg_per_ml.ok_or_else(|| ValidationError::Other {
+                    field: "mg_per_ml",
+                    reason: "a dose in mL needs the solution's strength in mg/mL (e.g. 100 for Neoral oral solution)".into(),
+                })?;
+                check("mg_per_ml", conc, "mg/mL", MG_PER_ML_BOUNDS, &mut Vec::new())?;
+                (super::units::round_sig(value * conc, 9), Some(conc))
+            } else {
+                if input.mg_per_ml.is_some() {
+                    return Err(ValidationError::Other {
+                        field: "mg_per_ml",
+                        reason: "a strength in mg/mL only applies to a dose given in mL".into(),
+                    });
+                }
+                (to_canonical(value, u), None)
+            };
+            let (bounds, unit) = match q {
+                Quantity::DoseUnits => (DOSE_U_BOUNDS, "U"),
+                _ => (DOSE_MG_BOUNDS, "mg"),
+            };
+            check(field, canonical, unit, bounds, &mut Vec::new())?;
+            Some(Amount {
+                value: canonical,
+                unit: unit.to_string(),
+                entered: entered(value, u),
+                mg_per_ml,
+            })
+        }
+    };
+    Ok(Checked {
+        value: EntryData::Dose(Dose {
+            drug: input.drug,
+            amount,
+            route: input.route.unwrap_or(input.drug.default_route()),
+            formulation: clean(input.formulation),
+            status: input.status,
+            scheduled_for: input.scheduled_for,
+        }),
+        warnings: Vec::new(),
+    })
+}
+
+/// A bleeding episode.
+pub fn bleeding(
+    site: BleedingSite,
+    count: Option<u32>,
+    size_cm: Option<f64>,
+    minutes: Option<u32>,
+    care_needed: bool,
+) -> Result<Checked<EntryData>, ValidationError> {
+    let mut w = Vec::new();
+    if let Some(c) = count {
+        check("count", f64::from(c), "", b(0.0, 10_000.0, None, None), &mut w)?;
+    }
+    if let Some(s) = size_cm {
+        check("size_cm", s, "cm", b(0.0, 100.0, None, None), &mut w)?;
+    }
+    if let Some(m) = minutes {
+        // A week at most (L5).
+        check("minutes", f64::from(m), "min", b(0.0, 10_080.0, None, None), &mut w)?;
+    }
+    Ok(Checked {
+        value: EntryData::Bleeding(Bleeding {
+            site,
+            count,
+            size_cm,
+            minutes,
+            care_needed,
+        }),
+        warnings: w,
+    })
+}
+
+/// A side effect.
+pub fn side_effect(
+    effect: SideEffectKind,
+    severity: Option<u8>,
+) -> Result<Checked<EntryData>, ValidationError> {
+    if let Some(s) = severity
+        && !(1..=3).contains(&s)
+    {
+        return Err(ValidationError::OutOfRange {
+            field: "severity",
+            value: s.to_string(),
+            unit: "",
+            min: "1".into(),
+            max: "3".into(),
+        });
+    }
+    Ok(Checked {
+        value: EntryData::SideEffect(SideEffect { effect, severity }),
+        warnings: Vec::new(),
+    })
+}
+
+/// An event. Medication start/stop needs the medication's name.
+pub fn event(event: EventKind, medication: Option<String>) -> Result<Checked<EntryData>, ValidationError> {
+    let medication = clean(medication);
+    if matches!(event, EventKind::MedicationStart | EventKind::MedicationStop) && medication.is_none()
+    {
+        return Err(ValidationError::Missing { field: "medication" });
+    }
+    Ok(Checked {
+        value: EntryData::Event(Event { event, medication }),
+        warnings: Vec::new(),
+    })
+}
+
+/// Trim free text; empty is absent.
+pub fn clean(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Notes are free text, but bounded (L5: 4000 characters) and without control characters
+/// other than newlines and tabs.
+pub fn note(s: Option<String>) -> Result<Option<String>, ValidationError> {
+    let s = clean(s);
+    if let Some(n) = &s {
+        if n.chars().count() > 4000 {
+            return Err(ValidationError::Other {
+                field: "note",
+                reason: format!("{} characters; at most 4000 are accepted", n.chars().count()),
+            });
+        }
+        if n.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return Err(ValidationError::Other {
+                field: "note",
+                reason: "contains control characters".into(),
+            });
+        }
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn platelet_bounds_table() {
+        // (value, unit, ok, warnings)
+        let cases: &[(f64, Option<&str>, bool, usize)] = &[
+            (0.0, None, true, 1),
+            (4.9, None, true, 1),
+            (5.0, None, true, 0),
+            (45.0, None, true, 0),
+            (1000.0, None, true, 1),
+            (2000.0, None, true, 1),
+            (2000.1, None, false, 0),
+            (-1.0, None, false, 0),
+            (45000.0, Some("/uL"), true, 0),
+            (45000.0, None, false, 0),
+            (201.0, Some("万/µL"), false, 0),
+        ];
+        for &(v, unit, ok, nwarn) in cases {
+            let r = platelets(v, unit, None);
+            assert_eq!(r.is_ok(), ok, "{v} {unit:?}: {r:?}");
+            if let Ok(c) = r {
+                assert_eq!(c.warnings.len(), nwarn, "{v} {unit:?}: {:?}", c.warnings);
+            }
+        }
+        let w = platelets(1500.0, None, None).unwrap().warnings;
+        assert!(matches!(w[0].kind, WarningKind::ProbablyPerMicrolitre { .. }));
+    }
+
+    #[test]
+    fn out_of_range_message_names_field_value_and_range() {
+        let e = platelets(2500.0, None, None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "platelets: 2500 ×10⁹/L is outside the accepted range 0–2000 ×10⁹/L"
+        );
+        let at = t("2026-03-01T08:00:00+08:00");
+        let e = lab(Analyte::Creatinine, 30.0, Some("mg/dL"), LabExtras::default(), at).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "creatinine: 2652 µmol/L is outside the accepted range 10–2000 µmol/L"
+        );
+    }
+
+    #[test]
+    fn lab_bounds_table() {
+        let at = t("2026-03-01T08:00:00+08:00");
+        // (analyte, value, unit, accepted, warnings)
+        let cases: &[(Analyte, f64, Option<&str>, bool, usize)] = &[
+            (Analyte::CsaTrough, 180.0, None, true, 0),
+            (Analyte::CsaTrough, 701.0, None, true, 1),
+            (Analyte::CsaTrough, 3001.0, None, false, 0),
+            (Analyte::CsaTrough, 2400.0, Some("nmol/L"), true, 1),
+            // 3000 nmol/L = 3607.8 ng/mL: over the 3000 ng/mL bound.
+            (Analyte::CsaTrough, 3000.0, Some("nmol/l"), false, 0),
+            (Analyte::Creatinine, 88.0, None, false, 0),
+            (Analyte::Creatinine, 88.0, Some("umol/L"), true, 0),
+            (Analyte::Creatinine, 9.9, Some("umol/L"), false, 0),
+            (Analyte::Creatinine, 0.1, Some("mg/dL"), false, 0),
+            (Analyte::Creatinine, 0.12, Some("mg/dL"), true, 0),
+            (Analyte::Bun, 1.0, Some("mg/dL"), true, 0),
+            (Analyte::Bun, 0.9, Some("mg/dL"), false, 0),
+            (Analyte::Bun, 250.0, Some("mg/dL"), true, 0),
+            (Analyte::Potassium, 2.9, None, true, 1),
+            (Analyte::Potassium, 6.1, None, true, 1),
+            (Analyte::Potassium, 9.1, None, false, 0),
+            (Analyte::Magnesium, 0.4, Some("mmol/L"), true, 1),
+            (Analyte::Magnesium, 0.09, Some("mmol/L"), false, 0),
+            (Analyte::Haemoglobin, 13.5, Some("g/dL"), true, 0),
+            (Analyte::Haemoglobin, 13.5, None, false, 0),
+            (Analyte::Haemoglobin, 75.0, None, true, 1),
+            (Analyte::Wbc, 1.5, None, true, 1),
+            (Analyte::Wbc, 301.0, None, false, 0),
+            (Analyte::Alt, 0.5, None, false, 0),
+            (Analyte::Bilirubin, 801.0, Some("umol/L"), false, 0),
+            (Analyte::UricAcid, 29.0, Some("umol/L"), false, 0),
+        ];
+        for &(a, v, u, ok, nwarn) in cases {
+            let r = lab(a, v, u, LabExtras::default(), at);
+            assert_eq!(r.is_ok(), ok, "{a:?} {v} {u:?}: {r:?}");
+            if let Ok(c) = r {
+                assert_eq!(c.warnings.len(), nwarn, "{a:?} {v} {u:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn alt_three_times_uln_warns() {
+        let at = t("2026-03-01T08:00:00+08:00");
+        let extras = LabExtras {
+            ref_high: Some(40.0),
+            ..Default::default()
+        };
+        let c = lab(Analyte::Alt, 120.0, None, extras.clone(), at).unwrap();
+        assert!(matches!(c.warnings[0].kind, WarningKind::AboveUln { .. }));
+        let c = lab(Analyte::Alt, 119.0, None, extras, at).unwrap();
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn drug_level_last_dose() {
+        let at = t("2026-03-01T08:00:00+08:00");
+        let extras = LabExtras {
+            last_dose_at: Some(t("2026-03-01T09:00:00+08:00")),
+            ..Default::default()
+        };
+        assert!(lab(Analyte::CsaTrough, 150.0, None, extras.clone(), at).is_err());
+        let ok = LabExtras {
+            last_dose_at: Some(t("2026-02-28T20:00:00+08:00")),
+            ..Default::default()
+        };
+        assert!(lab(Analyte::CsaTrough, 150.0, None, ok.clone(), at).is_ok());
+        assert!(lab(Analyte::Potassium, 4.0, None, ok, at).is_err());
+    }
+
+    #[test]
+    fn weight_change_warning() {
+        assert!(weight(62.5, None, Some(60.0)).unwrap().warnings.is_empty());
+        // exactly 10% is not "more than 10%"
+        assert!(weight(66.0, None, Some(60.0)).unwrap().warnings.is_empty());
+        assert_eq!(weight(66.1, None, Some(60.0)).unwrap().warnings.len(), 1);
+        assert_eq!(weight(53.9, None, Some(60.0)).unwrap().warnings.len(), 1);
+        assert!(weight(1.9, None, None).is_err());
+        assert!(weight(351.0, None, None).is_err());
+        let lb = weight(138.0, Some("lb"), None).unwrap();
+        let EntryData::Weight(w) = lb.value else { panic!() };
+        assert!((w.kg - 62.596).abs() < 0.001);
+    }
+
+    #[test]
+    fn blood_pressure_table() {
+        let cases: &[(&str, Option<&str>, bool)] = &[
+            ("128/82", None, true),
+            (" 128 / 82 ", Some("70"), true),
+            ("128-82", None, false),
+            ("82/128", None, false),
+            ("120/120", None, false),
+            ("301/90", None, false),
+            ("49/30", None, false),
+            ("120/19", None, false),
+            ("120.5/80", None, false),
+            ("abc/80", None, false),
+            ("128/82", Some("19"), false),
+            ("128/82", Some("70.5"), false),
+        ];
+        for &(bp, pulse, ok) in cases {
+            assert_eq!(blood_pressure(bp, pulse).is_ok(), ok, "{bp} {pulse:?}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("v", " 45 ").unwrap(), 45.0);
+        assert_eq!(parse_number("v", "4.5").unwrap(), 4.5);
+        for bad in ["4,5", "45,000", "", "abc", "NaN", "inf", "1e400", "4.5.6", "1e3"] {
+            assert!(parse_number("v", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn doses() {
+        let base = DoseInput {
+            drug: Drug::Cyclosporine,
+            amount: Some(150.0),
+            unit: None,
+            mg_per_ml: None,
+            route: None,
+            formulation: Some("Neoral".into()),
+            status: DoseStatus::Taken,
+            scheduled_for: None,
+        };
+        let c = dose(base.clone()).unwrap();
+        let EntryData::Dose(d) = c.value else { panic!() };
+        assert_eq!(d.amount.unwrap().value, 150.0);
+        assert_eq!(d.route, Route::Oral);
+
+        let ml = dose(DoseInput {
+            amount: Some(1.5),
+            unit: Some("mL".into()),
+            mg_per_ml: Some(100.0),
+            ..base.clone()
+        })
+        .unwrap();
+        let EntryData::Dose(d) = ml.value else { panic!() };
+        assert_eq!(d.amount.as_ref().unwrap().value, 150.0);
+        assert_eq!(d.amount.unwrap().entered.unit, "mL");
+
+        assert!(dose(DoseInput { unit: Some("mL".into()), ..base.clone() }).is_err());
+        assert!(dose(DoseInput { unit: Some("U".into()), ..base.clone() }).is_err());
+        assert!(dose(DoseInput { amount: Some(0.0), ..base.clone() }).is_err());
+        assert!(dose(DoseInput { amount: None, ..base.clone() }).is_err());
+        assert!(
+            dose(DoseInput { amount: None, status: DoseStatus::Missed, ..base.clone() }).is_ok()
+        );
+        let tpo = dose(DoseInput {
+            drug: Drug::Rhtpo,
+            amount: Some(15000.0),
+            unit: Some("U".into()),
+            formulation: None,
+            ..base
+        })
+        .unwrap();
+        let EntryData::Dose(d) = tpo.value else { panic!() };
+        assert_eq!(d.amount.unwrap().unit, "U");
+        assert_eq!(d.route, Route::Sc);
+    }
+
+    #[test]
+    fn events_and_notes() {
+        assert!(event(EventKind::MedicationStart, None).is_err());
+        assert!(event(EventKind::MedicationStart, Some(" fluconazole ".into())).is_ok());
+        assert!(event(EventKind::Ivig, None).is_ok());
+        assert!(side_effect(SideEffectKind::Tremor, Some(4)).is_err());
+        assert!(bleeding(BleedingSite::Nose, None, None, Some(20_000), false).is_err());
+        assert!(note(Some("a\u{7}b".into())).is_err());
+        assert_eq!(note(Some("  ".into())).unwrap(), None);
+        assert_eq!(note(Some("line\nline".into())).unwrap().as_deref(), Some("line\nline"));
+    }
+}
