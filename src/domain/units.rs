@@ -66,7 +66,14 @@ const CELL_UNITS: &[UnitDef] = &[
         "×10³/µL",
         "10*3/uL",
         1.0,
-        ["103/ul", "10e3/ul", "k/ul", "thousand/ul", "103/mm3", "k/mm3"]
+        [
+            "103/ul",
+            "10e3/ul",
+            "k/ul",
+            "thousand/ul",
+            "103/mm3",
+            "k/mm3"
+        ]
     ),
     unit!(
         "/µL",
@@ -74,12 +81,25 @@ const CELL_UNITS: &[UnitDef] = &[
         0.001,
         ["/ul", "cells/ul", "/mm3", "cells/mm3", "per ul", "perul"]
     ),
-    unit!("万/µL", "10*4/uL", 10.0, ["万/ul", "104/ul", "10e4/ul", "万/mm3"]),
+    unit!(
+        "万/µL",
+        "10*4/uL",
+        10.0,
+        ["万/ul", "104/ul", "10e4/ul", "万/mm3"]
+    ),
     unit!(
         "lakh/µL",
         "10*5/uL",
         100.0,
-        ["lakh/ul", "lakhs/ul", "lakh/mm3", "lakhs/mm3", "lakh/cumm", "lakhs/cumm", "105/ul"]
+        [
+            "lakh/ul",
+            "lakhs/ul",
+            "lakh/mm3",
+            "lakhs/mm3",
+            "lakh/cumm",
+            "lakhs/cumm",
+            "105/ul"
+        ]
     ),
 ];
 
@@ -170,7 +190,12 @@ const HAEMOGLOBIN_UNITS: &[UnitDef] = &[
 // Weight: the pound is defined as exactly 0.45359237 kg.
 const WEIGHT_UNITS: &[UnitDef] = &[
     unit!("kg", "kg", 1.0, ["kg", "kgs", "公斤", "千克"]),
-    unit!("lb", "[lb_av]", 0.453_592_37, ["lb", "lbs", "pound", "pounds"]),
+    unit!(
+        "lb",
+        "[lb_av]",
+        0.453_592_37,
+        ["lb", "lbs", "pound", "pounds"]
+    ),
     unit!("斤", "{jin}", 0.5, ["斤"]),
 ];
 
@@ -184,7 +209,12 @@ const DOSE_MASS_UNITS: &[UnitDef] = &[
     unit!("mL", "mL", f64::NAN, ["ml"]),
 ];
 
-const DOSE_UNITS_UNITS: &[UnitDef] = &[unit!("U", "[iU]", 1.0, ["u", "iu", "units", "unit", "单位"])];
+const DOSE_UNITS_UNITS: &[UnitDef] = &[unit!(
+    "U",
+    "[iU]",
+    1.0,
+    ["u", "iu", "units", "unit", "单位"]
+)];
 
 impl Quantity {
     /// The accepted units; the first is canonical.
@@ -486,7 +516,10 @@ mod tests {
     #[test]
     fn defaults() {
         assert_eq!(Quantity::CellCount.unit(None).unwrap().display, "×10⁹/L");
-        assert_eq!(Quantity::CsaLevel.unit(Some("  ")).unwrap().display, "ng/mL");
+        assert_eq!(
+            Quantity::CsaLevel.unit(Some("  ")).unwrap().display,
+            "ng/mL"
+        );
         assert_eq!(Quantity::Weight.unit(None).unwrap().display, "kg");
     }
 

@@ -48,9 +48,17 @@ pub struct Warning {
 #[derive(Clone, Debug, PartialEq)]
 pub enum WarningKind {
     /// Below the soft limit (canonical unit).
-    Low { value: f64, limit: f64, unit: &'static str },
+    Low {
+        value: f64,
+        limit: f64,
+        unit: &'static str,
+    },
     /// Above the soft limit.
-    High { value: f64, limit: f64, unit: &'static str },
+    High {
+        value: f64,
+        limit: f64,
+        unit: &'static str,
+    },
     /// A platelet count ≥ 1000 ×10⁹/L was probably typed per µL (clinical.md 4.4).
     ProbablyPerMicrolitre { value: f64 },
     /// Weight changed by more than 10 % since the last weight (clinical.md F).
@@ -265,12 +273,21 @@ pub fn lab(
     let u = resolve_unit(field, q, unit)?;
     let v = to_canonical(value, u);
     let mut warnings = Vec::new();
-    check(field, v, q.canonical().display, analyte.bounds(), &mut warnings)?;
+    check(
+        field,
+        v,
+        q.canonical().display,
+        analyte.bounds(),
+        &mut warnings,
+    )?;
     let reference = RefRange {
         low: extras.ref_low.map(|x| to_canonical(x, u)),
         high: extras.ref_high.map(|x| to_canonical(x, u)),
     };
-    for (name, r) in [("reference_low", reference.low), ("reference_high", reference.high)] {
+    for (name, r) in [
+        ("reference_low", reference.low),
+        ("reference_high", reference.high),
+    ] {
         if let Some(r) = r
             && (!r.is_finite() || r < 0.0)
         {
@@ -384,7 +401,10 @@ fn whole(field: &'static str, input: &str, bounds: Bounds) -> Result<u16, Valida
 }
 
 /// Blood pressure typed as `128/82` (systolic/diastolic, mmHg), with an optional pulse.
-pub fn blood_pressure(text: &str, pulse: Option<&str>) -> Result<Checked<EntryData>, ValidationError> {
+pub fn blood_pressure(
+    text: &str,
+    pulse: Option<&str>,
+) -> Result<Checked<EntryData>, ValidationError> {
     let (s, d) = text
         .split_once('/')
         .ok_or_else(|| ValidationError::NotAccepted {
@@ -453,7 +473,13 @@ pub fn dose(input: DoseInput) -> Result<Checked<EntryData>, ValidationError> {
                     field: "mg_per_ml",
                     reason: "a dose in mL needs the solution's strength in mg/mL (e.g. 100 for Neoral oral solution)".into(),
                 })?;
-                check("mg_per_ml", conc, "mg/mL", MG_PER_ML_BOUNDS, &mut Vec::new())?;
+                check(
+                    "mg_per_ml",
+                    conc,
+                    "mg/mL",
+                    MG_PER_ML_BOUNDS,
+                    &mut Vec::new(),
+                )?;
                 (super::units::round_sig(value * conc, 9), Some(conc))
             } else {
                 if input.mg_per_ml.is_some() {
@@ -500,14 +526,26 @@ pub fn bleeding(
 ) -> Result<Checked<EntryData>, ValidationError> {
     let mut w = Vec::new();
     if let Some(c) = count {
-        check("count", f64::from(c), "", b(0.0, 10_000.0, None, None), &mut w)?;
+        check(
+            "count",
+            f64::from(c),
+            "",
+            b(0.0, 10_000.0, None, None),
+            &mut w,
+        )?;
     }
     if let Some(s) = size_cm {
         check("size_cm", s, "cm", b(0.0, 100.0, None, None), &mut w)?;
     }
     if let Some(m) = minutes {
         // A week at most (L5).
-        check("minutes", f64::from(m), "min", b(0.0, 10_080.0, None, None), &mut w)?;
+        check(
+            "minutes",
+            f64::from(m),
+            "min",
+            b(0.0, 10_080.0, None, None),
+            &mut w,
+        )?;
     }
     Ok(Checked {
         value: EntryData::Bleeding(Bleeding {
@@ -544,11 +582,19 @@ pub fn side_effect(
 }
 
 /// An event. Medication start/stop needs the medication's name.
-pub fn event(event: EventKind, medication: Option<String>) -> Result<Checked<EntryData>, ValidationError> {
+pub fn event(
+    event: EventKind,
+    medication: Option<String>,
+) -> Result<Checked<EntryData>, ValidationError> {
     let medication = clean(medication);
-    if matches!(event, EventKind::MedicationStart | EventKind::MedicationStop) && medication.is_none()
+    if matches!(
+        event,
+        EventKind::MedicationStart | EventKind::MedicationStop
+    ) && medication.is_none()
     {
-        return Err(ValidationError::Missing { field: "medication" });
+        return Err(ValidationError::Missing {
+            field: "medication",
+        });
     }
     Ok(Checked {
         value: EntryData::Event(Event { event, medication }),
@@ -569,7 +615,10 @@ pub fn note(s: Option<String>) -> Result<Option<String>, ValidationError> {
         if n.chars().count() > 4000 {
             return Err(ValidationError::Other {
                 field: "note",
-                reason: format!("{} characters; at most 4000 are accepted", n.chars().count()),
+                reason: format!(
+                    "{} characters; at most 4000 are accepted",
+                    n.chars().count()
+                ),
             });
         }
         if n.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
@@ -614,7 +663,10 @@ mod tests {
             }
         }
         let w = platelets(1500.0, None, None).unwrap().warnings;
-        assert!(matches!(w[0].kind, WarningKind::ProbablyPerMicrolitre { .. }));
+        assert!(matches!(
+            w[0].kind,
+            WarningKind::ProbablyPerMicrolitre { .. }
+        ));
     }
 
     #[test]
@@ -625,7 +677,14 @@ mod tests {
             "platelets: 2500 ×10⁹/L is outside the accepted range 0–2000 ×10⁹/L"
         );
         let at = t("2026-03-01T08:00:00+08:00");
-        let e = lab(Analyte::Creatinine, 30.0, Some("mg/dL"), LabExtras::default(), at).unwrap_err();
+        let e = lab(
+            Analyte::Creatinine,
+            30.0,
+            Some("mg/dL"),
+            LabExtras::default(),
+            at,
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "creatinine: 2652 µmol/L is outside the accepted range 10–2000 µmol/L"
@@ -713,7 +772,9 @@ mod tests {
         assert!(weight(1.9, None, None).is_err());
         assert!(weight(351.0, None, None).is_err());
         let lb = weight(138.0, Some("lb"), None).unwrap();
-        let EntryData::Weight(w) = lb.value else { panic!() };
+        let EntryData::Weight(w) = lb.value else {
+            panic!()
+        };
         assert!((w.kg - 62.596).abs() < 0.001);
     }
 
@@ -742,7 +803,9 @@ mod tests {
     fn numbers() {
         assert_eq!(parse_number("v", " 45 ").unwrap(), 45.0);
         assert_eq!(parse_number("v", "4.5").unwrap(), 4.5);
-        for bad in ["4,5", "45,000", "", "abc", "NaN", "inf", "1e400", "4.5.6", "1e3"] {
+        for bad in [
+            "4,5", "45,000", "", "abc", "NaN", "inf", "1e400", "4.5.6", "1e3",
+        ] {
             assert!(parse_number("v", bad).is_err(), "{bad}");
         }
     }
@@ -760,7 +823,9 @@ mod tests {
             scheduled_for: None,
         };
         let c = dose(base.clone()).unwrap();
-        let EntryData::Dose(d) = c.value else { panic!() };
+        let EntryData::Dose(d) = c.value else {
+            panic!()
+        };
         assert_eq!(d.amount.unwrap().value, 150.0);
         assert_eq!(d.route, Route::Oral);
 
@@ -771,16 +836,47 @@ mod tests {
             ..base.clone()
         })
         .unwrap();
-        let EntryData::Dose(d) = ml.value else { panic!() };
+        let EntryData::Dose(d) = ml.value else {
+            panic!()
+        };
         assert_eq!(d.amount.as_ref().unwrap().value, 150.0);
         assert_eq!(d.amount.unwrap().entered.unit, "mL");
 
-        assert!(dose(DoseInput { unit: Some("mL".into()), ..base.clone() }).is_err());
-        assert!(dose(DoseInput { unit: Some("U".into()), ..base.clone() }).is_err());
-        assert!(dose(DoseInput { amount: Some(0.0), ..base.clone() }).is_err());
-        assert!(dose(DoseInput { amount: None, ..base.clone() }).is_err());
         assert!(
-            dose(DoseInput { amount: None, status: DoseStatus::Missed, ..base.clone() }).is_ok()
+            dose(DoseInput {
+                unit: Some("mL".into()),
+                ..base.clone()
+            })
+            .is_err()
+        );
+        assert!(
+            dose(DoseInput {
+                unit: Some("U".into()),
+                ..base.clone()
+            })
+            .is_err()
+        );
+        assert!(
+            dose(DoseInput {
+                amount: Some(0.0),
+                ..base.clone()
+            })
+            .is_err()
+        );
+        assert!(
+            dose(DoseInput {
+                amount: None,
+                ..base.clone()
+            })
+            .is_err()
+        );
+        assert!(
+            dose(DoseInput {
+                amount: None,
+                status: DoseStatus::Missed,
+                ..base.clone()
+            })
+            .is_ok()
         );
         let tpo = dose(DoseInput {
             drug: Drug::Rhtpo,
@@ -790,7 +886,9 @@ mod tests {
             ..base
         })
         .unwrap();
-        let EntryData::Dose(d) = tpo.value else { panic!() };
+        let EntryData::Dose(d) = tpo.value else {
+            panic!()
+        };
         assert_eq!(d.amount.unwrap().unit, "U");
         assert_eq!(d.route, Route::Sc);
     }
@@ -804,6 +902,9 @@ mod tests {
         assert!(bleeding(BleedingSite::Nose, None, None, Some(20_000), false).is_err());
         assert!(note(Some("a\u{7}b".into())).is_err());
         assert_eq!(note(Some("  ".into())).unwrap(), None);
-        assert_eq!(note(Some("line\nline".into())).unwrap().as_deref(), Some("line\nline"));
+        assert_eq!(
+            note(Some("line\nline".into())).unwrap().as_deref(),
+            Some("line\nline")
+        );
     }
 }

@@ -1,0 +1,164 @@
+//! `itp-diary list`: entries newest first as a table, JSON or CSV.
+
+use std::io::Write;
+
+use chrono::{NaiveTime, Utc};
+use clap::{Args, ValueEnum};
+
+use super::log::code;
+use super::{CliError, CliResult, Ctx, io_error};
+use crate::domain::entry::{Entry, Kind};
+use crate::domain::when::parse_date;
+use crate::export::flat;
+use crate::store::EntryFilter;
+use crate::text::{pad, truncate};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this kind: platelets, dose, lab, weight, bp, bleeding, side-effect, event.
+    pub kind: Option<String>,
+    /// Only this analyte, drug, site, effect or event (e.g. creatinine, cyclosporine).
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// From this date (inclusive): YYYY-MM-DD, today, yesterday.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this date (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Include deleted entries (marked).
+    #[arg(long)]
+    pub deleted: bool,
+    /// At most this many entries.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// Resolve the arguments into a store filter.
+pub fn filter(ctx: &Ctx, a: &ListArgs) -> CliResult<EntryFilter> {
+    let kind = a
+        .kind
+        .as_deref()
+        .map(|k| code(ctx, "kind", k, Kind::parse, Kind::accepted))
+        .transpose()?;
+    let midnight = |field: &str, s: &str, next: bool| -> CliResult<chrono::DateTime<Utc>> {
+        let mut d = parse_date(s, &ctx.clock).map_err(|e| ctx.when(field, &e))?;
+        if next {
+            d = d.succ_opt().unwrap_or(d);
+        }
+        ctx.clock
+            .localize(d.and_time(NaiveTime::MIN))
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| CliError::Invalid(format!("{field}: '{s}'")))
+    };
+    Ok(EntryFilter {
+        kind,
+        subject: a.subject.as_deref().map(crate::domain::codes::fold),
+        from: a
+            .from
+            .as_deref()
+            .map(|s| midnight("from", s, false))
+            .transpose()?,
+        to: a
+            .to
+            .as_deref()
+            .map(|s| midnight("to", s, true))
+            .transpose()?,
+        include_deleted: a.deleted,
+        limit: a.limit,
+        ..Default::default()
+    })
+}
+
+pub fn run(ctx: &Ctx, args: ListArgs, out: &mut impl Write) -> CliResult {
+    let f = filter(ctx, &args)?;
+    // Listing never creates a diary: a missing file has no entries.
+    let entries = if ctx.paths.db.exists() {
+        ctx.open_store()?
+            .entries(&f)
+            .map_err(|e| ctx.store_error(e))?
+    } else {
+        Vec::new()
+    };
+    match args.format {
+        Format::Json => {
+            let arr: Vec<_> = entries.iter().map(flat::record).collect();
+            serde_json::to_writer_pretty(&mut *out, &arr)
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            writeln!(out).map_err(io_error)
+        }
+        Format::Csv => flat::write_csv(&mut *out, &entries).map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(io) => io_error(io),
+            other => CliError::Failed(format!("{other:?}")),
+        }),
+        Format::Table => table(ctx, &entries, out),
+    }
+}
+
+fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
+    let i = &ctx.i18n;
+    if entries.is_empty() {
+        return writeln!(out, "{}", i.t("cli.no_entries")).map_err(io_error);
+    }
+    let rows: Vec<[String; 6]> = entries
+        .iter()
+        .map(|e| {
+            let mut what = crate::text::what(&e.data, i);
+            if e.deleted {
+                what = format!("{what} {}", i.t("cli.deleted_mark"));
+            }
+            [
+                e.id.to_string(),
+                e.at.format("%Y-%m-%d %H:%M").to_string(),
+                i.t(&e.data.kind().label_key()).to_string(),
+                what,
+                crate::text::value(&e.data, i),
+                truncate(&e.note.clone().unwrap_or_default().replace('\n', " "), 40),
+            ]
+        })
+        .collect();
+    let header = [
+        i.t("cli.col_id"),
+        i.t("cli.col_time"),
+        i.t("cli.col_kind"),
+        i.t("cli.col_what"),
+        i.t("cli.col_value"),
+        i.t("cli.col_note"),
+    ];
+    let width = |c: usize| {
+        rows.iter()
+            .map(|r| unicode_width::UnicodeWidthStr::width(r[c].as_str()))
+            .chain(std::iter::once(unicode_width::UnicodeWidthStr::width(
+                header[c],
+            )))
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..6).map(width).collect();
+    let line = |cells: [&str; 6]| {
+        let mut s = String::new();
+        for (c, cell) in cells.iter().enumerate() {
+            if c == 5 {
+                s.push_str(cell);
+            } else {
+                s.push_str(&pad(cell, widths[c]));
+                s.push_str("  ");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header)).map_err(io_error)?;
+    for r in &rows {
+        writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]])).map_err(io_error)?;
+    }
+    Ok(())
+}

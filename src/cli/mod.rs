@@ -1,0 +1,244 @@
+//! The command-line face: clap definitions and dispatch. Commands never enter raw mode.
+
+mod edit;
+mod list;
+mod log;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{ENV_NOW, Paths};
+use crate::domain::clock::Clock;
+use crate::domain::validate::{ValidationError, Warning};
+use crate::domain::when::WhenError;
+use crate::i18n::{I18n, Lang};
+use crate::store::{Store, StoreError};
+
+/// A terminal diary for immune thrombocytopenia (ITP) and cyclosporine treatment.
+///
+/// Without a command it opens the diary in the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "itp-diary", version, about, long_about = None)]
+pub struct Cli {
+    /// The diary database (default: $ITP_DIARY_DB, else itp-diary.sqlite in the data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The settings file (default: $ITP_DIARY_CONFIG, else config.toml in the config folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Language of messages: en or zh (default: the settings file, else LC_ALL / LANG).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record something: a platelet count, a dose, a lab result, weight, blood pressure …
+    #[command(subcommand)]
+    Log(log::LogCommand),
+    /// List entries, newest first.
+    List(list::ListArgs),
+    /// Change an entry (the previous version is kept).
+    Edit(edit::EditArgs),
+    /// Delete an entry (a mark: undo with `undelete`).
+    Delete {
+        /// The entry's id (see `list`).
+        id: i64,
+    },
+    /// Undo a delete.
+    Undelete {
+        /// The entry's id.
+        id: i64,
+    },
+    /// Print where the database and the settings file are.
+    Paths,
+}
+
+/// A command's failure, with the exit code it maps to.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad input: exit code 2, nothing written. The message is already translated.
+    Invalid(String),
+    /// Anything else: exit code 1, with what to do.
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Invalid(_) => ExitCode::from(2),
+            CliError::Failed(_) => ExitCode::from(1),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            CliError::Invalid(m) | CliError::Failed(m) => m,
+        }
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+/// What every command gets: the resolved paths, the clock, the language.
+pub struct Ctx {
+    pub paths: Paths,
+    pub clock: Clock,
+    pub i18n: I18n,
+}
+
+impl Ctx {
+    pub fn open_store(&self) -> CliResult<Store> {
+        Store::open(&self.paths.db).map_err(|e| self.store_error(e))
+    }
+
+    pub fn store_error(&self, e: StoreError) -> CliError {
+        match e {
+            StoreError::NotFound(id) => {
+                CliError::Invalid(self.i18n.tf("error.not_found", &[("id", &id.to_string())]))
+            }
+            other => CliError::Failed(other.to_string()),
+        }
+    }
+
+    pub fn invalid(&self, e: &ValidationError) -> CliError {
+        CliError::Invalid(self.i18n.validation(e))
+    }
+
+    pub fn when(&self, field: &str, e: &WhenError) -> CliError {
+        CliError::Invalid(self.i18n.when_error(field, e))
+    }
+
+    pub fn warn(&self, warnings: &[Warning]) {
+        let mut err = std::io::stderr().lock();
+        for w in warnings {
+            let _ = writeln!(
+                err,
+                "{}: {}",
+                self.i18n.t("warning.prefix"),
+                self.i18n.warning(w)
+            );
+        }
+    }
+}
+
+/// The clock: `ITP_DIARY_NOW` (RFC 3339) when set, else the system clock.
+pub fn clock_from_env() -> Result<Clock, CliError> {
+    match std::env::var(ENV_NOW) {
+        Ok(s) if !s.is_empty() => chrono::DateTime::parse_from_rfc3339(&s)
+            .map(Clock::Fixed)
+            .map_err(|_| {
+                CliError::Invalid(format!(
+                    "{ENV_NOW}: '{s}' is not an RFC 3339 time (e.g. 2026-03-01T08:00:00+08:00)"
+                ))
+            }),
+        _ => Ok(Clock::System),
+    }
+}
+
+/// Parse the arguments and run. Usage errors exit through clap (code 2; `--help` exits 0).
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if !e.message().is_empty() {
+                let _ = writeln!(std::io::stderr(), "itp-diary: {}", e.message());
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn lang_of(cli: &Cli) -> CliResult<Lang> {
+    match &cli.lang {
+        Some(l) => Lang::parse(l).ok_or_else(|| {
+            CliError::Invalid(format!(
+                "--lang: '{l}' is not a language (accepted: en, zh)"
+            ))
+        }),
+        None => Ok(Lang::from_env().unwrap_or_default()),
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    let lang = lang_of(&cli)?;
+    let paths = Paths::resolve(cli.db.as_deref(), cli.config.as_deref())
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let ctx = Ctx {
+        paths,
+        clock: clock_from_env()?,
+        i18n: I18n::new(lang),
+    };
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        None => Err(CliError::Failed(
+            "the terminal diary is not built yet; use a command (see itp-diary --help)".into(),
+        )),
+        Some(Command::Paths) => {
+            let i = &ctx.i18n;
+            writeln!(out, "{}: {}", i.t("cli.db_path"), ctx.paths.db.display())
+                .and_then(|_| {
+                    writeln!(
+                        out,
+                        "{}: {}",
+                        i.t("cli.config_path"),
+                        ctx.paths.config.display()
+                    )
+                })
+                .and_then(|_| {
+                    writeln!(
+                        out,
+                        "{}: {}",
+                        i.t("cli.data_dir"),
+                        ctx.paths.data_dir.display()
+                    )
+                })
+                .map_err(io_error)
+        }
+        Some(Command::Log(cmd)) => log::run(&ctx, cmd, &mut out),
+        Some(Command::List(args)) => list::run(&ctx, args, &mut out),
+        Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
+        Some(Command::Delete { id }) => {
+            let mut store = ctx.open_store()?;
+            store
+                .delete_entry(id, ctx.clock.now())
+                .map_err(|e| ctx.store_error(e))?;
+            writeln!(
+                out,
+                "{}",
+                ctx.i18n.tf("cli.deleted", &[("id", &id.to_string())])
+            )
+            .map_err(io_error)
+        }
+        Some(Command::Undelete { id }) => {
+            let mut store = ctx.open_store()?;
+            store
+                .undelete_entry(id, ctx.clock.now())
+                .map_err(|e| ctx.store_error(e))?;
+            writeln!(
+                out,
+                "{}",
+                ctx.i18n.tf("cli.undeleted", &[("id", &id.to_string())])
+            )
+            .map_err(io_error)
+        }
+    }
+}
+
+/// Output errors: a closed pipe (`| head`) is not a failure worth a message.
+pub fn io_error(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        CliError::Failed(String::new())
+    } else {
+        CliError::Failed(format!("cannot write output: {e}"))
+    }
+}

@@ -1,0 +1,360 @@
+//! User-facing text in English and Simplified Chinese, from `assets/locales/*.toml` (embedded).
+//! Keys are flat dotted names; `{name}` placeholders are filled by [`I18n::tf`]. A missing key
+//! falls back to English, then to the key itself (a test keeps both files in step).
+
+use std::collections::HashMap;
+
+use crate::domain::units::fmt_num;
+use crate::domain::validate::{ValidationError, Warning, WarningKind};
+use crate::domain::when::WhenError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `en`, `zh`, `zh-CN`, `zh_CN.UTF-8` …
+    pub fn parse(s: &str) -> Option<Lang> {
+        let l = s.trim().to_lowercase();
+        if l.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if l.starts_with("en") || l == "c" || l == "posix" || l.starts_with("c.") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// From the environment: `LC_ALL`, then `LC_MESSAGES`, then `LANG` (POSIX order).
+    pub fn from_env() -> Option<Lang> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .and_then(|v| Lang::parse(&v))
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+pub const EN_SOURCE: &str = include_str!("../assets/locales/en.toml");
+pub const ZH_SOURCE: &str = include_str!("../assets/locales/zh-CN.toml");
+
+/// A loaded catalogue.
+#[derive(Clone, Debug)]
+pub struct I18n {
+    pub lang: Lang,
+    strings: HashMap<String, String>,
+    fallback: HashMap<String, String>,
+}
+
+/// Flatten a TOML catalogue into dotted keys.
+pub fn flatten(source: &str) -> Result<HashMap<String, String>, String> {
+    let table: toml::Table = source.parse().map_err(|e| format!("{e}"))?;
+    let mut out = HashMap::new();
+    fn walk(
+        prefix: &str,
+        t: &toml::Table,
+        out: &mut HashMap<String, String>,
+    ) -> Result<(), String> {
+        for (k, v) in t {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                toml::Value::String(s) => {
+                    out.insert(key, s.clone());
+                }
+                toml::Value::Table(t) => walk(&key, t, out)?,
+                _ => return Err(format!("{key}: only strings and tables are allowed")),
+            }
+        }
+        Ok(())
+    }
+    walk("", &table, &mut out)?;
+    Ok(out)
+}
+
+impl I18n {
+    pub fn new(lang: Lang) -> I18n {
+        // The catalogues are embedded and checked by tests; an error here is a build defect.
+        let en = flatten(EN_SOURCE).unwrap_or_default();
+        let strings = match lang {
+            Lang::En => en.clone(),
+            Lang::Zh => flatten(ZH_SOURCE).unwrap_or_default(),
+        };
+        I18n {
+            lang,
+            strings,
+            fallback: en,
+        }
+    }
+
+    /// The text of `key`.
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings
+            .get(key)
+            .or_else(|| self.fallback.get(key))
+            .map(String::as_str)
+            .unwrap_or(key)
+    }
+
+    /// Whether a key exists.
+    pub fn has(&self, key: &str) -> bool {
+        self.strings.contains_key(key) || self.fallback.contains_key(key)
+    }
+
+    /// The text of `key` with `{name}` placeholders filled.
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    /// The label of a field or code, e.g. `field.platelets`; the code itself when unknown.
+    pub fn field(&self, code: &str) -> String {
+        let key = format!("field.{code}");
+        if self.has(&key) {
+            self.t(&key).to_string()
+        } else {
+            code.to_string()
+        }
+    }
+
+    /// A validation error as one line.
+    pub fn validation(&self, e: &ValidationError) -> String {
+        match e {
+            ValidationError::NotANumber { field, input } => self.tf(
+                "error.not_a_number",
+                &[("field", &self.field(field)), ("input", input)],
+            ),
+            ValidationError::OutOfRange {
+                field,
+                value,
+                unit,
+                min,
+                max,
+            } => {
+                let mut s = self.tf(
+                    "error.out_of_range",
+                    &[
+                        ("field", &self.field(field)),
+                        ("value", value),
+                        ("unit", unit),
+                        ("min", min),
+                        ("max", max),
+                    ],
+                );
+                if *field == "platelets" {
+                    s.push_str(self.t("error.platelets_hint"));
+                }
+                s
+            }
+            ValidationError::Unit { field, err } => match err {
+                crate::domain::units::UnitError::Unknown { unit, accepted } => self.tf(
+                    "error.unknown_unit",
+                    &[
+                        ("field", &self.field(field)),
+                        ("unit", unit),
+                        ("accepted", accepted),
+                    ],
+                ),
+                crate::domain::units::UnitError::Required { accepted } => self.tf(
+                    "error.unit_required",
+                    &[("field", &self.field(field)), ("accepted", accepted)],
+                ),
+            },
+            ValidationError::NotAccepted {
+                field,
+                input,
+                accepted,
+            } => self.tf(
+                "error.not_accepted",
+                &[
+                    ("field", &self.field(field)),
+                    ("input", input),
+                    ("accepted", accepted),
+                ],
+            ),
+            ValidationError::Missing { field } => {
+                self.tf("error.missing", &[("field", &self.field(field))])
+            }
+            ValidationError::BpOrder {
+                systolic,
+                diastolic,
+            } => self.tf(
+                "error.bp_order",
+                &[
+                    ("systolic", &systolic.to_string()),
+                    ("diastolic", &diastolic.to_string()),
+                ],
+            ),
+            ValidationError::Other { field, reason } => {
+                format!("{}: {reason}", self.field(field))
+            }
+        }
+    }
+
+    /// A time-parsing error as one line.
+    pub fn when_error(&self, field: &str, e: &WhenError) -> String {
+        let f = self.field(field);
+        match e {
+            WhenError::Unparsable(s) => {
+                self.tf("error.when_unparsable", &[("field", &f), ("input", s)])
+            }
+            WhenError::Nonexistent(s) => {
+                self.tf("error.when_nonexistent", &[("field", &f), ("input", s)])
+            }
+            WhenError::Future { input, now } => self.tf(
+                "error.when_future",
+                &[("field", &f), ("input", input), ("now", now)],
+            ),
+        }
+    }
+
+    /// A soft warning as one line.
+    pub fn warning(&self, w: &Warning) -> String {
+        let field = self.field(w.field);
+        match &w.kind {
+            WarningKind::Low { value, limit, unit } => self.tf(
+                "warning.low",
+                &[
+                    ("field", &field),
+                    ("value", &fmt_num(*value, 2)),
+                    ("limit", &fmt_num(*limit, 2)),
+                    ("unit", unit),
+                ],
+            ),
+            WarningKind::High { value, limit, unit } => self.tf(
+                "warning.high",
+                &[
+                    ("field", &field),
+                    ("value", &fmt_num(*value, 2)),
+                    ("limit", &fmt_num(*limit, 2)),
+                    ("unit", unit),
+                ],
+            ),
+            WarningKind::ProbablyPerMicrolitre { value } => self.tf(
+                "warning.per_microlitre",
+                &[
+                    ("value", &fmt_num(*value, 1)),
+                    ("guess", &fmt_num(value / 1000.0, 1)),
+                ],
+            ),
+            WarningKind::WeightChange { from, to, percent } => self.tf(
+                "warning.weight_change",
+                &[
+                    ("from", &fmt_num(*from, 1)),
+                    ("to", &fmt_num(*to, 1)),
+                    ("percent", &fmt_num(*percent, 0)),
+                ],
+            ),
+            WarningKind::AboveUln { value, uln, times } => self.tf(
+                "warning.above_uln",
+                &[
+                    ("field", &field),
+                    ("value", &fmt_num(*value, 0)),
+                    ("uln", &fmt_num(*uln, 0)),
+                    ("times", &fmt_num(*times, 1)),
+                ],
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(s: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('{') {
+            if let Some(j) = rest[i..].find('}') {
+                out.insert(rest[i + 1..i + j].to_string());
+                rest = &rest[i + j..];
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn catalogues_have_the_same_keys_and_placeholders() {
+        let en = flatten(EN_SOURCE).unwrap();
+        let zh = flatten(ZH_SOURCE).unwrap();
+        let ek: BTreeSet<_> = en.keys().collect();
+        let zk: BTreeSet<_> = zh.keys().collect();
+        assert_eq!(
+            ek.difference(&zk).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "keys missing in zh-CN"
+        );
+        assert_eq!(
+            zk.difference(&ek).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "keys missing in en"
+        );
+        for (k, v) in &en {
+            assert_eq!(placeholders(v), placeholders(&zh[k]), "placeholders of {k}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_label() {
+        use crate::domain::drugs::{Drug, Route};
+        use crate::domain::entry::*;
+        let i = I18n::new(Lang::Zh);
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(Drug::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Route::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Kind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Analyte::ALL.iter().map(|v| format!("field.{}", v.code())));
+        keys.extend(BleedingSite::ALL.iter().map(|v| v.label_key()));
+        keys.extend(SideEffectKind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(EventKind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(DoseStatus::ALL.iter().map(|v| v.label_key()));
+        for k in keys {
+            assert!(i.strings.contains_key(&k), "no zh label for {k}");
+        }
+    }
+
+    #[test]
+    fn language_from_strings() {
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_GB.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("C.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr_FR"), None);
+    }
+
+    #[test]
+    fn messages_are_filled() {
+        let i = I18n::new(Lang::Zh);
+        let e = ValidationError::OutOfRange {
+            field: "platelets",
+            value: "2500".into(),
+            unit: "×10⁹/L",
+            min: "0".into(),
+            max: "2000".into(),
+        };
+        let s = i.validation(&e);
+        assert!(
+            s.contains("血小板") && s.contains("2500") && s.contains("0–2000"),
+            "{s}"
+        );
+    }
+}

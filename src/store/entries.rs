@@ -1,0 +1,339 @@
+//! Entries: add, read, edit (keeping the previous version), delete and undelete (marks).
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::{Result, Store, StoreError};
+use crate::domain::entry::{Entry, EntryData, Kind, NewEntry};
+
+/// Which entries to read.
+#[derive(Clone, Debug, Default)]
+pub struct EntryFilter {
+    pub kind: Option<Kind>,
+    /// Analyte, drug, site, effect or event code.
+    pub subject: Option<String>,
+    /// Inclusive.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub to: Option<DateTime<Utc>>,
+    pub include_deleted: bool,
+    pub limit: Option<usize>,
+    pub order: Order,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+const COLUMNS: &str = "id, uid, kind, at, note, details, deleted_at";
+
+/// UTC instants are stored as `YYYY-MM-DDTHH:MM:SSZ` so that text order is time order.
+pub(crate) fn utc_text(t: &DateTime<impl chrono::TimeZone>) -> String {
+    t.with_timezone(&Utc)
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn payload_json(data: &EntryData) -> Result<String> {
+    Ok(match data {
+        EntryData::Platelets(x) => serde_json::to_string(x),
+        EntryData::Dose(x) => serde_json::to_string(x),
+        EntryData::Lab(x) => serde_json::to_string(x),
+        EntryData::Weight(x) => serde_json::to_string(x),
+        EntryData::BloodPressure(x) => serde_json::to_string(x),
+        EntryData::Bleeding(x) => serde_json::to_string(x),
+        EntryData::SideEffect(x) => serde_json::to_string(x),
+        EntryData::Event(x) => serde_json::to_string(x),
+    }?)
+}
+
+fn parse_payload(kind: Kind, json: &str) -> Result<EntryData> {
+    Ok(match kind {
+        Kind::Platelets => EntryData::Platelets(serde_json::from_str(json)?),
+        Kind::Dose => EntryData::Dose(serde_json::from_str(json)?),
+        Kind::Lab => EntryData::Lab(serde_json::from_str(json)?),
+        Kind::Weight => EntryData::Weight(serde_json::from_str(json)?),
+        Kind::BloodPressure => EntryData::BloodPressure(serde_json::from_str(json)?),
+        Kind::Bleeding => EntryData::Bleeding(serde_json::from_str(json)?),
+        Kind::SideEffect => EntryData::SideEffect(serde_json::from_str(json)?),
+        Kind::Event => EntryData::Event(serde_json::from_str(json)?),
+    })
+}
+
+struct RawRow {
+    id: i64,
+    uid: String,
+    kind: String,
+    at: String,
+    note: Option<String>,
+    details: String,
+    deleted_at: Option<String>,
+}
+
+fn raw(row: &Row) -> rusqlite::Result<RawRow> {
+    Ok(RawRow {
+        id: row.get(0)?,
+        uid: row.get(1)?,
+        kind: row.get(2)?,
+        at: row.get(3)?,
+        note: row.get(4)?,
+        details: row.get(5)?,
+        deleted_at: row.get(6)?,
+    })
+}
+
+fn to_entry(r: RawRow) -> Result<Entry> {
+    let kind = Kind::parse(&r.kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("entry {}: unknown kind '{}'", r.id, r.kind)))?;
+    let at = DateTime::parse_from_rfc3339(&r.at)
+        .map_err(|e| StoreError::Corrupt(format!("entry {}: time '{}': {e}", r.id, r.at)))?;
+    let data = parse_payload(kind, &r.details)
+        .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", r.id)))?;
+    Ok(Entry {
+        id: r.id,
+        uid: r.uid,
+        at,
+        note: r.note,
+        data,
+        deleted: r.deleted_at.is_some(),
+    })
+}
+
+/// Insert one entry inside an open transaction; `uid` is generated when `None`.
+pub(crate) fn insert(
+    tx: &Transaction,
+    e: &NewEntry,
+    uid: Option<&str>,
+    now: &DateTime<FixedOffset>,
+) -> Result<i64> {
+    let (value, unit) = e.data.value().map(|(v, u)| (v, u.to_string())).unzip();
+    let entered = e.data.entered();
+    let now = utc_text(now);
+    tx.execute(
+        "INSERT INTO entries (uid, kind, at, at_utc, subject, value, unit, entered_value,
+                              entered_unit, note, details, created_at, updated_at)
+         VALUES (coalesce(?1, lower(hex(randomblob(16)))), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                 ?11, ?12, ?12)",
+        params![
+            uid,
+            e.data.kind().code(),
+            e.at.to_rfc3339_opts(SecondsFormat::Secs, false),
+            utc_text(&e.at),
+            e.data.subject(),
+            value,
+            unit,
+            entered.map(|x| x.value),
+            entered.map(|x| x.unit.as_str()),
+            e.note,
+            payload_json(&e.data)?,
+            now,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn row_json(tx: &Transaction, id: i64) -> Result<String> {
+    tx.query_row(
+        "SELECT json_object('uid', uid, 'kind', kind, 'at', at, 'note', note,
+                            'details', json(details), 'deleted_at', deleted_at,
+                            'updated_at', updated_at)
+         FROM entries WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound(id))
+}
+
+fn revise(tx: &Transaction, id: i64, action: &str, now: &str) -> Result<()> {
+    let previous = row_json(tx, id)?;
+    tx.execute(
+        "INSERT INTO entry_revisions (entry_id, action, previous, changed_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![id, action, previous, now],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Add one entry (one transaction).
+    pub fn add_entry(&mut self, e: &NewEntry, now: DateTime<FixedOffset>) -> Result<Entry> {
+        let id = self.write(|tx| insert(tx, e, None, &now))?;
+        self.entry(id)
+    }
+
+    /// Add many entries in one transaction: all or none.
+    pub fn add_entries(&mut self, es: &[NewEntry], now: DateTime<FixedOffset>) -> Result<usize> {
+        self.write(|tx| {
+            for e in es {
+                insert(tx, e, None, &now)?;
+            }
+            Ok(es.len())
+        })
+    }
+
+    /// One entry by id, deleted or not.
+    pub fn entry(&self, id: i64) -> Result<Entry> {
+        let r = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM entries WHERE id = ?1"),
+                [id],
+                raw,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound(id))?;
+        to_entry(r)
+    }
+
+    /// Entries matching `f`, newest first unless asked otherwise.
+    pub fn entries(&self, f: &EntryFilter) -> Result<Vec<Entry>> {
+        let mut sql = format!("SELECT {COLUMNS} FROM entries WHERE 1 = 1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if !f.include_deleted {
+            sql.push_str(" AND deleted_at IS NULL");
+        }
+        if let Some(k) = f.kind {
+            args.push(Box::new(k.code()));
+            sql.push_str(&format!(" AND kind = ?{}", args.len()));
+        }
+        if let Some(s) = &f.subject {
+            args.push(Box::new(s.clone()));
+            sql.push_str(&format!(" AND subject = ?{}", args.len()));
+        }
+        if let Some(t) = f.from {
+            args.push(Box::new(utc_text(&t)));
+            sql.push_str(&format!(" AND at_utc >= ?{}", args.len()));
+        }
+        if let Some(t) = f.to {
+            args.push(Box::new(utc_text(&t)));
+            sql.push_str(&format!(" AND at_utc < ?{}", args.len()));
+        }
+        sql.push_str(match f.order {
+            Order::NewestFirst => " ORDER BY at_utc DESC, id DESC",
+            Order::OldestFirst => " ORDER BY at_utc ASC, id ASC",
+        });
+        if let Some(n) = f.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), raw)?;
+        rows.map(|r| to_entry(r?)).collect()
+    }
+
+    /// The newest live entry of a kind (and subject).
+    pub fn latest(&self, kind: Kind, subject: Option<&str>) -> Result<Option<Entry>> {
+        Ok(self
+            .entries(&EntryFilter {
+                kind: Some(kind),
+                subject: subject.map(str::to_string),
+                limit: Some(1),
+                ..Default::default()
+            })?
+            .pop())
+    }
+
+    /// Replace an entry's content; the previous version is kept in `entry_revisions`.
+    pub fn update_entry(
+        &mut self,
+        id: i64,
+        e: &NewEntry,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Entry> {
+        self.write(|tx| {
+            let now = utc_text(&now);
+            revise(tx, id, "edit", &now)?;
+            let (value, unit) = e.data.value().map(|(v, u)| (v, u.to_string())).unzip();
+            let entered = e.data.entered();
+            tx.execute(
+                "UPDATE entries SET kind = ?2, at = ?3, at_utc = ?4, subject = ?5, value = ?6,
+                        unit = ?7, entered_value = ?8, entered_unit = ?9, note = ?10,
+                        details = ?11, updated_at = ?12
+                 WHERE id = ?1",
+                params![
+                    id,
+                    e.data.kind().code(),
+                    e.at.to_rfc3339_opts(SecondsFormat::Secs, false),
+                    utc_text(&e.at),
+                    e.data.subject(),
+                    value,
+                    unit,
+                    entered.map(|x| x.value),
+                    entered.map(|x| x.unit.as_str()),
+                    e.note,
+                    payload_json(&e.data)?,
+                    now,
+                ],
+            )?;
+            Ok(())
+        })?;
+        self.entry(id)
+    }
+
+    /// Mark an entry deleted (undoable). Deleting a deleted entry changes nothing.
+    pub fn delete_entry(&mut self, id: i64, now: DateTime<FixedOffset>) -> Result<()> {
+        self.set_deleted(id, true, now)
+    }
+
+    /// Undo a delete.
+    pub fn undelete_entry(&mut self, id: i64, now: DateTime<FixedOffset>) -> Result<()> {
+        self.set_deleted(id, false, now)
+    }
+
+    fn set_deleted(&mut self, id: i64, deleted: bool, now: DateTime<FixedOffset>) -> Result<()> {
+        self.write(|tx| {
+            let now = utc_text(&now);
+            let currently: Option<Option<String>> = tx
+                .query_row("SELECT deleted_at FROM entries WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(currently) = currently else {
+                return Err(StoreError::NotFound(id));
+            };
+            if currently.is_some() == deleted {
+                return Ok(());
+            }
+            revise(tx, id, if deleted { "delete" } else { "undelete" }, &now)?;
+            tx.execute(
+                "UPDATE entries SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, deleted.then_some(now.as_str()), now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The most recently deleted entry still marked deleted (for "undo").
+    pub fn last_deleted(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM entries WHERE deleted_at IS NOT NULL
+                 ORDER BY deleted_at DESC, id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// How many entries (live, or all).
+    pub fn count_entries(&self, include_deleted: bool) -> Result<i64> {
+        let sql = if include_deleted {
+            "SELECT count(*) FROM entries"
+        } else {
+            "SELECT count(*) FROM entries WHERE deleted_at IS NULL"
+        };
+        Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
+    }
+
+    /// The number of stored revisions of an entry.
+    pub fn revision_count(&self, id: i64) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM entry_revisions WHERE entry_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+}

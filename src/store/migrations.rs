@@ -1,0 +1,62 @@
+//! Schema migrations from `assets/migrations/`, embedded at build time. Before an existing
+//! diary is migrated, it is copied beside itself with SQLite's backup API; a diary written by a
+//! newer version is refused untouched.
+
+use rusqlite_migration::{M, Migrations};
+
+use super::{Result, Store, StoreError};
+
+const STEPS: &[M<'static>] = &[M::up(include_str!("../../assets/migrations/0001_init.sql"))];
+
+/// Every migration, in order.
+pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
+
+/// The schema version this program writes.
+pub const LATEST_VERSION: i64 = STEPS.len() as i64;
+
+impl Store {
+    /// Refuse, untouched, a diary from a newer version or another program's database.
+    pub(super) fn precheck(&self) -> Result<()> {
+        let found = self.schema_version()?;
+        let path = self
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if found > LATEST_VERSION {
+            return Err(StoreError::TooNew {
+                path,
+                found,
+                supported: LATEST_VERSION,
+            });
+        }
+        let has_tables: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if found == 0 && has_tables > 0 {
+            // Some other SQLite database: never migrate it into a diary.
+            return Err(StoreError::NotADatabase { path });
+        }
+        Ok(())
+    }
+
+    pub(super) fn migrate(&mut self, fresh: bool) -> Result<()> {
+        let found = self.schema_version()?;
+        if found == LATEST_VERSION {
+            return Ok(());
+        }
+        if !fresh
+            && found > 0
+            && let Some(p) = &self.path
+        {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let backup = p.with_extension(format!("v{found}-before-migration-{stamp}.sqlite"));
+            self.backup_to(&backup)?;
+        }
+        MIGRATIONS
+            .to_latest(&mut self.conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+}

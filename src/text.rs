@@ -1,0 +1,133 @@
+//! Short human descriptions of entries, shared by the command line and the terminal UI.
+
+use crate::domain::entry::{Entry, EntryData};
+use crate::domain::units::fmt_num;
+use crate::i18n::I18n;
+
+/// What the entry is about: "platelets", "creatinine", "cyclosporine (CsA)", "nose" …
+pub fn what(d: &EntryData, i: &I18n) -> String {
+    match d {
+        EntryData::Platelets(_) => i.field("platelets"),
+        EntryData::Dose(x) => i.t(&x.drug.label_key()).to_string(),
+        EntryData::Lab(x) => i.field(x.analyte.code()),
+        EntryData::Weight(_) => i.field("weight"),
+        EntryData::BloodPressure(_) => i.field("bp"),
+        EntryData::Bleeding(x) => i.t(&x.site.label_key()).to_string(),
+        EntryData::SideEffect(x) => i.t(&x.effect.label_key()).to_string(),
+        EntryData::Event(x) => i.t(&x.event.label_key()).to_string(),
+    }
+}
+
+/// The value in words: "45 ×10⁹/L (entered 4.5 万/µL)", "150 mg oral, taken", "128/82 mmHg".
+pub fn value(d: &EntryData, i: &I18n) -> String {
+    let with_entered = |v: f64, unit: &str, entered: &crate::domain::entry::Entered| {
+        let main = format!("{} {unit}", fmt_num(v, 2));
+        if entered.unit == unit {
+            main
+        } else {
+            format!("{main} ({} {})", fmt_num(entered.value, 3), entered.unit)
+        }
+    };
+    match d {
+        EntryData::Platelets(p) => with_entered(p.count, "×10⁹/L", &p.entered),
+        EntryData::Dose(x) => {
+            let status = i.t(&x.status.label_key()).to_string();
+            match &x.amount {
+                Some(a) => format!(
+                    "{} {}, {}",
+                    with_entered(a.value, &a.unit, &a.entered),
+                    i.t(&x.route.label_key()),
+                    status
+                ),
+                None => status.to_string(),
+            }
+        }
+        EntryData::Lab(l) => {
+            let unit = l.analyte.quantity().canonical().display;
+            let mut s = with_entered(l.value, unit, &l.entered);
+            if let Some(h) = l.reference.high
+                && l.value > h
+            {
+                s.push_str(" ↑");
+            } else if let Some(lo) = l.reference.low
+                && l.value < lo
+            {
+                s.push_str(" ↓");
+            }
+            s
+        }
+        EntryData::Weight(w) => with_entered(w.kg, "kg", &w.entered),
+        EntryData::BloodPressure(b) => match b.pulse {
+            Some(p) => format!(
+                "{}/{} mmHg, {} {p}",
+                b.systolic,
+                b.diastolic,
+                i.field("pulse")
+            ),
+            None => format!("{}/{} mmHg", b.systolic, b.diastolic),
+        },
+        EntryData::Bleeding(b) => {
+            let mut parts = Vec::new();
+            if let Some(c) = b.count {
+                parts.push(format!("×{c}"));
+            }
+            if let Some(s) = b.size_cm {
+                parts.push(format!("{} cm", fmt_num(s, 1)));
+            }
+            if let Some(m) = b.minutes {
+                parts.push(format!("{m} min"));
+            }
+            if b.care_needed {
+                parts.push(i.t("text.care_needed").to_string());
+            }
+            parts.join(", ")
+        }
+        EntryData::SideEffect(s) => s
+            .severity
+            .map(|v| format!("{} {v}/3", i.field("severity")))
+            .unwrap_or_default(),
+        EntryData::Event(e) => e.medication.clone().unwrap_or_default(),
+    }
+}
+
+/// One line: "platelets 45 ×10⁹/L at 2026-03-10 14:30".
+pub fn summary(e: &Entry, i: &I18n) -> String {
+    let v = value(&e.data, i);
+    let w = what(&e.data, i);
+    let at = e.at.format("%Y-%m-%d %H:%M");
+    if v.is_empty() {
+        format!("{w} @ {at}")
+    } else {
+        format!("{w} {v} @ {at}")
+    }
+}
+
+/// Pad `s` with spaces to `width` terminal columns (Chinese characters are two columns wide).
+pub fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    if w >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - w))
+    }
+}
+
+/// Cut `s` to at most `width` columns, ending with "…" when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
