@@ -67,3 +67,183 @@ impl Paths {
         })
     }
 }
+
+use std::collections::BTreeSet;
+
+use crate::domain::settings::{SPECS, Thresholds};
+use crate::i18n::Lang;
+
+/// The settings in effect: embedded defaults overlaid with the settings file.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub thresholds: Thresholds,
+    /// Keys the settings file sets (shown as "set by your care team").
+    pub from_file: BTreeSet<&'static str>,
+    pub language: Option<Lang>,
+}
+
+impl Settings {
+    pub fn is_set_by_team(&self, key: &str) -> bool {
+        self.from_file.contains(key)
+    }
+}
+
+/// A settings file that cannot be used: the file, the key and what is accepted.
+#[derive(Debug, thiserror::Error)]
+#[error("settings file {path}: {reason}")]
+pub struct ConfigError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Load the settings file; a missing file means the defaults.
+pub fn load_settings(path: &Path) -> Result<Settings, ConfigError> {
+    let err = |reason: String| ConfigError {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+        Err(e) => return Err(err(format!("cannot be read: {e}"))),
+    };
+    parse_settings(&text).map_err(err)
+}
+
+/// Parse settings text (TOML). Unknown keys, wrong types and out-of-range values are errors.
+pub fn parse_settings(text: &str) -> Result<Settings, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let msg = e.message().to_string();
+        match e.span() {
+            Some(span) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}: {msg}")
+            }
+            None => msg,
+        }
+    })?;
+    let mut s = Settings::default();
+    let sections: BTreeSet<&str> = SPECS
+        .iter()
+        .filter_map(|sp| sp.key.split_once('.').map(|(a, _)| a))
+        .collect();
+    for (name, value) in &table {
+        if name == "language" {
+            let v = value
+                .as_str()
+                .ok_or_else(|| "language: expected a string, \"en\" or \"zh\"".to_string())?;
+            s.language = Some(
+                Lang::parse(v)
+                    .ok_or_else(|| format!("language: '{v}' is not accepted (accepted: en, zh)"))?,
+            );
+            continue;
+        }
+        let Some(section) = value.as_table() else {
+            return Err(format!(
+                "unknown key '{name}' (accepted: language, and the sections {})",
+                sections.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        };
+        if !sections.contains(name.as_str()) {
+            return Err(format!(
+                "unknown section [{name}] (accepted: {})",
+                sections.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        for (k, v) in section {
+            let key = format!("{name}.{k}");
+            let spec = Thresholds::spec(&key).ok_or_else(|| {
+                let known: Vec<&str> = SPECS
+                    .iter()
+                    .filter(|sp| sp.key.starts_with(&format!("{name}.")))
+                    .map(|sp| &sp.key[name.len() + 1..])
+                    .collect();
+                format!("unknown key '{key}' (accepted in [{name}]: {})", known.join(", "))
+            })?;
+            let n = match v {
+                toml::Value::Integer(i) => *i as f64,
+                toml::Value::Float(f) => *f,
+                other => {
+                    return Err(format!(
+                        "{key} = {other}: expected a number ({}–{} {})",
+                        spec.min, spec.max, spec.unit
+                    ));
+                }
+            };
+            if !(spec.min..=spec.max).contains(&n) || (spec.integer && n.fract() != 0.0) {
+                return Err(format!(
+                    "{key} = {n} is not accepted ({}{}–{} {})",
+                    if spec.integer { "a whole number " } else { "" },
+                    spec.min,
+                    spec.max,
+                    spec.unit
+                ));
+            }
+            (spec.set)(&mut s.thresholds, n);
+            s.from_file.insert(spec.key);
+        }
+    }
+    s.thresholds.check()?;
+    Ok(s)
+}
+
+/// The text of a new settings file: every setting commented out at its default, with its unit
+/// and source, so that uncommenting a line is how the care team sets it.
+pub fn default_settings_text() -> String {
+    let mut out = String::from(
+        "# itp-diary settings. Every threshold below is the app default (commented out).\n\
+         # Uncomment and change a line to set it for this patient: the diary then shows\n\
+         # \"set by your care team\" beside it. Sources: clinical.md, Defaults for the app.\n\n\
+         # language = \"en\"   # or \"zh\"\n",
+    );
+    let mut section = "";
+    for s in SPECS {
+        let (sec, name) = s.key.split_once('.').unwrap_or(("", s.key));
+        if sec != section {
+            out.push_str(&format!("\n[{sec}]\n"));
+            section = sec;
+        }
+        out.push_str(&format!(
+            "# {name} = {}   # {} ({}–{}); {}\n",
+            s.default, s.unit, s.min, s.max, s.source
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_file_parses_to_defaults() {
+        let s = parse_settings(&default_settings_text()).unwrap();
+        assert_eq!(s.thresholds, Thresholds::default());
+        assert!(s.from_file.is_empty());
+    }
+
+    #[test]
+    fn values_and_errors() {
+        let s = parse_settings("language = \"zh\"\n[trough]\ntarget_low = 150\ntarget_high = 250.5\n")
+            .unwrap();
+        assert_eq!(s.thresholds.trough_low, 150.0);
+        assert_eq!(s.thresholds.trough_high, 250.5);
+        assert!(s.is_set_by_team("trough.target_low"));
+        assert_eq!(s.language, Some(Lang::Zh));
+        let cases = [
+            ("[trough]\ntarget_lo = 1\n", "unknown key 'trough.target_lo'"),
+            ("[troughs]\nx = 1\n", "unknown section [troughs]"),
+            ("colour = 1\n", "unknown key 'colour'"),
+            ("[trough]\ntarget_low = \"a\"\n", "expected a number"),
+            ("[trough]\ntarget_low = 5000\n", "trough.target_low = 5000 is not accepted (0–3000 ng/mL)"),
+            ("[course]\ninduction_weeks = 8.5\n", "a whole number"),
+            ("[trough]\ntarget_low = 300\n", "must not be above"),
+            ("language = \"fr\"\n", "'fr' is not accepted"),
+            ("[trough\n", "line 1"),
+        ];
+        for (text, expected) in cases {
+            let e = parse_settings(text).unwrap_err();
+            assert!(e.contains(expected), "{text:?}: {e}");
+        }
+    }
+}

@@ -55,7 +55,8 @@ CREATE TABLE regimens (
     -- drug-level target set by the care team (ng/mL); NULL = the app default
     target_low      REAL,
     target_high     REAL,
-    induction_weeks INTEGER NOT NULL DEFAULT 12 CHECK (induction_weeks BETWEEN 1 AND 52),
+    -- induction length for this course; NULL = the setting (course.induction_weeks)
+    induction_weeks INTEGER CHECK (induction_weeks BETWEEN 1 AND 52),
     note            TEXT,
     created_at      TEXT    NOT NULL,
     deleted_at      TEXT
@@ -65,7 +66,8 @@ CREATE TABLE regimen_steps (
     id             INTEGER PRIMARY KEY,
     regimen_id     INTEGER NOT NULL REFERENCES regimens (id),
     effective_from TEXT    NOT NULL,           -- YYYY-MM-DD
-    kind           TEXT    NOT NULL CHECK (kind IN ('start', 'change', 'taper', 'increase', 'formulation')),
+    kind           TEXT    NOT NULL CHECK (kind IN
+                     ('start', 'change', 'taper', 'increase', 'formulation', 'maintenance')),
     -- [{"time":"08:00","amount":150.0}, …] in `unit`
     slots          TEXT    NOT NULL CHECK (json_valid(slots)),
     unit           TEXT    NOT NULL DEFAULT 'mg',

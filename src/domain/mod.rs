@@ -3,6 +3,8 @@
 pub mod clock;
 pub mod codes;
 pub mod drugs;
+pub mod regimen;
+pub mod settings;
 pub mod entry;
 pub mod units;
 pub mod validate;
