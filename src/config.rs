@@ -132,10 +132,10 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
             let v = value
                 .as_str()
                 .ok_or_else(|| "language: expected a string, \"en\" or \"zh\"".to_string())?;
-            s.language = Some(
-                Lang::parse(v)
-                    .ok_or_else(|| format!("language: '{v}' is not accepted (accepted: en, zh)"))?,
-            );
+            s.language =
+                Some(Lang::parse(v).ok_or_else(|| {
+                    format!("language: '{v}' is not accepted (accepted: en, zh)")
+                })?);
             continue;
         }
         let Some(section) = value.as_table() else {
@@ -158,7 +158,10 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
                     .filter(|sp| sp.key.starts_with(&format!("{name}.")))
                     .map(|sp| &sp.key[name.len() + 1..])
                     .collect();
-                format!("unknown key '{key}' (accepted in [{name}]: {})", known.join(", "))
+                format!(
+                    "unknown key '{key}' (accepted in [{name}]: {})",
+                    known.join(", ")
+                )
             })?;
             let n = match v {
                 toml::Value::Integer(i) => *i as f64,
@@ -224,18 +227,25 @@ mod tests {
 
     #[test]
     fn values_and_errors() {
-        let s = parse_settings("language = \"zh\"\n[trough]\ntarget_low = 150\ntarget_high = 250.5\n")
-            .unwrap();
+        let s =
+            parse_settings("language = \"zh\"\n[trough]\ntarget_low = 150\ntarget_high = 250.5\n")
+                .unwrap();
         assert_eq!(s.thresholds.trough_low, 150.0);
         assert_eq!(s.thresholds.trough_high, 250.5);
         assert!(s.is_set_by_team("trough.target_low"));
         assert_eq!(s.language, Some(Lang::Zh));
         let cases = [
-            ("[trough]\ntarget_lo = 1\n", "unknown key 'trough.target_lo'"),
+            (
+                "[trough]\ntarget_lo = 1\n",
+                "unknown key 'trough.target_lo'",
+            ),
             ("[troughs]\nx = 1\n", "unknown section [troughs]"),
             ("colour = 1\n", "unknown key 'colour'"),
             ("[trough]\ntarget_low = \"a\"\n", "expected a number"),
-            ("[trough]\ntarget_low = 5000\n", "trough.target_low = 5000 is not accepted (0–3000 ng/mL)"),
+            (
+                "[trough]\ntarget_low = 5000\n",
+                "trough.target_low = 5000 is not accepted (0–3000 ng/mL)",
+            ),
             ("[course]\ninduction_weeks = 8.5\n", "a whole number"),
             ("[trough]\ntarget_low = 300\n", "must not be above"),
             ("language = \"fr\"\n", "'fr' is not accepted"),

@@ -2,10 +2,16 @@
 
 pub mod clock;
 pub mod codes;
+pub mod course;
+pub mod dosing;
 pub mod drugs;
-pub mod regimen;
-pub mod settings;
 pub mod entry;
+pub mod facts;
+pub mod overview;
+pub mod regimen;
+pub mod reminders;
+pub mod response;
+pub mod settings;
 pub mod units;
 pub mod validate;
 pub mod when;

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::clock::Clock;
 use super::codes::code_enum;
 use super::drugs::{Drug, Route};
-use super::validate::{DOSE_MG_BOUNDS, DOSE_U_BOUNDS, ValidationError, parse_number};
 use super::units::{Quantity, fmt_num};
+use super::validate::{DOSE_MG_BOUNDS, DOSE_U_BOUNDS, ValidationError, parse_number};
 
 code_enum!(
     /// Why a step was recorded.
@@ -114,7 +114,7 @@ impl Regimen {
     }
 
     /// Steps after the start (changes, tapers …).
-    pub fn changes(&self) -> impl Iterator<Item = &Step> {
+    pub fn changes(&self) -> impl DoubleEndedIterator<Item = &Step> {
         self.steps.iter().skip(1)
     }
 
@@ -211,17 +211,21 @@ pub fn parse_slots(
     }
     let mut slots = Vec::new();
     for (t, amount) in times.iter().zip(values) {
-        let time = NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| ValidationError::NotAccepted {
-            field: "times",
-            input: t.clone(),
-            accepted: "HH:MM, e.g. 08:00,20:00".into(),
-        })?;
+        let time =
+            NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| ValidationError::NotAccepted {
+                field: "times",
+                input: t.clone(),
+                accepted: "HH:MM, e.g. 08:00,20:00".into(),
+            })?;
         if let Some(prev) = slots.last().map(|s: &Slot| s.time)
             && time <= prev
         {
             return Err(ValidationError::Other {
                 field: "times",
-                reason: format!("{t} is not after {}; list the times in order", prev.format("%H:%M")),
+                reason: format!(
+                    "{t} is not after {}; list the times in order",
+                    prev.format("%H:%M")
+                ),
             });
         }
         slots.push(Slot { time, amount });
@@ -263,7 +267,12 @@ mod tests {
     fn slots() {
         let s = parse_slots(Drug::Cyclosporine, "150,100", Some("08:00,20:00")).unwrap();
         assert_eq!(s[1].amount, 100.0);
-        assert_eq!(parse_slots(Drug::Cyclosporine, "100,100,100", None).unwrap().len(), 3);
+        assert_eq!(
+            parse_slots(Drug::Cyclosporine, "100,100,100", None)
+                .unwrap()
+                .len(),
+            3
+        );
         for (d, t) in [
             ("150", Some("08:00,20:00")),
             ("150,abc", None),
@@ -282,15 +291,22 @@ mod tests {
 
     #[test]
     fn planned_doses_follow_steps() {
-        let clock = Clock::Fixed(DateTime::parse_from_rfc3339("2026-03-10T12:00:00+08:00").unwrap());
+        let clock =
+            Clock::Fixed(DateTime::parse_from_rfc3339("2026-03-10T12:00:00+08:00").unwrap());
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let step = |from: &str, a: f64| Step {
             id: 0,
             effective_from: d(from),
             kind: StepKind::Start,
             slots: vec![
-                Slot { time: NaiveTime::from_hms_opt(8, 0, 0).unwrap(), amount: a },
-                Slot { time: NaiveTime::from_hms_opt(20, 0, 0).unwrap(), amount: a },
+                Slot {
+                    time: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+                    amount: a,
+                },
+                Slot {
+                    time: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+                    amount: a,
+                },
             ],
             unit: "mg".into(),
             every_days: 1,

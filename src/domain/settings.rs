@@ -102,16 +102,66 @@ impl Thresholds {
     /// Cross-field rules (a low bound under its high bound …); `Err(reason)` names the keys.
     pub fn check(&self) -> Result<(), String> {
         let pairs: &[(&str, f64, &str, f64)] = &[
-            ("trough.target_low", self.trough_low, "trough.target_high", self.trough_high),
-            ("trough.target_high", self.trough_high, "trough.contact_team_above", self.trough_contact),
-            ("trough.contact_team_above", self.trough_contact, "trough.urgent_above", self.trough_urgent),
-            ("trough.valid_min_hours", self.trough_min_hours, "trough.valid_max_hours", self.trough_max_hours),
-            ("trough.after_change_min_days", self.trough_after_change_min_days, "trough.after_change_max_days", self.trough_after_change_max_days),
-            ("dose.mg_per_kg_day_warning", self.mg_per_kg_warn, "dose.mg_per_kg_day_strong_warning", self.mg_per_kg_strong),
-            ("alerts.creatinine_rise_percent", self.creatinine_rise_pct, "alerts.creatinine_rise_urgent_percent", self.creatinine_urgent_pct),
-            ("alerts.platelets_below_urgent", self.platelets_urgent, "alerts.platelets_below", self.platelets_low),
-            ("response.response_at_least", self.r_platelets, "response.complete_at_least", self.cr_platelets),
-            ("course.induction_weeks", self.induction_weeks, "course.continuation_until_week", self.continuation_weeks),
+            (
+                "trough.target_low",
+                self.trough_low,
+                "trough.target_high",
+                self.trough_high,
+            ),
+            (
+                "trough.target_high",
+                self.trough_high,
+                "trough.contact_team_above",
+                self.trough_contact,
+            ),
+            (
+                "trough.contact_team_above",
+                self.trough_contact,
+                "trough.urgent_above",
+                self.trough_urgent,
+            ),
+            (
+                "trough.valid_min_hours",
+                self.trough_min_hours,
+                "trough.valid_max_hours",
+                self.trough_max_hours,
+            ),
+            (
+                "trough.after_change_min_days",
+                self.trough_after_change_min_days,
+                "trough.after_change_max_days",
+                self.trough_after_change_max_days,
+            ),
+            (
+                "dose.mg_per_kg_day_warning",
+                self.mg_per_kg_warn,
+                "dose.mg_per_kg_day_strong_warning",
+                self.mg_per_kg_strong,
+            ),
+            (
+                "alerts.creatinine_rise_percent",
+                self.creatinine_rise_pct,
+                "alerts.creatinine_rise_urgent_percent",
+                self.creatinine_urgent_pct,
+            ),
+            (
+                "alerts.platelets_below_urgent",
+                self.platelets_urgent,
+                "alerts.platelets_below",
+                self.platelets_low,
+            ),
+            (
+                "response.response_at_least",
+                self.r_platelets,
+                "response.complete_at_least",
+                self.cr_platelets,
+            ),
+            (
+                "course.induction_weeks",
+                self.induction_weeks,
+                "course.continuation_until_week",
+                self.continuation_weeks,
+            ),
         ];
         for (a, va, b, vb) in pairs {
             if va > vb {
@@ -132,7 +182,13 @@ mod tests {
         for s in SPECS {
             let v = (s.get)(&t);
             assert_eq!(v, s.default, "{}", s.key);
-            assert!(s.min <= v && v <= s.max, "{} default {v} outside {}..{}", s.key, s.min, s.max);
+            assert!(
+                s.min <= v && v <= s.max,
+                "{} default {v} outside {}..{}",
+                s.key,
+                s.min,
+                s.max
+            );
             assert!(!s.integer || v.fract() == 0.0, "{}", s.key);
             assert!(!s.source.is_empty());
         }

@@ -18,8 +18,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 pub use entries::{EntryFilter, Order};
-pub use regimens::{NewRegimen, NewStep};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
+pub use regimens::{NewRegimen, NewStep};
 
 /// What went wrong with the diary file, in words a patient can act on.
 #[derive(Debug, thiserror::Error)]

@@ -34,7 +34,8 @@ pub struct NewStep {
 }
 
 fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("date '{s}': {e}")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| StoreError::Corrupt(format!("date '{s}': {e}")))
 }
 
 fn day(d: NaiveDate) -> String {
@@ -93,7 +94,12 @@ impl Store {
     }
 
     /// Record a change of plan (the past is kept).
-    pub fn add_step(&mut self, regimen_id: i64, s: &NewStep, now: DateTime<FixedOffset>) -> Result<()> {
+    pub fn add_step(
+        &mut self,
+        regimen_id: i64,
+        s: &NewStep,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
         let now = utc_text(&now);
         self.write(|tx| insert_step(tx, regimen_id, s, &now))
     }
@@ -139,7 +145,8 @@ impl Store {
             out.push(Regimen {
                 id,
                 uid,
-                drug: Drug::parse(&drug).ok_or_else(|| StoreError::Corrupt(format!("drug '{drug}'")))?,
+                drug: Drug::parse(&drug)
+                    .ok_or_else(|| StoreError::Corrupt(format!("drug '{drug}'")))?,
                 route: Route::parse(&route)
                     .ok_or_else(|| StoreError::Corrupt(format!("route '{route}'")))?,
                 start: date(&start)?,
@@ -177,7 +184,8 @@ impl Store {
             out.push(Step {
                 id,
                 effective_from: date(&from)?,
-                kind: StepKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("step kind '{kind}'")))?,
+                kind: StepKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("step kind '{kind}'")))?,
                 slots: serde_json::from_str(&slots)?,
                 unit,
                 every_days,

@@ -1,0 +1,158 @@
+//! Where the patient stands now: the course, the dose picture, adherence, the response, the
+//! latest values. Computed once from `Facts` and shared by `status`, reminders and the screens.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
+use serde::Serialize;
+
+use super::clock::Clock;
+use super::course::{Course, course};
+use super::dosing::{Dosing, SlotStatus, adherence, dosing, slot_states};
+use super::drugs::Drug;
+use super::entry::{Analyte, LabResult};
+use super::facts::Facts;
+use super::regimen::Regimen;
+use super::response::{Assessment, assess, disease_phase, platelet_band};
+use super::settings::Thresholds;
+
+/// The last drug level and how it relates to the dose before it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trough {
+    pub at: DateTime<FixedOffset>,
+    /// ng/mL.
+    pub value: f64,
+    pub hours_since_dose: Option<f64>,
+    /// Drawn 10–14 h after the previous dose (`None`: the dose time was not logged).
+    pub valid: Option<bool>,
+    /// below_target, in_target, above_target, contact_team, toxic.
+    pub band: &'static str,
+    pub target_low: f64,
+    pub target_high: f64,
+    /// The target comes from the regimen (set by the care team) rather than the settings.
+    pub target_from_regimen: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Overview {
+    pub now: DateTime<FixedOffset>,
+    pub regimen: Option<Regimen>,
+    pub course: Option<Course>,
+    pub dosing: Option<Dosing>,
+    /// Planned slots from 24 h ago to 24 h ahead, with their state.
+    pub slots: Vec<SlotStatus>,
+    pub adherence_7d: Option<f64>,
+    pub adherence_30d: Option<f64>,
+    pub response: Option<Assessment>,
+    pub latest_platelets: Option<(DateTime<FixedOffset>, f64)>,
+    pub platelet_band: Option<&'static str>,
+    pub trough: Option<Trough>,
+    pub disease_phase: Option<&'static str>,
+}
+
+/// The target range: the regimen's (care team) or the settings'.
+pub fn trough_target(r: Option<&Regimen>, t: &Thresholds) -> (f64, f64, bool) {
+    match r.and_then(|r| r.target_low.zip(r.target_high)) {
+        Some((lo, hi)) => (lo, hi, true),
+        None => (t.trough_low, t.trough_high, false),
+    }
+}
+
+pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> &'static str {
+    if v > t.trough_urgent {
+        "toxic"
+    } else if v > t.trough_contact {
+        "contact_team"
+    } else if v > hi {
+        "above_target"
+    } else if v < lo {
+        "below_target"
+    } else {
+        "in_target"
+    }
+}
+
+/// Hours between the previous dose and the draw, and whether that makes a trough.
+pub fn trough_timing(
+    at: DateTime<FixedOffset>,
+    l: &LabResult,
+    t: &Thresholds,
+) -> (Option<f64>, Option<bool>) {
+    let hours = l.last_dose_at.map(|d| (at - d).num_minutes() as f64 / 60.0);
+    let valid = hours.map(|h| h >= t.trough_min_hours && h <= t.trough_max_hours);
+    (hours, valid)
+}
+
+pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
+    let now = clock.now();
+    let today = now.date_naive();
+    let regimen = f.primary(today).cloned();
+    let course = regimen.as_ref().map(|r| course(r, today, t));
+    let weights: Vec<_> = f.weights().collect();
+    let (dosing, slots, adherence_7d, adherence_30d) = match &regimen {
+        Some(r) => {
+            let doses: Vec<_> = f.doses(r.drug).collect();
+            let dosing = dosing(r, &doses, &weights, clock);
+            let from = now - Duration::days(30);
+            let planned = r.planned_between(from, now + Duration::days(1), clock);
+            let states = slot_states(&planned, &doses, now, t);
+            let a7 = adherence(&states, now - Duration::days(7), now);
+            let a30 = adherence(&states, from, now);
+            let recent: Vec<SlotStatus> = states
+                .into_iter()
+                .filter(|s| s.at >= now - Duration::days(1))
+                .collect();
+            (Some(dosing), recent, a7, a30)
+        }
+        None => (None, Vec::new(), None, None),
+    };
+    let counts: Vec<_> = f.platelets().collect();
+    let response = regimen.as_ref().map(|r| {
+        let bleeds: Vec<_> = f
+            .bleeding()
+            .filter(|(_, b)| b.care_needed)
+            .map(|(at, _)| at)
+            .collect();
+        assess(r.start, &counts, &bleeds, t)
+    });
+    let latest_platelets = counts.last().copied();
+    let (lo, hi, from_regimen) = trough_target(regimen.as_ref(), t);
+    let trough = f.labs(Analyte::CsaTrough).next_back().map(|(at, l)| {
+        let (hours, valid) = trough_timing(at, l, t);
+        Trough {
+            at,
+            value: l.value,
+            hours_since_dose: hours,
+            valid,
+            band: trough_band(l.value, lo, hi, t),
+            target_low: lo,
+            target_high: hi,
+            target_from_regimen: from_regimen,
+        }
+    });
+    Overview {
+        now,
+        course,
+        dosing,
+        slots,
+        adherence_7d,
+        adherence_30d,
+        response,
+        platelet_band: latest_platelets.map(|(_, v)| platelet_band(v, t)),
+        latest_platelets,
+        trough,
+        disease_phase: f.profile.diagnosed_on.map(|d| disease_phase(d, today)),
+        regimen,
+    }
+}
+
+/// The local time of day used for "due" instants: the first dose slot, else 08:00.
+pub fn morning(r: Option<&Regimen>, today: chrono::NaiveDate) -> NaiveTime {
+    r.and_then(|r| r.step_on(today).or(r.steps.first()))
+        .and_then(|s| s.slots.first())
+        .map(|s| s.time)
+        .unwrap_or(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN))
+}
+
+/// Whether a drug's level matters for CsA interactions.
+pub fn is_csa(r: Option<&Regimen>) -> bool {
+    r.is_some_and(|r| r.drug == Drug::Cyclosporine)
+}

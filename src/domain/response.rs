@@ -1,0 +1,390 @@
+//! Platelet response by the IWG 2009 definitions (clinical.md 4.2, E): complete response (CR)
+//! ≥ 100 ×10⁹/L; response (R) ≥ 30 and ≥ 2× baseline; CR/R confirmed by two counts ≥ 7 days
+//! apart, no response (NR) and loss of response by two counts ≥ 1 day apart; bleeding that
+//! needed care downgrades. Baseline = the last count before the regimen's start.
+//!
+//! "Two counts ≥ N days apart" is read as a run of consecutive counts that all meet the
+//! criterion and whose first and last are ≥ N days apart: a count in between that fails
+//! breaks the run. The status is a state machine over time, so its history can be charted.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use super::settings::Thresholds;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    CompleteResponse,
+    Response,
+    NoResponse,
+    LossOfResponse,
+    NotAssessable,
+}
+
+impl Response {
+    pub fn code(self) -> &'static str {
+        match self {
+            Response::CompleteResponse => "complete_response",
+            Response::Response => "response",
+            Response::NoResponse => "no_response",
+            Response::LossOfResponse => "loss_of_response",
+            Response::NotAssessable => "not_assessable",
+        }
+    }
+
+    pub fn is_response(self) -> bool {
+        matches!(self, Response::CompleteResponse | Response::Response)
+    }
+}
+
+/// The assessment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Assessment {
+    pub status: Response,
+    pub baseline: Option<f64>,
+    pub baseline_at: Option<DateTime<FixedOffset>>,
+    /// First count of the first confirmed response run.
+    pub responded_at: Option<DateTime<FixedOffset>>,
+    pub time_to_response_days: Option<i64>,
+    /// Care-needed bleeding changed the status.
+    pub downgraded_by_bleeding: bool,
+    /// The status after each count or bleed, for charts: (time, status).
+    pub history: Vec<(DateTime<FixedOffset>, Response)>,
+    /// Which definition produced the category.
+    pub definition: &'static str,
+}
+
+enum Event {
+    Count(f64),
+    Bleed,
+}
+
+/// Assess the response to a treatment started on `start`.
+///
+/// `counts`: every platelet count (oldest first; those before the start give the baseline).
+/// `care_bleeds`: times of bleeding that needed care.
+pub fn assess(
+    start: NaiveDate,
+    counts: &[(DateTime<FixedOffset>, f64)],
+    care_bleeds: &[DateTime<FixedOffset>],
+    t: &Thresholds,
+) -> Assessment {
+    let before = |at: &DateTime<FixedOffset>| at.date_naive() < start;
+    let base = counts.iter().rev().find(|(at, _)| before(at)).copied();
+    let baseline = base.map(|b| b.1);
+    let meets_cr = |v: f64| v >= t.cr_platelets;
+    let meets_r =
+        |v: f64| meets_cr(v) || (v >= t.r_platelets && baseline.is_some_and(|b| v >= t.r_fold * b));
+    let fails = |v: f64| match baseline {
+        Some(b) => v < t.r_platelets || v < t.r_fold * b,
+        // Without a baseline only "< 30" can be judged a failure.
+        None => v < t.r_platelets,
+    };
+
+    let mut events: Vec<(DateTime<FixedOffset>, Event)> = counts
+        .iter()
+        .filter(|(at, _)| !before(at))
+        .map(|&(at, v)| (at, Event::Count(v)))
+        .chain(
+            care_bleeds
+                .iter()
+                .filter(|at| !before(at))
+                .map(|&at| (at, Event::Bleed)),
+        )
+        .collect();
+    events.sort_by_key(|(at, _)| *at);
+
+    let confirm_r = Duration::days(t.confirm_response_days as i64);
+    let confirm_f = Duration::days(t.confirm_failure_days as i64);
+    let mut status = Response::NotAssessable;
+    let mut ever = false;
+    let mut responded_at = None;
+    let mut downgraded = false;
+    // Start times of the trailing runs.
+    let (mut cr_run, mut r_run, mut f_run): (Option<DateTime<FixedOffset>>, Option<_>, Option<_>) =
+        (None, None, None);
+    let mut f_count = 0;
+    let mut history = Vec::new();
+
+    for (at, ev) in events {
+        match ev {
+            Event::Bleed => {
+                if status.is_response() {
+                    downgraded = true;
+                }
+                status = if ever {
+                    Response::LossOfResponse
+                } else {
+                    Response::NoResponse
+                };
+                cr_run = None;
+                r_run = None;
+            }
+            Event::Count(v) => {
+                cr_run = if meets_cr(v) {
+                    cr_run.or(Some(at))
+                } else {
+                    None
+                };
+                r_run = if meets_r(v) { r_run.or(Some(at)) } else { None };
+                if fails(v) {
+                    f_run = f_run.or(Some(at));
+                    f_count += 1;
+                } else {
+                    f_run = None;
+                    f_count = 0;
+                }
+                if let Some(s) = cr_run.filter(|s| at - *s >= confirm_r) {
+                    status = Response::CompleteResponse;
+                    if !ever {
+                        responded_at = Some(r_run.unwrap_or(s));
+                    }
+                    ever = true;
+                } else if let Some(s) = r_run.filter(|s| at - *s >= confirm_r) {
+                    status = Response::Response;
+                    if !ever {
+                        responded_at = Some(s);
+                    }
+                    ever = true;
+                } else if let Some(s) = f_run.filter(|s| f_count >= 2 && at - *s >= confirm_f) {
+                    let _ = s;
+                    status = if ever {
+                        Response::LossOfResponse
+                    } else {
+                        Response::NoResponse
+                    };
+                }
+            }
+        }
+        history.push((at, status));
+    }
+    Assessment {
+        status,
+        baseline,
+        baseline_at: base.map(|b| b.0),
+        responded_at,
+        time_to_response_days: responded_at.map(|r| (r.date_naive() - start).num_days()),
+        downgraded_by_bleeding: downgraded,
+        history,
+        definition: "IWG 2009 (Rodeghiero et al., Blood 2009)",
+    }
+}
+
+/// Disease phase from the diagnosis date (IWG, clinical.md 4.2): newly diagnosed < 3 months,
+/// persistent 3–12 months, chronic > 12 months.
+pub fn disease_phase(diagnosed: NaiveDate, today: NaiveDate) -> &'static str {
+    use chrono::Months;
+    if today < diagnosed + Months::new(3) {
+        "newly_diagnosed"
+    } else if today <= diagnosed + Months::new(12) {
+        "persistent"
+    } else {
+        "chronic"
+    }
+}
+
+/// Platelet band for patients (clinical.md E / 4.3).
+pub fn platelet_band(v: f64, t: &Thresholds) -> &'static str {
+    if v < t.platelets_urgent {
+        "high_risk"
+    } else if v < t.platelets_low {
+        "below_30"
+    } else if v < 50.0 {
+        "from_30"
+    } else if v < t.cr_platelets {
+        "from_50"
+    } else {
+        "from_100"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: i64) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-01-05T08:00:00+08:00").unwrap() + Duration::days(day)
+    }
+
+    fn start() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+    }
+
+    /// (name, counts as (day, value) with day < 0 before the start, care bleeds, expected).
+    #[test]
+    fn iwg_table() {
+        let t = Thresholds::default();
+        use Response::{CompleteResponse, LossOfResponse, NoResponse, NotAssessable};
+        let r = Response::Response;
+        let cases: &[(&str, &[(i64, f64)], &[i64], super::Response)] = &[
+            ("no counts after start", &[(-3, 15.0)], &[], NotAssessable),
+            ("one count", &[(-3, 15.0), (10, 120.0)], &[], NotAssessable),
+            (
+                "CR 7 days apart",
+                &[(-3, 15.0), (10, 120.0), (17, 110.0)],
+                &[],
+                CompleteResponse,
+            ),
+            (
+                "CR only 6 days apart",
+                &[(-3, 15.0), (10, 120.0), (16, 110.0)],
+                &[],
+                NotAssessable,
+            ),
+            (
+                "CR broken by a low count",
+                &[(-3, 15.0), (10, 120.0), (13, 80.0), (17, 110.0)],
+                &[],
+                r,
+            ),
+            (
+                "R: ≥30 and ≥2×",
+                &[(-3, 15.0), (10, 40.0), (17, 45.0)],
+                &[],
+                r,
+            ),
+            (
+                "R 6 days apart",
+                &[(-3, 15.0), (10, 40.0), (16, 45.0)],
+                &[],
+                NotAssessable,
+            ),
+            (
+                "two-fold rise that stays under 30",
+                &[(-3, 10.0), (10, 25.0), (17, 28.0)],
+                &[],
+                NoResponse,
+            ),
+            (
+                "≥30 but under two-fold",
+                &[(-3, 20.0), (10, 35.0), (17, 38.0)],
+                &[],
+                NoResponse,
+            ),
+            (
+                "exactly two-fold and 30",
+                &[(-3, 15.0), (10, 30.0), (17, 30.0)],
+                &[],
+                r,
+            ),
+            (
+                "NR needs 2 counts ≥1 day apart",
+                &[(-3, 15.0), (10, 12.0)],
+                &[],
+                NotAssessable,
+            ),
+            (
+                "NR same day twice",
+                &[(-3, 15.0), (10, 12.0), (10, 13.0)],
+                &[],
+                NotAssessable,
+            ),
+            ("NR", &[(-3, 15.0), (10, 12.0), (11, 13.0)], &[], NoResponse),
+            (
+                "loss after R",
+                &[(-3, 15.0), (10, 40.0), (17, 45.0), (30, 20.0), (31, 18.0)],
+                &[],
+                LossOfResponse,
+            ),
+            (
+                "one low count after R is not loss",
+                &[(-3, 15.0), (10, 40.0), (17, 45.0), (30, 20.0)],
+                &[],
+                r,
+            ),
+            (
+                "CR without baseline",
+                &[(10, 120.0), (17, 110.0)],
+                &[],
+                CompleteResponse,
+            ),
+            (
+                "R not assessable without baseline",
+                &[(10, 40.0), (17, 45.0)],
+                &[],
+                NotAssessable,
+            ),
+            (
+                "bleeding downgrades CR",
+                &[(-3, 15.0), (10, 120.0), (17, 110.0)],
+                &[20],
+                LossOfResponse,
+            ),
+            (
+                "bleeding before any response",
+                &[(-3, 15.0), (10, 40.0)],
+                &[12],
+                NoResponse,
+            ),
+            (
+                "re-confirmed after bleeding",
+                &[
+                    (-3, 15.0),
+                    (10, 120.0),
+                    (17, 110.0),
+                    (21, 115.0),
+                    (28, 120.0),
+                ],
+                &[20],
+                CompleteResponse,
+            ),
+            (
+                "bleeding before the start is ignored",
+                &[(-3, 15.0), (10, 120.0), (17, 110.0)],
+                &[-5],
+                CompleteResponse,
+            ),
+        ];
+        for (name, counts, bleeds, expected) in cases {
+            let counts: Vec<_> = counts.iter().map(|&(d, v)| (at(d), v)).collect();
+            let bleeds: Vec<_> = bleeds.iter().map(|&d| at(d)).collect();
+            let a = assess(start(), &counts, &bleeds, &t);
+            assert_eq!(a.status, *expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn baseline_and_time_to_response() {
+        let t = Thresholds::default();
+        let counts = vec![
+            (at(-30), 8.0),
+            (at(-2), 12.0),
+            (at(20), 50.0),
+            (at(27), 130.0),
+            (at(34), 140.0),
+        ];
+        let a = assess(start(), &counts, &[], &t);
+        assert_eq!(a.baseline, Some(12.0));
+        assert_eq!(a.status, Response::CompleteResponse);
+        // R confirmed on day 27 from the run starting day 20: response achieved on day 20.
+        assert_eq!(a.time_to_response_days, Some(20));
+        assert_eq!(a.history.len(), 3);
+        assert_eq!(a.history[0].1, Response::NotAssessable);
+        assert_eq!(a.history[1].1, Response::Response);
+    }
+
+    #[test]
+    fn phases_and_bands() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            disease_phase(d("2026-01-10"), d("2026-04-09")),
+            "newly_diagnosed"
+        );
+        assert_eq!(
+            disease_phase(d("2026-01-10"), d("2026-04-10")),
+            "persistent"
+        );
+        assert_eq!(
+            disease_phase(d("2026-01-10"), d("2027-01-10")),
+            "persistent"
+        );
+        assert_eq!(disease_phase(d("2026-01-10"), d("2027-01-11")), "chronic");
+        let t = Thresholds::default();
+        assert_eq!(platelet_band(19.9, &t), "high_risk");
+        assert_eq!(platelet_band(20.0, &t), "below_30");
+        assert_eq!(platelet_band(30.0, &t), "from_30");
+        assert_eq!(platelet_band(50.0, &t), "from_50");
+        assert_eq!(platelet_band(100.0, &t), "from_100");
+    }
+}
