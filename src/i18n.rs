@@ -1,6 +1,6 @@
 //! User-facing text in English and Simplified Chinese, from `assets/locales/*.toml` (embedded).
 //! Keys are flat dotted names; `{name}` placeholders are filled by [`I18n::tf`]. A missing key
-//! falls back to English, then to the key itself (a test keeps both files in step).
+//! falls back to English, then to `?` (tests keep both files in step and check every key the code builds).
 
 use std::collections::HashMap;
 
@@ -100,13 +100,14 @@ impl I18n {
         }
     }
 
-    /// The text of `key`.
-    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+    /// The text of `key` (English when the language lacks it; `?` when both do — a test
+    /// checks that every key the program builds exists).
+    pub fn t(&self, key: &str) -> &str {
         self.strings
             .get(key)
             .or_else(|| self.fallback.get(key))
             .map(String::as_str)
-            .unwrap_or(key)
+            .unwrap_or("?")
     }
 
     /// Whether a key exists.
@@ -328,6 +329,87 @@ mod tests {
         keys.extend(SideEffectKind::ALL.iter().map(|v| v.label_key()));
         keys.extend(EventKind::ALL.iter().map(|v| v.label_key()));
         keys.extend(DoseStatus::ALL.iter().map(|v| v.label_key()));
+        keys.extend(
+            crate::domain::regimen::StepKind::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
+        let dynamic: &[(&str, &[&str])] = &[
+            ("rule", crate::domain::reminders::RULES),
+            (
+                "phase",
+                &[
+                    "no_regimen",
+                    "baseline",
+                    "induction",
+                    "continuation",
+                    "taper",
+                    "maintenance",
+                    "stopped",
+                ],
+            ),
+            (
+                "band",
+                &["high_risk", "below_30", "from_30", "from_50", "from_100"],
+            ),
+            (
+                "response",
+                &[
+                    "complete_response",
+                    "response",
+                    "no_response",
+                    "loss_of_response",
+                    "not_assessable",
+                ],
+            ),
+            (
+                "trough_band",
+                &[
+                    "below_target",
+                    "in_target",
+                    "above_target",
+                    "contact_team",
+                    "toxic",
+                ],
+            ),
+            (
+                "effect_dir",
+                &[
+                    "raises_level",
+                    "lowers_level",
+                    "nephrotoxic",
+                    "hyperkalaemia",
+                    "raised_by_csa",
+                ],
+            ),
+            (
+                "baseline_item",
+                &[
+                    "creatinine_x2",
+                    "bp_x2",
+                    "bun",
+                    "cbc",
+                    "potassium",
+                    "magnesium",
+                    "uric_acid",
+                    "lipids",
+                    "liver",
+                    "weight",
+                ],
+            ),
+            (
+                "disease_phase",
+                &["newly_diagnosed", "persistent", "chronic"],
+            ),
+            (
+                "status",
+                &["taken", "late", "missed", "skipped", "due", "upcoming"],
+            ),
+            ("severity", &["info", "warning", "urgent"]),
+        ];
+        for (prefix, codes) in dynamic {
+            keys.extend(codes.iter().map(|c| format!("{prefix}.{c}")));
+        }
         for k in keys {
             assert!(i.strings.contains_key(&k), "no zh label for {k}");
         }

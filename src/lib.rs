@@ -8,5 +8,6 @@ pub mod config;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod service;
 pub mod store;
 pub mod text;

@@ -131,3 +131,208 @@ pub fn truncate(s: &str, width: usize) -> String {
     out.push('…');
     out
 }
+
+use crate::domain::overview::Overview;
+use crate::domain::reminders::{Reminder, Severity};
+
+/// A marker that reads without colour: `[!!]` urgent, `[!]` warning, `[i]` info.
+pub fn severity_mark(s: Severity, i: &I18n) -> String {
+    format!("[{}]", i.t(&format!("severity.{}", s.code())))
+}
+
+/// The reminder's message in the chosen language, codes in its arguments translated.
+pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
+    let args: Vec<(&str, String)> = r
+        .args
+        .iter()
+        .map(|(k, v)| {
+            let v = match *k {
+                "drug" => crate::domain::drugs::Drug::parse(v)
+                    .map(|d| i.t(&d.label_key()).to_string())
+                    .unwrap_or_else(|| v.clone()),
+                "analyte" => i.field(v),
+                "effect" => i.t(&format!("effect_dir.{v}")).to_string(),
+                "missing" => v
+                    .split(',')
+                    .map(|m| i.t(&format!("baseline_item.{m}")).to_string())
+                    .collect::<Vec<_>>()
+                    .join(i.t("text.list_sep")),
+                _ => v.clone(),
+            };
+            (*k, v)
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    i.tf(&format!("rule.{}", r.rule), &borrowed)
+}
+
+/// `status` as lines of text.
+pub fn status_lines(o: &Overview, i: &I18n) -> Vec<String> {
+    let mut lines = Vec::new();
+    let dash = "—";
+    match (&o.regimen, &o.course) {
+        (Some(r), Some(c)) => {
+            let phase = i.t(&format!("phase.{}", c.phase.code()));
+            lines.push(i.tf(
+                "overview.phase",
+                &[
+                    ("phase", phase),
+                    ("week", &c.week.to_string()),
+                    ("day", &c.day.to_string()),
+                    ("weeks", &c.induction_weeks.to_string()),
+                ],
+            ));
+            if let Some(cp) = c.checkpoint {
+                lines.push(i.tf(
+                    "overview.checkpoint",
+                    &[
+                        ("week", &cp.week.to_string()),
+                        ("date", &cp.date.to_string()),
+                    ],
+                ));
+            }
+            let step = r.step_on(o.now.date_naive()).or(r.steps.first());
+            lines.push(i.tf(
+                "overview.regimen",
+                &[
+                    ("drug", i.t(&r.drug.label_key())),
+                    ("plan", &step.map(|s| s.describe()).unwrap_or_default()),
+                    (
+                        "formulation",
+                        step.and_then(|s| s.formulation.as_deref()).unwrap_or(dash),
+                    ),
+                    ("start", &r.start.to_string()),
+                ],
+            ));
+            if let Some(d) = &o.dosing {
+                let opt = |x: Option<f64>, dec| {
+                    x.map(|v| fmt_num(v, dec))
+                        .unwrap_or_else(|| dash.to_string())
+                };
+                lines.push(
+                    i.tf(
+                        "overview.dose",
+                        &[
+                            ("planned", &opt(d.planned_daily, 1)),
+                            ("planned_kg", &opt(d.planned_mg_per_kg, 2)),
+                            ("taken", &opt(d.taken_daily, 1)),
+                            ("taken_kg", &opt(d.taken_mg_per_kg, 2)),
+                            ("weight", &opt(d.weight_kg, 1)),
+                            (
+                                "weight_at",
+                                &d.weight_at
+                                    .map(|t| t.format("%Y-%m-%d").to_string())
+                                    .unwrap_or_else(|| dash.to_string()),
+                            ),
+                        ],
+                    ),
+                );
+            }
+            let pct = |x: Option<f64>| {
+                x.map(|v| format!("{}%", fmt_num(v, 0)))
+                    .unwrap_or_else(|| dash.to_string())
+            };
+            lines.push(i.tf(
+                "overview.adherence",
+                &[("d7", &pct(o.adherence_7d)), ("d30", &pct(o.adherence_30d))],
+            ));
+            if !o.slots.is_empty() {
+                let today: Vec<String> = o
+                    .slots
+                    .iter()
+                    .filter(|s| s.at.date_naive() == o.now.date_naive())
+                    .map(|s| {
+                        format!(
+                            "{} {}",
+                            s.at.format("%H:%M"),
+                            i.t(&format!("status.{}", s.state.code()))
+                        )
+                    })
+                    .collect();
+                if !today.is_empty() {
+                    lines.push(i.tf("overview.today", &[("slots", &today.join(", "))]));
+                }
+            }
+        }
+        _ => lines.push(i.t("overview.no_regimen").to_string()),
+    }
+    match o.latest_platelets {
+        Some((at, v)) => {
+            let band = o
+                .platelet_band
+                .map(|b| i.t(&format!("band.{b}")).to_string())
+                .unwrap_or_default();
+            lines.push(
+                i.tf(
+                    "overview.platelets",
+                    &[
+                        ("value", &fmt_num(v, 1)),
+                        ("band", &band),
+                        ("date", &at.format("%Y-%m-%d").to_string()),
+                        (
+                            "days",
+                            &(o.now.date_naive() - at.date_naive())
+                                .num_days()
+                                .to_string(),
+                        ),
+                    ],
+                ),
+            );
+        }
+        None => lines.push(i.t("overview.no_platelets").to_string()),
+    }
+    if let Some(a) = &o.response {
+        let ttr = a
+            .time_to_response_days
+            .map(|d| i.tf("overview.time_to_response", &[("days", &d.to_string())]))
+            .unwrap_or_default();
+        lines.push(
+            i.tf(
+                "overview.response",
+                &[
+                    ("response", i.t(&format!("response.{}", a.status.code()))),
+                    (
+                        "baseline",
+                        &a.baseline
+                            .map(|b| fmt_num(b, 1))
+                            .unwrap_or_else(|| dash.to_string()),
+                    ),
+                    ("ttr", &ttr),
+                ],
+            ),
+        );
+    }
+    if let Some(t) = &o.trough {
+        let hours = t
+            .hours_since_dose
+            .map(|h| i.tf("overview.hours_after", &[("hours", &fmt_num(h, 1))]))
+            .unwrap_or_else(|| i.t("overview.hours_unknown").to_string());
+        let set_by = if t.target_from_regimen {
+            i.t("settings.set_by_team")
+        } else {
+            i.t("settings.default_short")
+        };
+        lines.push(i.tf(
+            "overview.trough",
+            &[
+                ("value", &fmt_num(t.value, 1)),
+                ("band", i.t(&format!("trough_band.{}", t.band))),
+                ("low", &fmt_num(t.target_low, 0)),
+                ("high", &fmt_num(t.target_high, 0)),
+                ("set_by", set_by),
+                ("date", &t.at.format("%Y-%m-%d").to_string()),
+                ("hours", &hours),
+            ],
+        ));
+        if t.valid == Some(false) {
+            lines.push(i.t("overview.not_a_trough").to_string());
+        }
+    }
+    if let Some(p) = o.disease_phase {
+        lines.push(i.tf(
+            "overview.disease_phase",
+            &[("phase", i.t(&format!("disease_phase.{p}")))],
+        ));
+    }
+    lines
+}

@@ -1,8 +1,11 @@
 //! The command-line face: clap definitions and dispatch. Commands never enter raw mode.
 
+mod course;
 mod edit;
 mod list;
 mod log;
+mod settings;
+mod status;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{ENV_NOW, Paths};
+use crate::config::{ENV_NOW, Paths, Settings, load_settings};
 use crate::domain::clock::Clock;
 use crate::domain::validate::{ValidationError, Warning};
 use crate::domain::when::WhenError;
@@ -57,6 +60,18 @@ pub enum Command {
     },
     /// Print where the database and the settings file are.
     Paths,
+    /// Where you stand: phase, dose, adherence, platelets, response, drug level.
+    Status(status::StatusArgs),
+    /// What is due, overdue or alarming now (quiet when nothing is): for a shell profile or cron.
+    Remind(status::RemindArgs),
+    /// The treatment plan: start, change (taper or increase), stop, show.
+    #[command(subcommand)]
+    Regimen(course::RegimenCommand),
+    /// The patient profile: diagnosis date, birth year, sex.
+    Profile(course::ProfileArgs),
+    /// The settings file: every threshold and interval, with its source.
+    #[command(subcommand)]
+    Config(settings::ConfigCommand),
 }
 
 /// A command's failure, with the exit code it maps to.
@@ -90,6 +105,7 @@ pub struct Ctx {
     pub paths: Paths,
     pub clock: Clock,
     pub i18n: I18n,
+    pub settings: Settings,
 }
 
 impl Ctx {
@@ -158,25 +174,42 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn lang_of(cli: &Cli) -> CliResult<Lang> {
+/// `--lang`, else the settings file, else the environment.
+fn lang_of(cli: &Cli, settings: &Settings) -> CliResult<Lang> {
     match &cli.lang {
         Some(l) => Lang::parse(l).ok_or_else(|| {
             CliError::Invalid(format!(
                 "--lang: '{l}' is not a language (accepted: en, zh)"
             ))
         }),
-        None => Ok(Lang::from_env().unwrap_or_default()),
+        None => Ok(settings
+            .language
+            .or_else(Lang::from_env)
+            .unwrap_or_default()),
     }
 }
 
 pub fn run(cli: Cli) -> CliResult {
-    let lang = lang_of(&cli)?;
     let paths = Paths::resolve(cli.db.as_deref(), cli.config.as_deref())
         .map_err(|e| CliError::Failed(e.to_string()))?;
+    // `config path` and `config init` must work even when the file is broken.
+    let lenient = matches!(
+        cli.command,
+        Some(Command::Config(
+            settings::ConfigCommand::Path | settings::ConfigCommand::Init { .. }
+        ))
+    );
+    let settings = match load_settings(&paths.config) {
+        Ok(s) => s,
+        Err(_) if lenient => Settings::default(),
+        Err(e) => return Err(CliError::Invalid(e.to_string())),
+    };
+    let lang = lang_of(&cli, &settings)?;
     let ctx = Ctx {
         paths,
         clock: clock_from_env()?,
         i18n: I18n::new(lang),
+        settings,
     };
     let mut out = std::io::stdout().lock();
     match cli.command {
@@ -205,6 +238,11 @@ pub fn run(cli: Cli) -> CliResult {
                 .map_err(io_error)
         }
         Some(Command::Log(cmd)) => log::run(&ctx, cmd, &mut out),
+        Some(Command::Status(args)) => status::status(&ctx, args, &mut out),
+        Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
+        Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),
+        Some(Command::Profile(args)) => course::profile(&ctx, args, &mut out),
+        Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
         Some(Command::List(args)) => list::run(&ctx, args, &mut out),
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
         Some(Command::Delete { id }) => {

@@ -195,7 +195,7 @@ pub fn dosing(
                     .map(|a| a.value)
             })
             .sum();
-        total / days as f64
+        (total + 0.0) / days as f64
     });
     let latest = weights.last().copied();
     let per_kg = |mg: Option<f64>| match (mg, latest) {

@@ -610,6 +610,14 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
             ("value", n(tr.value)),
             ("low", n(tr.target_low)),
             ("high", n(tr.target_high)),
+            (
+                "limit",
+                n(if tr.band == "toxic" {
+                    t.trough_urgent
+                } else {
+                    t.trough_contact
+                }),
+            ),
         ];
         match tr.band {
             "toxic" => out.push(
@@ -780,7 +788,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
             })
             .collect();
         for d in [Drug::Danazol, Drug::Methylprednisolone] {
-            if let Some((at, _)) = f.doses(d).filter(|(at, _)| *at >= since).next_back() {
+            if let Some((at, _)) = f.doses(d).rfind(|(at, _)| *at >= since) {
                 names.push((at, d.code().to_string()));
             }
         }
@@ -812,18 +820,18 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
         && csa_active
     {
         if let Some(mgkg) = d.max_mg_per_kg() {
-            let args = vec![("value", fmt_num(mgkg, 2))];
+            let args = |limit: f64| vec![("value", fmt_num(mgkg, 2)), ("limit", n(limit))];
             if mgkg > t.mg_per_kg_strong {
                 out.push(
                     "dose_above_range",
                     Severity::Urgent,
                     None,
-                    args,
+                    args(t.mg_per_kg_strong),
                     Some("dose.mg_per_kg_day_strong_warning"),
                     "clinical.md A/D: above the 4–6 mg/kg/day of the source article [SRC-CN]",
                 );
             } else if mgkg > t.mg_per_kg_warn {
-                out.push("dose_above_label", Severity::Warning, None, args, Some("dose.mg_per_kg_day_warning"), "clinical.md A/D: above the label maximum for autoimmune use, 4 mg/kg/day [LABEL]");
+                out.push("dose_above_label", Severity::Warning, None, args(t.mg_per_kg_warn), Some("dose.mg_per_kg_day_warning"), "clinical.md A/D: above the label maximum for autoimmune use, 4 mg/kg/day [LABEL]");
             }
         }
         if let Some(age) = d

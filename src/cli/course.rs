@@ -1,0 +1,508 @@
+//! `itp-diary regimen …` and `itp-diary profile`.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use super::log::code;
+use super::{CliError, CliResult, Ctx, io_error};
+use crate::domain::drugs::{Drug, Route};
+use crate::domain::regimen::{Profile, Regimen, StepKind, parse_slots, parse_target};
+use crate::domain::validate::clean;
+use crate::domain::when::parse_date;
+use crate::store::{NewRegimen, NewStep};
+
+#[derive(Debug, Subcommand)]
+pub enum RegimenCommand {
+    /// Start a treatment plan, e.g. `regimen start cyclosporine --dose 150,150 --times 08:00,20:00
+    /// --formulation Neoral`.
+    Start {
+        /// The drug (cyclosporine, csa, 环孢素, eltrombopag, romiplostim …).
+        drug: String,
+        /// Amount per dose time in mg (U for rhTPO), comma-separated: 150,150 or 150,100.
+        #[arg(long)]
+        dose: String,
+        /// Dose times, HH:MM, comma-separated (default 08:00,20:00 for two doses).
+        #[arg(long)]
+        times: Option<String>,
+        /// First day (default today; a future date starts the baseline phase).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        /// Formulation or brand (required for cyclosporine: Neoral and Sandimmun differ).
+        #[arg(long, value_name = "NAME")]
+        formulation: Option<String>,
+        /// Drug-level target set by the care team, ng/mL, e.g. 100-200.
+        #[arg(long, value_name = "LOW-HIGH")]
+        trough_target: Option<String>,
+        /// Induction length in weeks (default: the setting, 12).
+        #[arg(long, value_name = "WEEKS")]
+        induction_weeks: Option<u32>,
+        /// Days between dosing days (7 for weekly romiplostim).
+        #[arg(long, default_value_t = 1, value_name = "DAYS")]
+        every_days: u32,
+        /// oral, iv or sc (default: the drug's usual route).
+        #[arg(long)]
+        route: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Record a change of plan (a taper step, an increase, a new formulation); the past is kept.
+    Change {
+        /// New amounts per dose time (default: unchanged).
+        #[arg(long)]
+        dose: Option<String>,
+        /// New dose times.
+        #[arg(long)]
+        times: Option<String>,
+        /// From this day (default today).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// New formulation or brand.
+        #[arg(long, value_name = "NAME")]
+        formulation: Option<String>,
+        /// Which regimen, when more than one is active (default cyclosporine).
+        #[arg(long)]
+        drug: Option<String>,
+        /// Mark it a taper step (default: inferred from the daily total).
+        #[arg(long, conflicts_with_all = ["increase", "maintenance"])]
+        taper: bool,
+        /// Mark it an increase.
+        #[arg(long, conflicts_with = "maintenance")]
+        increase: bool,
+        /// Mark the start of maintenance (the dose may stay the same).
+        #[arg(long)]
+        maintenance: bool,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Stop a regimen: DATE is the first day without doses (default today).
+    Stop {
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        #[arg(long)]
+        drug: Option<String>,
+    },
+    /// Print the plans in force and their history.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Date of the ITP diagnosis (gives newly diagnosed / persistent / chronic).
+    #[arg(long, value_name = "DATE")]
+    pub diagnosed: Option<String>,
+    #[arg(long, value_name = "YEAR")]
+    pub birth_year: Option<i32>,
+    /// female, male or other.
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// Shown on clinic reports; leave empty to keep reports anonymous.
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, value_name = "CM")]
+    pub height_cm: Option<f64>,
+}
+
+fn day(ctx: &Ctx, field: &str, s: Option<&str>) -> CliResult<NaiveDate> {
+    match s {
+        Some(s) => parse_date(s, &ctx.clock).map_err(|e| ctx.when(field, &e)),
+        None => Ok(ctx.clock.today()),
+    }
+}
+
+fn drug(ctx: &Ctx, s: &str) -> CliResult<Drug> {
+    Drug::parse(s).ok_or_else(|| {
+        CliError::Invalid(ctx.i18n.tf(
+            "error.unknown_drug",
+            &[("input", s), ("accepted", &Drug::accepted())],
+        ))
+    })
+}
+
+/// The regimen a change or stop applies to.
+fn target<'a>(
+    ctx: &Ctx,
+    all: &'a [Regimen],
+    d: Option<&str>,
+    on: NaiveDate,
+) -> CliResult<&'a Regimen> {
+    let want = d.map(|s| drug(ctx, s)).transpose()?;
+    let active: Vec<&Regimen> = all
+        .iter()
+        .filter(|r| r.stop.is_none_or(|s| s > on) && want.is_none_or(|w| r.drug == w))
+        .collect();
+    match active.as_slice() {
+        [one] => Ok(one),
+        [] => Err(CliError::Invalid(
+            ctx.i18n.t("regimen.none_active").to_string(),
+        )),
+        many => many
+            .iter()
+            .rev()
+            .find(|r| r.drug == Drug::Cyclosporine)
+            .copied()
+            .ok_or_else(|| CliError::Invalid(ctx.i18n.t("regimen.which").to_string())),
+    }
+}
+
+pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResult {
+    let i = &ctx.i18n;
+    let now = ctx.clock.now();
+    match cmd {
+        RegimenCommand::Start {
+            drug: d,
+            dose,
+            times,
+            start,
+            formulation,
+            trough_target,
+            induction_weeks,
+            every_days,
+            route,
+            note,
+        } => {
+            let drug = drug(ctx, &d)?;
+            let slots = parse_slots(drug, &dose, times.as_deref()).map_err(|e| ctx.invalid(&e))?;
+            let start = day(ctx, "start", start.as_deref())?;
+            let formulation = clean(formulation);
+            if drug == Drug::Cyclosporine && formulation.is_none() {
+                return Err(CliError::Invalid(
+                    i.t("regimen.formulation_required").to_string(),
+                ));
+            }
+            let (target_low, target_high) = match trough_target.as_deref() {
+                Some(t) => parse_target(t)
+                    .map(|(a, b)| (Some(a), Some(b)))
+                    .map_err(|e| ctx.invalid(&e))?,
+                None => (None, None),
+            };
+            if let Some(w) = induction_weeks.filter(|w| !(1..=52).contains(w)) {
+                return Err(CliError::Invalid(format!(
+                    "--induction-weeks: {w} (accepted: 1–52)"
+                )));
+            }
+            if !(1..=28).contains(&every_days) {
+                return Err(CliError::Invalid(format!(
+                    "--every-days: {every_days} (accepted: 1–28)"
+                )));
+            }
+            let route = route
+                .as_deref()
+                .map(|r| code(ctx, "route", r, Route::parse, Route::accepted))
+                .transpose()?
+                .unwrap_or(drug.default_route());
+            let mut store = ctx.open_store()?;
+            let existing = store.regimens().map_err(|e| ctx.store_error(e))?;
+            if existing
+                .iter()
+                .any(|r| r.drug == drug && r.stop.is_none_or(|s| s > start))
+            {
+                return Err(CliError::Invalid(i.t("regimen.already_active").to_string()));
+            }
+            let unit = match drug.dose_quantity() {
+                crate::domain::units::Quantity::DoseUnits => "U",
+                _ => "mg",
+            };
+            store
+                .add_regimen(
+                    &NewRegimen {
+                        drug,
+                        route,
+                        start,
+                        target_low,
+                        target_high,
+                        induction_weeks,
+                        note: clean(note),
+                        first: NewStep {
+                            effective_from: start,
+                            kind: StepKind::Start,
+                            slots,
+                            unit: unit.into(),
+                            every_days,
+                            formulation,
+                            note: None,
+                        },
+                    },
+                    now,
+                )
+                .map_err(|e| ctx.store_error(e))?;
+            show(
+                ctx,
+                &store.regimens().map_err(|e| ctx.store_error(e))?,
+                false,
+                out,
+            )
+        }
+        RegimenCommand::Change {
+            dose,
+            times,
+            from,
+            formulation,
+            drug: d,
+            taper,
+            increase,
+            maintenance,
+            note,
+        } => {
+            let from = day(ctx, "from", from.as_deref())?;
+            let mut store = ctx.open_store()?;
+            let all = store.regimens().map_err(|e| ctx.store_error(e))?;
+            let r = target(ctx, &all, d.as_deref(), from)?;
+            if from < r.start {
+                return Err(CliError::Invalid(
+                    i.tf("regimen.before_start", &[("start", &r.start.to_string())]),
+                ));
+            }
+            let Some(current) = r.step_on(from) else {
+                return Err(CliError::Invalid(i.t("regimen.none_active").to_string()));
+            };
+            let current_times: Vec<String> = current
+                .slots
+                .iter()
+                .map(|s| s.time.format("%H:%M").to_string())
+                .collect();
+            let current_amounts: Vec<String> =
+                current.slots.iter().map(|s| s.amount.to_string()).collect();
+            let slots = match (&dose, &times) {
+                (Some(dose), Some(t)) => parse_slots(r.drug, dose, Some(t)),
+                (Some(dose), None) => {
+                    // Same number of doses: keep the times.
+                    let same = dose.split(',').count() == current.slots.len();
+                    let keep = current_times.join(",");
+                    parse_slots(r.drug, dose, same.then_some(keep.as_str()))
+                }
+                (None, Some(t)) => parse_slots(r.drug, &current_amounts.join(","), Some(t)),
+                (None, None) => Ok(current.slots.clone()),
+            }
+            .map_err(|e| ctx.invalid(&e))?;
+            let formulation = clean(formulation);
+            let new_total: f64 = slots.iter().map(|s| s.amount).sum();
+            let old_total = current.amount_per_dose_day();
+            let kind = if taper {
+                StepKind::Taper
+            } else if increase {
+                StepKind::Increase
+            } else if maintenance {
+                StepKind::Maintenance
+            } else if new_total < old_total {
+                StepKind::Taper
+            } else if new_total > old_total {
+                StepKind::Increase
+            } else if formulation
+                .as_ref()
+                .is_some_and(|f| Some(f) != current.formulation.as_ref())
+            {
+                StepKind::Formulation
+            } else if slots == current.slots {
+                return Err(CliError::Invalid(i.t("regimen.no_change").to_string()));
+            } else {
+                StepKind::Change
+            };
+            let id = r.id;
+            store
+                .add_step(
+                    id,
+                    &NewStep {
+                        effective_from: from,
+                        kind,
+                        slots,
+                        unit: current.unit.clone(),
+                        every_days: current.every_days,
+                        formulation: formulation.or_else(|| current.formulation.clone()),
+                        note: clean(note),
+                    },
+                    now,
+                )
+                .map_err(|e| ctx.store_error(e))?;
+            show(
+                ctx,
+                &store.regimens().map_err(|e| ctx.store_error(e))?,
+                false,
+                out,
+            )
+        }
+        RegimenCommand::Stop { on, drug: d } => {
+            let on = day(ctx, "on", on.as_deref())?;
+            let mut store = ctx.open_store()?;
+            let all = store.regimens().map_err(|e| ctx.store_error(e))?;
+            let r = target(ctx, &all, d.as_deref(), on)?;
+            if on < r.start {
+                return Err(CliError::Invalid(
+                    i.tf("regimen.before_start", &[("start", &r.start.to_string())]),
+                ));
+            }
+            let id = r.id;
+            store
+                .stop_regimen(id, Some(on))
+                .map_err(|e| ctx.store_error(e))?;
+            show(
+                ctx,
+                &store.regimens().map_err(|e| ctx.store_error(e))?,
+                false,
+                out,
+            )
+        }
+        RegimenCommand::Show { json } => {
+            let all = if ctx.paths.db.exists() {
+                ctx.open_store()?
+                    .regimens()
+                    .map_err(|e| ctx.store_error(e))?
+            } else {
+                Vec::new()
+            };
+            show(ctx, &all, json, out)
+        }
+    }
+}
+
+fn show(ctx: &Ctx, all: &[Regimen], json: bool, out: &mut impl Write) -> CliResult {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, all)
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        return writeln!(out).map_err(io_error);
+    }
+    let i = &ctx.i18n;
+    if all.is_empty() {
+        return writeln!(out, "{}", i.t("regimen.none")).map_err(io_error);
+    }
+    let today = ctx.clock.today();
+    for r in all {
+        let state = match r.stop {
+            Some(s) if s <= today => i.tf("regimen.stopped_on", &[("date", &s.to_string())]),
+            Some(s) => i.tf("regimen.stops_on", &[("date", &s.to_string())]),
+            None if r.start > today => i.tf("regimen.starts_on", &[("date", &r.start.to_string())]),
+            None => i.t("regimen.active").to_string(),
+        };
+        writeln!(
+            out,
+            "{} ({}) — {state}",
+            i.t(&r.drug.label_key()),
+            i.t(&r.route.label_key())
+        )
+        .map_err(io_error)?;
+        if let (Some(lo), Some(hi)) = (r.target_low, r.target_high) {
+            writeln!(
+                out,
+                "  {}",
+                i.tf(
+                    "regimen.target",
+                    &[("low", &lo.to_string()), ("high", &hi.to_string())]
+                )
+            )
+            .map_err(io_error)?;
+        }
+        for s in &r.steps {
+            writeln!(
+                out,
+                "  {}  {:<12} {}{}",
+                s.effective_from,
+                i.t(&s.kind.label_key()),
+                s.describe(),
+                s.formulation
+                    .as_deref()
+                    .map(|f| format!("  [{f}]"))
+                    .unwrap_or_default()
+            )
+            .map_err(io_error)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn profile(ctx: &Ctx, a: ProfileArgs, out: &mut impl Write) -> CliResult {
+    let i = &ctx.i18n;
+    let change = a.diagnosed.is_some()
+        || a.birth_year.is_some()
+        || a.sex.is_some()
+        || a.name.is_some()
+        || a.height_cm.is_some();
+    let p = if change {
+        let mut store = ctx.open_store()?;
+        let mut p: Profile = store.profile().map_err(|e| ctx.store_error(e))?;
+        if let Some(d) = &a.diagnosed {
+            let d = parse_date(d, &ctx.clock).map_err(|e| ctx.when("diagnosed", &e))?;
+            if d > ctx.clock.today() {
+                return Err(CliError::Invalid(format!(
+                    "--diagnosed: {d} is in the future"
+                )));
+            }
+            p.diagnosed_on = Some(d);
+        }
+        if let Some(y) = a.birth_year {
+            if !(1900..=ctx
+                .clock
+                .today()
+                .format("%Y")
+                .to_string()
+                .parse()
+                .unwrap_or(2100))
+                .contains(&y)
+            {
+                return Err(CliError::Invalid(format!(
+                    "--birth-year: {y} (accepted: 1900 to this year)"
+                )));
+            }
+            p.birth_year = Some(y);
+        }
+        if let Some(s) = &a.sex {
+            let s = s.trim().to_lowercase();
+            if !["female", "male", "other"].contains(&s.as_str()) {
+                return Err(CliError::Invalid(format!(
+                    "--sex: '{s}' (accepted: female, male, other)"
+                )));
+            }
+            p.sex = Some(s);
+        }
+        if let Some(n) = &a.name {
+            p.name = clean(Some(n.clone()));
+        }
+        if let Some(h) = a.height_cm {
+            if !(30.0..=250.0).contains(&h) {
+                return Err(CliError::Invalid(format!(
+                    "--height-cm: {h} (accepted: 30–250)"
+                )));
+            }
+            p.height_cm = Some(h);
+        }
+        store
+            .set_profile(&p, ctx.clock.now())
+            .map_err(|e| ctx.store_error(e))?;
+        p
+    } else if ctx.paths.db.exists() {
+        ctx.open_store()?
+            .profile()
+            .map_err(|e| ctx.store_error(e))?
+    } else {
+        Profile::default()
+    };
+    let dash = || "—".to_string();
+    let lines = [
+        (i.t("profile.name"), p.name.clone().unwrap_or_else(dash)),
+        (
+            i.t("profile.diagnosed"),
+            p.diagnosed_on
+                .map(|d| {
+                    let phase = crate::domain::response::disease_phase(d, ctx.clock.today());
+                    format!("{d} ({})", i.t(&format!("disease_phase.{phase}")))
+                })
+                .unwrap_or_else(dash),
+        ),
+        (
+            i.t("profile.birth_year"),
+            p.birth_year.map(|y| y.to_string()).unwrap_or_else(dash),
+        ),
+        (i.t("profile.sex"), p.sex.clone().unwrap_or_else(dash)),
+        (
+            i.t("profile.height"),
+            p.height_cm.map(|h| format!("{h} cm")).unwrap_or_else(dash),
+        ),
+    ];
+    for (k, v) in lines {
+        writeln!(out, "{k}: {v}").map_err(io_error)?;
+    }
+    Ok(())
+}

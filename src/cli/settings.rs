@@ -1,0 +1,67 @@
+//! `itp-diary config path|show|init`.
+
+use std::io::Write;
+
+use clap::Subcommand;
+
+use super::{CliError, CliResult, Ctx, io_error};
+use crate::config::default_settings_text;
+use crate::domain::settings::SPECS;
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the settings file's path.
+    Path,
+    /// Print every setting in effect, with its unit and whether it is the app default (and its
+    /// source) or set by the care team.
+    Show,
+    /// Write a settings file with every setting commented out at its default.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
+    let i = &ctx.i18n;
+    match cmd {
+        ConfigCommand::Path => writeln!(out, "{}", ctx.paths.config.display()).map_err(io_error),
+        ConfigCommand::Show => {
+            for s in SPECS {
+                let v = (s.get)(&ctx.settings.thresholds);
+                let origin = if ctx.settings.is_set_by_team(s.key) {
+                    i.t("settings.set_by_team").to_string()
+                } else {
+                    i.tf("settings.app_default", &[("source", s.source)])
+                };
+                writeln!(out, "{} = {} {}  ({origin})", s.key, v, s.unit).map_err(io_error)?;
+            }
+            Ok(())
+        }
+        ConfigCommand::Init { force } => {
+            let path = &ctx.paths.config;
+            if path.exists() && !force {
+                return Err(CliError::Invalid(
+                    i.tf("settings.exists", &[("path", &path.display().to_string())]),
+                ));
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    CliError::Failed(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            // Write beside, then rename: a crash never leaves half a settings file.
+            let tmp = path.with_extension("toml.tmp");
+            std::fs::write(&tmp, default_settings_text())
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+            writeln!(
+                out,
+                "{}",
+                i.tf("settings.written", &[("path", &path.display().to_string())])
+            )
+            .map_err(io_error)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! `itp-diary status` and `itp-diary remind`.
+
+use std::io::Write;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::{CliError, CliResult, Ctx, io_error};
+use crate::domain::clock::Clock;
+use crate::domain::overview::Overview;
+use crate::domain::reminders::Reminder;
+use crate::domain::when::parse_any;
+use crate::service;
+use crate::text;
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    #[arg(long)]
+    pub json: bool,
+    /// Evaluate at another time (default now).
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+}
+
+fn r1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The `status --json` object.
+pub fn status_json(o: &Overview) -> Value {
+    let regimen = o.regimen.as_ref().map(|r| {
+        let step = r.step_on(o.now.date_naive()).or(r.steps.first());
+        json!({
+            "drug": r.drug.code(),
+            "start": r.start.to_string(),
+            "stop": r.stop.map(|d| d.to_string()),
+            "formulation": step.and_then(|s| s.formulation.clone()),
+            "doses": step.map(|s| s.slots.iter().map(|x| json!({"time": x.time.format("%H:%M").to_string(), "amount": x.amount})).collect::<Vec<_>>()),
+            "unit": step.map(|s| s.unit.clone()),
+            "steps": r.steps.len(),
+        })
+    });
+    let d = o.dosing.as_ref();
+    let resp = o.response.as_ref();
+    json!({
+        "now": o.now.to_rfc3339(),
+        "phase": o.course.as_ref().map_or("no_regimen", |c| c.phase.code()),
+        "day": o.course.as_ref().map(|c| c.day),
+        "week": o.course.as_ref().map(|c| c.week),
+        "induction_weeks": o.course.as_ref().map(|c| c.induction_weeks),
+        "checkpoint_week": o.course.as_ref().and_then(|c| c.checkpoint).map(|c| c.week),
+        "regimen": regimen,
+        "daily_mg_planned": d.and_then(|d| d.planned_daily).map(r1),
+        "daily_mg_taken": d.and_then(|d| d.taken_daily).map(r1),
+        "weight_kg": d.and_then(|d| d.weight_kg),
+        "weight_at": d.and_then(|d| d.weight_at).map(|t| t.to_rfc3339()),
+        "mg_per_kg_day": d.and_then(|d| d.taken_mg_per_kg.or(d.planned_mg_per_kg)).map(r2),
+        "mg_per_kg_day_planned": d.and_then(|d| d.planned_mg_per_kg).map(r2),
+        "mg_per_kg_day_taken": d.and_then(|d| d.taken_mg_per_kg).map(r2),
+        "adherence_7d": o.adherence_7d.map(r1),
+        "adherence_30d": o.adherence_30d.map(r1),
+        "today": o.slots.iter().map(|s| json!({"at": s.at.to_rfc3339(), "amount": s.amount, "state": s.state.code()})).collect::<Vec<_>>(),
+        "latest_platelets": o.latest_platelets.map(|(at, v)| json!({
+            "value": v, "at": at.to_rfc3339(), "band": o.platelet_band,
+            "days_ago": (o.now.date_naive() - at.date_naive()).num_days(),
+        })),
+        "baseline_platelets": resp.and_then(|a| a.baseline),
+        "response": resp.map_or("not_assessable", |a| a.status.code()),
+        "response_definition": resp.map(|a| a.definition),
+        "time_to_response_days": resp.and_then(|a| a.time_to_response_days),
+        "response_downgraded_by_bleeding": resp.map(|a| a.downgraded_by_bleeding),
+        "last_trough": o.trough.as_ref().map(|t| json!({
+            "value": t.value, "at": t.at.to_rfc3339(),
+            "hours_since_dose": t.hours_since_dose.map(r1),
+            "valid_trough": t.valid, "band": t.band,
+            "target_low": t.target_low, "target_high": t.target_high,
+            "target_set_by": if t.target_from_regimen { "care_team" } else { "app_default" },
+        })),
+        "disease_phase": o.disease_phase,
+    })
+}
+
+/// A reminder as JSON (`rule`, `severity`, `due`, `message`, plus where its threshold is from).
+pub fn reminder_json(ctx: &Ctx, r: &Reminder) -> Value {
+    json!({
+        "rule": r.rule,
+        "severity": r.severity.code(),
+        "due": r.due.map(|t| t.to_rfc3339()),
+        "message": text::reminder_message(r, &ctx.i18n),
+        "source": r.source,
+        "set_by": match r.setting {
+            Some(k) if ctx.settings.is_set_by_team(k) => "care_team",
+            Some(_) => "app_default",
+            None => "regimen",
+        },
+    })
+}
+
+pub fn status(ctx: &Ctx, a: StatusArgs, out: &mut impl Write) -> CliResult {
+    let (o, reminders) = evaluate(ctx, &ctx.clock)?;
+    if a.json {
+        let mut v = status_json(&o);
+        v["alerts"] = reminders
+            .iter()
+            .filter(|r| r.severity != crate::domain::reminders::Severity::Info)
+            .map(|r| reminder_json(ctx, r))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
+        return writeln!(out).map_err(io_error);
+    }
+    for line in text::status_lines(&o, &ctx.i18n) {
+        writeln!(out, "{line}").map_err(io_error)?;
+    }
+    Ok(())
+}
+
+fn evaluate(ctx: &Ctx, clock: &Clock) -> CliResult<(Overview, Vec<Reminder>)> {
+    if !ctx.paths.db.exists() {
+        let f = crate::domain::facts::Facts::default();
+        let t = &ctx.settings.thresholds;
+        let o = crate::domain::overview::overview(&f, clock, t);
+        return Ok((o, Vec::new()));
+    }
+    let store = ctx.open_store()?;
+    let (_, o, r) =
+        service::assess(&store, clock, &ctx.settings.thresholds).map_err(|e| ctx.store_error(e))?;
+    Ok((o, r))
+}
+
+pub fn remind(ctx: &Ctx, a: RemindArgs, out: &mut impl Write) -> CliResult {
+    let clock = match &a.at {
+        Some(s) => Clock::Fixed(parse_any(s, &ctx.clock).map_err(|e| ctx.when("at", &e))?),
+        None => ctx.clock.clone(),
+    };
+    let (_, reminders) = evaluate(ctx, &clock)?;
+    if a.json {
+        // An empty array when nothing is due: still valid JSON for scripts.
+        let v: Vec<Value> = reminders.iter().map(|r| reminder_json(ctx, r)).collect();
+        serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
+        return writeln!(out).map_err(io_error);
+    }
+    for r in &reminders {
+        writeln!(
+            out,
+            "{} {}",
+            text::severity_mark(r.severity, &ctx.i18n),
+            text::reminder_message(r, &ctx.i18n)
+        )
+        .map_err(io_error)?;
+    }
+    Ok(())
+}

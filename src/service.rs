@@ -1,0 +1,91 @@
+//! App services between the store and the faces: load the slice of the diary the rules need,
+//! run them, and hand back plain domain results. No SQL here and no drawing.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveTime, Utc};
+
+use crate::domain::clock::Clock;
+use crate::domain::entry::{Entry, Kind};
+use crate::domain::facts::Facts;
+use crate::domain::overview::{Overview, overview};
+use crate::domain::reminders::{Reminder, reminders};
+use crate::domain::settings::Thresholds;
+use crate::store::{EntryFilter, Order, Result, Store};
+
+/// How far back the everyday rules look (L5: a little more than a year).
+pub const RECENT_DAYS: i64 = 400;
+
+/// Load what the rules read. Everything recent; platelets and care-needed bleeding since the
+/// course's start (for the response); pre-treatment creatinine (for the baseline); doses of
+/// the last month (adherence); and the latest weight whatever its age (mg/kg/day).
+pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts> {
+    let now = clock.now();
+    let regimens = store.regimens()?;
+    let mut facts = Facts {
+        profile: store.profile()?,
+        regimens,
+        entries: Vec::new(),
+    };
+    let recent = (now - Duration::days(RECENT_DAYS)).with_timezone(&Utc);
+    let mut by_id: BTreeMap<i64, Entry> = BTreeMap::new();
+    let mut take = |v: Vec<Entry>| {
+        for e in v {
+            by_id.insert(e.id, e);
+        }
+    };
+    let q = |kind: Option<Kind>, from, to, limit| EntryFilter {
+        kind,
+        from,
+        to,
+        limit,
+        order: Order::OldestFirst,
+        ..Default::default()
+    };
+    for kind in Kind::ALL.iter().copied().filter(|k| *k != Kind::Dose) {
+        take(store.entries(&q(Some(kind), Some(recent), None, None))?);
+    }
+    take(store.entries(&q(
+        Some(Kind::Dose),
+        Some((now - Duration::days(32)).with_timezone(&Utc)),
+        None,
+        None,
+    ))?);
+    if let Some(r) = facts.primary(now.date_naive()) {
+        let early = r.start - Duration::days(t.baseline_days as i64);
+        if let Some(from) = clock.localize(early.and_time(NaiveTime::MIN)) {
+            let from = from.with_timezone(&Utc);
+            if from < recent {
+                for kind in [Kind::Platelets, Kind::Bleeding] {
+                    take(store.entries(&q(Some(kind), Some(from), Some(recent), None))?);
+                }
+                let mut f = q(Some(Kind::Lab), Some(from), Some(recent), None);
+                f.subject = Some("creatinine".into());
+                take(store.entries(&f)?);
+            }
+            // The last count before the window gives the response baseline.
+            let mut before = q(Some(Kind::Platelets), None, Some(from), Some(1));
+            before.order = Order::NewestFirst;
+            take(store.entries(&before)?);
+        }
+    }
+    if let Some(w) = store.latest(Kind::Weight, None)? {
+        take(vec![w]);
+    }
+    let mut entries: Vec<Entry> = by_id.into_values().collect();
+    entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    facts.entries = entries;
+    Ok(facts)
+}
+
+/// Overview and reminders at the clock's now.
+pub fn assess(
+    store: &Store,
+    clock: &Clock,
+    t: &Thresholds,
+) -> Result<(Facts, Overview, Vec<Reminder>)> {
+    let facts = load_facts(store, clock, t)?;
+    let o = overview(&facts, clock, t);
+    let r = reminders(&facts, &o, clock, t);
+    Ok((facts, o, r))
+}
