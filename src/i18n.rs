@@ -208,6 +208,37 @@ impl I18n {
         }
     }
 
+    /// Any refusal of typed input as one line.
+    pub fn input_error(&self, e: &crate::input::InputError) -> String {
+        use crate::input::InputError;
+        match e {
+            InputError::Invalid(v) => self.validation(v),
+            InputError::When { field, err } => self.when_error(field, err),
+            InputError::Code {
+                field,
+                input,
+                accepted,
+            } => match *field {
+                "drug" => self.tf(
+                    "error.unknown_drug",
+                    &[("input", input), ("accepted", accepted)],
+                ),
+                "analyte" => self.tf(
+                    "error.unknown_analyte",
+                    &[("input", input), ("accepted", accepted)],
+                ),
+                _ => self.tf(
+                    "error.unknown_code",
+                    &[
+                        ("field", &self.field(field)),
+                        ("input", input),
+                        ("accepted", accepted),
+                    ],
+                ),
+            },
+        }
+    }
+
     /// A time-parsing error as one line.
     pub fn when_error(&self, field: &str, e: &WhenError) -> String {
         let f = self.field(field);

@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod input;
 pub mod service;
 pub mod store;
 pub mod text;

@@ -6,9 +6,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::log::{Common, LogCommand, build};
+use super::log::code;
 use super::{CliError, CliResult, Ctx, io_error};
-use crate::domain::entry::{Entry, EntryData, NewEntry};
+use crate::domain::entry::{DoseStatus, Entry, EntryData, NewEntry};
+use crate::input::{RawEntry, build, raw_from_entry, reference_text};
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -43,20 +44,8 @@ pub struct EditArgs {
     pub formulation: Option<String>,
 }
 
-fn num(x: f64) -> String {
-    format!("{x}")
-}
-
-fn ts(t: chrono::DateTime<chrono::FixedOffset>) -> String {
-    t.to_rfc3339()
-}
-
-/// The `log` command equivalent to `e`, with `a`'s replacements applied.
-fn as_command(ctx: &Ctx, e: &Entry, a: &EditArgs) -> CliResult<LogCommand> {
-    let common = Common {
-        at: Some(a.at.clone().unwrap_or_else(|| ts(e.at))),
-        note: a.note.clone().or_else(|| e.note.clone()),
-    };
+/// The entry's typed form with `a`'s replacements applied.
+fn replaced(ctx: &Ctx, e: &Entry, a: &EditArgs) -> CliResult<RawEntry> {
     let not_for = |field: &str| {
         CliError::Invalid(ctx.i18n.tf(
             "error.edit_field",
@@ -66,152 +55,93 @@ fn as_command(ctx: &Ctx, e: &Entry, a: &EditArgs) -> CliResult<LogCommand> {
             ],
         ))
     };
-    let kind_allows = |allowed: &[&str]| -> CliResult<()> {
-        for (name, given) in [
-            ("value", a.value.is_some()),
-            ("unit", a.unit.is_some()),
-            ("lab", a.lab.is_some()),
-            ("last-dose", a.last_dose.is_some()),
-            ("pulse", a.pulse.is_some()),
-            ("status", a.status.is_some()),
-            ("formulation", a.formulation.is_some()),
-        ] {
-            if given && !allowed.contains(&name) {
-                return Err(not_for(name));
-            }
+    let set = |slot: &mut Option<String>, v: &Option<String>| {
+        if let Some(v) = v {
+            *slot = Some(v.clone());
         }
-        Ok(())
     };
-    Ok(match &e.data {
-        EntryData::Platelets(p) => {
-            kind_allows(&["value", "unit", "lab"])?;
-            LogCommand::Platelets {
-                value: a.value.clone().unwrap_or_else(|| num(p.entered.value)),
-                unit: Some(a.unit.clone().unwrap_or_else(|| p.entered.unit.clone())),
-                lab: a.lab.clone().or_else(|| p.lab.clone()),
-                common,
+    let mut raw = raw_from_entry(e);
+    let mut used: Vec<&str> = Vec::new();
+    match &mut raw {
+        RawEntry::Platelets { value, unit, lab } => {
+            if let Some(v) = &a.value {
+                *value = v.clone();
             }
+            set(unit, &a.unit);
+            set(lab, &a.lab);
+            used.extend(["value", "unit", "lab"]);
         }
-        EntryData::Dose(d) => {
-            kind_allows(&["value", "unit", "status", "formulation"])?;
-            let (missed, skipped) = match a.status.as_deref() {
-                None => (
-                    d.status == crate::domain::entry::DoseStatus::Missed,
-                    d.status == crate::domain::entry::DoseStatus::Skipped,
-                ),
-                Some(s) => {
-                    let st = super::log::code(
-                        ctx,
-                        "status",
-                        s,
-                        crate::domain::entry::DoseStatus::parse,
-                        crate::domain::entry::DoseStatus::accepted,
-                    )?;
-                    (
-                        st == crate::domain::entry::DoseStatus::Missed,
-                        st == crate::domain::entry::DoseStatus::Skipped,
-                    )
+        RawEntry::Dose {
+            amount,
+            unit,
+            mg_per_ml,
+            formulation,
+            status,
+            ..
+        } => {
+            set(amount, &a.value);
+            if let Some(u) = &a.unit {
+                *unit = Some(u.clone());
+                if !u.trim().eq_ignore_ascii_case("ml") {
+                    *mg_per_ml = None;
                 }
-            };
-            LogCommand::Dose {
-                drug: d.drug.code().to_string(),
-                amount: a
-                    .value
-                    .clone()
-                    .or_else(|| d.amount.as_ref().map(|x| num(x.entered.value))),
-                unit: a
-                    .unit
-                    .clone()
-                    .or_else(|| d.amount.as_ref().map(|x| x.entered.unit.clone())),
-                mg_per_ml: d
-                    .amount
-                    .as_ref()
-                    .and_then(|x| x.mg_per_ml)
-                    .filter(|_| {
-                        a.unit
-                            .as_deref()
-                            .is_none_or(|u| u.eq_ignore_ascii_case("ml"))
-                    })
-                    .map(num),
-                route: Some(d.route.code().to_string()),
-                formulation: a.formulation.clone().or_else(|| d.formulation.clone()),
-                missed,
-                skipped,
-                scheduled: d.scheduled_for.map(ts),
-                common,
             }
-        }
-        EntryData::Lab(l) => {
-            kind_allows(&["value", "unit", "lab", "last-dose"])?;
-            let unit = a.unit.clone().unwrap_or_else(|| l.entered.unit.clone());
-            // The reference range is stored canonical; give it back in the unit used.
-            let factor = l
-                .analyte
-                .quantity()
-                .unit(Some(&unit))
-                .map(|u| u.factor)
-                .unwrap_or(1.0);
-            let side = |x: Option<f64>| x.map(|v| num(v / factor)).unwrap_or_default();
-            let reference = (l.reference.low.is_some() || l.reference.high.is_some())
-                .then(|| format!("{}-{}", side(l.reference.low), side(l.reference.high)));
-            LogCommand::Lab {
-                analyte: l.analyte.code().to_string(),
-                value: a.value.clone().unwrap_or_else(|| num(l.entered.value)),
-                unit: Some(unit),
-                lab: a.lab.clone().or_else(|| l.lab.clone()),
-                method: l.method.clone(),
-                reference,
-                last_dose: a.last_dose.clone().or_else(|| l.last_dose_at.map(ts)),
-                common,
+            set(formulation, &a.formulation);
+            if let Some(s) = &a.status {
+                *status = code(ctx, "status", s, DoseStatus::parse, DoseStatus::accepted)?;
             }
+            used.extend(["value", "unit", "status", "formulation"]);
         }
-        EntryData::Weight(w) => {
-            kind_allows(&["value", "unit"])?;
-            LogCommand::Weight {
-                value: a.value.clone().unwrap_or_else(|| num(w.entered.value)),
-                unit: Some(a.unit.clone().unwrap_or_else(|| w.entered.unit.clone())),
-                common,
+        RawEntry::Lab {
+            value,
+            unit,
+            lab,
+            last_dose,
+            reference,
+            ..
+        } => {
+            if let Some(v) = &a.value {
+                *value = v.clone();
             }
-        }
-        EntryData::BloodPressure(b) => {
-            kind_allows(&["value", "pulse"])?;
-            LogCommand::Bp {
-                value: a
-                    .value
-                    .clone()
-                    .unwrap_or_else(|| format!("{}/{}", b.systolic, b.diastolic)),
-                pulse: a.pulse.clone().or_else(|| b.pulse.map(|p| p.to_string())),
-                common,
+            if let (Some(u), EntryData::Lab(l)) = (&a.unit, &e.data) {
+                // The lab's range follows the value into the new unit.
+                *reference = reference_text(l, u);
             }
+            set(unit, &a.unit);
+            set(lab, &a.lab);
+            set(last_dose, &a.last_dose);
+            used.extend(["value", "unit", "lab", "last-dose"]);
         }
-        EntryData::Bleeding(b) => {
-            kind_allows(&[])?;
-            LogCommand::Bleeding {
-                site: b.site.code().to_string(),
-                count: b.count,
-                size_cm: b.size_cm.map(num),
-                minutes: b.minutes,
-                care: b.care_needed,
-                common,
+        RawEntry::Weight { value, unit } => {
+            if let Some(v) = &a.value {
+                *value = v.clone();
             }
+            set(unit, &a.unit);
+            used.extend(["value", "unit"]);
         }
-        EntryData::SideEffect(s) => {
-            kind_allows(&[])?;
-            LogCommand::SideEffect {
-                effect: s.effect.code().to_string(),
-                severity: s.severity,
-                common,
+        RawEntry::Bp { value, pulse } => {
+            if let Some(v) = &a.value {
+                *value = v.clone();
             }
+            set(pulse, &a.pulse);
+            used.extend(["value", "pulse"]);
         }
-        EntryData::Event(ev) => {
-            kind_allows(&[])?;
-            LogCommand::Event {
-                event: ev.event.code().to_string(),
-                medication: ev.medication.clone(),
-                common,
-            }
+        RawEntry::Bleeding { .. } | RawEntry::SideEffect { .. } | RawEntry::Event { .. } => {}
+    }
+    for (name, given) in [
+        ("value", a.value.is_some()),
+        ("unit", a.unit.is_some()),
+        ("lab", a.lab.is_some()),
+        ("last-dose", a.last_dose.is_some()),
+        ("pulse", a.pulse.is_some()),
+        ("status", a.status.is_some()),
+        ("formulation", a.formulation.is_some()),
+    ] {
+        if given && !used.contains(&name) {
+            return Err(not_for(name));
         }
-    })
+    }
+    Ok(raw)
 }
 
 pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
@@ -236,8 +166,11 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
     }
     let mut store = ctx.open_store()?;
     let e = store.entry(a.id).map_err(|e| ctx.store_error(e))?;
-    let cmd = as_command(ctx, &e, &a)?;
-    let (checked, note, at) = build(ctx, &cmd, || None)?;
+    let raw = replaced(ctx, &e, &a)?;
+    let at = a.at.clone().unwrap_or_else(|| e.at.to_rfc3339());
+    let note = a.note.clone().or_else(|| e.note.clone());
+    let (checked, note, at) = build(&raw, Some(&at), note, &ctx.clock, || None)
+        .map_err(|err| CliError::Invalid(ctx.i18n.input_error(&err)))?;
     let updated = store
         .update_entry(
             a.id,

@@ -5,10 +5,8 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 
 use super::{CliError, CliResult, Ctx, io_error};
-use crate::domain::drugs::{Drug, Route};
-use crate::domain::entry::*;
-use crate::domain::validate::{self, Checked, DoseInput, LabExtras, parse_number};
-use crate::domain::when::parse_when;
+use crate::domain::entry::{DoseStatus, EntryData, Kind, NewEntry};
+use crate::input::{RawEntry, build};
 
 #[derive(Debug, Args)]
 pub struct Common {
@@ -172,217 +170,143 @@ pub fn code<T>(
     })
 }
 
-fn number(ctx: &Ctx, field: &'static str, s: &str) -> CliResult<f64> {
-    parse_number(field, s).map_err(|e| ctx.invalid(&e))
-}
-
-/// Parse `LOW-HIGH` (either side may be empty: `-5.0`, `3.5-`).
-pub fn reference(ctx: &Ctx, s: &str) -> CliResult<(Option<f64>, Option<f64>)> {
-    let (lo, hi) = s.split_once('-').ok_or_else(|| {
-        CliError::Invalid(ctx.i18n.tf(
-            "error.not_accepted",
-            &[
-                ("field", &ctx.i18n.field("reference_range")),
-                ("input", s),
-                ("accepted", "LOW-HIGH, e.g. 41-111"),
-            ],
-        ))
-    })?;
-    let side = |x: &str, f: &'static str| -> CliResult<Option<f64>> {
-        if x.trim().is_empty() {
-            Ok(None)
-        } else {
-            number(ctx, f, x).map(Some)
-        }
-    };
-    Ok((side(lo, "reference_low")?, side(hi, "reference_high")?))
-}
-
-/// Build the validated entry data of a `log` command (no I/O except reading the last weight).
-pub fn build(
-    ctx: &Ctx,
-    cmd: &LogCommand,
-    previous_weight: impl FnOnce() -> Option<f64>,
-) -> CliResult<(
-    Checked<EntryData>,
-    Option<String>,
-    chrono::DateTime<chrono::FixedOffset>,
-)> {
-    let common = match cmd {
-        LogCommand::Platelets { common, .. }
-        | LogCommand::Dose { common, .. }
-        | LogCommand::Lab { common, .. }
-        | LogCommand::Weight { common, .. }
-        | LogCommand::Bp { common, .. }
-        | LogCommand::Bleeding { common, .. }
-        | LogCommand::SideEffect { common, .. }
-        | LogCommand::Event { common, .. } => common,
-    };
-    let at = match &common.at {
-        Some(s) => parse_when(s, &ctx.clock).map_err(|e| ctx.when("at", &e))?,
-        None => ctx.clock.now(),
-    };
-    let note = validate::note(common.note.clone()).map_err(|e| ctx.invalid(&e))?;
-    let v =
-        |r: Result<Checked<EntryData>, validate::ValidationError>| r.map_err(|e| ctx.invalid(&e));
-    let checked = match cmd {
-        LogCommand::Platelets {
-            value, unit, lab, ..
-        } => v(validate::platelets(
-            number(ctx, "platelets", value)?,
-            unit.as_deref(),
-            lab.clone(),
-        ))?,
-        LogCommand::Dose {
-            drug,
-            amount,
-            unit,
-            mg_per_ml,
-            route,
-            formulation,
-            missed,
-            skipped,
-            scheduled,
-            ..
-        } => {
-            let drug = Drug::parse(drug).ok_or_else(|| {
-                CliError::Invalid(ctx.i18n.tf(
-                    "error.unknown_drug",
-                    &[("input", drug), ("accepted", &Drug::accepted())],
-                ))
-            })?;
-            let route = route
-                .as_deref()
-                .map(|r| code(ctx, "route", r, Route::parse, Route::accepted))
-                .transpose()?;
-            let status = if *missed {
-                DoseStatus::Missed
-            } else if *skipped {
-                DoseStatus::Skipped
-            } else {
-                DoseStatus::Taken
-            };
-            let scheduled_for = scheduled
-                .as_deref()
-                .map(|s| {
-                    crate::domain::when::parse_any(s, &ctx.clock)
-                        .map_err(|e| ctx.when("scheduled", &e))
-                })
-                .transpose()?;
-            v(validate::dose(DoseInput {
+impl LogCommand {
+    /// The typed fields and the common options.
+    pub fn raw(&self) -> (RawEntry, &Common) {
+        match self {
+            LogCommand::Platelets {
+                value,
+                unit,
+                lab,
+                common,
+            } => (
+                RawEntry::Platelets {
+                    value: value.clone(),
+                    unit: unit.clone(),
+                    lab: lab.clone(),
+                },
+                common,
+            ),
+            LogCommand::Dose {
                 drug,
-                amount: amount
-                    .as_deref()
-                    .map(|a| number(ctx, "dose", a))
-                    .transpose()?,
-                unit: unit.clone(),
-                mg_per_ml: mg_per_ml
-                    .as_deref()
-                    .map(|m| number(ctx, "mg_per_ml", m))
-                    .transpose()?,
+                amount,
+                unit,
+                mg_per_ml,
                 route,
-                formulation: formulation.clone(),
-                status,
-                scheduled_for,
-            }))?
-        }
-        LogCommand::Lab {
-            analyte,
-            value,
-            unit,
-            lab,
-            method,
-            reference: refr,
-            last_dose,
-            ..
-        } => {
-            let a = Analyte::parse(analyte).ok_or_else(|| {
-                CliError::Invalid(ctx.i18n.tf(
-                    "error.unknown_analyte",
-                    &[
-                        ("input", analyte),
-                        ("accepted", &Analyte::accepted().replace('_', "-")),
-                    ],
-                ))
-            })?;
-            let (ref_low, ref_high) = match refr {
-                Some(r) => reference(ctx, r)?,
-                None => (None, None),
-            };
-            let last_dose_at = last_dose
-                .as_deref()
-                .map(|s| parse_when(s, &ctx.clock).map_err(|e| ctx.when("last_dose", &e)))
-                .transpose()?;
-            v(validate::lab(
-                a,
-                number(ctx, a.field(), value)?,
-                unit.as_deref(),
-                LabExtras {
+                formulation,
+                missed,
+                skipped,
+                scheduled,
+                common,
+            } => (
+                RawEntry::Dose {
+                    drug: drug.clone(),
+                    amount: amount.clone(),
+                    unit: unit.clone(),
+                    mg_per_ml: mg_per_ml.clone(),
+                    route: route.clone(),
+                    formulation: formulation.clone(),
+                    status: if *missed {
+                        DoseStatus::Missed
+                    } else if *skipped {
+                        DoseStatus::Skipped
+                    } else {
+                        DoseStatus::Taken
+                    },
+                    scheduled: scheduled.clone(),
+                },
+                common,
+            ),
+            LogCommand::Lab {
+                analyte,
+                value,
+                unit,
+                lab,
+                method,
+                reference,
+                last_dose,
+                common,
+            } => (
+                RawEntry::Lab {
+                    analyte: analyte.clone(),
+                    value: value.clone(),
+                    unit: unit.clone(),
                     lab: lab.clone(),
                     method: method.clone(),
-                    ref_low,
-                    ref_high,
-                    last_dose_at,
+                    reference: reference.clone(),
+                    last_dose: last_dose.clone(),
                 },
-                at,
-            ))?
-        }
-        LogCommand::Weight { value, unit, .. } => v(validate::weight(
-            number(ctx, "weight", value)?,
-            unit.as_deref(),
-            previous_weight(),
-        ))?,
-        LogCommand::Bp { value, pulse, .. } => {
-            v(validate::blood_pressure(value, pulse.as_deref()))?
-        }
-        LogCommand::Bleeding {
-            site,
-            count,
-            size_cm,
-            minutes,
-            care,
-            ..
-        } => {
-            let site = code(
-                ctx,
-                "site",
+                common,
+            ),
+            LogCommand::Weight {
+                value,
+                unit,
+                common,
+            } => (
+                RawEntry::Weight {
+                    value: value.clone(),
+                    unit: unit.clone(),
+                },
+                common,
+            ),
+            LogCommand::Bp {
+                value,
+                pulse,
+                common,
+            } => (
+                RawEntry::Bp {
+                    value: value.clone(),
+                    pulse: pulse.clone(),
+                },
+                common,
+            ),
+            LogCommand::Bleeding {
                 site,
-                BleedingSite::parse,
-                BleedingSite::accepted,
-            )?;
-            let size = size_cm
-                .as_deref()
-                .map(|s| number(ctx, "size_cm", s))
-                .transpose()?;
-            v(validate::bleeding(site, *count, size, *minutes, *care))?
-        }
-        LogCommand::SideEffect {
-            effect, severity, ..
-        } => {
-            let e = code(
-                ctx,
-                "effect",
+                count,
+                size_cm,
+                minutes,
+                care,
+                common,
+            } => (
+                RawEntry::Bleeding {
+                    site: site.clone(),
+                    count: count.map(|c| c.to_string()),
+                    size_cm: size_cm.clone(),
+                    minutes: minutes.map(|m| m.to_string()),
+                    care: *care,
+                },
+                common,
+            ),
+            LogCommand::SideEffect {
                 effect,
-                SideEffectKind::parse,
-                SideEffectKind::accepted,
-            )?;
-            v(validate::side_effect(e, *severity))?
+                severity,
+                common,
+            } => (
+                RawEntry::SideEffect {
+                    effect: effect.clone(),
+                    severity: severity.map(|s| s.to_string()),
+                },
+                common,
+            ),
+            LogCommand::Event {
+                event,
+                medication,
+                common,
+            } => (
+                RawEntry::Event {
+                    event: event.clone(),
+                    medication: medication.clone(),
+                },
+                common,
+            ),
         }
-        LogCommand::Event {
-            event, medication, ..
-        } => {
-            let e = code(ctx, "event", event, EventKind::parse, EventKind::accepted)?;
-            v(validate::event(e, medication.clone()))?
-        }
-    };
-    Ok((checked, note, at))
+    }
 }
 
 pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
-    // Validate everything that needs no database first: bad input never opens (or creates)
-    // the diary file.
+    // Only an existing diary is opened before validation (to read the last weight): bad input
+    // never creates the diary file.
     let needs_weight = matches!(cmd, LogCommand::Weight { .. });
-    // Only an existing diary is opened before validation (to read the last weight).
     let mut store = if needs_weight && ctx.paths.db.exists() {
         Some(ctx.open_store()?)
     } else {
@@ -397,7 +321,15 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
                 _ => None,
             })
     };
-    let (checked, note, at) = build(ctx, &cmd, previous)?;
+    let (raw, common) = cmd.raw();
+    let (checked, note, at) = build(
+        &raw,
+        common.at.as_deref(),
+        common.note.clone(),
+        &ctx.clock,
+        previous,
+    )
+    .map_err(|e| CliError::Invalid(ctx.i18n.input_error(&e)))?;
     let mut store = match store.take() {
         Some(s) => s,
         None => ctx.open_store()?,
@@ -424,6 +356,5 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
             ]
         )
     )
-    .map_err(io_error)?;
-    Ok(())
+    .map_err(io_error)
 }

@@ -1,0 +1,363 @@
+//! What a patient types, as text, turned into validated entries. The command line and the
+//! terminal forms both fill a [`RawEntry`] and call [`build`], so they accept and refuse
+//! exactly the same things with the same messages.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::domain::clock::Clock;
+use crate::domain::drugs::{Drug, Route};
+use crate::domain::entry::*;
+use crate::domain::units::fmt_num;
+use crate::domain::validate::{self, Checked, DoseInput, LabExtras, ValidationError, parse_number};
+use crate::domain::when::{WhenError, parse_any, parse_when};
+
+/// The fields of one entry, as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawEntry {
+    Platelets {
+        value: String,
+        unit: Option<String>,
+        lab: Option<String>,
+    },
+    Dose {
+        drug: String,
+        amount: Option<String>,
+        unit: Option<String>,
+        mg_per_ml: Option<String>,
+        route: Option<String>,
+        formulation: Option<String>,
+        status: DoseStatus,
+        scheduled: Option<String>,
+    },
+    Lab {
+        analyte: String,
+        value: String,
+        unit: Option<String>,
+        lab: Option<String>,
+        method: Option<String>,
+        reference: Option<String>,
+        last_dose: Option<String>,
+    },
+    Weight {
+        value: String,
+        unit: Option<String>,
+    },
+    Bp {
+        value: String,
+        pulse: Option<String>,
+    },
+    Bleeding {
+        site: String,
+        count: Option<String>,
+        size_cm: Option<String>,
+        minutes: Option<String>,
+        care: bool,
+    },
+    SideEffect {
+        effect: String,
+        severity: Option<String>,
+    },
+    Event {
+        event: String,
+        medication: Option<String>,
+    },
+}
+
+/// Why typed input was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputError {
+    Invalid(ValidationError),
+    When {
+        field: &'static str,
+        err: WhenError,
+    },
+    /// A code that is not in its vocabulary.
+    Code {
+        field: &'static str,
+        input: String,
+        accepted: String,
+    },
+}
+
+impl From<ValidationError> for InputError {
+    fn from(e: ValidationError) -> Self {
+        InputError::Invalid(e)
+    }
+}
+
+/// A validated entry with its warnings.
+pub type Built = (Checked<EntryData>, Option<String>, DateTime<FixedOffset>);
+
+fn code<T>(
+    field: &'static str,
+    input: &str,
+    parse: fn(&str) -> Option<T>,
+    accepted: fn() -> String,
+) -> Result<T, InputError> {
+    parse(input).ok_or_else(|| InputError::Code {
+        field,
+        input: input.trim().to_string(),
+        accepted: accepted().replace('_', "-"),
+    })
+}
+
+fn opt_number(field: &'static str, s: &Option<String>) -> Result<Option<f64>, InputError> {
+    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Ok(Some(parse_number(field, s)?)),
+        None => Ok(None),
+    }
+}
+
+fn whole(field: &'static str, s: &Option<String>) -> Result<Option<u32>, InputError> {
+    match opt_number(field, s)? {
+        Some(v) if v.fract() != 0.0 || !(0.0..=u32::MAX as f64).contains(&v) => {
+            Err(InputError::Invalid(ValidationError::NotANumber {
+                field,
+                input: fmt_num(v, 3),
+            }))
+        }
+        Some(v) => Ok(Some(v as u32)),
+        None => Ok(None),
+    }
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Parse `LOW-HIGH` (either side may be empty).
+pub fn reference(s: &str) -> Result<(Option<f64>, Option<f64>), InputError> {
+    let (lo, hi) = s.split_once('-').ok_or_else(|| {
+        InputError::Invalid(ValidationError::NotAccepted {
+            field: "reference_range",
+            input: s.to_string(),
+            accepted: "LOW-HIGH, e.g. 41-111".into(),
+        })
+    })?;
+    let side = |x: &str, f: &'static str| -> Result<Option<f64>, InputError> {
+        if x.trim().is_empty() {
+            Ok(None)
+        } else {
+            Ok(Some(parse_number(f, x)?))
+        }
+    };
+    Ok((side(lo, "reference_low")?, side(hi, "reference_high")?))
+}
+
+/// Validate typed fields. `at`: the entry's time as typed (`None` or empty = now);
+/// `previous_weight`: the last weight on record, for the > 10 % warning.
+pub fn build(
+    raw: &RawEntry,
+    at: Option<&str>,
+    note: Option<String>,
+    clock: &Clock,
+    previous_weight: impl FnOnce() -> Option<f64>,
+) -> Result<Built, InputError> {
+    let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => parse_when(s, clock).map_err(|err| InputError::When { field: "at", err })?,
+        None => clock.now(),
+    };
+    let note = validate::note(note)?;
+    let checked = match raw {
+        RawEntry::Platelets { value, unit, lab } => validate::platelets(
+            parse_number("platelets", value)?,
+            nonempty(unit),
+            lab.clone(),
+        )?,
+        RawEntry::Dose {
+            drug,
+            amount,
+            unit,
+            mg_per_ml,
+            route,
+            formulation,
+            status,
+            scheduled,
+        } => {
+            let drug = code("drug", drug, Drug::parse, Drug::accepted)?;
+            let route = nonempty(route)
+                .map(|r| code("route", r, Route::parse, Route::accepted))
+                .transpose()?;
+            let scheduled_for = nonempty(scheduled)
+                .map(|s| {
+                    parse_any(s, clock).map_err(|err| InputError::When {
+                        field: "scheduled",
+                        err,
+                    })
+                })
+                .transpose()?;
+            validate::dose(DoseInput {
+                drug,
+                amount: opt_number("dose", amount)?,
+                unit: nonempty(unit).map(str::to_string),
+                mg_per_ml: opt_number("mg_per_ml", mg_per_ml)?,
+                route,
+                formulation: formulation.clone(),
+                status: *status,
+                scheduled_for,
+            })?
+        }
+        RawEntry::Lab {
+            analyte,
+            value,
+            unit,
+            lab,
+            method,
+            reference: refr,
+            last_dose,
+        } => {
+            let a = code("analyte", analyte, Analyte::parse, Analyte::accepted)?;
+            let (ref_low, ref_high) = match nonempty(refr) {
+                Some(r) => reference(r)?,
+                None => (None, None),
+            };
+            let last_dose_at = nonempty(last_dose)
+                .map(|s| {
+                    parse_when(s, clock).map_err(|err| InputError::When {
+                        field: "last_dose",
+                        err,
+                    })
+                })
+                .transpose()?;
+            validate::lab(
+                a,
+                parse_number(a.field(), value)?,
+                nonempty(unit),
+                LabExtras {
+                    lab: lab.clone(),
+                    method: method.clone(),
+                    ref_low,
+                    ref_high,
+                    last_dose_at,
+                },
+                at,
+            )?
+        }
+        RawEntry::Weight { value, unit } => validate::weight(
+            parse_number("weight", value)?,
+            nonempty(unit),
+            previous_weight(),
+        )?,
+        RawEntry::Bp { value, pulse } => validate::blood_pressure(value, nonempty(pulse))?,
+        RawEntry::Bleeding {
+            site,
+            count,
+            size_cm,
+            minutes,
+            care,
+        } => {
+            let site = code("site", site, BleedingSite::parse, BleedingSite::accepted)?;
+            validate::bleeding(
+                site,
+                whole("count", count)?,
+                opt_number("size_cm", size_cm)?,
+                whole("minutes", minutes)?,
+                *care,
+            )?
+        }
+        RawEntry::SideEffect { effect, severity } => {
+            let e = code(
+                "effect",
+                effect,
+                SideEffectKind::parse,
+                SideEffectKind::accepted,
+            )?;
+            let sev = whole("severity", severity)?.map(|s| s.min(255) as u8);
+            validate::side_effect(e, sev)?
+        }
+        RawEntry::Event { event, medication } => {
+            let e = code("event", event, EventKind::parse, EventKind::accepted)?;
+            validate::event(e, medication.clone())?
+        }
+    };
+    Ok((checked, note, at))
+}
+
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+/// The typed form of a stored entry (for editing): the value and unit as entered, the lab's
+/// range back in that unit.
+pub fn raw_from_entry(e: &Entry) -> RawEntry {
+    match &e.data {
+        EntryData::Platelets(p) => RawEntry::Platelets {
+            value: num(p.entered.value),
+            unit: Some(p.entered.unit.clone()),
+            lab: p.lab.clone(),
+        },
+        EntryData::Dose(d) => RawEntry::Dose {
+            drug: d.drug.code().to_string(),
+            amount: d.amount.as_ref().map(|a| num(a.entered.value)),
+            unit: d.amount.as_ref().map(|a| a.entered.unit.clone()),
+            mg_per_ml: d.amount.as_ref().and_then(|a| a.mg_per_ml).map(num),
+            route: Some(d.route.code().to_string()),
+            formulation: d.formulation.clone(),
+            status: d.status,
+            scheduled: d.scheduled_for.map(|t| t.to_rfc3339()),
+        },
+        EntryData::Lab(l) => RawEntry::Lab {
+            analyte: l.analyte.code().to_string(),
+            value: num(l.entered.value),
+            unit: Some(l.entered.unit.clone()),
+            lab: l.lab.clone(),
+            method: l.method.clone(),
+            reference: reference_text(l, &l.entered.unit),
+            last_dose: l.last_dose_at.map(|t| t.to_rfc3339()),
+        },
+        EntryData::Weight(w) => RawEntry::Weight {
+            value: num(w.entered.value),
+            unit: Some(w.entered.unit.clone()),
+        },
+        EntryData::BloodPressure(b) => RawEntry::Bp {
+            value: format!("{}/{}", b.systolic, b.diastolic),
+            pulse: b.pulse.map(|p| p.to_string()),
+        },
+        EntryData::Bleeding(b) => RawEntry::Bleeding {
+            site: b.site.code().to_string(),
+            count: b.count.map(|c| c.to_string()),
+            size_cm: b.size_cm.map(num),
+            minutes: b.minutes.map(|m| m.to_string()),
+            care: b.care_needed,
+        },
+        EntryData::SideEffect(s) => RawEntry::SideEffect {
+            effect: s.effect.code().to_string(),
+            severity: s.severity.map(|v| v.to_string()),
+        },
+        EntryData::Event(ev) => RawEntry::Event {
+            event: ev.event.code().to_string(),
+            medication: ev.medication.clone(),
+        },
+    }
+}
+
+/// A lab's reference range (stored canonically) as `LOW-HIGH` in `unit`.
+pub fn reference_text(l: &LabResult, unit: &str) -> Option<String> {
+    let factor = l
+        .analyte
+        .quantity()
+        .unit(Some(unit))
+        .map(|u| u.factor)
+        .unwrap_or(1.0);
+    let side = |x: Option<f64>| {
+        x.map(|v| num(crate::domain::units::round_sig(v / factor, 9)))
+            .unwrap_or_default()
+    };
+    (l.reference.low.is_some() || l.reference.high.is_some())
+        .then(|| format!("{}-{}", side(l.reference.low), side(l.reference.high)))
+}
+
+impl RawEntry {
+    pub fn kind(&self) -> Kind {
+        match self {
+            RawEntry::Platelets { .. } => Kind::Platelets,
+            RawEntry::Dose { .. } => Kind::Dose,
+            RawEntry::Lab { .. } => Kind::Lab,
+            RawEntry::Weight { .. } => Kind::Weight,
+            RawEntry::Bp { .. } => Kind::BloodPressure,
+            RawEntry::Bleeding { .. } => Kind::Bleeding,
+            RawEntry::SideEffect { .. } => Kind::SideEffect,
+            RawEntry::Event { .. } => Kind::Event,
+        }
+    }
+}
