@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod i18n;
@@ -12,3 +13,4 @@ pub mod input;
 pub mod service;
 pub mod store;
 pub mod text;
+pub mod tui;

@@ -89,3 +89,99 @@ pub fn assess(
     let r = reminders(&facts, &o, clock, t);
     Ok((facts, o, r))
 }
+
+/// The facts a trend window needs: every entry in `[from, to)`; platelets and care-needed
+/// bleeds since the course's start (the response history); pre-treatment creatinine (the
+/// baseline); the last weight before the window (mg/kg/day).
+pub fn load_window(
+    store: &Store,
+    from: chrono::DateTime<chrono::FixedOffset>,
+    to: chrono::DateTime<chrono::FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> Result<Facts> {
+    let mut facts = Facts {
+        profile: store.profile()?,
+        regimens: store.regimens()?,
+        entries: Vec::new(),
+    };
+    let (f, e) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
+    let mut by_id: BTreeMap<i64, Entry> = BTreeMap::new();
+    let mut take = |v: Vec<Entry>| {
+        for e in v {
+            by_id.insert(e.id, e);
+        }
+    };
+    let q = |kind: Option<Kind>, from, to, limit, order| EntryFilter {
+        kind,
+        from,
+        to,
+        limit,
+        order,
+        ..Default::default()
+    };
+    take(store.entries(&q(None, Some(f), Some(e), None, Order::OldestFirst))?);
+    if let Some(r) = facts.primary(to.date_naive()) {
+        let early = r.start - Duration::days(t.baseline_days as i64);
+        if let Some(start) = clock.localize(early.and_time(NaiveTime::MIN)) {
+            let s = start.with_timezone(&Utc);
+            if s < f {
+                for kind in [Kind::Platelets, Kind::Bleeding] {
+                    take(store.entries(&q(
+                        Some(kind),
+                        Some(s),
+                        Some(f),
+                        None,
+                        Order::OldestFirst,
+                    ))?);
+                }
+                let mut cr = q(Some(Kind::Lab), Some(s), Some(f), None, Order::OldestFirst);
+                cr.subject = Some("creatinine".into());
+                take(store.entries(&cr)?);
+            }
+            take(store.entries(&q(
+                Some(Kind::Platelets),
+                None,
+                Some(s.min(f)),
+                Some(1),
+                Order::NewestFirst,
+            ))?);
+        }
+    }
+    take(store.entries(&q(
+        Some(Kind::Weight),
+        None,
+        Some(f),
+        Some(1),
+        Order::NewestFirst,
+    ))?);
+    let mut entries: Vec<Entry> = by_id.into_values().collect();
+    entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    facts.entries = entries;
+    Ok(facts)
+}
+
+/// The time of the first entry (for the "all" window).
+pub fn first_entry_time(store: &Store) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+    Ok(store
+        .entries(&EntryFilter {
+            limit: Some(1),
+            order: Order::OldestFirst,
+            ..Default::default()
+        })?
+        .pop()
+        .map(|e| e.at))
+}
+
+/// The time of the last clinic visit before `now`.
+pub fn last_visit(store: &Store) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+    Ok(store
+        .entries(&EntryFilter {
+            kind: Some(Kind::Event),
+            subject: Some("clinic_visit".into()),
+            limit: Some(1),
+            ..Default::default()
+        })?
+        .pop()
+        .map(|e| e.at))
+}

@@ -4,6 +4,7 @@ mod course;
 mod edit;
 mod list;
 mod log;
+mod screen;
 mod settings;
 mod status;
 
@@ -72,6 +73,10 @@ pub enum Command {
     /// The settings file: every threshold and interval, with its source.
     #[command(subcommand)]
     Config(settings::ConfigCommand),
+    /// Render one screen to stdout as plain text and exit (for sharing, the README, tests).
+    Snapshot(screen::SnapshotArgs),
+    /// Create a separate demo diary with a realistic, seeded course, and open it.
+    Demo(screen::DemoArgs),
 }
 
 /// A command's failure, with the exit code it maps to.
@@ -213,9 +218,9 @@ pub fn run(cli: Cli) -> CliResult {
     };
     let mut out = std::io::stdout().lock();
     match cli.command {
-        None => Err(CliError::Failed(
-            "the terminal diary is not built yet; use a command (see itp-diary --help)".into(),
-        )),
+        None => screen::open(&ctx),
+        Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
+        Some(Command::Demo(args)) => screen::demo(&ctx, cli.db.is_some(), args, &mut out),
         Some(Command::Paths) => {
             let i = &ctx.i18n;
             writeln!(out, "{}: {}", i.t("cli.db_path"), ctx.paths.db.display())

@@ -1,0 +1,513 @@
+//! Trend series on one time axis: x = days since the window's start (f64), y in the canonical
+//! unit. Series are split at gaps (no line across a period without data), downsampled per
+//! terminal column (keeping each column's minimum and maximum), and summarised: time in range
+//! by linear interpolation between measurements (the Rosendaal method INR tools use), median,
+//! lowest, variability.
+
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::Serialize;
+
+use super::clock::Clock;
+use super::dosing::{SlotState, adherence, slot_states};
+use super::drugs::Drug;
+use super::entry::{Analyte, DoseStatus, EntryData, EventKind};
+use super::facts::Facts;
+use super::overview::{trough_target, trough_timing};
+use super::regimen::Regimen;
+use super::response::{Response, assess};
+use super::settings::Thresholds;
+
+pub type Pt = (f64, f64);
+
+/// Split points (sorted by x) wherever two neighbours are more than `max_gap` apart.
+pub fn split_gaps(points: &[Pt], max_gap: f64) -> Vec<Vec<Pt>> {
+    let mut out: Vec<Vec<Pt>> = Vec::new();
+    for &p in points {
+        match out.last_mut() {
+            Some(seg) if seg.last().is_some_and(|l| p.0 - l.0 <= max_gap) => seg.push(p),
+            _ => out.push(vec![p]),
+        }
+    }
+    out
+}
+
+/// Keep at most the minimum and the maximum of each of `columns` equal slices of [x0, x1]
+/// (in x order), so that a chart of any length draws the same number of points and no peak or
+/// trough is lost.
+pub fn downsample(points: &[Pt], x0: f64, x1: f64, columns: usize) -> Vec<Pt> {
+    if columns == 0 || x1 <= x0 || points.len() <= 2 * columns {
+        return points.to_vec();
+    }
+    let width = (x1 - x0) / columns as f64;
+    let mut out = Vec::with_capacity(2 * columns);
+    let mut i = 0;
+    while i < points.len() {
+        let col = ((points[i].0 - x0) / width).floor();
+        let mut lo = points[i];
+        let mut hi = points[i];
+        let mut j = i + 1;
+        while j < points.len() && ((points[j].0 - x0) / width).floor() == col {
+            if points[j].1 < lo.1 {
+                lo = points[j];
+            }
+            if points[j].1 > hi.1 {
+                hi = points[j];
+            }
+            j += 1;
+        }
+        if lo.0 <= hi.0 {
+            out.push(lo);
+            if hi != lo {
+                out.push(hi);
+            }
+        } else {
+            out.push(hi);
+            out.push(lo);
+        }
+        i = j;
+    }
+    out
+}
+
+/// Fraction (0–100 %) of the time between the first and last point spent in [lo, hi],
+/// interpolating linearly between consecutive points. Segments longer than `max_gap` are left
+/// out (not counted either way). `None` with fewer than two points.
+pub fn time_in_range(points: &[Pt], lo: f64, hi: f64, max_gap: f64) -> Option<f64> {
+    let mut inside = 0.0;
+    let mut total = 0.0;
+    for w in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        let dx = x1 - x0;
+        if dx <= 0.0 || dx > max_gap {
+            continue;
+        }
+        total += dx;
+        inside += dx * fraction_in(y0, y1, lo, hi);
+    }
+    (total > 0.0).then(|| inside / total * 100.0)
+}
+
+/// The share of a straight segment from y0 to y1 that lies within [lo, hi].
+fn fraction_in(y0: f64, y1: f64, lo: f64, hi: f64) -> f64 {
+    if (y1 - y0).abs() < f64::EPSILON {
+        return if y0 >= lo && y0 <= hi { 1.0 } else { 0.0 };
+    }
+    let (a, b) = if y0 < y1 { (y0, y1) } else { (y1, y0) };
+    let top = b.min(hi);
+    let bottom = a.max(lo);
+    ((top - bottom) / (b - a)).clamp(0.0, 1.0)
+}
+
+/// % change from a baseline.
+pub fn pct_from_baseline(v: f64, base: f64) -> f64 {
+    (v - base) / base * 100.0
+}
+
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Coefficient of variation (%), sample standard deviation ÷ mean.
+pub fn cv(values: &[f64]) -> Option<f64> {
+    if values.len() < 2 {
+        return None;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean > 0.0).then(|| var.sqrt() / mean * 100.0)
+}
+
+/// An event marker on the shared axis.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Marker {
+    pub x: f64,
+    /// Event code (ivig, steroid_pulse, transfusion, infection, medication_start, …) or
+    /// `bleeding` for a bleed that needed care, or a regimen step kind prefixed `step_`.
+    pub code: String,
+}
+
+/// Figures for the window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub days_at_least_30_pct: Option<f64>,
+    pub days_at_least_100_pct: Option<f64>,
+    pub median_platelets: Option<f64>,
+    pub lowest_platelets: Option<f64>,
+    pub doses_taken_pct: Option<f64>,
+    pub trough_in_range_pct: Option<f64>,
+    pub trough_cv_pct: Option<f64>,
+    pub trough_count: usize,
+}
+
+/// Everything the trend charts draw, for one window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TrendData {
+    pub from: Option<DateTime<FixedOffset>>,
+    pub days: f64,
+    pub platelets: Vec<Pt>,
+    pub baseline: Option<f64>,
+    /// Response status from each count on: (x, status).
+    pub response: Vec<(f64, Response)>,
+    /// Planned mg/day as a step line.
+    pub dose_planned: Vec<Pt>,
+    /// Taken mg per day (one point per day with a dose).
+    pub dose_taken: Vec<Pt>,
+    /// mg/kg/day planned (step line), when a weight is known.
+    pub mg_per_kg: Vec<Pt>,
+    /// Valid troughs and levels that were not true troughs.
+    pub troughs: Vec<Pt>,
+    pub non_troughs: Vec<Pt>,
+    pub target: (f64, f64),
+    pub creatinine_pct: Vec<Pt>,
+    pub creatinine_baseline: Option<f64>,
+    pub systolic: Vec<Pt>,
+    pub diastolic: Vec<Pt>,
+    pub alt: Vec<Pt>,
+    pub ast: Vec<Pt>,
+    pub liver_uln: f64,
+    pub potassium: Vec<Pt>,
+    pub magnesium: Vec<Pt>,
+    pub markers: Vec<Marker>,
+    pub summary: Summary,
+}
+
+/// Maximum gaps (days) before a line is broken (L5).
+pub const GAP_PLATELETS: f64 = 60.0;
+pub const GAP_LABS: f64 = 90.0;
+pub const GAP_DOSES: f64 = 3.0;
+pub const GAP_BP: f64 = 45.0;
+
+/// Build the trend data of `[from, to)` from the facts (entries oldest first, covering the
+/// window plus what precedes it that the baselines need).
+pub fn build(
+    f: &Facts,
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> TrendData {
+    let x = |at: DateTime<FixedOffset>| (at - from).num_seconds() as f64 / 86_400.0;
+    let inside = |at: &DateTime<FixedOffset>| *at >= from && *at < to;
+    let days = x(to);
+    let today = to.date_naive();
+    let r: Option<&Regimen> = f.primary(today);
+    let mut d = TrendData {
+        from: Some(from),
+        days,
+        liver_uln: t.liver_uln,
+        ..Default::default()
+    };
+    // Platelets, the response over time.
+    let counts: Vec<(DateTime<FixedOffset>, f64)> = f.platelets().collect();
+    d.platelets = counts
+        .iter()
+        .filter(|(at, _)| inside(at))
+        .map(|(at, v)| (x(*at), *v))
+        .collect();
+    if let Some(r) = r {
+        let bleeds: Vec<_> = f
+            .bleeding()
+            .filter(|(_, b)| b.care_needed)
+            .map(|(at, _)| at)
+            .collect();
+        let a = assess(r.start, &counts, &bleeds, t);
+        d.baseline = a.baseline;
+        d.response = a
+            .history
+            .iter()
+            .filter(|(at, _)| inside(at))
+            .map(|(at, s)| (x(*at), *s))
+            .collect();
+    }
+    // Dose: planned step line and taken per day.
+    let weights: Vec<_> = f.weights().collect();
+    if let Some(r) = r {
+        let mut day = from.date_naive();
+        let mut last: Option<f64> = None;
+        while day < to.date_naive() + Duration::days(1) {
+            let mg = r
+                .step_on(day)
+                .filter(|_| r.is_active_on(day))
+                .map(|s| s.daily_amount())
+                .unwrap_or(0.0);
+            let at = clock
+                .localize(day.and_time(chrono::NaiveTime::MIN))
+                .unwrap_or(from);
+            let xx = x(at).max(0.0).min(days);
+            if last != Some(mg) {
+                if let Some(prev) = last {
+                    d.dose_planned.push((xx, prev));
+                }
+                d.dose_planned.push((xx, mg));
+                let kg = weights
+                    .iter()
+                    .rev()
+                    .find(|(w, _)| *w <= at)
+                    .or(weights.first())
+                    .map(|w| w.1);
+                if let Some(kg) = kg.filter(|k| *k > 0.0) {
+                    if let Some(&(_, prev)) = d.mg_per_kg.last() {
+                        d.mg_per_kg.push((xx, prev));
+                    }
+                    d.mg_per_kg.push((xx, mg / kg));
+                }
+                last = Some(mg);
+            }
+            day += Duration::days(1);
+        }
+        if let Some(l) = last {
+            d.dose_planned.push((days, l));
+        }
+        if let Some(&(_, v)) = d.mg_per_kg.last() {
+            d.mg_per_kg.push((days, v));
+        }
+        for s in r.changes().filter(|s| {
+            clock
+                .localize(s.effective_from.and_time(chrono::NaiveTime::MIN))
+                .is_some_and(|at| inside(&at))
+        }) {
+            let at = clock
+                .localize(s.effective_from.and_time(chrono::NaiveTime::MIN))
+                .unwrap_or(from);
+            d.markers.push(Marker {
+                x: x(at),
+                code: format!("step_{}", s.kind.code()),
+            });
+        }
+    }
+    let drug = r.map(|r| r.drug).unwrap_or(Drug::Cyclosporine);
+    let mut per_day: std::collections::BTreeMap<i64, f64> = Default::default();
+    for (at, dose) in f.doses(drug).filter(|(at, _)| inside(at)) {
+        if dose.status == DoseStatus::Taken
+            && let Some(a) = dose.amount.as_ref().filter(|a| a.unit == "mg")
+        {
+            *per_day
+                .entry((at.date_naive() - from.date_naive()).num_days())
+                .or_default() += a.value;
+        }
+    }
+    d.dose_taken = per_day
+        .into_iter()
+        .map(|(k, v)| (k as f64 + 0.5, v))
+        .collect();
+    // Drug level.
+    let (lo, hi, _) = trough_target(r, t);
+    d.target = (lo, hi);
+    for (at, l) in f.labs(Analyte::CsaTrough).filter(|(at, _)| inside(at)) {
+        let (_, valid) = trough_timing(at, l, t);
+        if valid == Some(false) {
+            d.non_troughs.push((x(at), l.value));
+        } else {
+            d.troughs.push((x(at), l.value));
+        }
+    }
+    // Safety.
+    d.creatinine_baseline = r.and_then(|r| super::reminders::creatinine_baseline(f, r, t));
+    if let Some(base) = d.creatinine_baseline.filter(|b| *b > 0.0) {
+        d.creatinine_pct = f
+            .labs(Analyte::Creatinine)
+            .filter(|(at, _)| inside(at))
+            .map(|(at, l)| (x(at), pct_from_baseline(l.value, base)))
+            .collect();
+    }
+    for (at, b) in f.bp().filter(|(at, _)| inside(at)) {
+        d.systolic.push((x(at), f64::from(b.systolic)));
+        d.diastolic.push((x(at), f64::from(b.diastolic)));
+    }
+    let lab = |a: Analyte| -> Vec<Pt> {
+        f.labs(a)
+            .filter(|(at, _)| inside(at))
+            .map(|(at, l)| (x(at), l.value))
+            .collect()
+    };
+    d.alt = lab(Analyte::Alt);
+    d.ast = lab(Analyte::Ast);
+    d.potassium = lab(Analyte::Potassium);
+    d.magnesium = lab(Analyte::Magnesium);
+    if let Some((_, l)) = f
+        .labs(Analyte::Alt)
+        .filter(|(at, _)| inside(at))
+        .find(|(_, l)| l.reference.high.is_some())
+    {
+        d.liver_uln = l.reference.high.unwrap_or(t.liver_uln);
+    }
+    // Events and bleeds that needed care.
+    for e in f.entries.iter().filter(|e| inside(&e.at)) {
+        match &e.data {
+            EntryData::Event(ev)
+                if matches!(
+                    ev.event,
+                    EventKind::Ivig
+                        | EventKind::SteroidPulse
+                        | EventKind::Transfusion
+                        | EventKind::Infection
+                        | EventKind::MedicationStart
+                        | EventKind::MedicationStop
+                        | EventKind::ClinicVisit
+                        | EventKind::Grapefruit
+                ) =>
+            {
+                d.markers.push(Marker {
+                    x: x(e.at),
+                    code: ev.event.code().to_string(),
+                })
+            }
+            EntryData::Bleeding(b) if b.care_needed => d.markers.push(Marker {
+                x: x(e.at),
+                code: "bleeding".into(),
+            }),
+            _ => {}
+        }
+    }
+    d.markers.sort_by(|a, b| a.x.total_cmp(&b.x));
+    // Summary.
+    let values: Vec<f64> = d.platelets.iter().map(|p| p.1).collect();
+    d.summary = Summary {
+        days_at_least_30_pct: time_in_range(
+            &d.platelets,
+            t.r_platelets,
+            f64::INFINITY,
+            GAP_PLATELETS,
+        ),
+        days_at_least_100_pct: time_in_range(
+            &d.platelets,
+            t.cr_platelets,
+            f64::INFINITY,
+            GAP_PLATELETS,
+        ),
+        median_platelets: median(&values),
+        lowest_platelets: values.iter().copied().reduce(f64::min),
+        doses_taken_pct: r.and_then(|r| {
+            let doses: Vec<_> = f.doses(r.drug).collect();
+            let planned = r.planned_between(from, to.min(clock.now()), clock);
+            let states = slot_states(&planned, &doses, clock.now(), t);
+            let counted = states.iter().any(|s| s.state != SlotState::Upcoming);
+            counted.then(|| adherence(&states, from, to)).flatten()
+        }),
+        trough_in_range_pct: time_in_range(&d.troughs, lo, hi, GAP_LABS),
+        trough_cv_pct: cv(&d.troughs.iter().map(|p| p.1).collect::<Vec<_>>()),
+        trough_count: d.troughs.len(),
+    };
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_split_lines() {
+        let p = [
+            (0.0, 1.0),
+            (10.0, 2.0),
+            (80.0, 3.0),
+            (85.0, 4.0),
+            (200.0, 5.0),
+        ];
+        let s = split_gaps(&p, 60.0);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0], vec![(0.0, 1.0), (10.0, 2.0)]);
+        assert_eq!(s[1], vec![(80.0, 3.0), (85.0, 4.0)]);
+        assert_eq!(s[2], vec![(200.0, 5.0)]);
+        assert!(split_gaps(&[], 60.0).is_empty());
+        // exactly the gap is not a gap
+        assert_eq!(split_gaps(&[(0.0, 1.0), (60.0, 1.0)], 60.0).len(), 1);
+    }
+
+    #[test]
+    fn downsampling_keeps_extremes() {
+        // 1000 points over 100 days into 10 columns: every column keeps its min and max.
+        let p: Vec<Pt> = (0..1000)
+            .map(|i| (i as f64 / 10.0, ((i * 37) % 101) as f64))
+            .collect();
+        let d = downsample(&p, 0.0, 100.0, 10);
+        assert!(d.len() <= 20, "{}", d.len());
+        let global_min = p.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+        let global_max = p.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+        assert!(d.iter().any(|x| x.1 == global_min));
+        assert!(d.iter().any(|x| x.1 == global_max));
+        for c in 0..10 {
+            let col: Vec<&Pt> = p
+                .iter()
+                .filter(|x| (x.0 / 10.0).floor() as usize == c)
+                .collect();
+            let mn = col.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+            let mx = col.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+            assert!(
+                d.iter()
+                    .any(|x| x.1 == mn && (x.0 / 10.0).floor() as usize == c)
+            );
+            assert!(
+                d.iter()
+                    .any(|x| x.1 == mx && (x.0 / 10.0).floor() as usize == c)
+            );
+        }
+        // x order is kept
+        assert!(d.windows(2).all(|w| w[0].0 <= w[1].0));
+        // few points are returned as they are
+        assert_eq!(downsample(&p[..5], 0.0, 100.0, 10), p[..5].to_vec());
+    }
+
+    #[test]
+    fn interpolated_time_in_range() {
+        // 20 → 40 over 10 days: ≥ 30 for the second half → 50 %.
+        assert_eq!(
+            time_in_range(&[(0.0, 20.0), (10.0, 40.0)], 30.0, f64::INFINITY, 60.0),
+            Some(50.0)
+        );
+        // flat inside, flat outside
+        assert_eq!(
+            time_in_range(&[(0.0, 150.0), (10.0, 150.0)], 100.0, 200.0, 60.0),
+            Some(100.0)
+        );
+        assert_eq!(
+            time_in_range(&[(0.0, 50.0), (10.0, 50.0)], 100.0, 200.0, 60.0),
+            Some(0.0)
+        );
+        // 50 → 250 crosses [100, 200]: half of the segment → 50 %; then 250 → 250: 0 → total 25 %.
+        assert_eq!(
+            time_in_range(
+                &[(0.0, 50.0), (10.0, 250.0), (20.0, 250.0)],
+                100.0,
+                200.0,
+                60.0
+            ),
+            Some(25.0)
+        );
+        // a gap longer than the limit is not counted
+        assert_eq!(
+            time_in_range(
+                &[(0.0, 150.0), (100.0, 50.0), (110.0, 50.0)],
+                100.0,
+                200.0,
+                60.0
+            ),
+            Some(0.0)
+        );
+        assert_eq!(time_in_range(&[(0.0, 150.0)], 100.0, 200.0, 60.0), None);
+    }
+
+    #[test]
+    fn figures() {
+        assert_eq!(pct_from_baseline(101.25, 81.0), 25.0);
+        assert_eq!(pct_from_baseline(40.5, 81.0), -50.0);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        // 100, 200: mean 150, sd 70.71 → 47.1 %
+        let c = cv(&[100.0, 200.0]).unwrap();
+        assert!((c - 47.14).abs() < 0.01, "{c}");
+        assert_eq!(cv(&[100.0]), None);
+    }
+}

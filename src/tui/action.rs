@@ -1,0 +1,54 @@
+//! What a key (or a click) asks the app to do. Keys resolve to actions through the keymap;
+//! `App::update` carries them out.
+
+use crate::domain::entry::Kind;
+
+use super::app::Tab;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    GoTab(Tab),
+    Refresh,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Open the log form of a kind.
+    New(Kind),
+    /// Open the "new entry" form with a kind chooser.
+    NewAny,
+    /// Mark the next due dose taken now.
+    TakeDose,
+    /// Mark the next due dose skipped.
+    SkipDose,
+    Edit,
+    Delete,
+    Undo,
+    CycleFilter,
+    /// Enter on a list row (a reminder: log what it asks for).
+    Activate,
+    // Trends
+    Zoom(i8),
+    /// Move the trends cursor.
+    Cursor(i8),
+    Pan(i8),
+    NextChart,
+    // Forms
+    FormNext,
+    FormPrev,
+    FormLeft,
+    FormRight,
+    FormSave,
+    FormCancel,
+    FormBackspace,
+    FormChar(char),
+    // Confirmation
+    Yes,
+    No,
+}

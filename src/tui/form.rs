@@ -1,0 +1,531 @@
+//! Log and edit forms: a list of fields (text or choice), filled into a [`RawEntry`] and
+//! validated by the same `input::build` as the command line.
+
+use crate::domain::drugs::Drug;
+use crate::domain::entry::*;
+use crate::domain::units::Quantity;
+use crate::i18n::I18n;
+use crate::input::{InputError, RawEntry};
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Field code: the label is `field.<code>`; `build` reads fields by code.
+    pub code: &'static str,
+    pub value: String,
+    /// For a choice: (code, label) options and the chosen index.
+    pub choices: Vec<(String, String)>,
+    pub choice: usize,
+}
+
+impl Field {
+    fn text(code: &'static str, value: impl Into<String>) -> Field {
+        Field {
+            code,
+            value: value.into(),
+            choices: Vec::new(),
+            choice: 0,
+        }
+    }
+
+    fn choice(code: &'static str, choices: Vec<(String, String)>, selected: &str) -> Field {
+        let choice = choices.iter().position(|(c, _)| c == selected).unwrap_or(0);
+        Field {
+            code,
+            value: String::new(),
+            choices,
+            choice,
+        }
+    }
+
+    pub fn is_choice(&self) -> bool {
+        !self.choices.is_empty()
+    }
+
+    /// The value as `build` reads it: the choice's code, or the typed text.
+    pub fn get(&self) -> String {
+        if self.is_choice() {
+            self.choices
+                .get(self.choice)
+                .map(|c| c.0.clone())
+                .unwrap_or_default()
+        } else {
+            self.value.clone()
+        }
+    }
+
+    /// What the form shows.
+    pub fn shown(&self) -> &str {
+        if self.is_choice() {
+            self.choices
+                .get(self.choice)
+                .map(|c| c.1.as_str())
+                .unwrap_or("")
+        } else {
+            &self.value
+        }
+    }
+}
+
+/// An open form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    pub kind: Kind,
+    /// The entry being edited, if any.
+    pub editing: Option<i64>,
+    /// A "new entry" form starts with a kind chooser.
+    pub kind_chooser: bool,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The current validation message (shown once something was typed or saving was tried).
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+    /// Something was typed.
+    pub dirty: bool,
+    /// Saving was tried.
+    pub attempted: bool,
+}
+
+/// Defaults a form starts with (from the regimen and the settings).
+#[derive(Clone, Debug, Default)]
+pub struct Defaults {
+    pub drug: Option<Drug>,
+    pub amount: Option<f64>,
+    pub formulation: Option<String>,
+}
+
+fn opts<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v)))
+        .collect()
+}
+
+fn units(q: Quantity) -> Vec<(String, String)> {
+    q.units()
+        .iter()
+        .filter(|u| u.factor.is_finite() || u.display == "mL")
+        .map(|u| (u.display.to_string(), u.display.to_string()))
+        .collect()
+}
+
+impl Form {
+    /// A new, empty form for `kind`.
+    pub fn new(kind: Kind, i: &I18n, d: &Defaults) -> Form {
+        let mut f = Form {
+            kind,
+            editing: None,
+            kind_chooser: false,
+            fields: fields_for(kind, i, d),
+            focus: 0,
+            error: None,
+            warnings: Vec::new(),
+            dirty: false,
+            attempted: false,
+        };
+        f.focus = f.first_text();
+        f
+    }
+
+    /// A form with a kind chooser first.
+    pub fn any(i: &I18n, d: &Defaults) -> Form {
+        let mut f = Form::new(Kind::Platelets, i, d);
+        f.kind_chooser = true;
+        f.fields.insert(
+            0,
+            Field::choice(
+                "kind",
+                opts(Kind::ALL, Kind::code, |k| i.t(&k.label_key()).to_string()),
+                "platelets",
+            ),
+        );
+        f.focus = 0;
+        f
+    }
+
+    /// A form filled from a stored entry.
+    pub fn edit(e: &Entry, i: &I18n) -> Form {
+        let mut f = Form::new(e.data.kind(), i, &Defaults::default());
+        f.editing = Some(e.id);
+        let raw = crate::input::raw_from_entry(e);
+        f.fill(&raw);
+        f.set("at", &e.at.format("%Y-%m-%d %H:%M").to_string());
+        f.set("note", e.note.as_deref().unwrap_or(""));
+        f
+    }
+
+    fn first_text(&self) -> usize {
+        self.fields.iter().position(|x| !x.is_choice()).unwrap_or(0)
+    }
+
+    fn field(&self, code: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.code == code)
+    }
+
+    /// The typed value of a field ("" when absent).
+    pub fn get(&self, code: &str) -> String {
+        self.field(code).map(Field::get).unwrap_or_default()
+    }
+
+    fn opt(&self, code: &str) -> Option<String> {
+        Some(self.get(code)).filter(|s| !s.trim().is_empty())
+    }
+
+    /// Set a field by code (a choice by its code).
+    pub fn set(&mut self, code: &str, value: &str) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.code == code) {
+            if f.is_choice() {
+                if let Some(p) = f.choices.iter().position(|c| c.0 == value) {
+                    f.choice = p;
+                }
+            } else {
+                f.value = value.to_string();
+            }
+        }
+        if code == "analyte" {
+            self.rebuild_units();
+        }
+    }
+
+    /// Put the cursor on a field.
+    pub fn focus_on(&mut self, code: &str) {
+        if let Some(p) = self.fields.iter().position(|f| f.code == code) {
+            self.focus = p;
+        }
+    }
+
+    fn fill(&mut self, raw: &RawEntry) {
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        match raw {
+            RawEntry::Platelets { value, unit, lab } => {
+                self.set("value", value);
+                self.set("unit", &s(unit));
+                self.set("lab", &s(lab));
+            }
+            RawEntry::Dose {
+                drug,
+                amount,
+                unit,
+                formulation,
+                status,
+                ..
+            } => {
+                self.set("drug", drug);
+                self.set("value", &s(amount));
+                self.set("unit", &s(unit));
+                self.set("formulation", &s(formulation));
+                self.set("status", status.code());
+            }
+            RawEntry::Lab {
+                analyte,
+                value,
+                unit,
+                lab,
+                reference,
+                last_dose,
+                ..
+            } => {
+                self.set("analyte", analyte);
+                self.set("value", value);
+                self.set("unit", &s(unit));
+                self.set("lab", &s(lab));
+                self.set("reference_range", &s(reference));
+                self.set("last_dose", &s(last_dose));
+            }
+            RawEntry::Weight { value, unit } => {
+                self.set("value", value);
+                self.set("unit", &s(unit));
+            }
+            RawEntry::Bp { value, pulse } => {
+                self.set("value", value);
+                self.set("pulse", &s(pulse));
+            }
+            RawEntry::Bleeding {
+                site,
+                count,
+                size_cm,
+                minutes,
+                care,
+            } => {
+                self.set("site", site);
+                self.set("count", &s(count));
+                self.set("size_cm", &s(size_cm));
+                self.set("minutes", &s(minutes));
+                self.set("care", if *care { "yes" } else { "no" });
+            }
+            RawEntry::SideEffect { effect, severity } => {
+                self.set("effect", effect);
+                self.set("severity", &s(severity));
+            }
+            RawEntry::Event { event, medication } => {
+                self.set("event", event);
+                self.set("medication", &s(medication));
+            }
+        }
+    }
+
+    /// The typed fields as a raw entry.
+    pub fn raw(&self) -> RawEntry {
+        match self.kind {
+            Kind::Platelets => RawEntry::Platelets {
+                value: self.get("value"),
+                unit: self.opt("unit"),
+                lab: self.opt("lab"),
+            },
+            Kind::Dose => RawEntry::Dose {
+                drug: self.get("drug"),
+                amount: self.opt("value"),
+                unit: self.opt("unit"),
+                mg_per_ml: self.opt("mg_per_ml"),
+                route: None,
+                formulation: self.opt("formulation"),
+                status: DoseStatus::parse(&self.get("status")).unwrap_or(DoseStatus::Taken),
+                scheduled: None,
+            },
+            Kind::Lab => RawEntry::Lab {
+                analyte: self.get("analyte"),
+                value: self.get("value"),
+                unit: self.opt("unit"),
+                lab: self.opt("lab"),
+                method: None,
+                reference: self.opt("reference_range"),
+                last_dose: self.opt("last_dose"),
+            },
+            Kind::Weight => RawEntry::Weight {
+                value: self.get("value"),
+                unit: self.opt("unit"),
+            },
+            Kind::BloodPressure => RawEntry::Bp {
+                value: self.get("value"),
+                pulse: self.opt("pulse"),
+            },
+            Kind::Bleeding => RawEntry::Bleeding {
+                site: self.get("site"),
+                count: self.opt("count"),
+                size_cm: self.opt("size_cm"),
+                minutes: self.opt("minutes"),
+                care: self.get("care") == "yes",
+            },
+            Kind::SideEffect => RawEntry::SideEffect {
+                effect: self.get("effect"),
+                severity: self.opt("severity"),
+            },
+            Kind::Event => RawEntry::Event {
+                event: self.get("event"),
+                medication: self.opt("medication"),
+            },
+        }
+    }
+
+    /// Whether leaving would lose typed text.
+    pub fn has_typed_text(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len().max(1);
+    }
+
+    pub fn prev(&mut self) {
+        let n = self.fields.len().max(1);
+        self.focus = (self.focus + n - 1) % n;
+    }
+
+    /// ← / → on a choice.
+    pub fn cycle(&mut self, forward: bool, i: &I18n, d: &Defaults) {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        if !f.is_choice() {
+            return;
+        }
+        let n = f.choices.len();
+        f.choice = if forward {
+            (f.choice + 1) % n
+        } else {
+            (f.choice + n - 1) % n
+        };
+        let code = f.code;
+        self.dirty = true;
+        if code == "kind" {
+            // A new kind: its own fields, keeping the chooser.
+            let chooser = self.fields[0].clone();
+            self.kind = Kind::parse(&chooser.get()).unwrap_or(Kind::Platelets);
+            self.fields = fields_for(self.kind, i, d);
+            self.fields.insert(0, chooser);
+        } else if code == "analyte" {
+            self.rebuild_units();
+        } else if code == "drug" {
+            let unit = match Drug::parse(&self.get("drug")).map(Drug::dose_quantity) {
+                Some(Quantity::DoseUnits) => "U",
+                _ => "mg",
+            };
+            self.set("unit", unit);
+        }
+    }
+
+    fn rebuild_units(&mut self) {
+        let q = Analyte::parse(&self.get("analyte"))
+            .map(Analyte::quantity)
+            .unwrap_or(Quantity::CellCount);
+        if let Some(f) = self.fields.iter_mut().find(|f| f.code == "unit") {
+            f.choices = units(q);
+            f.choice = 0;
+        }
+    }
+
+    pub fn type_char(&mut self, c: char) {
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && !f.is_choice()
+            && f.value.chars().count() < 200
+        {
+            f.value.push(c);
+            self.dirty = true;
+        }
+    }
+
+    pub fn backspace(&mut self) {
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && !f.is_choice()
+        {
+            f.value.pop();
+            self.dirty = true;
+        }
+    }
+
+    /// Record the result of validating the current fields.
+    pub fn show_result(&mut self, r: Result<Vec<String>, &InputError>, i: &I18n) {
+        match r {
+            Ok(w) => {
+                self.error = None;
+                self.warnings = w;
+            }
+            Err(e) => {
+                self.error = Some(i.input_error(e));
+                self.warnings.clear();
+            }
+        }
+    }
+}
+
+fn fields_for(kind: Kind, i: &I18n, d: &Defaults) -> Vec<Field> {
+    let at = Field::text("at", "");
+    let note = Field::text("note", "");
+    let mut v = match kind {
+        Kind::Platelets => vec![
+            Field::text("value", ""),
+            Field::choice("unit", units(Quantity::CellCount), "×10⁹/L"),
+            Field::text("lab", ""),
+        ],
+        Kind::Dose => {
+            let drug = d.drug.unwrap_or(Drug::Cyclosporine);
+            let unit = if drug.dose_quantity() == Quantity::DoseUnits {
+                "U"
+            } else {
+                "mg"
+            };
+            let mut u = units(Quantity::DoseMass);
+            u.extend(units(Quantity::DoseUnits));
+            vec![
+                Field::choice(
+                    "drug",
+                    opts(Drug::ALL, Drug::code, |x| i.t(&x.label_key()).to_string()),
+                    drug.code(),
+                ),
+                Field::text(
+                    "value",
+                    d.amount.map(|a| format!("{a}")).unwrap_or_default(),
+                ),
+                Field::choice("unit", u, unit),
+                Field::text("mg_per_ml", ""),
+                Field::choice(
+                    "status",
+                    opts(DoseStatus::ALL, DoseStatus::code, |x| {
+                        i.t(&x.label_key()).to_string()
+                    }),
+                    "taken",
+                ),
+                Field::text("formulation", d.formulation.clone().unwrap_or_default()),
+            ]
+        }
+        Kind::Lab => vec![
+            Field::choice(
+                "analyte",
+                opts(Analyte::ALL, Analyte::code, |x| i.field(x.code())),
+                "creatinine",
+            ),
+            Field::text("value", ""),
+            Field::choice("unit", units(Quantity::Creatinine), "µmol/L"),
+            Field::text("reference_range", ""),
+            Field::text("last_dose", ""),
+            Field::text("lab", ""),
+        ],
+        Kind::Weight => vec![
+            Field::text("value", ""),
+            Field::choice("unit", units(Quantity::Weight), "kg"),
+        ],
+        Kind::BloodPressure => vec![Field::text("value", ""), Field::text("pulse", "")],
+        Kind::Bleeding => vec![
+            Field::choice(
+                "site",
+                opts(BleedingSite::ALL, BleedingSite::code, |x| {
+                    i.t(&x.label_key()).to_string()
+                }),
+                "petechiae",
+            ),
+            Field::text("count", ""),
+            Field::text("size_cm", ""),
+            Field::text("minutes", ""),
+            Field::choice(
+                "care",
+                vec![
+                    ("no".into(), i.t("form.no").into()),
+                    ("yes".into(), i.t("form.yes").into()),
+                ],
+                "no",
+            ),
+        ],
+        Kind::SideEffect => vec![
+            Field::choice(
+                "effect",
+                opts(SideEffectKind::ALL, SideEffectKind::code, |x| {
+                    i.t(&x.label_key()).to_string()
+                }),
+                "tremor",
+            ),
+            Field::choice(
+                "severity",
+                ["", "1", "2", "3"]
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.to_string(),
+                            if s.is_empty() {
+                                "—".to_string()
+                            } else {
+                                s.to_string()
+                            },
+                        )
+                    })
+                    .collect(),
+                "",
+            ),
+        ],
+        Kind::Event => vec![
+            Field::choice(
+                "event",
+                opts(EventKind::ALL, EventKind::code, |x| {
+                    i.t(&x.label_key()).to_string()
+                }),
+                "ivig",
+            ),
+            Field::text("medication", ""),
+        ],
+    };
+    v.push(at);
+    v.push(note);
+    v
+}

@@ -1,0 +1,197 @@
+//! The terminal face (ratatui + crossterm). Only this module draws. The loop is synchronous:
+//! draw, wait for a key (or the refresh timer), update.
+
+mod action;
+pub mod app;
+mod form;
+pub mod keymap;
+mod screens;
+pub mod theme;
+pub mod trends;
+
+use std::time::{Duration, Instant};
+
+use ratatui::Frame;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Tabs, Wrap};
+
+pub use action::Action;
+pub use app::{App, Modal, Tab};
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+/// Reload from the database this often (entries written by other processes appear).
+pub const REFRESH: Duration = Duration::from_secs(30);
+
+/// Draw one frame.
+pub fn render(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    let i = &app.i18n;
+    if area.width < MIN_W || area.height < MIN_H {
+        let text = i.tf(
+            "tui.too_small",
+            &[
+                ("w", &area.width.to_string()),
+                ("h", &area.height.to_string()),
+                ("min_w", &MIN_W.to_string()),
+                ("min_h", &MIN_H.to_string()),
+            ],
+        );
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [top, body, msg, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(10),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    // Tabs, and where they are for mouse clicks.
+    let titles: Vec<String> = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(n, t)| format!("{} {}", n + 1, i.t(t.label_key())))
+        .collect();
+    let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
+    let mut x = top.x + 1;
+    app.tab_hits = Tab::ALL
+        .iter()
+        .zip(&titles)
+        .map(|(t, title)| {
+            let w = unicode_width::UnicodeWidthStr::width(title.as_str()) as u16;
+            let hit = (x, x + w, *t);
+            x += w + 3;
+            hit
+        })
+        .collect();
+    let now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
+    let [tabs_area, clock_area] = Layout::horizontal([
+        Constraint::Min(40),
+        Constraint::Length(now.len() as u16 + 1),
+    ])
+    .areas(top);
+    f.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .highlight_style(app.theme.selected())
+            .divider("|"),
+        tabs_area,
+    );
+    f.render_widget(
+        Paragraph::new(Span::styled(now, app.theme.dim())),
+        clock_area,
+    );
+    match app.tab {
+        Tab::Today => screens::today::render(f, body, app),
+        Tab::History => app.history_hit = Some(screens::history::render(f, body, app)),
+        Tab::Reminders => screens::reminders::render(f, body, app),
+        Tab::Trends => trends::render(
+            f,
+            body,
+            &app.trends,
+            &app.settings.thresholds,
+            &app.theme,
+            &app.i18n,
+        ),
+    }
+    let i = &app.i18n;
+    if let Some((text, kind)) = &app.message {
+        let style = if *kind == app::MessageKind::Error {
+            app.theme.error()
+        } else {
+            app.theme.ok()
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(text.clone(), style))),
+            msg,
+        );
+    }
+    let hint = match app.tab {
+        Tab::Today => "hint.today",
+        Tab::History => "hint.history",
+        Tab::Reminders => "hint.reminders",
+        Tab::Trends => "hint.trends",
+    };
+    f.render_widget(
+        Paragraph::new(Span::styled(i.t(hint), app.theme.dim())),
+        keys,
+    );
+    match &app.modal {
+        Some(Modal::Help) => screens::overlays::help(f, body, app),
+        Some(Modal::Form(form)) => screens::overlays::form(f, body, app, form),
+        None => {}
+    }
+    if let Some(c) = app.confirm {
+        screens::overlays::confirm(f, body, app, c);
+    }
+}
+
+/// Run the diary in the terminal until the user quits. The terminal is restored on quit, on
+/// error and on panic (ratatui's panic hook).
+pub fn run(mut app: App) -> anyhow::Result<()> {
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let result = event_loop(&mut terminal, &mut app);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    let mut last = Instant::now();
+    while app.running {
+        terminal.draw(|f| render(f, app))?;
+        let timeout = REFRESH.saturating_sub(last.elapsed());
+        if event::poll(timeout)? {
+            match event::read()? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => app.on_key(k),
+                Event::Mouse(m) => app.on_mouse(m),
+                _ => {}
+            }
+        } else {
+            if app.modal.is_none() {
+                app.refresh();
+            }
+            last = Instant::now();
+        }
+    }
+    Ok(())
+}
+
+/// Render one frame into a buffer of `w`×`h` and return it as plain text (trailing spaces
+/// trimmed). Wide (Chinese) characters take two cells and are written once.
+pub fn snapshot(app: &mut App, w: u16, h: u16) -> anyhow::Result<String> {
+    let mut t = Terminal::new(TestBackend::new(w, h))?;
+    t.draw(|f| render(f, app))?;
+    Ok(buffer_text(t.backend().buffer(), Rect::new(0, 0, w, h)))
+}
+
+pub fn buffer_text(buf: &ratatui::buffer::Buffer, area: Rect) -> String {
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buf[(x, y)].symbol();
+            line.push_str(s);
+            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

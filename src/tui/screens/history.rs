@@ -1,0 +1,85 @@
+//! History: a table of entries, newest first, filterable by kind; only the visible rows are
+//! built, so thousands of rows scroll as fast as ten.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+use crate::text::{truncate, value, what};
+use crate::tui::app::App;
+
+/// Draw, and return (screen row of the first data row, index of the first visible row).
+pub fn render(f: &mut Frame, area: Rect, app: &App) -> (u16, usize) {
+    let i = &app.i18n;
+    let h = &app.history;
+    let filter = h
+        .filter
+        .map(|k| i.t(&k.label_key()).to_string())
+        .unwrap_or_else(|| i.t("history.all").to_string());
+    let title = i.tf(
+        "history.title",
+        &[("filter", &filter), ("n", &h.rows.len().to_string())],
+    );
+    let visible = usize::from(area.height.saturating_sub(3)).max(1);
+    let offset = if h.selected >= visible {
+        h.selected + 1 - visible
+    } else {
+        0
+    };
+    let rows: Vec<Row> = h
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(n, e)| {
+            let mut w = what(&e.data, i);
+            if e.deleted {
+                w = format!("{w} {}", i.t("cli.deleted_mark"));
+            }
+            let style = if n == h.selected {
+                app.theme.selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Row::new(vec![
+                Cell::from(e.id.to_string()),
+                Cell::from(e.at.format("%Y-%m-%d %H:%M").to_string()),
+                Cell::from(truncate(&w, 22)),
+                Cell::from(truncate(&value(&e.data, i), 30)),
+                Cell::from(truncate(
+                    &e.note.clone().unwrap_or_default().replace('\n', " "),
+                    40,
+                )),
+            ])
+            .style(style)
+        })
+        .collect();
+    let header = Row::new(vec![
+        Cell::from(i.t("cli.col_id")),
+        Cell::from(i.t("cli.col_time")),
+        Cell::from(i.t("cli.col_what")),
+        Cell::from(i.t("cli.col_value")),
+        Cell::from(i.t("cli.col_note")),
+    ])
+    .style(app.theme.label());
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Length(16),
+            Constraint::Length(22),
+            Constraint::Length(30),
+            Constraint::Min(8),
+        ],
+    )
+    .header(header)
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(title, app.theme.title())),
+    );
+    f.render_widget(table, area);
+    (area.y + 2, offset)
+}

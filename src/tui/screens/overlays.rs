@@ -1,0 +1,160 @@
+//! Overlays drawn over a screen: the help (generated from the keymap), a log form, a
+//! confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::text::pad;
+use crate::tui::app::{App, Confirm};
+use crate::tui::form::Form;
+use crate::tui::keymap::help_rows;
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    r
+}
+
+pub fn help(f: &mut Frame, area: Rect, app: &App) {
+    let i = &app.i18n;
+    let rows = help_rows();
+    let width = rows
+        .iter()
+        .map(|r| unicode_width::UnicodeWidthStr::width(r.1.as_str()))
+        .max()
+        .unwrap_or(10)
+        .min(26)
+        + 2;
+    let mut lines = Vec::new();
+    let mut ctx = None;
+    for (c, keys, help) in rows {
+        if ctx != Some(c) {
+            lines.push(Line::from(Span::styled(
+                i.t(c.label_key()).to_string(),
+                app.theme.title(),
+            )));
+            ctx = Some(c);
+        }
+        lines.push(Line::from(vec![
+            Span::styled(pad(&keys, width), app.theme.focus()),
+            Span::raw(i.t(help).to_string()),
+        ]));
+    }
+    let r = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    // Two columns when there is room.
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(i.t("help.title"), app.theme.title()));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let cols = if inner.width >= 100 { 2 } else { 1 };
+    let per = lines.len().div_ceil(cols);
+    let areas = Layout::horizontal(vec![Constraint::Ratio(1, cols as u32); cols])
+        .spacing(3)
+        .split(inner);
+    for (k, a) in areas.iter().enumerate() {
+        let chunk: Vec<Line> = lines.iter().skip(k * per).take(per).cloned().collect();
+        f.render_widget(Paragraph::new(chunk), *a);
+    }
+}
+
+pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
+    let i = &app.i18n;
+    let th = &app.theme;
+    let title = match form.editing {
+        Some(id) => i.tf(
+            "form.edit_title",
+            &[
+                ("kind", i.t(&form.kind.label_key())),
+                ("id", &id.to_string()),
+            ],
+        ),
+        None => i.tf("form.new_title", &[("kind", i.t(&form.kind.label_key()))]),
+    };
+    let label_w = form
+        .fields
+        .iter()
+        .map(|fl| unicode_width::UnicodeWidthStr::width(i.field(fl.code).as_str()))
+        .max()
+        .unwrap_or(8)
+        + 2;
+    let mut lines: Vec<Line> = Vec::new();
+    for (n, fl) in form.fields.iter().enumerate() {
+        let focused = n == form.focus;
+        let label = Span::styled(
+            pad(&i.field(fl.code), label_w),
+            if focused { th.focus() } else { th.label() },
+        );
+        let shown = if fl.is_choice() {
+            format!("< {} >", fl.shown())
+        } else if fl.value.is_empty() && fl.code == "at" {
+            i.t("form.now").to_string()
+        } else if focused {
+            format!("{}_", fl.value)
+        } else {
+            fl.value.clone()
+        };
+        let style = if focused {
+            th.selected()
+        } else if fl.value.is_empty() && !fl.is_choice() {
+            th.dim()
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::from(vec![label, Span::styled(shown, style)]));
+    }
+    lines.push(Line::from(""));
+    if let Some(e) = form.error.as_ref().filter(|_| form.dirty || form.attempted) {
+        lines.push(Line::from(Span::styled(e.clone(), th.error())));
+    }
+    for w in &form.warnings {
+        lines.push(Line::from(Span::styled(w.clone(), th.warn())));
+    }
+    lines.push(Line::from(Span::styled(i.t("form.hint"), th.dim())));
+    let h = (lines.len() as u16 + 4).min(area.height);
+    let r = centered(area, 76, h);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(title, th.title())),
+        ),
+        r,
+    );
+}
+
+pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
+    let i = &app.i18n;
+    let text = match c {
+        Confirm::Delete(id) => i.tf("confirm.delete", &[("id", &id.to_string())]),
+        Confirm::DiscardForm => i.t("confirm.discard").to_string(),
+        Confirm::QuitWithForm => i.t("confirm.quit").to_string(),
+    };
+    let r = centered(area, 60, 5);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(text),
+            Line::from(Span::styled(i.t("confirm.keys"), app.theme.dim())),
+        ])
+        .wrap(Wrap { trim: true })
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(i.t("confirm.title"), app.theme.warn())),
+        ),
+        r,
+    );
+}
