@@ -119,8 +119,18 @@ fn plan(day: i64) -> f64 {
 
 /// Fill an empty diary with `years` of demo data ending at the clock's now.
 pub fn generate(store: &mut Store, years: u32, seed: u64, clock: &Clock) -> Result<DemoSummary> {
+    generate_days(store, i64::from(years.max(1)) * 365, seed, clock)
+}
+
+/// Fill an empty diary with `days` (at least 15) of demo data ending at the clock's now.
+pub fn generate_days(
+    store: &mut Store,
+    days: i64,
+    seed: u64,
+    clock: &Clock,
+) -> Result<DemoSummary> {
     let now = clock.now();
-    let span = i64::from(years.max(1)) * 365;
+    let span = days.max(15);
     let start = now.date_naive() - Duration::days(span - 14);
     let mut g = Gen {
         clock,

@@ -59,26 +59,36 @@ pub fn slot_states(
     let window = Duration::minutes((t.slot_window_hours * 60.0) as i64);
     let late = Duration::minutes(t.late_after_minutes as i64);
     let mut used = vec![false; doses.len()];
+    // Doses that name their slot, by slot; the others sorted by time for a range search.
+    let mut named: std::collections::HashMap<DateTime<FixedOffset>, Vec<usize>> =
+        Default::default();
+    let mut free: Vec<usize> = Vec::new();
+    for (i, (_, d)) in doses.iter().enumerate() {
+        match d.scheduled_for {
+            Some(s) => named.entry(s).or_default().push(i),
+            None => free.push(i),
+        }
+    }
+    free.sort_by_key(|&i| doses[i].0);
     planned
         .iter()
         .map(|p| {
-            let exact = doses
-                .iter()
-                .enumerate()
-                .find(|(i, (_, d))| !used[*i] && d.scheduled_for == Some(p.at));
+            let exact = named
+                .get(&p.at)
+                .and_then(|v| v.iter().copied().find(|&i| !used[i]));
             let near = || {
-                doses
+                let lo = free.partition_point(|&i| doses[i].0 < p.at - window);
+                free[lo..]
                     .iter()
-                    .enumerate()
-                    .filter(|(i, (at, d))| {
-                        !used[*i] && d.scheduled_for.is_none() && (*at - p.at).abs() <= window
-                    })
-                    .min_by_key(|(_, (at, _))| (*at - p.at).abs())
+                    .copied()
+                    .take_while(|&i| doses[i].0 <= p.at + window)
+                    .filter(|&i| !used[i])
+                    .min_by_key(|&i| (doses[i].0 - p.at).abs())
             };
-            let hit = exact.or_else(near);
-            match hit {
-                Some((i, (at, d))) => {
+            match exact.or_else(near) {
+                Some(i) => {
                     used[i] = true;
+                    let (at, d) = &doses[i];
                     let state = match d.status {
                         DoseStatus::Missed => SlotState::Missed,
                         DoseStatus::Skipped => SlotState::Skipped,

@@ -78,6 +78,8 @@ pub struct History {
     pub filter: Option<Kind>,
     pub rows: Vec<Entry>,
     pub selected: usize,
+    /// Reload before showing.
+    pub stale: bool,
 }
 
 pub struct App {
@@ -179,6 +181,7 @@ impl App {
     }
 
     fn load_history(&mut self) {
+        self.history.stale = false;
         match self.store.entries(&EntryFilter {
             kind: self.history.filter,
             ..Default::default()
@@ -401,8 +404,10 @@ impl App {
 
     fn go(&mut self, t: Tab) {
         self.tab = t;
-        if t == Tab::Trends {
-            self.load_trends();
+        match t {
+            Tab::Trends => self.load_trends(),
+            Tab::History if self.history.stale => self.load_history(),
+            _ => {}
         }
     }
 

@@ -65,6 +65,9 @@ impl Window {
     }
 }
 
+/// Resolution of the pre-thinned series (columns across the window).
+const PRE_COLUMNS: usize = 500;
+
 /// The charts, in the order `c` cycles through them.
 pub const CHARTS: [&str; 7] = [
     "platelets",
@@ -142,7 +145,26 @@ impl TrendsState {
             }
         };
         let facts = service::load_window(store, from, to, clock, t)?;
-        self.data = trend::build(&facts, from, to, clock, t);
+        let mut d = trend::build(&facts, from, to, clock, t);
+        // Pre-thin long series to 500 columns (min and max kept): any frame then draws at most
+        // a thousand points per series, whatever the length of the history.
+        let days = d.days;
+        for s in [
+            &mut d.platelets,
+            &mut d.dose_taken,
+            &mut d.troughs,
+            &mut d.non_troughs,
+            &mut d.creatinine_pct,
+            &mut d.systolic,
+            &mut d.diastolic,
+            &mut d.alt,
+            &mut d.ast,
+            &mut d.potassium,
+            &mut d.magnesium,
+        ] {
+            *s = downsample(s, 0.0, days, PRE_COLUMNS);
+        }
+        self.data = d;
         self.from = Some(from);
         self.to = Some(to);
         Ok(())
@@ -224,15 +246,36 @@ fn spec(name: &str, d: &TrendData, t: &Thresholds, theme: &Theme, i: &I18n) -> C
                 days,
                 spans.last().map(|x| x.1).unwrap_or(Response::NotAssessable),
             ));
+            // One dotted series per status (a few datasets, not one per period: each dataset
+            // is a canvas layer and costs a full-width pass).
+            let step = days / PRE_COLUMNS as f64;
+            let mut strips: Vec<(Response, Vec<Pt>)> = Vec::new();
             for w in spans.windows(2) {
-                let style = match w[0].1 {
+                if w[0].1 == Response::NotAssessable {
+                    continue;
+                }
+                let pts = match strips.iter_mut().find(|(r, _)| *r == w[0].1) {
+                    Some((_, p)) => p,
+                    None => {
+                        strips.push((w[0].1, Vec::new()));
+                        &mut strips.last_mut().expect("just pushed").1
+                    }
+                };
+                let mut x = w[0].0;
+                while x <= w[1].0 {
+                    pts.push((x, top));
+                    x += step;
+                }
+            }
+            for (r, mut pts) in strips {
+                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let style = match r {
                     Response::CompleteResponse => theme.ok(),
                     Response::Response => theme.title(),
                     Response::NoResponse => theme.urgent(),
-                    Response::LossOfResponse => theme.warn(),
-                    Response::NotAssessable => continue,
+                    _ => theme.warn(),
                 };
-                s.push(line(vec![(w[0].0, top), (w[1].0, top)], style));
+                s.push(dots(pts, style, Glyph::Braille));
             }
             gapped(&d.platelets, GAP_PLATELETS, theme.focus(), &mut s);
             let marks: Vec<Pt> = d
