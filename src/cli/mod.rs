@@ -2,6 +2,7 @@
 
 mod course;
 mod edit;
+mod exchange;
 mod list;
 mod log;
 mod screen;
@@ -77,7 +78,27 @@ pub enum Command {
     Snapshot(screen::SnapshotArgs),
     /// Create a separate demo diary with a realistic, seeded course, and open it.
     Demo(screen::DemoArgs),
+    /// Export for the clinic (html, md), spreadsheets (csv), a full backup (json), FHIR, or a
+    /// calendar of reminders (ics).
+    Export(exchange::ExportArgs),
+    /// Import a JSON backup (merged, without duplicates) or lab results from CSV.
+    Import(exchange::ImportArgs),
+    /// Copy the diary, consistently, while it may be open (default: the backups folder).
+    Backup {
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
+    /// Replace the diary with a backup file (the current diary is kept in the backups folder).
+    Restore {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+    /// Questions for the next clinic visit.
+    Note(exchange::NoteArgs),
 }
+
+/// Automatic daily backups kept.
+pub const AUTO_BACKUPS: usize = 7;
 
 /// A command's failure, with the exit code it maps to.
 #[derive(Debug)]
@@ -114,8 +135,25 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Open the diary; once a day this also makes the automatic backup (the newest 7 are
+    /// kept in the backups folder). A failed automatic backup is a warning, not a stop.
     pub fn open_store(&self) -> CliResult<Store> {
-        Store::open(&self.paths.db).map_err(|e| self.store_error(e))
+        let mut store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
+        if let Err(e) = crate::exchange::auto_backup(
+            &mut store,
+            &self.paths.data_dir,
+            &self.clock,
+            AUTO_BACKUPS,
+        ) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}: {}",
+                self.i18n.t("warning.prefix"),
+                self.i18n
+                    .tf("backup.auto_failed", &[("reason", &e.to_string())])
+            );
+        }
+        Ok(store)
     }
 
     pub fn store_error(&self, e: StoreError) -> CliError {
@@ -221,6 +259,11 @@ pub fn run(cli: Cli) -> CliResult {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
         Some(Command::Demo(args)) => screen::demo(&ctx, cli.db.is_some(), args, &mut out),
+        Some(Command::Export(args)) => exchange::export(&ctx, args, &mut out),
+        Some(Command::Import(args)) => exchange::import(&ctx, args, &mut out),
+        Some(Command::Backup { path }) => exchange::backup(&ctx, path, &mut out),
+        Some(Command::Restore { path }) => exchange::restore(&ctx, path, &mut out),
+        Some(Command::Note(args)) => exchange::note(&ctx, args, &mut out),
         Some(Command::Paths) => {
             let i = &ctx.i18n;
             writeln!(out, "{}: {}", i.t("cli.db_path"), ctx.paths.db.display())

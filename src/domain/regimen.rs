@@ -336,3 +336,13 @@ mod tests {
         assert_eq!(r.step_on(d("2026-03-04")).unwrap().daily_amount(), 250.0);
     }
 }
+
+/// A question the patient wants to ask at the next clinic visit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: i64,
+    pub uid: String,
+    pub text: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub answered_at: Option<DateTime<FixedOffset>>,
+}

@@ -1,3 +1,11 @@
-//! Pure functions from domain data to files: CSV, JSON, and (later) HTML, FHIR, iCalendar.
+//! Pure functions from domain data to files: CSV, JSON backup, HTML and Markdown reports,
+//! FHIR R4 bundle, iCalendar. Each writes to `impl Write`.
 
+pub mod fhir;
 pub mod flat;
+pub mod html;
+pub mod ics;
+pub mod json;
+pub mod md;
+pub mod report;
+pub mod svg;

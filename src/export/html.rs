@@ -1,0 +1,467 @@
+//! The clinic report: one self-contained HTML file (inline CSS and SVG, no scripts, no
+//! network), printable on A4 or Letter, in the chosen language. Also well-formed XML, so tests
+//! (and any XML tool) can parse it.
+
+use std::io::{self, Write};
+
+use super::report::Report;
+use super::svg;
+use crate::domain::units::fmt_num;
+use crate::i18n::I18n;
+use crate::text::{reminder_message, value, what};
+
+const CSS: &str = r#"
+body { font-family: "Noto Sans", "PingFang SC", "Microsoft YaHei", Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 1.5em; }
+h1 { font-size: 16pt; margin: 0 0 .2em; } h2 { font-size: 12.5pt; border-bottom: 1px solid #999; margin-top: 1.4em; }
+table { border-collapse: collapse; width: 100%; margin: .4em 0; } th, td { border: 1px solid #bbb; padding: 2px 6px; text-align: left; vertical-align: top; }
+th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.flag { color: #b00; font-weight: bold; } .muted { color: #666; } .box { border: 1px solid #bbb; padding: .5em .8em; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; } dt { color: #555; } dd { margin: 0; }
+svg .frame { fill: none; stroke: #999; } svg .band { stroke: #bbb; stroke-dasharray: 4 3; } svg .baseline { stroke: #888; stroke-dasharray: 1 2; }
+svg .axis { stroke: #ddd; } svg .plt { fill: none; stroke: #c0392b; stroke-width: 2; } svg circle.plt { fill: #c0392b; }
+svg .dose { fill: none; stroke: #2c6fbb; stroke-width: 2; } svg .trough { fill: #1e8449; } svg .nontrough { fill: #e67e22; }
+svg .target { fill: #d5f5e3; } svg text { font-size: 9px; fill: #333; } svg .title { font-size: 10px; font-weight: bold; } svg .marker { fill: #8e44ad; font-size: 9px; }
+@page { size: A4; margin: 15mm; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } section { break-inside: avoid-page; } section.page { break-before: page; } }
+"#;
+
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn d(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn table(w: &mut impl Write, head: &[&str], rows: &[Vec<String>], empty: &str) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(w, r#"<p class="muted">{}</p>"#, esc(empty));
+    }
+    write!(w, "<table><thead><tr>")?;
+    for h in head {
+        write!(w, "<th>{}</th>", esc(h))?;
+    }
+    writeln!(w, "</tr></thead><tbody>")?;
+    for r in rows {
+        write!(w, "<tr>")?;
+        for c in r {
+            // Cells are escaped here; a leading "!" marks a flagged value.
+            match c.strip_prefix('!') {
+                Some(rest) => write!(w, r#"<td class="flag">{}</td>"#, esc(rest))?,
+                None => write!(w, "<td>{}</td>", esc(c))?,
+            }
+        }
+        writeln!(w, "</tr>")?;
+    }
+    writeln!(w, "</tbody></table>")
+}
+
+/// The summary lines shared with the Markdown report: (label, value).
+pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
+    let o = &r.overview;
+    let dash = || "—".to_string();
+    let mut v = Vec::new();
+    let p = &r.profile;
+    if let Some(n) = &p.name {
+        v.push((i.t("profile.name").to_string(), n.clone()));
+    }
+    v.push((
+        i.t("profile.diagnosed").to_string(),
+        p.diagnosed_on
+            .map(|dd| {
+                format!(
+                    "{dd} — {}",
+                    o.disease_phase
+                        .map(|ph| i.t(&format!("disease_phase.{ph}")).to_string())
+                        .unwrap_or_default()
+                )
+            })
+            .unwrap_or_else(dash),
+    ));
+    if p.birth_year.is_some() || p.sex.is_some() {
+        v.push((
+            format!("{} / {}", i.t("profile.birth_year"), i.t("profile.sex")),
+            format!(
+                "{} / {}",
+                p.birth_year.map(|y| y.to_string()).unwrap_or_else(dash),
+                p.sex.clone().unwrap_or_else(dash)
+            ),
+        ));
+    }
+    if let (Some(reg), Some(c)) = (&o.regimen, &o.course) {
+        let step = reg.step_on(r.to.date_naive()).or(reg.steps.first());
+        v.push((
+            i.t("report.regimen").to_string(),
+            format!(
+                "{} {} [{}] — {} {} ({})",
+                i.t(&reg.drug.label_key()),
+                step.map(|s| s.describe()).unwrap_or_default(),
+                step.and_then(|s| s.formulation.clone())
+                    .unwrap_or_else(dash),
+                i.t("report.since"),
+                reg.start,
+                i.tf(
+                    "today.phase_value",
+                    &[
+                        ("phase", i.t(&format!("phase.{}", c.phase.code()))),
+                        ("week", &c.week.to_string()),
+                        ("day", &c.day.to_string())
+                    ]
+                )
+            ),
+        ));
+        if let Some(dd) = &o.dosing {
+            v.push((
+                i.t("report.mg_per_kg").to_string(),
+                format!(
+                    "{} mg/d = {} mg/kg/d ({} {} kg)",
+                    dd.planned_daily.map(|x| fmt_num(x, 0)).unwrap_or_else(dash),
+                    dd.planned_mg_per_kg
+                        .map(|x| fmt_num(x, 2))
+                        .unwrap_or_else(dash),
+                    i.t("field.weight"),
+                    dd.weight_kg.map(|x| fmt_num(x, 1)).unwrap_or_else(dash)
+                ),
+            ));
+        }
+        let (lo, hi) = (r.trend.target.0, r.trend.target.1);
+        v.push((
+            i.t("report.target").to_string(),
+            format!("{}–{} ng/mL", fmt_num(lo, 0), fmt_num(hi, 0)),
+        ));
+    }
+    if let Some(a) = &o.response {
+        v.push((
+            i.t("today.response").to_string(),
+            format!(
+                "{}; {} {} ×10⁹/L{} [{}]",
+                i.t(&format!("response.{}", a.status.code())),
+                i.t("report.baseline"),
+                a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
+                a.time_to_response_days
+                    .map(|dd| i.tf("overview.time_to_response", &[("days", &dd.to_string())]))
+                    .unwrap_or_default(),
+                a.definition
+            ),
+        ));
+    }
+    let s = &r.trend.summary;
+    let pct = |x: Option<f64>| {
+        x.map(|v| format!("{}%", fmt_num(v, 0)))
+            .unwrap_or_else(dash)
+    };
+    v.push((
+        i.t("report.platelet_summary").to_string(),
+        format!(
+            "{}; {}; {}",
+            i.tf(
+                "trends.median_low",
+                &[
+                    (
+                        "median",
+                        &s.median_platelets
+                            .map(|x| fmt_num(x, 0))
+                            .unwrap_or_else(dash)
+                    ),
+                    (
+                        "low",
+                        &s.lowest_platelets
+                            .map(|x| fmt_num(x, 0))
+                            .unwrap_or_else(dash)
+                    )
+                ]
+            ),
+            i.tf("trends.time_30", &[("pct", &pct(s.days_at_least_30_pct))]),
+            i.tf("trends.time_100", &[("pct", &pct(s.days_at_least_100_pct))]),
+        ),
+    ));
+    let dc = &r.doses;
+    v.push((
+        i.t("today.adherence").to_string(),
+        format!(
+            "{} ({} {}, {} {}, {} {}, {} {})",
+            pct(dc.pct),
+            dc.taken,
+            i.t("status.taken"),
+            dc.late,
+            i.t("status.late"),
+            dc.missed,
+            i.t("status.missed"),
+            dc.skipped,
+            i.t("status.skipped")
+        ),
+    ));
+    v.push((
+        i.t("report.trough_summary").to_string(),
+        format!(
+            "{}; {}",
+            i.tf(
+                "trends.trough_tir",
+                &[
+                    ("pct", &pct(s.trough_in_range_pct)),
+                    ("n", &s.trough_count.to_string())
+                ]
+            ),
+            i.tf("trends.trough_cv", &[("pct", &pct(s.trough_cv_pct))])
+        ),
+    ));
+    v
+}
+
+/// The tables shared with the Markdown report: (title, head, rows, empty text).
+#[allow(clippy::type_complexity)]
+pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+    let dash = || "—".to_string();
+    let flag = |on: bool, s: String| if on { format!("!{s}") } else { s };
+    let mut out = Vec::new();
+    out.push((
+        i.t("kind.platelets").to_string(),
+        vec![i.t("cli.col_time").into(), "×10⁹/L".into()],
+        r.platelets
+            .iter()
+            .map(|(at, v)| vec![d(at), flag(*v < 30.0, fmt_num(*v, 1))])
+            .collect(),
+    ));
+    out.push((
+        i.t("field.csa_trough").to_string(),
+        vec![
+            i.t("cli.col_time").into(),
+            "ng/mL".into(),
+            i.t("report.hours").into(),
+            i.t("report.trough_ok").into(),
+        ],
+        r.troughs
+            .iter()
+            .map(|t| {
+                vec![
+                    d(&t.at),
+                    flag(
+                        t.band != "in_target",
+                        format!(
+                            "{} ({})",
+                            fmt_num(t.value, 0),
+                            i.t(&format!("trough_band.{}", t.band))
+                        ),
+                    ),
+                    t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash),
+                    match t.valid {
+                        Some(true) => i.t("form.yes").to_string(),
+                        Some(false) => format!("!{}", i.t("report.not_trough")),
+                        None => dash(),
+                    },
+                ]
+            })
+            .collect(),
+    ));
+    out.push((
+        i.t("report.kidney_liver").to_string(),
+        vec![
+            i.t("cli.col_time").into(),
+            i.t("field.analyte").into(),
+            i.t("cli.col_value").into(),
+            i.t("report.from_baseline").into(),
+        ],
+        r.labs
+            .iter()
+            .map(|l| {
+                vec![
+                    d(&l.at),
+                    i.field(l.analyte.code()),
+                    flag(
+                        l.flag.is_some(),
+                        format!(
+                            "{} {}{}",
+                            fmt_num(l.value, 2),
+                            l.unit,
+                            l.flag.map(|f| format!(" {f}")).unwrap_or_default()
+                        ),
+                    ),
+                    l.pct_from_baseline
+                        .map(|p| format!("{:+}%", fmt_num(p, 0).parse::<f64>().unwrap_or(p)))
+                        .unwrap_or_else(dash),
+                ]
+            })
+            .collect(),
+    ));
+    out.push((
+        i.t("kind.bp").to_string(),
+        vec![
+            i.t("cli.col_time").into(),
+            "mmHg".into(),
+            i.t("field.pulse").into(),
+        ],
+        r.bp.iter()
+            .map(|(at, s, dd, p, high)| {
+                vec![
+                    d(at),
+                    flag(*high, format!("{s}/{dd}")),
+                    p.map(|x| x.to_string()).unwrap_or_else(dash),
+                ]
+            })
+            .collect(),
+    ));
+    out.push((
+        i.t("kind.weight").to_string(),
+        vec![i.t("cli.col_time").into(), "kg".into()],
+        r.weights
+            .iter()
+            .map(|(at, kg)| vec![d(at), fmt_num(*kg, 1)])
+            .collect(),
+    ));
+    let note = |n: &Option<String>| n.clone().unwrap_or_default();
+    let ev_rows: Vec<Vec<String>> = r
+        .bleeding
+        .iter()
+        .map(|(at, b, n)| {
+            let data = crate::domain::entry::EntryData::Bleeding(b.clone());
+            vec![
+                d(at),
+                i.t("kind.bleeding").to_string(),
+                flag(
+                    b.care_needed,
+                    format!("{} {}", what(&data, i), value(&data, i)),
+                ),
+                note(n),
+            ]
+        })
+        .chain(r.side_effects.iter().map(|(at, s, n)| {
+            let data = crate::domain::entry::EntryData::SideEffect(s.clone());
+            vec![
+                d(at),
+                i.t("kind.side_effect").to_string(),
+                format!("{} {}", what(&data, i), value(&data, i)),
+                note(n),
+            ]
+        }))
+        .chain(r.events.iter().map(|(at, e, n)| {
+            let data = crate::domain::entry::EntryData::Event(e.clone());
+            vec![
+                d(at),
+                i.t("kind.event").to_string(),
+                format!("{} {}", what(&data, i), value(&data, i)),
+                note(n),
+            ]
+        }))
+        .collect();
+    let mut ev_rows = ev_rows;
+    ev_rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    out.push((
+        i.t("report.events").to_string(),
+        vec![
+            i.t("cli.col_time").into(),
+            i.t("cli.col_kind").into(),
+            i.t("cli.col_what").into(),
+            i.t("cli.col_note").into(),
+        ],
+        ev_rows,
+    ));
+    out
+}
+
+pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
+    let lang = if i.lang == crate::i18n::Lang::Zh {
+        "zh-CN"
+    } else {
+        "en"
+    };
+    let period = format!(
+        "{} — {}",
+        r.from.format("%Y-%m-%d"),
+        r.last().format("%Y-%m-%d")
+    );
+    writeln!(w, "<!DOCTYPE html>")?;
+    writeln!(
+        w,
+        r#"<html lang="{lang}" xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"/>"#
+    )?;
+    writeln!(
+        w,
+        r#"<meta name="viewport" content="width=device-width, initial-scale=1"/>"#
+    )?;
+    writeln!(
+        w,
+        "<title>{} {}</title><style>{CSS}</style></head><body>",
+        esc(i.t("report.title")),
+        esc(&period)
+    )?;
+    writeln!(
+        w,
+        r#"<h1>{}</h1><p class="muted">{}: {} · {}: {} · {}</p>"#,
+        esc(i.t("report.title")),
+        esc(i.t("report.period")),
+        esc(&period),
+        esc(i.t("report.generated")),
+        esc(&r.generated.format("%Y-%m-%d %H:%M").to_string()),
+        esc(&i.tf("report.entries", &[("n", &r.entries.to_string())]))
+    )?;
+    writeln!(
+        w,
+        r#"<section><h2>{}</h2><dl class="box">"#,
+        esc(i.t("report.summary"))
+    )?;
+    for (k, v) in summary(r, i) {
+        writeln!(w, "<dt>{}</dt><dd>{}</dd>", esc(&k), esc(&v))?;
+    }
+    writeln!(w, "</dl></section>")?;
+    let chart = svg::chart(
+        &r.trend,
+        i,
+        &r.from.format("%Y-%m-%d").to_string(),
+        &r.last().format("%Y-%m-%d").to_string(),
+    );
+    if !chart.is_empty() {
+        writeln!(
+            w,
+            "<section><h2>{}</h2>{chart}</section>",
+            esc(i.t("report.chart"))
+        )?;
+    }
+    writeln!(w, "<section><h2>{}</h2>", esc(i.t("report.alerts")))?;
+    if r.alerts.is_empty() {
+        writeln!(
+            w,
+            r#"<p class="muted">{}</p>"#,
+            esc(i.t("today.nothing_due"))
+        )?;
+    } else {
+        writeln!(w, "<ul>")?;
+        for a in &r.alerts {
+            writeln!(
+                w,
+                r#"<li><strong>[{}]</strong> {} <span class="muted">({})</span></li>"#,
+                esc(i.t(&format!("severity_word.{}", a.severity.code()))),
+                esc(&reminder_message(a, i)),
+                esc(a.source)
+            )?;
+        }
+        writeln!(w, "</ul>")?;
+    }
+    writeln!(w, "</section>")?;
+    writeln!(w, "<section><h2>{}</h2>", esc(i.t("report.questions")))?;
+    if r.questions.is_empty() {
+        writeln!(w, r#"<p class="muted">—</p>"#)?;
+    } else {
+        writeln!(w, "<ol>")?;
+        for q in &r.questions {
+            writeln!(w, "<li>{}</li>", esc(q))?;
+        }
+        writeln!(w, "</ol>")?;
+    }
+    writeln!(w, "</section>")?;
+    for (n, (title, head, rows)) in tables(r, i).into_iter().enumerate() {
+        let class = if n == 0 { r#" class="page""# } else { "" };
+        writeln!(w, "<section{class}><h2>{}</h2>", esc(&title))?;
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        table(w, &head, &rows, i.t("report.none"))?;
+        writeln!(w, "</section>")?;
+    }
+    writeln!(
+        w,
+        r#"<p class="muted">{}</p>"#,
+        esc(i.t("report.disclaimer"))
+    )?;
+    writeln!(w, "</body></html>")
+}

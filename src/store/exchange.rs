@@ -1,0 +1,266 @@
+//! Visit questions, merging a backup (one transaction, by uid), copying a file in, patient id.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use rusqlite::{OptionalExtension, params};
+
+use super::entries::{insert, utc_text};
+use super::regimens::insert_step;
+use super::{NewStep, Result, Store, StoreError};
+use crate::domain::entry::NewEntry;
+use crate::domain::regimen::{Profile, Question, Regimen};
+
+/// What a merge brings.
+pub struct Merge<'a> {
+    /// (uid, entry, deleted)
+    pub entries: Vec<(String, NewEntry, bool)>,
+    pub regimens: &'a [Regimen],
+    pub profile: &'a Profile,
+    pub questions: &'a [(
+        String,
+        String,
+        DateTime<FixedOffset>,
+        Option<DateTime<FixedOffset>>,
+    )],
+}
+
+/// What a merge did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    pub entries_added: usize,
+    pub entries_present: usize,
+    pub regimens_added: usize,
+    pub regimens_present: usize,
+    pub questions_added: usize,
+    pub profile_fields_filled: usize,
+}
+
+fn exists(tx: &rusqlite::Transaction, table: &str, uid: &str) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE uid = ?1"),
+            [uid],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+impl Store {
+    pub fn add_question(&mut self, text: &str, now: DateTime<FixedOffset>) -> Result<i64> {
+        let now = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO visit_questions (text, created_at) VALUES (?1, ?2)",
+                params![text, now],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    pub fn answer_question(&mut self, id: i64, now: DateTime<FixedOffset>) -> Result<()> {
+        let now = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE visit_questions SET answered_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+                params![id, now],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(id));
+            }
+            Ok(())
+        })
+    }
+
+    /// Questions, oldest first; answered ones only when asked for.
+    pub fn questions(&self, include_answered: bool) -> Result<Vec<Question>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, uid, text, created_at, answered_at FROM visit_questions
+             WHERE deleted_at IS NULL AND (?1 OR answered_at IS NULL) ORDER BY created_at, id",
+        )?;
+        let rows = stmt.query_map([include_answered], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let t = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map_err(|e| StoreError::Corrupt(format!("question time '{s}': {e}")))
+        };
+        rows.map(|r| {
+            let (id, uid, text, created, answered) = r?;
+            Ok(Question {
+                id,
+                uid,
+                text,
+                created_at: t(&created)?,
+                answered_at: answered.as_deref().map(t).transpose()?,
+            })
+        })
+        .collect()
+    }
+
+    /// A stable id for this diary's patient (for FHIR), created on first use.
+    pub fn patient_uid(&mut self) -> Result<String> {
+        if let Some(u) = self.meta("patient_uid")? {
+            return Ok(u);
+        }
+        let u: String = self
+            .conn
+            .query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))?;
+        self.set_meta("patient_uid", &u)?;
+        Ok(u)
+    }
+
+    /// Merge a backup in one transaction: entries, regimens and questions whose uid is already
+    /// here are left as they are (importing twice changes nothing); empty profile fields are
+    /// filled.
+    pub fn merge(&mut self, m: &Merge, now: DateTime<FixedOffset>) -> Result<MergeReport> {
+        let now_text = utc_text(&now);
+        self.write(|tx| {
+            let mut rep = MergeReport::default();
+            for (uid, e, deleted) in &m.entries {
+                if exists(tx, "entries", uid)? {
+                    rep.entries_present += 1;
+                    continue;
+                }
+                let id = insert(tx, e, Some(uid), &now)?;
+                if *deleted {
+                    tx.execute("UPDATE entries SET deleted_at = ?2 WHERE id = ?1", params![id, now_text])?;
+                }
+                rep.entries_added += 1;
+            }
+            for r in m.regimens {
+                if exists(tx, "regimens", &r.uid)? {
+                    rep.regimens_present += 1;
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO regimens (uid, drug, route, start_date, stop_date, target_low,
+                         target_high, induction_weeks, note, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![
+                        r.uid,
+                        r.drug.code(),
+                        r.route.code(),
+                        r.start.format("%Y-%m-%d").to_string(),
+                        r.stop.map(|d| d.format("%Y-%m-%d").to_string()),
+                        r.target_low,
+                        r.target_high,
+                        r.induction_weeks,
+                        r.note,
+                        now_text
+                    ],
+                )?;
+                let id = tx.last_insert_rowid();
+                for s in &r.steps {
+                    insert_step(
+                        tx,
+                        id,
+                        &NewStep {
+                            effective_from: s.effective_from,
+                            kind: s.kind,
+                            slots: s.slots.clone(),
+                            unit: s.unit.clone(),
+                            every_days: s.every_days,
+                            formulation: s.formulation.clone(),
+                            note: s.note.clone(),
+                        },
+                        &now_text,
+                    )?;
+                }
+                rep.regimens_added += 1;
+            }
+            for (uid, text, created, answered) in m.questions {
+                if exists(tx, "visit_questions", uid)? {
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO visit_questions (uid, text, created_at, answered_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![uid, text, created.to_rfc3339(), answered.map(|a| a.to_rfc3339())],
+                )?;
+                rep.questions_added += 1;
+            }
+            let p = m.profile;
+            let fields: [(&str, Option<rusqlite::types::Value>); 5] = [
+                ("name", p.name.clone().map(Into::into)),
+                ("diagnosed_on", p.diagnosed_on.map(|d| d.format("%Y-%m-%d").to_string().into())),
+                ("birth_year", p.birth_year.map(|y| i64::from(y).into())),
+                ("sex", p.sex.clone().map(Into::into)),
+                ("height_cm", p.height_cm.map(Into::into)),
+            ];
+            tx.execute(
+                "INSERT INTO profile (id, updated_at) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING",
+                [&now_text],
+            )?;
+            for (col, v) in fields {
+                if let Some(v) = v {
+                    rep.profile_fields_filled += tx.execute(
+                        &format!("UPDATE profile SET {col} = ?1 WHERE id = 1 AND {col} IS NULL"),
+                        [v],
+                    )?;
+                }
+            }
+            Ok(rep)
+        })
+    }
+
+    /// Replace this diary's content with the file at `src` (SQLite's backup API, so the copy
+    /// is consistent and the open diary stays valid), then bring its schema up to date.
+    pub fn replace_from(&mut self, src: &Path) -> Result<()> {
+        let source =
+            rusqlite::Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
+            backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        }
+        self.migrate(false)
+    }
+
+    /// Check that a file is a readable diary of a known schema version, untouched.
+    pub fn check_file(path: &Path) -> Result<i64> {
+        let c =
+            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|_| StoreError::NotADatabase {
+                    path: path.display().to_string(),
+                })?;
+        let not_db = || StoreError::NotADatabase {
+            path: path.display().to_string(),
+        };
+        let ok: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|_| not_db())?;
+        if ok != "ok" {
+            return Err(StoreError::Corrupt(format!(
+                "{}: integrity check: {ok}",
+                path.display()
+            )));
+        }
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|_| not_db())?;
+        if v > super::LATEST_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found: v,
+                supported: super::LATEST_VERSION,
+            });
+        }
+        let has: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'entries'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|_| not_db())?;
+        if v == 0 || has == 0 {
+            return Err(not_db());
+        }
+        Ok(v)
+    }
+}
