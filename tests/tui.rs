@@ -350,3 +350,37 @@ fn colours_carry_the_band_and_no_color_keeps_the_words() {
     let plain = tui::snapshot(&mut app, 80, 24).unwrap();
     assert!(plain.contains("[<20 high bleeding risk]"));
 }
+
+#[test]
+fn export_from_the_screen_runs_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    itp_diary::demo::generate(&mut store, 1, 1, &clock()).unwrap();
+    let mut app = App::new(
+        store,
+        clock(),
+        I18n::new(Lang::En),
+        Settings::default(),
+        Theme { color: false },
+    );
+    app.export_dir = dir.path().join("exports");
+    typ(&mut app, "E");
+    assert!(matches!(app.modal, Some(Modal::Export(_))));
+    // Choose CSV (html → md → csv) and export.
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.job.is_some());
+    let t0 = std::time::Instant::now();
+    while app.job.is_some() && t0.elapsed().as_secs() < 20 {
+        app.poll_job();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (msg, _) = app.message.clone().unwrap();
+    assert!(msg.starts_with("Wrote"), "{msg}");
+    let file = dir.path().join("exports").join("itp-diary-2026-03-10.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("id,uid,kind,at,"));
+    assert!(text.lines().count() > 500);
+}

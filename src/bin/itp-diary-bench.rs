@@ -127,12 +127,48 @@ fn screens(dir: &std::path::Path) {
     }
 }
 
+fn exports(dir: &std::path::Path) {
+    use itp_diary::exchange::{Format, Period, export};
+    println!("| diary | entries | format | time (ms, median of 5) | size |");
+    println!("|---|---|---|---|---|");
+    for (label, days) in [("1 month", 30), ("20 years", 20 * 365)] {
+        let (path, n) = diary(dir, days);
+        let mut store = Store::open(&path).expect("open");
+        let i = I18n::new(Lang::En);
+        for f in Format::ALL {
+            let mut size = 0;
+            let ms = time(5, || {
+                let mut out = Vec::with_capacity(1 << 20);
+                export(
+                    &mut store,
+                    f,
+                    &Period::default(),
+                    &clock(),
+                    &Settings::default(),
+                    &i,
+                    std::path::Path::new("/nonexistent"),
+                    &mut out,
+                    &mut |_, _| {},
+                )
+                .expect("export");
+                size = out.len();
+            });
+            println!(
+                "| {label} | {n} | {} | {ms:.1} | {:.1} MB |",
+                f.code(),
+                size as f64 / 1e6
+            );
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = tempfile_dir();
     match args.first().map(String::as_str) {
         Some("trends") => trends(&dir),
         Some("tui") => screens(&dir),
+        Some("export") => exports(&dir),
         Some("make") => {
             let days: i64 = args.get(1).and_then(|d| d.parse().ok()).unwrap_or(30);
             let path = std::path::PathBuf::from(
@@ -143,7 +179,7 @@ fn main() {
             println!("{} entries → {}", s.entries, path.display());
         }
         _ => {
-            eprintln!("usage: itp-diary-bench trends | tui | make DAYS PATH");
+            eprintln!("usage: itp-diary-bench trends | tui | export | make DAYS PATH");
             std::process::exit(2);
         }
     }

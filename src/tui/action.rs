@@ -31,6 +31,8 @@ pub enum Action {
     Delete,
     Undo,
     CycleFilter,
+    /// Open the Export dialog.
+    Export,
     /// Enter on a list row (a reminder: log what it asks for).
     Activate,
     // Trends

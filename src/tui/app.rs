@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::Action;
+use super::export::{ExportForm, Job, Msg};
 use super::form::{Defaults, Form};
 use super::keymap::{Context, lookup};
 use super::theme::Theme;
@@ -64,6 +65,7 @@ pub enum Confirm {
 pub enum Modal {
     Help,
     Form(Box<Form>),
+    Export(Box<ExportForm>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +109,11 @@ pub struct App {
     pub tab_hits: Vec<(u16, u16, Tab)>,
     /// Screen rows of the history table's first row and visible rows, for mouse clicks.
     pub history_hit: Option<(u16, usize)>,
+    /// A running export.
+    pub job: Option<Job>,
+    /// Where exports go by default, and the settings file (for the JSON backup).
+    pub export_dir: std::path::PathBuf,
+    pub config_path: std::path::PathBuf,
 }
 
 impl App {
@@ -131,6 +138,9 @@ impl App {
             undo: Vec::new(),
             tab_hits: Vec::new(),
             history_hit: None,
+            job: None,
+            export_dir: std::path::PathBuf::from("."),
+            config_path: std::path::PathBuf::from("config.toml"),
         };
         app.refresh();
         app
@@ -238,7 +248,7 @@ impl App {
         }
         match &self.modal {
             Some(Modal::Help) => Some(Action::Help),
-            Some(Modal::Form(_)) => {
+            Some(Modal::Form(_)) | Some(Modal::Export(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
                 }
@@ -390,7 +400,12 @@ impl App {
             | Action::FormRight
             | Action::FormBackspace
             | Action::FormChar(_) => self.edit_form(a),
+            Action::FormSave if matches!(self.modal, Some(Modal::Export(_))) => self.start_export(),
             Action::FormSave => self.save_form(),
+            Action::Export => {
+                let f = ExportForm::new(&self.export_dir, &self.clock, self.i18n.lang);
+                self.modal = Some(Modal::Export(Box::new(f)));
+            }
             Action::FormCancel => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::DiscardForm);
@@ -432,6 +447,20 @@ impl App {
     }
 
     fn edit_form(&mut self, a: Action) {
+        if let Some(Modal::Export(f)) = &mut self.modal {
+            match a {
+                Action::FormNext => f.focus = (f.focus + 1) % 4,
+                Action::FormPrev => f.focus = (f.focus + 3) % 4,
+                Action::FormLeft => f.cycle(false, &self.export_dir, &self.clock),
+                Action::FormRight => f.cycle(true, &self.export_dir, &self.clock),
+                Action::FormBackspace if f.focus == 3 => {
+                    f.path.pop();
+                }
+                Action::FormChar(c) if f.focus == 3 => f.path.push(c),
+                _ => {}
+            }
+            return;
+        }
         let d = self.defaults();
         let Some(Modal::Form(f)) = &mut self.modal else {
             return;
@@ -542,6 +571,71 @@ impl App {
                         .tf("tui.save_failed", &[("reason", &e.to_string())]),
                 );
             }
+        }
+    }
+
+    fn start_export(&mut self) {
+        let Some(Modal::Export(f)) = &self.modal else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        if f.path.trim().is_empty() {
+            if let Some(Modal::Export(f)) = &mut self.modal {
+                f.error = Some(self.i18n.tf("error.missing", &[("field", "path")]));
+            }
+            return;
+        }
+        let Some(db) = self.store.path().map(std::path::Path::to_path_buf) else {
+            self.error(self.i18n.t("tui.export_memory").to_string());
+            return;
+        };
+        self.job = Some(super::export::start(
+            db,
+            f,
+            self.clock.clone(),
+            self.settings.clone(),
+            self.config_path.clone(),
+        ));
+        self.modal = None;
+        self.info(
+            self.i18n
+                .tf("tui.exporting", &[("done", "0"), ("total", "3")]),
+        );
+    }
+
+    /// Pick up the progress of a running export.
+    pub fn poll_job(&mut self) {
+        let Some(job) = &mut self.job else { return };
+        let mut finished = None;
+        while let Ok(m) = job.rx.try_recv() {
+            match m {
+                Msg::Progress(a, b) => job.progress = (a, b),
+                Msg::Done(r) => finished = Some(r),
+            }
+        }
+        let (a, b) = job.progress;
+        match finished {
+            Some(Ok((n, path))) => {
+                self.job = None;
+                self.info(self.i18n.tf(
+                    "export.written",
+                    &[
+                        ("path", &path.display().to_string()),
+                        ("n", &n.to_string()),
+                        ("format", ""),
+                    ],
+                ));
+            }
+            Some(Err(e)) => {
+                self.job = None;
+                self.error(self.i18n.tf("tui.export_failed", &[("reason", &e)]));
+            }
+            None => self.info(self.i18n.tf(
+                "tui.exporting",
+                &[("done", &a.to_string()), ("total", &b.to_string())],
+            )),
         }
     }
 

@@ -197,6 +197,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(Global, &[k('n')], Action::NewAny, "keys.log_any"),
     b(Global, &[k('u')], Action::Undo, "keys.undo"),
+    b(Global, &[k('E')], Action::Export, "keys.export"),
     b(
         Global,
         &[k('j'), code(KeyCode::Down)],

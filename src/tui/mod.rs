@@ -3,6 +3,7 @@
 
 mod action;
 pub mod app;
+pub mod export;
 mod form;
 pub mod keymap;
 mod screens;
@@ -129,6 +130,7 @@ pub fn render(f: &mut Frame, app: &mut App) {
     match &app.modal {
         Some(Modal::Help) => screens::overlays::help(f, body, app),
         Some(Modal::Form(form)) => screens::overlays::form(f, body, app, form),
+        Some(Modal::Export(form)) => screens::overlays::export(f, body, app, form),
         None => {}
     }
     if let Some(c) = app.confirm {
@@ -151,19 +153,25 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
     let mut last = Instant::now();
     while app.running {
         terminal.draw(|f| render(f, app))?;
-        let timeout = REFRESH.saturating_sub(last.elapsed());
+        // While an export runs, wake often to show its progress.
+        let timeout = if app.job.is_some() {
+            Duration::from_millis(100)
+        } else {
+            REFRESH.saturating_sub(last.elapsed())
+        };
         if event::poll(timeout)? {
             match event::read()? {
                 Event::Key(k) if k.kind == KeyEventKind::Press => app.on_key(k),
                 Event::Mouse(m) => app.on_mouse(m),
                 _ => {}
             }
-        } else {
+        } else if app.job.is_none() && last.elapsed() >= REFRESH {
             if app.modal.is_none() {
                 app.refresh();
             }
             last = Instant::now();
         }
+        app.poll_job();
     }
     Ok(())
 }

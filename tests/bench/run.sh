@@ -9,6 +9,9 @@ what=${1:-all}
 if [[ $what == trends || $what == all ]]; then
   echo "## Trends panel (median of 200 frames; load = median of 20)"; $B trends
 fi
+if [[ $what == export || $what == all ]]; then
+  echo; echo "## Exports (in process, to memory)"; $B export
+fi
 if [[ $what == tui || $what == all ]]; then
   echo; echo "## Screens (first frame = open the diary + first draw, median of 10)"; $B tui
 fi

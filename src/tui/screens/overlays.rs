@@ -158,3 +158,68 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
         r,
     );
 }
+
+pub fn export(f: &mut Frame, area: Rect, app: &App, form: &crate::tui::export::ExportForm) {
+    let i = &app.i18n;
+    let th = &app.theme;
+    let fields = [
+        (
+            i.t("exportui.format"),
+            format!("< {} >", form.format().code()),
+        ),
+        (
+            i.t("exportui.period"),
+            format!(
+                "< {} >",
+                i.t(&format!(
+                    "exportui.{}",
+                    crate::tui::export::PERIODS[form.period]
+                ))
+            ),
+        ),
+        (
+            i.t("exportui.lang"),
+            format!("< {} >", if form.lang == 1 { "中文" } else { "English" }),
+        ),
+        (i.t("exportui.path"), format!("{}_", form.path)),
+    ];
+    let w = fields
+        .iter()
+        .map(|(l, _)| unicode_width::UnicodeWidthStr::width(*l))
+        .max()
+        .unwrap_or(8)
+        + 2;
+    let mut lines: Vec<Line> = fields
+        .iter()
+        .enumerate()
+        .map(|(n, (l, v))| {
+            let focused = n == form.focus;
+            Line::from(vec![
+                Span::styled(pad(l, w), if focused { th.focus() } else { th.label() }),
+                Span::styled(
+                    v.clone(),
+                    if focused {
+                        th.selected()
+                    } else {
+                        ratatui::style::Style::new()
+                    },
+                ),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(e.clone(), th.error())));
+    }
+    lines.push(Line::from(Span::styled(i.t("exportui.hint"), th.dim())));
+    let r = centered(area, 76, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(i.t("exportui.title"), th.title())),
+        ),
+        r,
+    );
+}

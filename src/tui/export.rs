@@ -1,0 +1,168 @@
+//! The Export dialog: the same choices as `itp-diary export`, run in a background thread
+//! (its own connection to the diary) with a progress display.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+use chrono::Duration;
+
+use crate::config::Settings;
+use crate::domain::clock::Clock;
+use crate::exchange::{self, Format, Period};
+use crate::i18n::{I18n, Lang};
+use crate::store::Store;
+
+pub const PERIODS: [&str; 4] = ["all", "since_visit", "3_months", "12_months"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportForm {
+    pub format: usize,
+    pub period: usize,
+    pub lang: usize,
+    pub path: String,
+    pub focus: usize,
+    pub error: Option<String>,
+}
+
+impl ExportForm {
+    pub fn new(dir: &std::path::Path, clock: &Clock, lang: Lang) -> ExportForm {
+        let mut f = ExportForm {
+            format: 0,
+            period: 0,
+            lang: if lang == Lang::Zh { 1 } else { 0 },
+            path: String::new(),
+            focus: 0,
+            error: None,
+        };
+        f.path = f.default_path(dir, clock);
+        f
+    }
+
+    pub fn format(&self) -> Format {
+        Format::ALL[self.format % Format::ALL.len()]
+    }
+
+    fn default_path(&self, dir: &std::path::Path, clock: &Clock) -> String {
+        dir.join(format!(
+            "itp-diary-{}.{}",
+            clock.today().format("%Y-%m-%d"),
+            self.format().extension()
+        ))
+        .display()
+        .to_string()
+    }
+
+    pub fn cycle(&mut self, forward: bool, dir: &std::path::Path, clock: &Clock) {
+        let step = |v: &mut usize, n: usize| {
+            *v = if forward {
+                (*v + 1) % n
+            } else {
+                (*v + n - 1) % n
+            }
+        };
+        match self.focus {
+            0 => {
+                let was = self.default_path(dir, clock);
+                step(&mut self.format, Format::ALL.len());
+                if self.path == was {
+                    self.path = self.default_path(dir, clock);
+                }
+            }
+            1 => step(&mut self.period, PERIODS.len()),
+            2 => step(&mut self.lang, 2),
+            _ => {}
+        }
+    }
+
+    pub fn period(&self, clock: &Clock) -> Period {
+        let today = clock.today();
+        match PERIODS[self.period] {
+            "since_visit" => Period {
+                since_last_visit: true,
+                ..Default::default()
+            },
+            "3_months" => Period {
+                from: Some(today - Duration::days(91)),
+                ..Default::default()
+            },
+            "12_months" => Period {
+                from: Some(today - Duration::days(365)),
+                ..Default::default()
+            },
+            _ => Period::default(),
+        }
+    }
+}
+
+pub enum Msg {
+    Progress(usize, usize),
+    Done(Result<(usize, PathBuf), String>),
+}
+
+pub struct Job {
+    pub rx: Receiver<Msg>,
+    pub progress: (usize, usize),
+}
+
+/// Start the export in a thread with its own connection to the diary.
+pub fn start(
+    db: PathBuf,
+    form: &ExportForm,
+    clock: Clock,
+    settings: Settings,
+    config: PathBuf,
+) -> Job {
+    let (tx, rx) = channel();
+    let format = form.format();
+    let period = form.period(&clock);
+    let lang = if form.lang == 1 { Lang::Zh } else { Lang::En };
+    let path = PathBuf::from(form.path.trim());
+    std::thread::spawn(move || {
+        let result = (|| -> Result<(usize, PathBuf), String> {
+            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                exchange::create_private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+            let file = {
+                use std::os::unix::fs::OpenOptionsExt;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .mode(0o600)
+                    .open(&tmp)
+            }
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let i = I18n::new(lang);
+            let progress_tx = tx.clone();
+            let n = exchange::export(
+                &mut store,
+                format,
+                &period,
+                &clock,
+                &settings,
+                &i,
+                &config,
+                &mut w,
+                &mut |a, b| {
+                    let _ = progress_tx.send(Msg::Progress(a, b));
+                },
+            )
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                e.to_string()
+            })?;
+            use std::io::Write;
+            w.flush().map_err(|e| e.to_string())?;
+            std::fs::rename(&tmp, &path).map_err(|e| e.to_string())?;
+            Ok((n, path))
+        })();
+        let _ = tx.send(Msg::Done(result));
+    });
+    Job {
+        rx,
+        progress: (0, 1),
+    }
+}
