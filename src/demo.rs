@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 use crate::domain::clock::Clock;
 use crate::domain::drugs::{Drug, Route};
 use crate::domain::entry::*;
+
 use crate::domain::regimen::{Profile, Slot, StepKind};
 use crate::domain::validate::{self, DoseInput, LabExtras};
 use crate::store::{NewRegimen, NewStep, Result, Store};
@@ -474,7 +475,7 @@ pub fn generate_days(
         g.push(at, data, note);
     }
     let n = g.out.len();
-    store.add_entries(&g.out, now)?;
+    store.add_entries(&g.out, Source::Demo, now)?;
     Ok(DemoSummary { entries: n, start })
 }
 

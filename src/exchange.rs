@@ -276,6 +276,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
             note: e.note.clone(),
             data: e.data.clone(),
             deleted: e.deleted,
+            source: e.source,
         };
         let raw = raw_from_entry(&as_entry);
         // The same validation as typed entries; the canonical value is recomputed from what
@@ -299,6 +300,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
                 data: checked.value,
             },
             e.deleted,
+            e.source,
         ));
     }
     for (n, r) in b.regimens.iter().enumerate() {
@@ -447,7 +449,7 @@ pub fn import_csv(
     if rep.refused.is_empty() || skip_invalid {
         rep.imported = good.len();
         if !good.is_empty() {
-            store.add_entries(&good, clock.now())?;
+            store.add_entries(&good, crate::domain::entry::Source::Import, clock.now())?;
         }
         rep.written = true;
     }
@@ -481,23 +483,26 @@ pub fn backup_to(store: &Store, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The daily automatic backup: once a day, `auto-YYYY-MM-DD.sqlite` in the backups folder,
-/// keeping the newest `keep`. Returns the path when one was made.
+/// The path of today's automatic backup.
+pub fn auto_backup_path(data_dir: &Path, clock: &Clock) -> PathBuf {
+    backups_dir(data_dir).join(format!("auto-{}.sqlite", clock.today().format("%Y-%m-%d")))
+}
+
+/// The daily automatic backup: `auto-YYYY-MM-DD.sqlite` in the backups folder unless today's
+/// exists, keeping the newest `keep`. Returns the path when one was made.
 pub fn auto_backup(
-    store: &mut Store,
+    store: &Store,
     data_dir: &Path,
     clock: &Clock,
     keep: usize,
 ) -> Result<Option<PathBuf>> {
-    let today = clock.today().format("%Y-%m-%d").to_string();
-    if store.meta("last_auto_backup")?.as_deref() == Some(today.as_str()) {
+    let dest = auto_backup_path(data_dir, clock);
+    if dest.exists() {
         return Ok(None);
     }
     let dir = backups_dir(data_dir);
     create_private_dir(&dir)?;
-    let dest = dir.join(format!("auto-{today}.sqlite"));
     backup_to(store, &dest)?;
-    store.set_meta("last_auto_backup", &today)?;
     let mut autos: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

@@ -98,7 +98,7 @@ fn log_a_platelet_count_through_the_keys() {
 fn without_a_terminal_the_diary_screen_is_not_started() {
     let d = Diary::new();
     let out = d.cmd().output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a terminal"));
     // demo without a terminal only creates the diary and prints its path; without --db it
     // never touches the real diary ($ITP_DIARY_DB here)

@@ -3,6 +3,7 @@
 use chrono::DateTime;
 use itp_diary::domain::drugs::Drug;
 use itp_diary::domain::entry::*;
+
 use itp_diary::domain::validate::{self, DoseInput, LabExtras};
 use itp_diary::store::{EntryFilter, LATEST_VERSION, MIGRATIONS, Order, Store, StoreError};
 
@@ -143,7 +144,7 @@ fn edits_keep_the_previous_version_and_deletes_are_marks() {
 fn a_batch_is_all_or_nothing() {
     let mut s = Store::open_in_memory().unwrap();
     let now = t("2026-03-10T09:00:00+08:00");
-    s.add_entries(&samples(), now).unwrap();
+    s.add_entries(&samples(), Source::Typed, now).unwrap();
     assert_eq!(s.count_entries(true).unwrap(), 8);
 }
 
@@ -194,7 +195,7 @@ fn backup_copy_is_consistent_and_private() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("d.sqlite")).unwrap();
-    s.add_entries(&samples(), t("2026-03-10T09:00:00+08:00"))
+    s.add_entries(&samples(), Source::Typed, t("2026-03-10T09:00:00+08:00"))
         .unwrap();
     let copy = dir.path().join("copy.sqlite");
     s.backup_to(&copy).unwrap();

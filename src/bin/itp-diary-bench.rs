@@ -169,6 +169,30 @@ fn main() {
         Some("trends") => trends(&dir),
         Some("tui") => screens(&dir),
         Some("export") => exports(&dir),
+        Some("log-loop") => {
+            // Crash-safety helper: add entries forever, printing "ok N" after each commit.
+            use std::io::Write;
+            let path = std::path::PathBuf::from(
+                args.get(1)
+                    .cloned()
+                    .unwrap_or_else(|| "diary.sqlite".into()),
+            );
+            let tag = args.get(2).cloned().unwrap_or_default();
+            let mut store = Store::open(&path).expect("open");
+            let mut out = std::io::stdout().lock();
+            for n in 0u64.. {
+                let e = itp_diary::domain::entry::NewEntry {
+                    at: clock().now(),
+                    note: Some(format!("{tag}-{n}")),
+                    data: itp_diary::domain::validate::platelets((n % 500) as f64, None, None)
+                        .expect("valid")
+                        .value,
+                };
+                store.add_entry(&e, clock().now()).expect("add");
+                let _ = writeln!(out, "ok {tag}-{n}");
+                let _ = out.flush();
+            }
+        }
         Some("make") => {
             let days: i64 = args.get(1).and_then(|d| d.parse().ok()).unwrap_or(30);
             let path = std::path::PathBuf::from(
@@ -179,7 +203,9 @@ fn main() {
             println!("{} entries → {}", s.entries, path.display());
         }
         _ => {
-            eprintln!("usage: itp-diary-bench trends | tui | export | make DAYS PATH");
+            eprintln!(
+                "usage: itp-diary-bench trends | tui | export | make DAYS PATH | log-loop PATH TAG"
+            );
             std::process::exit(2);
         }
     }

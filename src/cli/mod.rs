@@ -132,19 +132,33 @@ pub struct Ctx {
     pub clock: Clock,
     pub i18n: I18n,
     pub settings: Settings,
+    /// The diary was opened by this command.
+    pub opened: std::cell::Cell<bool>,
 }
 
 impl Ctx {
-    /// Open the diary; once a day this also makes the automatic backup (the newest 7 are
-    /// kept in the backups folder). A failed automatic backup is a warning, not a stop.
+    /// Open the diary (and remember that it was opened, for the daily backup).
     pub fn open_store(&self) -> CliResult<Store> {
-        let mut store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
-        if let Err(e) = crate::exchange::auto_backup(
-            &mut store,
-            &self.paths.data_dir,
-            &self.clock,
-            AUTO_BACKUPS,
-        ) {
+        let store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
+        self.opened.set(true);
+        Ok(store)
+    }
+
+    /// After a command that used the diary succeeded: once a day, the automatic backup (the
+    /// newest 7 are kept in the backups folder). Never after a refusal, so a refused command
+    /// leaves every file as it was. A failed backup is a warning, not a stop.
+    fn daily_backup(&self) {
+        if !self.opened.get()
+            || crate::exchange::auto_backup_path(&self.paths.data_dir, &self.clock).exists()
+        {
+            return;
+        }
+        let result = Store::open(&self.paths.db)
+            .map_err(crate::exchange::ExchangeError::from)
+            .and_then(|s| {
+                crate::exchange::auto_backup(&s, &self.paths.data_dir, &self.clock, AUTO_BACKUPS)
+            });
+        if let Err(e) = result {
             let _ = writeln!(
                 std::io::stderr(),
                 "{}: {}",
@@ -153,7 +167,6 @@ impl Ctx {
                     .tf("backup.auto_failed", &[("reason", &e.to_string())])
             );
         }
-        Ok(store)
     }
 
     pub fn store_error(&self, e: StoreError) -> CliError {
@@ -253,9 +266,10 @@ pub fn run(cli: Cli) -> CliResult {
         clock: clock_from_env()?,
         i18n: I18n::new(lang),
         settings,
+        opened: std::cell::Cell::new(false),
     };
     let mut out = std::io::stdout().lock();
-    match cli.command {
+    let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
         Some(Command::Demo(args)) => screen::demo(&ctx, cli.db.is_some(), args, &mut out),
@@ -317,7 +331,12 @@ pub fn run(cli: Cli) -> CliResult {
             )
             .map_err(io_error)
         }
+    };
+    if result.is_ok() {
+        drop(out);
+        ctx.daily_backup();
     }
+    result
 }
 
 /// Output errors: a closed pipe (`| head`) is not a failure worth a message.

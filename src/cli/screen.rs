@@ -54,7 +54,7 @@ fn app(ctx: &Ctx, store: Store, clock: Clock) -> App {
 /// `itp-diary` with no command: the diary in the terminal (never without one).
 pub fn open(ctx: &Ctx) -> CliResult {
     if !terminal() {
-        return Err(CliError::Failed(ctx.i18n.t("tui.no_terminal").to_string()));
+        return Err(CliError::Invalid(ctx.i18n.t("tui.no_terminal").to_string()));
     }
     let store = ctx.open_store()?;
     crate::tui::run(app(ctx, store, ctx.clock.clone())).map_err(|e| CliError::Failed(e.to_string()))

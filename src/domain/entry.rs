@@ -114,6 +114,22 @@ code_enum!(
 });
 
 code_enum!(
+    /// Where an entry came from.
+    Source, "source", {
+    Typed => "typed", [],
+    Import => "import", [],
+    Demo => "demo", [],
+});
+
+// The enum comes from a macro that cannot mark a default variant.
+#[allow(clippy::derivable_impls)]
+impl Default for Source {
+    fn default() -> Self {
+        Source::Typed
+    }
+}
+
+code_enum!(
     /// What happened to a dose.
     DoseStatus, "status", {
     Taken => "taken", ["已服"],
@@ -298,6 +314,9 @@ pub struct Entry {
     #[serde(flatten)]
     pub data: EntryData,
     pub deleted: bool,
+    /// Typed, imported or demo.
+    #[serde(default)]
+    pub source: Source,
 }
 
 /// An entry about to be stored (validated).

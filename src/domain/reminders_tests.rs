@@ -76,6 +76,7 @@ impl B {
             note: None,
             data,
             deleted: false,
+            source: Default::default(),
         });
         self.0.entries.sort_by_key(|e| e.at);
         self

@@ -42,6 +42,7 @@ pub const COLUMNS: &[&str] = &[
     "severity",
     "event",
     "medication",
+    "source",
 ];
 
 /// The entry as a JSON object: the common fields, then the kind's own.
@@ -60,6 +61,7 @@ pub fn record(e: &Entry) -> Map<String, Value> {
     m.insert("entered_unit".into(), json!(entered.map(|x| &x.unit)));
     m.insert("note".into(), json!(e.note));
     m.insert("deleted".into(), json!(e.deleted));
+    m.insert("source".into(), json!(e.source.code()));
     let mut put = |k: &str, v: Value| {
         m.insert(k.into(), v);
     };

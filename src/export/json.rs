@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::entry::{Entry, EntryData};
+use crate::domain::entry::{Entry, EntryData, Source};
 use crate::domain::regimen::{Profile, Regimen};
 
 pub const FORMAT: &str = "itp-diary-backup";
@@ -22,6 +22,9 @@ pub struct EntryDoc {
     pub note: Option<String>,
     #[serde(default)]
     pub deleted: bool,
+    /// Where it came from (typed, import, demo); absent means typed.
+    #[serde(default)]
+    pub source: Source,
     pub data: EntryData,
 }
 
@@ -61,6 +64,7 @@ impl EntryDoc {
             at: e.at,
             note: e.note.clone(),
             deleted: e.deleted,
+            source: e.source,
             data: e.data.clone(),
         }
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::{Result, Store, StoreError};
-use crate::domain::entry::{Entry, EntryData, Kind, NewEntry};
+use crate::domain::entry::{Entry, EntryData, Kind, NewEntry, Source};
 
 /// Which entries to read.
 #[derive(Clone, Debug, Default)]
@@ -28,7 +28,7 @@ pub enum Order {
     OldestFirst,
 }
 
-const COLUMNS: &str = "id, uid, kind, at, note, details, deleted_at";
+const COLUMNS: &str = "id, uid, kind, at, note, details, deleted_at, source";
 
 /// UTC instants are stored as `YYYY-MM-DDTHH:MM:SSZ` so that text order is time order.
 pub(crate) fn utc_text(t: &DateTime<impl chrono::TimeZone>) -> String {
@@ -70,6 +70,7 @@ struct RawRow {
     note: Option<String>,
     details: String,
     deleted_at: Option<String>,
+    source: String,
 }
 
 fn raw(row: &Row) -> rusqlite::Result<RawRow> {
@@ -81,6 +82,7 @@ fn raw(row: &Row) -> rusqlite::Result<RawRow> {
         note: row.get(4)?,
         details: row.get(5)?,
         deleted_at: row.get(6)?,
+        source: row.get(7)?,
     })
 }
 
@@ -98,6 +100,7 @@ fn to_entry(r: RawRow) -> Result<Entry> {
         note: r.note,
         data,
         deleted: r.deleted_at.is_some(),
+        source: Source::parse(&r.source).unwrap_or_default(),
     })
 }
 
@@ -106,6 +109,7 @@ pub(crate) fn insert(
     tx: &Transaction,
     e: &NewEntry,
     uid: Option<&str>,
+    source: Source,
     now: &DateTime<FixedOffset>,
 ) -> Result<i64> {
     let (value, unit) = e.data.value().map(|(v, u)| (v, u.to_string())).unzip();
@@ -113,9 +117,9 @@ pub(crate) fn insert(
     let now = utc_text(now);
     tx.execute(
         "INSERT INTO entries (uid, kind, at, at_utc, subject, value, unit, entered_value,
-                              entered_unit, note, details, created_at, updated_at)
+                              entered_unit, note, details, created_at, updated_at, source)
          VALUES (coalesce(?1, lower(hex(randomblob(16)))), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                 ?11, ?12, ?12)",
+                 ?11, ?12, ?12, ?13)",
         params![
             uid,
             e.data.kind().code(),
@@ -129,6 +133,7 @@ pub(crate) fn insert(
             e.note,
             payload_json(&e.data)?,
             now,
+            source.code(),
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -160,15 +165,20 @@ fn revise(tx: &Transaction, id: i64, action: &str, now: &str) -> Result<()> {
 impl Store {
     /// Add one entry (one transaction).
     pub fn add_entry(&mut self, e: &NewEntry, now: DateTime<FixedOffset>) -> Result<Entry> {
-        let id = self.write(|tx| insert(tx, e, None, &now))?;
+        let id = self.write(|tx| insert(tx, e, None, Source::Typed, &now))?;
         self.entry(id)
     }
 
     /// Add many entries in one transaction: all or none.
-    pub fn add_entries(&mut self, es: &[NewEntry], now: DateTime<FixedOffset>) -> Result<usize> {
+    pub fn add_entries(
+        &mut self,
+        es: &[NewEntry],
+        source: Source,
+        now: DateTime<FixedOffset>,
+    ) -> Result<usize> {
         self.write(|tx| {
             for e in es {
-                insert(tx, e, None, &now)?;
+                insert(tx, e, None, source, &now)?;
             }
             Ok(es.len())
         })

@@ -8,13 +8,13 @@ use rusqlite::{OptionalExtension, params};
 use super::entries::{insert, utc_text};
 use super::regimens::insert_step;
 use super::{NewStep, Result, Store, StoreError};
-use crate::domain::entry::NewEntry;
+use crate::domain::entry::{NewEntry, Source};
 use crate::domain::regimen::{Profile, Question, Regimen};
 
 /// What a merge brings.
 pub struct Merge<'a> {
-    /// (uid, entry, deleted)
-    pub entries: Vec<(String, NewEntry, bool)>,
+    /// (uid, entry, deleted, source)
+    pub entries: Vec<(String, NewEntry, bool, Source)>,
     pub regimens: &'a [Regimen],
     pub profile: &'a Profile,
     pub questions: &'a [(
@@ -124,12 +124,12 @@ impl Store {
         let now_text = utc_text(&now);
         self.write(|tx| {
             let mut rep = MergeReport::default();
-            for (uid, e, deleted) in &m.entries {
+            for (uid, e, deleted, source) in &m.entries {
                 if exists(tx, "entries", uid)? {
                     rep.entries_present += 1;
                     continue;
                 }
-                let id = insert(tx, e, Some(uid), &now)?;
+                let id = insert(tx, e, Some(uid), *source, &now)?;
                 if *deleted {
                     tx.execute("UPDATE entries SET deleted_at = ?2 WHERE id = ?1", params![id, now_text])?;
                 }

@@ -6,7 +6,12 @@ use rusqlite_migration::{M, Migrations};
 
 use super::{Result, Store, StoreError};
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("../../assets/migrations/0001_init.sql"))];
+const STEPS: &[M<'static>] = &[
+    M::up(include_str!("../../assets/migrations/0001_init.sql")),
+    M::up(include_str!(
+        "../../assets/migrations/0002_source_and_kind_index.sql"
+    )),
+];
 
 /// Every migration, in order.
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

@@ -187,6 +187,19 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Cap the file at `pages` pages (`PRAGMA max_page_count`): how tests simulate a full
+    /// disk. Returns the cap in force.
+    pub fn set_max_pages(&self, pages: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))?)
+    }
+
+    /// The file's size in pages.
+    pub fn page_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?)
+    }
+
     /// Read a bookkeeping value.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
