@@ -1,0 +1,614 @@
+//! Proof that the record survives: SIGKILL mid-write, many writers beside the open screen,
+//! thousands of random command lines, an old schema, and storage faults.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{Diary, NOW, cmd_on};
+
+/// A small deterministic generator for the random parts.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn integrity(path: &std::path::Path) -> String {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn notes(path: &std::path::Path) -> std::collections::HashSet<String> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut s = c
+        .prepare("SELECT note FROM entries WHERE note IS NOT NULL")
+        .unwrap();
+    s.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn killed_writers_lose_nothing_they_confirmed() {
+    let d = Diary::new();
+    std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("itp-diary-bench");
+    let mut rng = Rng(0x5eed_1234);
+    let mut confirmed_total = 0;
+    for round in 0..25 {
+        let mut child = Command::new(&bin)
+            .args(["log-loop", d.db.to_str().unwrap(), &format!("r{round}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(30 + rng.below(200)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let confirmed: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("ok ")).collect();
+        assert_eq!(integrity(&d.db), "ok", "round {round}");
+        let stored = notes(&d.db);
+        for c in &confirmed {
+            assert!(
+                stored.contains(*c),
+                "round {round}: confirmed {c} is missing"
+            );
+        }
+        confirmed_total += confirmed.len();
+    }
+    assert!(
+        confirmed_total > 25,
+        "the writers did write ({confirmed_total})"
+    );
+    // The diary still works.
+    d.ok(&["log", "platelets", "45"]);
+}
+
+#[test]
+fn the_open_screen_and_two_writers() {
+    use itp_diary::config::Settings;
+    use itp_diary::domain::clock::Clock;
+    use itp_diary::i18n::{I18n, Lang};
+    use itp_diary::store::Store;
+    use itp_diary::tui::app::MessageKind;
+    use itp_diary::tui::{Action, App, Tab, theme::Theme};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60"]);
+    let clock = Clock::Fixed(chrono::DateTime::parse_from_rfc3339(NOW).unwrap());
+    let mut app = App::new(
+        Store::open(&d.db).unwrap(),
+        clock,
+        I18n::new(Lang::En),
+        Settings::default(),
+        Theme { color: false },
+    );
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let db = d.db.clone();
+            std::thread::spawn(move || {
+                for i in 0..500 {
+                    let out = cmd_on(&db)
+                        .args([
+                            "log",
+                            "platelets",
+                            &format!("{}", 20 + i % 100),
+                            "--note",
+                            &format!("w{w}-{i}"),
+                        ])
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    // Meanwhile the patient uses the screen: refreshes, logs counts, looks at the history.
+    let mut own = 0;
+    while writers.iter().any(|w| !w.is_finished()) {
+        app.refresh();
+        for c in "p77".chars() {
+            app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        own += 1;
+        if let Some((m, kind)) = &app.message {
+            assert_ne!(*kind, MessageKind::Error, "{m}");
+            assert!(!m.contains("locked") && !m.contains("busy"), "{m}");
+        }
+        assert!(app.modal.is_none(), "saved");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+    app.refresh();
+    app.update(Action::GoTab(Tab::History));
+    let plt = app
+        .history
+        .rows
+        .iter()
+        .filter(|e| e.data.kind() == itp_diary::domain::entry::Kind::Platelets)
+        .count();
+    assert_eq!(
+        plt,
+        1000 + own,
+        "every entry, from every writer, is on the screen"
+    );
+}
+
+/// Tokens random command lines are made of.
+const TOKENS: &[&str] = &[
+    "log",
+    "list",
+    "edit",
+    "delete",
+    "undelete",
+    "paths",
+    "status",
+    "remind",
+    "regimen",
+    "profile",
+    "config",
+    "snapshot",
+    "export",
+    "import",
+    "backup",
+    "restore",
+    "note",
+    "platelets",
+    "dose",
+    "lab",
+    "weight",
+    "bp",
+    "bleeding",
+    "side-effect",
+    "event",
+    "start",
+    "change",
+    "stop",
+    "show",
+    "path",
+    "csa",
+    "creatinine",
+    "csa-trough",
+    "potassium",
+    "tremor",
+    "ivig",
+    "medication-start",
+    "gums",
+    "--at",
+    "--unit",
+    "--note",
+    "--format",
+    "--from",
+    "--to",
+    "--lab",
+    "--ref",
+    "--last-dose",
+    "--pulse",
+    "--site",
+    "--minutes",
+    "--count",
+    "--severity",
+    "--medication",
+    "--dose",
+    "--times",
+    "--start",
+    "--formulation",
+    "--value",
+    "--missed",
+    "--skipped",
+    "--json",
+    "--since-last-visit",
+    "--screen",
+    "--size",
+    "--lang",
+    "--deleted",
+    "--limit",
+    "--subject",
+    "--for-visit",
+    "--list",
+    "--done",
+    "--on",
+    "--diagnosed",
+    "--birth-year",
+    "--sex",
+    "--skip-invalid",
+    "--taper",
+    "45",
+    "0",
+    "-1",
+    "1e9",
+    "4,5",
+    "abc",
+    "",
+    " ",
+    "NaN",
+    "inf",
+    "120/80",
+    "80/120",
+    "2026-03-01",
+    "2026-02-30",
+    "yesterday 20:00",
+    "tomorrow",
+    "08:00",
+    "25:61",
+    "99999999999999999999",
+    "umol/L",
+    "mg/dL",
+    "万/µL",
+    "/uL",
+    "furlongs",
+    "150,150",
+    "08:00,20:00",
+    "100-200",
+    "200-100",
+    "json",
+    "csv",
+    "html",
+    "md",
+    "fhir",
+    "ics",
+    "table",
+    "today",
+    "trends",
+    "100x30",
+    "10x10",
+    "zh",
+    "en",
+    "fr",
+    "1",
+    "2",
+    "3",
+    "999",
+    "💥",
+    "环孢素",
+    "'; DROP TABLE entries;--",
+    "--",
+    "-",
+    "--help-me",
+    "female",
+    "x",
+];
+
+/// A fingerprint of everything stored (the backups folder aside).
+fn fingerprint(path: &std::path::Path) -> String {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut out = String::new();
+    for table in [
+        "entries",
+        "entry_revisions",
+        "regimens",
+        "regimen_steps",
+        "profile",
+        "visit_questions",
+        "meta",
+    ] {
+        let mut s = c
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
+        let n = s.column_count();
+        let rows = s
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|k| format!("{:?}", r.get_ref(k).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        for r in rows {
+            out.push_str(&r.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn random_command_lines_exit_0_or_2_and_rejections_change_nothing() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    d.ok(&[
+        "regimen",
+        "start",
+        "csa",
+        "--dose",
+        "150,150",
+        "--formulation",
+        "Neoral",
+        "--start",
+        "2026-03-01",
+    ]);
+    let work = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0xfeed_beef);
+    let mut before = fingerprint(&d.db);
+    let (mut zero, mut two) = (0, 0);
+    let runs = std::env::var("FUZZ_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1500);
+    for run in 0..runs {
+        let n = 1 + rng.below(6) as usize;
+        let args: Vec<&str> = (0..n)
+            .map(|_| TOKENS[rng.below(TOKENS.len() as u64) as usize])
+            .collect();
+        let out = cmd_on(&d.db)
+            .current_dir(work.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(code, Some(0) | Some(2)),
+            "run {run} {args:?}: {code:?} {stderr}"
+        );
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "run {run} {args:?}: {stderr}"
+        );
+        let after = fingerprint(&d.db);
+        if code == Some(2) {
+            two += 1;
+            assert!(
+                !stderr.trim().is_empty(),
+                "run {run} {args:?}: a refusal says why"
+            );
+            assert_eq!(
+                after, before,
+                "run {run} {args:?} was refused but changed the diary"
+            );
+        } else {
+            zero += 1;
+        }
+        before = after;
+    }
+    assert_eq!(integrity(&d.db), "ok");
+    assert!(
+        two > runs / 2 && zero > 10,
+        "{zero} accepted, {two} refused"
+    );
+}
+
+#[test]
+fn a_version_1_diary_upgrades_with_its_data_and_a_backup() {
+    let d = Diary::new();
+    std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
+    std::fs::copy("tests/fixtures/diary-v1.sqlite", &d.db).unwrap();
+    let v1: i64 = rusqlite::Connection::open(&d.db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v1, 1);
+    let list = d.json(&["list", "--deleted", "--format", "json"]);
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/diary-v1.entries.json").unwrap(),
+    )
+    .unwrap();
+    let mut got = list.clone();
+    for e in got.as_array_mut().unwrap() {
+        assert_eq!(e["source"], "typed");
+        e.as_object_mut().unwrap().remove("source");
+    }
+    assert_eq!(got, expected, "every entry intact");
+    let regimens: serde_json::Value =
+        serde_json::from_str(&d.ok(&["regimen", "show", "--json"])).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/diary-v1.regimens.json").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(regimens, expected);
+    assert!(d.ok(&["note", "--list"]).contains("能减量吗？"));
+    let c = rusqlite::Connection::open(&d.db).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, itp_diary::store::LATEST_VERSION);
+    let revisions: i64 = c
+        .query_row("SELECT count(*) FROM entry_revisions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(revisions, 2);
+    // The backup beside it is the version-1 file.
+    let dir = d.db.parent().unwrap();
+    let backups: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("v1-before-migration"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let b = rusqlite::Connection::open(&backups[0]).unwrap();
+    let bv: i64 = b
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let bn: i64 = b
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((bv, bn), (1, 9));
+}
+
+#[test]
+fn a_newer_or_foreign_file_is_refused_untouched() {
+    let d = Diary::new();
+    std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
+    rusqlite::Connection::open(&d.db)
+        .unwrap()
+        .execute_batch("CREATE TABLE entries (x); PRAGMA user_version = 7;")
+        .unwrap();
+    let before = std::fs::read(&d.db).unwrap();
+    let out = d.cmd().args(["log", "platelets", "45"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("newer itp-diary") && err.contains("update itp-diary"),
+        "{err}"
+    );
+    assert!(std::fs::read(&d.db).unwrap() == before);
+    std::fs::write(&d.db, "shopping list\n".repeat(500)).unwrap();
+    let out = d.cmd().args(["list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an itp-diary database"));
+    assert_eq!(
+        std::fs::read_to_string(&d.db).unwrap(),
+        "shopping list\n".repeat(500)
+    );
+}
+
+#[test]
+fn a_full_disk_writes_nothing_and_keeps_everything() {
+    use itp_diary::domain::entry::NewEntry;
+    use itp_diary::store::{Store, StoreError};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
+    let e = |n: usize| NewEntry {
+        at: now,
+        note: Some(format!("n{n} {}", "x".repeat(500))),
+        data: itp_diary::domain::validate::platelets(45.0, None, None)
+            .unwrap()
+            .value,
+    };
+    for n in 0..10 {
+        s.add_entry(&e(n), now).unwrap();
+    }
+    let pages = s.page_count().unwrap();
+    s.set_max_pages(pages).unwrap();
+    let mut full = None;
+    for n in 10..200 {
+        if let Err(err) = s.add_entry(&e(n), now) {
+            full = Some((n, err));
+            break;
+        }
+    }
+    let (n, err) = full.expect("the disk filled up");
+    assert!(matches!(err, StoreError::Full), "{err}");
+    assert!(
+        err.to_string()
+            .contains("disk is full; nothing was written")
+    );
+    // A batch that does not fit is not written in part.
+    let batch: Vec<_> = (0..50).map(|k| e(1000 + k)).collect();
+    assert!(
+        s.add_entries(&batch, itp_diary::domain::entry::Source::Typed, now)
+            .is_err()
+    );
+    drop(s);
+    assert_eq!(integrity(&path), "ok");
+    let stored = notes(&path);
+    assert_eq!(
+        stored.len(),
+        n,
+        "everything before the fault is there, nothing after"
+    );
+}
+
+#[test]
+fn a_lock_held_too_long_is_a_clear_message() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    let holder = rusqlite::Connection::open(&d.db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let t0 = std::time::Instant::now();
+    let out = d.cmd().args(["log", "platelets", "50"]).output().unwrap();
+    assert!(
+        t0.elapsed() >= Duration::from_secs(9),
+        "waited for the busy timeout"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("busy") && err.contains("try again"), "{err}");
+    holder.execute_batch("COMMIT").unwrap();
+    drop(holder);
+    let list = d.json(&["list", "--format", "json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+/// Make a file or folder read-only even for root (`chattr +i` on ext4), or by permissions when
+/// not root. Returns false when neither works here.
+fn make_read_only(p: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
+    if root {
+        Command::new("chattr")
+            .arg("+i")
+            .arg(p)
+            .status()
+            .is_ok_and(|s| s.success())
+    } else {
+        let mode = if p.is_dir() { 0o500 } else { 0o400 };
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).is_ok()
+    }
+}
+
+fn make_writable(p: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = Command::new("chattr").arg("-i").arg(p).status();
+    let mode = if p.is_dir() { 0o700 } else { 0o600 };
+    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+}
+
+#[test]
+fn read_only_file_or_folder_is_a_clear_message() {
+    for target in ["file", "folder"] {
+        let d = Diary::new();
+        d.ok(&["log", "platelets", "45"]);
+        // Leave no WAL behind: the file alone holds the diary.
+        rusqlite::Connection::open(&d.db)
+            .unwrap()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        let p = if target == "file" {
+            d.db.clone()
+        } else {
+            d.db.parent().unwrap().to_path_buf()
+        };
+        if !make_read_only(&p) {
+            eprintln!("read-only {target}: cannot make it read-only on this machine; skipped");
+            continue;
+        }
+        let out = d.cmd().args(["log", "platelets", "50"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        make_writable(&p);
+        assert_eq!(out.status.code(), Some(1), "{target}: {err}");
+        assert!(
+            err.contains("read-only") || err.contains("cannot create"),
+            "{target}: {err}"
+        );
+        assert!(!err.contains("panicked"));
+        let list = d.json(&["list", "--format", "json"]);
+        assert_eq!(
+            list.as_array().unwrap().len(),
+            1,
+            "{target}: nothing lost, nothing half-written"
+        );
+        assert_eq!(integrity(&d.db), "ok");
+    }
+}
