@@ -157,11 +157,32 @@ pub fn export(
     progress(0, 3);
     let n = match format {
         Format::Csv => {
-            let es = entries_between(store, from, to, false)?;
+            // Streamed: rows go out as they are read.
+            let csv_err = |e: csv::Error| ExchangeError::Io(std::io::Error::other(e));
+            let mut out = flat::CsvOut::new(&mut w).map_err(csv_err)?;
+            let mut failed = None;
+            let n = store.each_entry(
+                &EntryFilter {
+                    from: Some(from.with_timezone(&Utc)),
+                    to: Some(to.with_timezone(&Utc)),
+                    order: Order::OldestFirst,
+                    ..Default::default()
+                },
+                |e| {
+                    if failed.is_none()
+                        && let Err(err) = out.write(&e)
+                    {
+                        failed = Some(err);
+                    }
+                    Ok(())
+                },
+            )?;
+            if let Some(e) = failed {
+                return Err(csv_err(e));
+            }
             progress(1, 3);
-            flat::write_csv(&mut w, &es)
-                .map_err(|e| ExchangeError::Io(std::io::Error::other(e)))?;
-            es.len()
+            out.finish().map_err(csv_err)?;
+            n
         }
         Format::Json => {
             let es = entries_between(store, from, to, true)?;

@@ -42,7 +42,12 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
         order: Order::OldestFirst,
         ..Default::default()
     };
-    for kind in Kind::ALL.iter().copied().filter(|k| *k != Kind::Dose) {
+    // Side effects feed no rule; doses are read for the last month only (below).
+    for kind in Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| !matches!(k, Kind::Dose | Kind::SideEffect))
+    {
         take(store.entries(&q(Some(kind), Some(recent), None, None))?);
     }
     take(store.entries(&q(

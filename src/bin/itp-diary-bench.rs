@@ -193,6 +193,52 @@ fn main() {
                 let _ = out.flush();
             }
         }
+        Some("startup") => {
+            // Where a short command's time goes (each median of 50).
+            let path = std::path::PathBuf::from(
+                args.get(1)
+                    .cloned()
+                    .unwrap_or_else(|| "diary.sqlite".into()),
+            );
+            println!("i18n en: {:.3} ms", time(50, || I18n::new(Lang::En)));
+            println!("i18n zh: {:.3} ms", time(50, || I18n::new(Lang::Zh)));
+            println!(
+                "clap: {:.3} ms",
+                time(50, || {
+                    use clap::Parser;
+                    itp_diary::cli::Cli::try_parse_from(["itp-diary", "remind"]).is_ok()
+                })
+            );
+            println!(
+                "open: {:.3} ms",
+                time(50, || Store::open(&path).expect("open"))
+            );
+            let store = Store::open(&path).expect("open");
+            let t = itp_diary::domain::settings::Thresholds::default();
+            println!(
+                "load facts: {:.3} ms",
+                time(50, || itp_diary::service::load_facts(&store, &clock(), &t)
+                    .expect("load"))
+            );
+            let f = itp_diary::service::load_facts(&store, &clock(), &t).expect("load");
+            println!("  ({} entries loaded)", f.entries.len());
+            println!(
+                "rules: {:.3} ms",
+                time(50, || {
+                    let o = itp_diary::domain::overview::overview(&f, &clock(), &t);
+                    itp_diary::domain::reminders::reminders(&f, &o, &clock(), &t)
+                })
+            );
+            println!(
+                "app first frame: {:.3} ms",
+                time(10, || {
+                    let mut a = app(&path);
+                    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
+                    frame(&mut a, &mut term);
+                })
+            );
+            println!("app new only: {:.3} ms", time(10, || app(&path)));
+        }
         Some("make") => {
             let days: i64 = args.get(1).and_then(|d| d.parse().ok()).unwrap_or(30);
             let path = std::path::PathBuf::from(

@@ -268,7 +268,8 @@ pub fn run(cli: Cli) -> CliResult {
         settings,
         opened: std::cell::Cell::new(false),
     };
-    let mut out = std::io::stdout().lock();
+    // Buffered: a 20-year CSV is one write per block, not one per line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
@@ -332,8 +333,10 @@ pub fn run(cli: Cli) -> CliResult {
             .map_err(io_error)
         }
     };
+    let flushed = out.flush().map_err(io_error);
+    drop(out);
+    let result = result.and(flushed);
     if result.is_ok() {
-        drop(out);
         ctx.daily_backup();
     }
     result

@@ -146,16 +146,30 @@ fn medication(d: crate::domain::drugs::Drug, label: &str) -> Value {
     }
 }
 
-struct B {
-    entries: Vec<Value>,
+/// Writes the bundle's entries one at a time (a 20-year diary never sits in memory whole).
+struct B<'w, W: Write> {
+    w: &'w mut W,
+    first: bool,
     patient: String,
+    error: Option<io::Error>,
 }
 
-impl B {
+impl<W: Write> B<'_, W> {
     fn add(&mut self, id: String, mut resource: Map<String, Value>) {
+        if self.error.is_some() {
+            return;
+        }
         resource.insert("id".into(), json!(id));
-        self.entries
-            .push(json!({ "fullUrl": format!("urn:uuid:{id}"), "resource": resource }));
+        let entry = json!({ "fullUrl": format!("urn:uuid:{id}"), "resource": resource });
+        let sep = if self.first { "\n    " } else { ",\n    " };
+        self.first = false;
+        let r = self
+            .w
+            .write_all(sep.as_bytes())
+            .and_then(|_| serde_json::to_writer(&mut *self.w, &entry).map_err(io::Error::other));
+        if let Err(e) = r {
+            self.error = Some(e);
+        }
     }
 
     fn subject(&self) -> Value {
@@ -195,9 +209,16 @@ pub fn write(
     now: DateTime<FixedOffset>,
     labels: &dyn Fn(&str) -> String,
 ) -> io::Result<()> {
+    write!(
+        w,
+        "{{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"collection\",\n  \"timestamp\": \"{}\",\n  \"entry\": [",
+        ts(&now)
+    )?;
     let mut b = B {
-        entries: Vec::new(),
+        w,
+        first: true,
         patient: uuid(patient_uid),
+        error: None,
     };
     // Patient: only what the profile holds.
     let mut p = Map::new();
@@ -396,14 +417,10 @@ pub fn write(
             }
         }
     }
-    let bundle = json!({
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": ts(&now),
-        "entry": b.entries,
-    });
-    serde_json::to_writer_pretty(&mut *w, &bundle).map_err(io::Error::other)?;
-    writeln!(w)
+    if let Some(e) = b.error {
+        return Err(e);
+    }
+    writeln!(b.w, "\n  ]\n}}")
 }
 
 /// UCUM codes used, for tests: every quantity unit of the diary has one.

@@ -200,6 +200,21 @@ impl Store {
 
     /// Entries matching `f`, newest first unless asked otherwise.
     pub fn entries(&self, f: &EntryFilter) -> Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        self.each_entry(f, |e| {
+            out.push(e);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Stream the entries matching `f` to `each`, one at a time (exports of long histories
+    /// never hold them all).
+    pub fn each_entry(
+        &self,
+        f: &EntryFilter,
+        mut each: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<usize> {
         let mut sql = format!("SELECT {COLUMNS} FROM entries WHERE 1 = 1");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if !f.include_deleted {
@@ -230,7 +245,12 @@ impl Store {
         }
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), raw)?;
-        rows.map(|r| to_entry(r?)).collect()
+        let mut n = 0;
+        for r in rows {
+            each(to_entry(r?)?)?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// The newest live entry of a kind (and subject).

@@ -184,9 +184,12 @@ impl App {
         self.reminder_selected = self
             .reminder_selected
             .min(self.reminders.len().saturating_sub(1));
-        self.load_history();
-        if self.tab == Tab::Trends {
-            self.load_trends();
+        // The history and the trends are loaded when shown (a 20-year diary opens fast).
+        self.history.stale = true;
+        match self.tab {
+            Tab::History => self.load_history(),
+            Tab::Trends => self.load_trends(),
+            Tab::Today | Tab::Reminders => {}
         }
     }
 
