@@ -104,6 +104,29 @@ fn to_entry(r: RawRow) -> Result<Entry> {
     })
 }
 
+/// The stored columns of an entry's content: kind, at, at_utc, subject, value, unit,
+/// entered_value, entered_unit, note, details (in that order), shared by insert and update so
+/// the copies of the payload can never drift apart.
+fn content(e: &NewEntry) -> Result<[rusqlite::types::Value; 10]> {
+    use rusqlite::types::Value as V;
+    let text = |s: Option<&str>| s.map_or(V::Null, |s| V::Text(s.to_string()));
+    let num = |v: Option<f64>| v.map_or(V::Null, V::Real);
+    let (value, unit) = e.data.value().unzip();
+    let entered = e.data.entered();
+    Ok([
+        V::Text(e.data.kind().code().to_string()),
+        V::Text(e.at.to_rfc3339_opts(SecondsFormat::Secs, false)),
+        V::Text(utc_text(&e.at)),
+        text(e.data.subject()),
+        num(value),
+        text(unit),
+        num(entered.map(|x| x.value)),
+        text(entered.map(|x| x.unit.as_str())),
+        text(e.note.as_deref()),
+        V::Text(payload_json(&e.data)?),
+    ])
+}
+
 /// Insert one entry inside an open transaction; `uid` is generated when `None`.
 pub(crate) fn insert(
     tx: &Transaction,
@@ -112,29 +135,20 @@ pub(crate) fn insert(
     source: Source,
     now: &DateTime<FixedOffset>,
 ) -> Result<i64> {
-    let (value, unit) = e.data.value().map(|(v, u)| (v, u.to_string())).unzip();
-    let entered = e.data.entered();
+    let c = content(e)?;
     let now = utc_text(now);
     tx.execute(
-        "INSERT INTO entries (uid, kind, at, at_utc, subject, value, unit, entered_value,
-                              entered_unit, note, details, created_at, updated_at, source)
-         VALUES (coalesce(?1, lower(hex(randomblob(16)))), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                 ?11, ?12, ?12, ?13)",
-        params![
-            uid,
-            e.data.kind().code(),
-            e.at.to_rfc3339_opts(SecondsFormat::Secs, false),
-            utc_text(&e.at),
-            e.data.subject(),
-            value,
-            unit,
-            entered.map(|x| x.value),
-            entered.map(|x| x.unit.as_str()),
-            e.note,
-            payload_json(&e.data)?,
-            now,
-            source.code(),
-        ],
+        "INSERT INTO entries (kind, at, at_utc, subject, value, unit, entered_value,
+                              entered_unit, note, details, uid, created_at, updated_at, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                 coalesce(?11, lower(hex(randomblob(16)))), ?12, ?12, ?13)",
+        rusqlite::params_from_iter(c.into_iter().chain([
+            uid.map_or(rusqlite::types::Value::Null, |u| {
+                rusqlite::types::Value::Text(u.to_string())
+            }),
+            rusqlite::types::Value::Text(now),
+            rusqlite::types::Value::Text(source.code().to_string()),
+        ])),
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -275,27 +289,16 @@ impl Store {
         self.write(|tx| {
             let now = utc_text(&now);
             revise(tx, id, "edit", &now)?;
-            let (value, unit) = e.data.value().map(|(v, u)| (v, u.to_string())).unzip();
-            let entered = e.data.entered();
+            let c = content(e)?;
             tx.execute(
-                "UPDATE entries SET kind = ?2, at = ?3, at_utc = ?4, subject = ?5, value = ?6,
-                        unit = ?7, entered_value = ?8, entered_unit = ?9, note = ?10,
-                        details = ?11, updated_at = ?12
-                 WHERE id = ?1",
-                params![
-                    id,
-                    e.data.kind().code(),
-                    e.at.to_rfc3339_opts(SecondsFormat::Secs, false),
-                    utc_text(&e.at),
-                    e.data.subject(),
-                    value,
-                    unit,
-                    entered.map(|x| x.value),
-                    entered.map(|x| x.unit.as_str()),
-                    e.note,
-                    payload_json(&e.data)?,
-                    now,
-                ],
+                "UPDATE entries SET kind = ?1, at = ?2, at_utc = ?3, subject = ?4, value = ?5,
+                        unit = ?6, entered_value = ?7, entered_unit = ?8, note = ?9,
+                        details = ?10, updated_at = ?11
+                 WHERE id = ?12",
+                rusqlite::params_from_iter(c.into_iter().chain([
+                    rusqlite::types::Value::Text(now),
+                    rusqlite::types::Value::Integer(id),
+                ])),
             )?;
             Ok(())
         })?;

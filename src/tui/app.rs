@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::Action;
-use super::export::{ExportForm, Job, Msg};
+use super::export::{ExportForm, Job};
 use super::form::{Defaults, Form};
 use super::keymap::{Context, lookup};
 use super::theme::Theme;
@@ -146,11 +146,11 @@ impl App {
         app
     }
 
-    fn error(&mut self, text: String) {
+    pub(super) fn error(&mut self, text: String) {
         self.message = Some((text, MessageKind::Error));
     }
 
-    fn info(&mut self, text: String) {
+    pub(super) fn info(&mut self, text: String) {
         self.message = Some((text, MessageKind::Info));
     }
 
@@ -574,71 +574,6 @@ impl App {
                         .tf("tui.save_failed", &[("reason", &e.to_string())]),
                 );
             }
-        }
-    }
-
-    fn start_export(&mut self) {
-        let Some(Modal::Export(f)) = &self.modal else {
-            return;
-        };
-        if self.job.is_some() {
-            return;
-        }
-        if f.path.trim().is_empty() {
-            if let Some(Modal::Export(f)) = &mut self.modal {
-                f.error = Some(self.i18n.tf("error.missing", &[("field", "path")]));
-            }
-            return;
-        }
-        let Some(db) = self.store.path().map(std::path::Path::to_path_buf) else {
-            self.error(self.i18n.t("tui.export_memory").to_string());
-            return;
-        };
-        self.job = Some(super::export::start(
-            db,
-            f,
-            self.clock.clone(),
-            self.settings.clone(),
-            self.config_path.clone(),
-        ));
-        self.modal = None;
-        self.info(
-            self.i18n
-                .tf("tui.exporting", &[("done", "0"), ("total", "3")]),
-        );
-    }
-
-    /// Pick up the progress of a running export.
-    pub fn poll_job(&mut self) {
-        let Some(job) = &mut self.job else { return };
-        let mut finished = None;
-        while let Ok(m) = job.rx.try_recv() {
-            match m {
-                Msg::Progress(a, b) => job.progress = (a, b),
-                Msg::Done(r) => finished = Some(r),
-            }
-        }
-        let (a, b) = job.progress;
-        match finished {
-            Some(Ok((n, path))) => {
-                self.job = None;
-                self.info(self.i18n.tf(
-                    "export.written",
-                    &[
-                        ("path", &path.display().to_string()),
-                        ("n", &n.to_string()),
-                        ("format", ""),
-                    ],
-                ));
-            }
-            Some(Err(e)) => {
-                self.job = None;
-                self.error(self.i18n.tf("tui.export_failed", &[("reason", &e)]));
-            }
-            None => self.info(self.i18n.tf(
-                "tui.exporting",
-                &[("done", &a.to_string()), ("total", &b.to_string())],
-            )),
         }
     }
 

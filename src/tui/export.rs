@@ -12,6 +12,8 @@ use crate::exchange::{self, Format, Period};
 use crate::i18n::{I18n, Lang};
 use crate::store::Store;
 
+use super::app::{App, Modal};
+
 pub const PERIODS: [&str; 4] = ["all", "since_visit", "3_months", "12_months"];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -164,5 +166,72 @@ pub fn start(
     Job {
         rx,
         progress: (0, 1),
+    }
+}
+
+impl App {
+    pub(super) fn start_export(&mut self) {
+        let Some(Modal::Export(f)) = &self.modal else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        if f.path.trim().is_empty() {
+            if let Some(Modal::Export(f)) = &mut self.modal {
+                f.error = Some(self.i18n.tf("error.missing", &[("field", "path")]));
+            }
+            return;
+        }
+        let Some(db) = self.store.path().map(std::path::Path::to_path_buf) else {
+            self.error(self.i18n.t("tui.export_memory").to_string());
+            return;
+        };
+        self.job = Some(start(
+            db,
+            f,
+            self.clock.clone(),
+            self.settings.clone(),
+            self.config_path.clone(),
+        ));
+        self.modal = None;
+        self.info(
+            self.i18n
+                .tf("tui.exporting", &[("done", "0"), ("total", "3")]),
+        );
+    }
+
+    /// Pick up the progress of a running export.
+    pub fn poll_job(&mut self) {
+        let Some(job) = &mut self.job else { return };
+        let mut finished = None;
+        while let Ok(m) = job.rx.try_recv() {
+            match m {
+                Msg::Progress(a, b) => job.progress = (a, b),
+                Msg::Done(r) => finished = Some(r),
+            }
+        }
+        let (a, b) = job.progress;
+        match finished {
+            Some(Ok((n, path))) => {
+                self.job = None;
+                self.info(self.i18n.tf(
+                    "export.written",
+                    &[
+                        ("path", &path.display().to_string()),
+                        ("n", &n.to_string()),
+                        ("format", ""),
+                    ],
+                ));
+            }
+            Some(Err(e)) => {
+                self.job = None;
+                self.error(self.i18n.tf("tui.export_failed", &[("reason", &e)]));
+            }
+            None => self.info(self.i18n.tf(
+                "tui.exporting",
+                &[("done", &a.to_string()), ("total", &b.to_string())],
+            )),
+        }
     }
 }

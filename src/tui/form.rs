@@ -152,7 +152,9 @@ impl Form {
         f.editing = Some(e.id);
         let raw = crate::input::raw_from_entry(e);
         f.fill(&raw);
-        f.set("at", &e.at.format("%Y-%m-%d %H:%M").to_string());
+        // The full time with its UTC offset: an entry made in another time zone keeps its
+        // instant when the form is saved unchanged.
+        f.set("at", &e.at.to_rfc3339());
         f.set("note", e.note.as_deref().unwrap_or(""));
         f
     }

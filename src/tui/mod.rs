@@ -142,10 +142,18 @@ pub fn render(f: &mut Frame, app: &mut App) {
 /// error and on panic (ratatui's panic hook).
 pub fn run(mut app: App) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
+    // ratatui's hook leaves raw mode and the alternate screen on a panic; mouse reporting is
+    // ours to switch off first.
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        ratatui_hook(info);
+    }));
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut app);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    let _ = std::panic::take_hook();
     result
 }
 
