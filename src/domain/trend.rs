@@ -165,6 +165,8 @@ pub struct TrendData {
     pub dose_taken: Vec<Pt>,
     /// mg/kg/day planned (step line), when a weight is known.
     pub mg_per_kg: Vec<Pt>,
+    /// mg/kg/day taken, per day (the day's taken mg over the weight then).
+    pub mg_per_kg_taken: Vec<Pt>,
     /// Valid troughs and levels that were not true troughs.
     pub troughs: Vec<Pt>,
     pub non_troughs: Vec<Pt>,

@@ -152,6 +152,7 @@ impl TrendsState {
         for s in [
             &mut d.platelets,
             &mut d.dose_taken,
+            &mut d.mg_per_kg_taken,
             &mut d.troughs,
             &mut d.non_troughs,
             &mut d.creatinine_pct,
@@ -312,6 +313,22 @@ fn spec(name: &str, d: &TrendData, t: &Thresholds, theme: &Theme, i: &I18n) -> C
             ChartSpec {
                 title: format!("{}{kg}", i.t("trends.dose")),
                 unit: "mg/d",
+                y: (0.0, top),
+                series: s,
+            }
+        }
+        "dose_kg" => {
+            let top = max_y(
+                &[&d.mg_per_kg, &d.mg_per_kg_taken],
+                t.mg_per_kg_strong + 1.0,
+            );
+            s.push(hline(t.mg_per_kg_warn, days, theme.warn()));
+            s.push(hline(t.mg_per_kg_strong, days, theme.urgent()));
+            s.push(line(d.mg_per_kg.clone(), theme.title()));
+            s.push(dots(d.mg_per_kg_taken.clone(), theme.ok(), Glyph::Dot));
+            ChartSpec {
+                title: i.t("trends.dose_kg").into(),
+                unit: "mg/kg/d",
                 y: (0.0, top),
                 series: s,
             }
@@ -564,13 +581,37 @@ pub fn render(
     if large {
         let [charts, side] =
             Layout::horizontal([Constraint::Min(60), Constraint::Length(36)]).areas(area);
-        let safety = if st.chart >= 3 { st.chart } else { 3 };
+        let safety = if st.chart >= 3 { st.chart } else { 4 };
         let names = [CHARTS[0], CHARTS[1], CHARTS[2], CHARTS[safety]];
         let rows = Layout::vertical([Constraint::Ratio(1, 4); 4]).split(charts);
         for (k, (name, r)) in names.iter().zip(rows.iter()).enumerate() {
             draw_chart(f, *r, spec(name, d, t, theme, i), st, theme, k == 3);
         }
         let mut lines = summary_lines(st, i);
+        // The events of the window, labelled (the chart marks them with a block).
+        let marks: Vec<String> = d
+            .markers
+            .iter()
+            .rev()
+            .take(8)
+            .filter_map(|m| {
+                let at = st.from? + Duration::minutes((m.x * 1440.0) as i64);
+                let label = match m.code.strip_prefix("step_") {
+                    Some(step) => i.t(&format!("step.{step}")).to_string(),
+                    None if m.code == "bleeding" => i.t("trends.bleed_care").to_string(),
+                    None => i.t(&format!("event.{}", m.code)).to_string(),
+                };
+                Some(format!("{} {label}", at.format("%Y-%m-%d")))
+            })
+            .collect();
+        if !marks.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                i.t("trends.events"),
+                theme.title(),
+            )));
+            lines.extend(marks.into_iter().map(Line::from));
+        }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(i.t("trends.legend"), theme.dim())));
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), side);
