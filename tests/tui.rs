@@ -87,6 +87,17 @@ fn overlay_and_edge_snapshots() {
     let mut app = demo_app(Lang::En);
     app.update(Action::Help);
     insta::assert_snapshot!("help_en_120x40", tui::snapshot(&mut app, 120, 40).unwrap());
+    // At 80×24 the help scrolls with ↓ and closes with any other key.
+    for _ in 0..15 {
+        key(&mut app, KeyCode::Down);
+    }
+    insta::assert_snapshot!(
+        "help_en_80x24_scrolled",
+        tui::snapshot(&mut app, 80, 24).unwrap()
+    );
+    key(&mut app, KeyCode::Char('z'));
+    assert!(app.modal.is_none());
+    app.update(Action::Help);
     app.update(Action::Help);
     app.update(Action::New(Kind::Lab));
     insta::assert_snapshot!(

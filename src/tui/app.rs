@@ -111,6 +111,8 @@ pub struct App {
     pub history_hit: Option<(u16, usize)>,
     /// A running export.
     pub job: Option<Job>,
+    /// How far the help is scrolled.
+    pub help_scroll: u16,
     /// Where exports go by default, and the settings file (for the JSON backup).
     pub export_dir: std::path::PathBuf,
     pub config_path: std::path::PathBuf,
@@ -139,6 +141,7 @@ impl App {
             tab_hits: Vec::new(),
             history_hit: None,
             job: None,
+            help_scroll: 0,
             export_dir: std::path::PathBuf::from("."),
             config_path: std::path::PathBuf::from("config.toml"),
         };
@@ -250,7 +253,13 @@ impl App {
             return lookup(&[Context::Confirm], key);
         }
         match &self.modal {
-            Some(Modal::Help) => Some(Action::Help),
+            // In the help, the movement keys scroll; any other key closes it.
+            Some(Modal::Help) => match lookup(&[Context::Global], key) {
+                Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
+                    Some(a)
+                }
+                _ => Some(Action::Help),
+            },
             Some(Modal::Form(_)) | Some(Modal::Export(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
@@ -311,7 +320,18 @@ impl App {
                     self.running = false;
                 }
             }
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown
+                if self.modal == Some(Modal::Help) =>
+            {
+                self.help_scroll = match a {
+                    Action::Up => self.help_scroll.saturating_sub(1),
+                    Action::Down => self.help_scroll.saturating_add(1).min(80),
+                    Action::PageUp => self.help_scroll.saturating_sub(10),
+                    _ => self.help_scroll.saturating_add(10).min(80),
+                };
+            }
             Action::Help => {
+                self.help_scroll = 0;
                 self.modal = if self.modal == Some(Modal::Help) {
                     None
                 } else {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::text::pad;
 use crate::tui::app::{App, Confirm};
 use crate::tui::form::Form;
-use crate::tui::keymap::help_rows;
+use crate::tui::keymap::{Context, help_rows};
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(h.min(area.height))])
@@ -23,7 +23,18 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 pub fn help(f: &mut Frame, area: Rect, app: &App) {
     let i = &app.i18n;
-    let rows = help_rows();
+    // Everywhere first, then each screen, then forms: the keys a patient needs most on top.
+    let order = [
+        Context::Global,
+        Context::Today,
+        Context::History,
+        Context::Reminders,
+        Context::Trends,
+        Context::Form,
+        Context::Confirm,
+    ];
+    let mut rows = help_rows();
+    rows.sort_by_key(|r| order.iter().position(|c| *c == r.0).unwrap_or(order.len()));
     let width = rows
         .iter()
         .map(|r| unicode_width::UnicodeWidthStr::width(r.1.as_str()))
@@ -65,7 +76,12 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
         .split(inner);
     for (k, a) in areas.iter().enumerate() {
         let chunk: Vec<Line> = lines.iter().skip(k * per).take(per).cloned().collect();
-        f.render_widget(Paragraph::new(chunk), *a);
+        // Scrolled with ↑/↓ when it does not fit.
+        let max = (chunk.len() as u16).saturating_sub(a.height);
+        f.render_widget(
+            Paragraph::new(chunk).scroll((app.help_scroll.min(max), 0)),
+            *a,
+        );
     }
 }
 
