@@ -31,6 +31,8 @@ pub enum Action {
     Delete,
     Undo,
     CycleFilter,
+    /// Cycle the history's date range.
+    CycleRange,
     /// Open the Export dialog.
     Export,
     /// Enter on a list row (a reminder: log what it asks for).

@@ -82,7 +82,12 @@ pub struct History {
     pub selected: usize,
     /// Reload before showing.
     pub stale: bool,
+    /// Index into [`HISTORY_RANGES`].
+    pub range: usize,
 }
+
+/// The date ranges the history cycles through (`R`).
+pub const HISTORY_RANGES: [&str; 5] = ["all", "30_days", "90_days", "12_months", "since_visit"];
 
 pub struct App {
     pub store: Store,
@@ -198,8 +203,23 @@ impl App {
 
     fn load_history(&mut self) {
         self.history.stale = false;
+        let now = self.clock.now();
+        let from = match HISTORY_RANGES[self.history.range % HISTORY_RANGES.len()] {
+            "since_visit" => match service::last_visit(&self.store) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.error(e.to_string());
+                    None
+                }
+            },
+            "30_days" => Some(now - Duration::days(30)),
+            "90_days" => Some(now - Duration::days(90)),
+            "12_months" => Some(now - Duration::days(365)),
+            _ => None,
+        };
         match self.store.entries(&EntryFilter {
             kind: self.history.filter,
+            from: from.map(|t| t.with_timezone(&chrono::Utc)),
             ..Default::default()
         }) {
             Ok(rows) => {
@@ -403,6 +423,11 @@ impl App {
                         .and_then(|p| all.get(p + 1))
                         .copied(),
                 };
+                self.history.selected = 0;
+                self.load_history();
+            }
+            Action::CycleRange => {
+                self.history.range = (self.history.range + 1) % HISTORY_RANGES.len();
                 self.history.selected = 0;
                 self.load_history();
             }

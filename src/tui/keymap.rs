@@ -143,6 +143,7 @@ pub const BINDINGS: &[Binding] = &[
         "keys.delete",
     ),
     b(History, &[k('f')], Action::CycleFilter, "keys.filter"),
+    b(History, &[k('R')], Action::CycleRange, "keys.range"),
     // Reminders
     b(
         Reminders,

@@ -17,9 +17,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) -> (u16, usize) {
         .filter
         .map(|k| i.t(&k.label_key()).to_string())
         .unwrap_or_else(|| i.t("history.all").to_string());
+    let range = i.t(&format!(
+        "history.range_{}",
+        crate::tui::app::HISTORY_RANGES[h.range % crate::tui::app::HISTORY_RANGES.len()]
+    ));
     let title = i.tf(
         "history.title",
-        &[("filter", &filter), ("n", &h.rows.len().to_string())],
+        &[
+            ("filter", &filter),
+            ("range", range),
+            ("n", &h.rows.len().to_string()),
+        ],
     );
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let offset = if h.selected >= visible {
