@@ -102,6 +102,13 @@ pub fn summary(e: &Entry, i: &I18n) -> String {
     }
 }
 
+/// What and value, without the time: "platelets 45 ×10⁹/L".
+pub fn summary_short(e: &Entry, i: &I18n) -> String {
+    let v = value(&e.data, i);
+    let w = what(&e.data, i);
+    if v.is_empty() { w } else { format!("{w} {v}") }
+}
+
 /// Pad `s` with spaces to `width` terminal columns (Chinese characters are two columns wide).
 pub fn pad(s: &str, width: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(s);

@@ -106,6 +106,8 @@ pub struct App {
     /// the count before the window (if any) at day 0, so the line starts filled.
     pub spark: Vec<(f64, f64)>,
     pub history: History,
+    /// The latest entries, for Today on tall terminals.
+    pub recent: Vec<Entry>,
     pub reminder_selected: usize,
     pub trends: TrendsState,
     /// Ids deleted in this session, for undo.
@@ -140,6 +142,7 @@ impl App {
             reminders: Vec::new(),
             spark: Vec::new(),
             history: History::default(),
+            recent: Vec::new(),
             reminder_selected: 0,
             trends: TrendsState::default(),
             undo: Vec::new(),
@@ -192,6 +195,13 @@ impl App {
         self.reminder_selected = self
             .reminder_selected
             .min(self.reminders.len().saturating_sub(1));
+        match self.store.entries(&EntryFilter {
+            limit: Some(30),
+            ..Default::default()
+        }) {
+            Ok(r) => self.recent = r,
+            Err(e) => self.error(e.to_string()),
+        }
         // The history and the trends are loaded when shown (a 20-year diary opens fast).
         self.history.stale = true;
         match self.tab {

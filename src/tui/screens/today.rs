@@ -279,12 +279,42 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             })
             .collect()
     };
+    // On a tall terminal the latest entries fill the space the reminders leave.
+    let needed = items.len() as u16 + 4;
+    let (due_area, recent_area) = if bottom.height >= needed + 6 && !app.recent.is_empty() {
+        let [a, b] =
+            Layout::vertical([Constraint::Length(needed), Constraint::Min(4)]).areas(bottom);
+        (a, Some(b))
+    } else {
+        (bottom, None)
+    };
     f.render_widget(
         Paragraph::new(items).wrap(Wrap { trim: true }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(Span::styled(i.t("today.due"), th.title())),
         ),
-        bottom,
+        due_area,
     );
+    if let Some(area) = recent_area {
+        let lines: Vec<Line> = app
+            .recent
+            .iter()
+            .take(usize::from(area.height.saturating_sub(2)))
+            .map(|e| {
+                Line::from(vec![
+                    Span::styled(format!("{}  ", e.at.format("%m-%d %H:%M")), th.dim()),
+                    Span::raw(crate::text::summary_short(e, i)),
+                ])
+            })
+            .collect();
+        f.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(Span::styled(i.t("today.recent"), th.title())),
+            ),
+            area,
+        );
+    }
 }
