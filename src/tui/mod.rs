@@ -3,6 +3,7 @@
 
 mod action;
 pub mod app;
+mod editing;
 pub mod export;
 mod form;
 pub mod keymap;
