@@ -3,6 +3,7 @@
 
 mod action;
 pub mod app;
+mod charts;
 mod editing;
 pub mod export;
 mod form;
