@@ -102,6 +102,15 @@ pub fn summary(e: &Entry, i: &I18n) -> String {
     }
 }
 
+/// "Saved #12: platelets 45 ×10⁹/L @ …" (or "Updated …"), the line both faces show after a write.
+pub fn saved(e: &Entry, updated: bool, i: &I18n) -> String {
+    let key = if updated { "cli.updated" } else { "cli.saved" };
+    i.tf(
+        key,
+        &[("id", &e.id.to_string()), ("summary", &summary(e, i))],
+    )
+}
+
 /// What and value, without the time: "platelets 45 ×10⁹/L".
 pub fn summary_short(e: &Entry, i: &I18n) -> String {
     let v = value(&e.data, i);

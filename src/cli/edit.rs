@@ -183,16 +183,5 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
         )
         .map_err(|e| ctx.store_error(e))?;
     ctx.warn(&checked.warnings);
-    writeln!(
-        out,
-        "{}",
-        ctx.i18n.tf(
-            "cli.updated",
-            &[
-                ("id", &updated.id.to_string()),
-                ("summary", &crate::text::summary(&updated, &ctx.i18n))
-            ]
-        )
-    )
-    .map_err(io_error)
+    writeln!(out, "{}", crate::text::saved(&updated, true, &ctx.i18n)).map_err(io_error)
 }

@@ -345,16 +345,5 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
         )
         .map_err(|e| ctx.store_error(e))?;
     ctx.warn(&checked.warnings);
-    writeln!(
-        out,
-        "{}",
-        ctx.i18n.tf(
-            "cli.saved",
-            &[
-                ("id", &entry.id.to_string()),
-                ("summary", &crate::text::summary(&entry, &ctx.i18n))
-            ]
-        )
-    )
-    .map_err(io_error)
+    writeln!(out, "{}", crate::text::saved(&entry, false, &ctx.i18n)).map_err(io_error)
 }

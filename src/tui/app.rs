@@ -546,13 +546,7 @@ impl App {
             ) {
                 Ok(e) => {
                     self.refresh();
-                    self.info(self.i18n.tf(
-                        "cli.saved",
-                        &[
-                            ("id", &e.id.to_string()),
-                            ("summary", &crate::text::summary(&e, &self.i18n)),
-                        ],
-                    ));
+                    self.info(crate::text::saved(&e, false, &self.i18n));
                 }
                 Err(e) => self.error(
                     self.i18n

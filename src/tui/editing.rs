@@ -108,18 +108,7 @@ impl App {
                     .iter()
                     .map(|w| self.i18n.warning(w))
                     .collect();
-                let key = if f.editing.is_some() {
-                    "cli.updated"
-                } else {
-                    "cli.saved"
-                };
-                let mut text = self.i18n.tf(
-                    key,
-                    &[
-                        ("id", &saved.id.to_string()),
-                        ("summary", &crate::text::summary(&saved, &self.i18n)),
-                    ],
-                );
+                let mut text = crate::text::saved(&saved, f.editing.is_some(), &self.i18n);
                 if !warn.is_empty() {
                     text = format!("{text} — {}", warn.join("; "));
                 }
