@@ -2,14 +2,14 @@
 //! says what it refused.
 
 use chrono::DateTime;
-use itp_diary::config::parse_settings;
+use itp_diary::app::config::parse_settings;
+use itp_diary::app::import::{import_csv, import_json};
 use itp_diary::domain::clock::Clock;
 use itp_diary::domain::entry::Analyte;
 use itp_diary::domain::units::Quantity;
 use itp_diary::domain::validate::{blood_pressure, parse_number, platelets};
 use itp_diary::domain::when::{parse_date, parse_when};
-use itp_diary::exchange::{import_csv, import_json};
-use itp_diary::i18n::{I18n, Lang};
+use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::Store;
 use proptest::prelude::*;
 
@@ -120,11 +120,11 @@ proptest! {
 #[test]
 fn corrupted_backups() {
     let mut src = Store::open_in_memory().unwrap();
-    itp_diary::demo::generate_days(&mut src, 30, 3, &clock()).unwrap();
+    itp_diary::app::demo::generate_days(&mut src, 30, 3, &clock()).unwrap();
     let mut text = Vec::new();
-    itp_diary::exchange::export(
+    itp_diary::app::export::export(
         &mut src,
-        itp_diary::exchange::Format::Json,
+        itp_diary::app::export::Format::Json,
         &Default::default(),
         &clock(),
         &Default::default(),

@@ -85,9 +85,9 @@ fn killed_writers_lose_nothing_they_confirmed() {
 
 #[test]
 fn the_open_screen_and_two_writers() {
-    use itp_diary::config::Settings;
+    use itp_diary::app::config::Settings;
     use itp_diary::domain::clock::Clock;
-    use itp_diary::i18n::{I18n, Lang};
+    use itp_diary::present::i18n::{I18n, Lang};
     use itp_diary::store::Store;
     use itp_diary::tui::app::MessageKind;
     use itp_diary::tui::{Action, App, Tab, theme::Theme};

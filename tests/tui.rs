@@ -3,10 +3,10 @@
 //! Fixed clock, fixed demo data, fixed sizes and languages.
 
 use chrono::DateTime;
-use itp_diary::config::Settings;
+use itp_diary::app::config::Settings;
 use itp_diary::domain::clock::Clock;
 use itp_diary::domain::entry::{EntryData, Kind};
-use itp_diary::i18n::{I18n, Lang};
+use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::{EntryFilter, Store};
 use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, Action, App, Modal, Tab};
@@ -22,7 +22,7 @@ fn clock() -> Clock {
 
 fn demo_app(lang: Lang) -> App {
     let mut store = Store::open_in_memory().unwrap();
-    itp_diary::demo::generate(&mut store, 2, 1, &clock()).unwrap();
+    itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
     App::new(
         store,
         clock(),
@@ -367,7 +367,7 @@ fn export_from_the_screen_runs_in_the_background() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.sqlite");
     let mut store = Store::open(&path).unwrap();
-    itp_diary::demo::generate(&mut store, 1, 1, &clock()).unwrap();
+    itp_diary::app::demo::generate(&mut store, 1, 1, &clock()).unwrap();
     let mut app = App::new(
         store,
         clock(),

@@ -9,9 +9,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
-use itp_diary::config::Settings;
+use itp_diary::app::config::Settings;
 use itp_diary::domain::clock::Clock;
-use itp_diary::i18n::{I18n, Lang};
+use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::Store;
 use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, Action, App, Tab};
@@ -42,7 +42,7 @@ fn time<T>(n: usize, mut f: impl FnMut() -> T) -> f64 {
 fn diary(dir: &std::path::Path, days: i64) -> (std::path::PathBuf, usize) {
     let path = dir.join(format!("demo-{days}.sqlite"));
     let mut store = Store::open(&path).expect("open");
-    let s = itp_diary::demo::generate_days(&mut store, days, 1, &clock()).expect("demo");
+    let s = itp_diary::app::demo::generate_days(&mut store, days, 1, &clock()).expect("demo");
     (path, s.entries)
 }
 
@@ -128,7 +128,7 @@ fn screens(dir: &std::path::Path) {
 }
 
 fn exports(dir: &std::path::Path) {
-    use itp_diary::exchange::{Format, Period, export};
+    use itp_diary::app::export::{Format, Period, export};
     println!("| diary | entries | format | time (ms, median of 5) | size |");
     println!("|---|---|---|---|---|");
     for (label, days) in [("1 month", 30), ("20 years", 20 * 365)] {
@@ -217,10 +217,14 @@ fn main() {
             let t = itp_diary::domain::settings::Thresholds::default();
             println!(
                 "load facts: {:.3} ms",
-                time(50, || itp_diary::service::load_facts(&store, &clock(), &t)
-                    .expect("load"))
+                time(50, || itp_diary::app::facts::load_facts(
+                    &store,
+                    &clock(),
+                    &t
+                )
+                .expect("load"))
             );
-            let f = itp_diary::service::load_facts(&store, &clock(), &t).expect("load");
+            let f = itp_diary::app::facts::load_facts(&store, &clock(), &t).expect("load");
             println!("  ({} entries loaded)", f.entries.len());
             println!(
                 "rules: {:.3} ms",
@@ -245,7 +249,8 @@ fn main() {
                 args.get(2).cloned().unwrap_or_else(|| "demo.sqlite".into()),
             );
             let mut store = Store::open(&path).expect("open");
-            let s = itp_diary::demo::generate_days(&mut store, days, 1, &clock()).expect("demo");
+            let s =
+                itp_diary::app::demo::generate_days(&mut store, days, 1, &clock()).expect("demo");
             println!("{} entries → {}", s.entries, path.display());
         }
         _ => {

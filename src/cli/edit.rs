@@ -8,8 +8,8 @@ use clap::Args;
 
 use super::log::code;
 use super::{CliError, CliResult, Ctx, io_error};
+use crate::app::entry_input::{RawEntry, build, raw_from_entry, reference_text};
 use crate::domain::entry::{DoseStatus, Entry, EntryData, NewEntry};
-use crate::input::{RawEntry, build, raw_from_entry, reference_text};
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -183,5 +183,10 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
         )
         .map_err(|e| ctx.store_error(e))?;
     ctx.warn(&checked.warnings);
-    writeln!(out, "{}", crate::text::saved(&updated, true, &ctx.i18n)).map_err(io_error)
+    writeln!(
+        out,
+        "{}",
+        crate::present::describe::saved(&updated, true, &ctx.i18n)
+    )
+    .map_err(io_error)
 }

@@ -10,8 +10,8 @@ use super::{CliError, CliResult, Ctx, io_error};
 use crate::domain::entry::{Entry, Kind};
 use crate::domain::when::parse_date;
 use crate::export::flat;
+use crate::present::describe::{pad, truncate};
 use crate::store::EntryFilter;
-use crate::text::{pad, truncate};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -112,7 +112,7 @@ fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
     let rows: Vec<[String; 6]> = entries
         .iter()
         .map(|e| {
-            let mut what = crate::text::what(&e.data, i);
+            let mut what = crate::present::describe::what(&e.data, i);
             if e.deleted {
                 what = format!("{what} {}", i.t("cli.deleted_mark"));
             }
@@ -121,7 +121,7 @@ fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
                 e.at.format("%Y-%m-%d %H:%M").to_string(),
                 i.t(&e.data.kind().label_key()).to_string(),
                 what,
-                crate::text::value(&e.data, i),
+                crate::present::describe::value(&e.data, i),
                 truncate(&e.note.clone().unwrap_or_default().replace('\n', " "), 40),
             ]
         })

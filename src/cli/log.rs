@@ -5,8 +5,8 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 
 use super::{CliError, CliResult, Ctx, io_error};
+use crate::app::entry_input::{RawEntry, build};
 use crate::domain::entry::{DoseStatus, EntryData, Kind, NewEntry};
-use crate::input::{RawEntry, build};
 
 #[derive(Debug, Args)]
 pub struct Common {
@@ -345,5 +345,10 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
         )
         .map_err(|e| ctx.store_error(e))?;
     ctx.warn(&checked.warnings);
-    writeln!(out, "{}", crate::text::saved(&entry, false, &ctx.i18n)).map_err(io_error)
+    writeln!(
+        out,
+        "{}",
+        crate::present::describe::saved(&entry, false, &ctx.i18n)
+    )
+    .map_err(io_error)
 }

@@ -2,12 +2,12 @@
 
 mod course;
 mod edit;
-mod exchange;
 mod list;
 mod log;
 mod screen;
 mod settings;
 mod status;
+mod transfer;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,11 +15,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{ENV_NOW, Paths, Settings, load_settings};
+use crate::app::config::{ENV_NOW, Paths, Settings, load_settings};
 use crate::domain::clock::Clock;
 use crate::domain::validate::{ValidationError, Warning};
 use crate::domain::when::WhenError;
-use crate::i18n::{I18n, Lang};
+use crate::present::i18n::{I18n, Lang};
 use crate::store::{Store, StoreError};
 
 /// A terminal diary for immune thrombocytopenia (ITP) and cyclosporine treatment.
@@ -80,9 +80,9 @@ pub enum Command {
     Demo(screen::DemoArgs),
     /// Export for the clinic (html, md), spreadsheets (csv), a full backup (json), FHIR, or a
     /// calendar of reminders (ics).
-    Export(exchange::ExportArgs),
+    Export(transfer::ExportArgs),
     /// Import a JSON backup (merged, without duplicates) or lab results from CSV.
-    Import(exchange::ImportArgs),
+    Import(transfer::ImportArgs),
     /// Copy the diary, consistently, while it may be open (default: the backups folder).
     Backup {
         #[arg(value_name = "PATH")]
@@ -94,7 +94,7 @@ pub enum Command {
         path: PathBuf,
     },
     /// Questions for the next clinic visit.
-    Note(exchange::NoteArgs),
+    Note(transfer::NoteArgs),
 }
 
 /// Automatic daily backups kept.
@@ -149,14 +149,14 @@ impl Ctx {
     /// leaves every file as it was. A failed backup is a warning, not a stop.
     fn daily_backup(&self) {
         if !self.opened.get()
-            || crate::exchange::auto_backup_path(&self.paths.data_dir, &self.clock).exists()
+            || crate::app::backup::auto_backup_path(&self.paths.data_dir, &self.clock).exists()
         {
             return;
         }
         let result = Store::open(&self.paths.db)
-            .map_err(crate::exchange::ExchangeError::from)
+            .map_err(crate::app::ExchangeError::from)
             .and_then(|s| {
-                crate::exchange::auto_backup(&s, &self.paths.data_dir, &self.clock, AUTO_BACKUPS)
+                crate::app::backup::auto_backup(&s, &self.paths.data_dir, &self.clock, AUTO_BACKUPS)
             });
         if let Err(e) = result {
             let _ = writeln!(
@@ -274,11 +274,11 @@ pub fn run(cli: Cli) -> CliResult {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
         Some(Command::Demo(args)) => screen::demo(&ctx, cli.db.is_some(), args, &mut out),
-        Some(Command::Export(args)) => exchange::export(&ctx, args, &mut out),
-        Some(Command::Import(args)) => exchange::import(&ctx, args, &mut out),
-        Some(Command::Backup { path }) => exchange::backup(&ctx, path, &mut out),
-        Some(Command::Restore { path }) => exchange::restore(&ctx, path, &mut out),
-        Some(Command::Note(args)) => exchange::note(&ctx, args, &mut out),
+        Some(Command::Export(args)) => transfer::export(&ctx, args, &mut out),
+        Some(Command::Import(args)) => transfer::import(&ctx, args, &mut out),
+        Some(Command::Backup { path }) => transfer::backup(&ctx, path, &mut out),
+        Some(Command::Restore { path }) => transfer::restore(&ctx, path, &mut out),
+        Some(Command::Note(args)) => transfer::note(&ctx, args, &mut out),
         Some(Command::Paths) => {
             let i = &ctx.i18n;
             writeln!(out, "{}: {}", i.t("cli.db_path"), ctx.paths.db.display())

@@ -123,7 +123,7 @@ pub fn demo(ctx: &Ctx, db_given: bool, a: DemoArgs, out: &mut impl Write) -> Cli
                 .tf("demo.not_empty", &[("path", &path.display().to_string())]),
         ));
     }
-    let summary = crate::demo::generate(&mut store, a.years, a.seed, &ctx.clock)
+    let summary = crate::app::demo::generate(&mut store, a.years, a.seed, &ctx.clock)
         .map_err(|e| ctx.store_error(e))?;
     if terminal() {
         return crate::tui::run(app(ctx, store, ctx.clock.clone()))

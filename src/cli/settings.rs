@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::Subcommand;
 
 use super::{CliError, CliResult, Ctx, io_error};
-use crate::config::default_settings_text;
+use crate::app::config::default_settings_text;
 use crate::domain::settings::SPECS;
 
 #[derive(Debug, Subcommand)]

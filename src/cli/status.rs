@@ -6,12 +6,12 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::{CliError, CliResult, Ctx, io_error};
+use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::overview::Overview;
 use crate::domain::reminders::Reminder;
 use crate::domain::when::parse_any;
-use crate::service;
-use crate::text;
+use crate::present::describe;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -97,7 +97,7 @@ pub fn reminder_json(ctx: &Ctx, r: &Reminder) -> Value {
         "rule": r.rule,
         "severity": r.severity.code(),
         "due": r.due.map(|t| t.to_rfc3339()),
-        "message": text::reminder_message(r, &ctx.i18n),
+        "message": describe::reminder_message(r, &ctx.i18n),
         "source": r.source,
         "set_by": match r.setting {
             Some(k) if ctx.settings.is_set_by_team(k) => "care_team",
@@ -119,7 +119,7 @@ pub fn status(ctx: &Ctx, a: StatusArgs, out: &mut impl Write) -> CliResult {
         serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
         return writeln!(out).map_err(io_error);
     }
-    for line in text::status_lines(&o, &ctx.i18n) {
+    for line in describe::status_lines(&o, &ctx.i18n) {
         writeln!(out, "{line}").map_err(io_error)?;
     }
     Ok(())
@@ -134,7 +134,7 @@ fn evaluate(ctx: &Ctx, clock: &Clock) -> CliResult<(Overview, Vec<Reminder>)> {
     }
     let store = ctx.open_store()?;
     let (_, o, r) =
-        service::assess(&store, clock, &ctx.settings.thresholds).map_err(|e| ctx.store_error(e))?;
+        facts::assess(&store, clock, &ctx.settings.thresholds).map_err(|e| ctx.store_error(e))?;
     Ok((o, r))
 }
 
@@ -154,8 +154,8 @@ pub fn remind(ctx: &Ctx, a: RemindArgs, out: &mut impl Write) -> CliResult {
         writeln!(
             out,
             "{} {}",
-            text::severity_mark(r.severity, &ctx.i18n),
-            text::reminder_message(r, &ctx.i18n)
+            describe::severity_mark(r.severity, &ctx.i18n),
+            describe::reminder_message(r, &ctx.i18n)
         )
         .map_err(io_error)?;
     }

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use super::report::Report;
 use super::svg;
 use crate::domain::units::fmt_num;
-use crate::i18n::I18n;
-use crate::text::{reminder_message, value, what};
+use crate::present::describe::{reminder_message, value, what};
+use crate::present::i18n::I18n;
 
 const CSS: &str = r#"
 body { font-family: "Noto Sans", "PingFang SC", "Microsoft YaHei", Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 1.5em; }
@@ -362,7 +362,7 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
 }
 
 pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
-    let lang = if i.lang == crate::i18n::Lang::Zh {
+    let lang = if i.lang == crate::present::i18n::Lang::Zh {
         "zh-CN"
     } else {
         "en"

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use super::html::{summary, tables};
 use super::report::Report;
-use crate::i18n::I18n;
-use crate::text::reminder_message;
+use crate::present::describe::reminder_message;
+use crate::present::i18n::I18n;
 
 fn cell(s: &str) -> String {
     s.trim_start_matches('!')

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::domain::trend::{GAP_PLATELETS, Pt, TrendData, split_gaps};
 use crate::domain::units::fmt_num;
-use crate::i18n::I18n;
+use crate::present::i18n::I18n;
 
 const W: f64 = 720.0;
 const LEFT: f64 = 56.0;

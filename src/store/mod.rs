@@ -7,7 +7,7 @@
 //! at a cost of one fsync per entry, which a diary written a few times a day never notices.
 
 mod entries;
-mod exchange;
+mod merge;
 mod migrations;
 mod regimens;
 
@@ -19,7 +19,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 pub use entries::{EntryFilter, Order};
-pub use exchange::{Merge, MergeReport};
+pub use merge::{Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
 pub use regimens::{NewRegimen, NewStep};
 

@@ -3,7 +3,7 @@
 
 use crate::domain::entry::Kind;
 
-use super::app::Tab;
+use crate::tui::app::Tab;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {

@@ -6,22 +6,22 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::action::Action;
-use super::export::{ExportForm, Job};
-use super::form::{Defaults, Form};
-use super::keymap::{Context, lookup};
-use super::theme::Theme;
-use super::trends::TrendsState;
-use crate::config::Settings;
+use crate::app::config::Settings;
+use crate::app::entry_input::{RawEntry, build};
+use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::dosing::SlotState;
 use crate::domain::entry::{DoseStatus, Entry, Kind, NewEntry};
 use crate::domain::overview::Overview;
 use crate::domain::reminders::Reminder;
-use crate::i18n::I18n;
-use crate::input::{RawEntry, build};
-use crate::service;
+use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Store};
+use crate::tui::action::Action;
+use crate::tui::dialogs::export::{ExportForm, Job};
+use crate::tui::dialogs::form::{Defaults, Form};
+use crate::tui::keymap::{Context, lookup};
+use crate::tui::screens::trends::TrendsState;
+use crate::tui::theme::Theme;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -157,18 +157,18 @@ impl App {
         app
     }
 
-    pub(super) fn error(&mut self, text: String) {
+    pub(crate) fn error(&mut self, text: String) {
         self.message = Some((text, MessageKind::Error));
     }
 
-    pub(super) fn info(&mut self, text: String) {
+    pub(crate) fn info(&mut self, text: String) {
         self.message = Some((text, MessageKind::Info));
     }
 
     /// Reload everything the screens show. A store error becomes a message.
     pub fn refresh(&mut self) {
         let t = self.settings.thresholds.clone();
-        match service::assess(&self.store, &self.clock, &t) {
+        match facts::assess(&self.store, &self.clock, &t) {
             Ok((facts, o, r)) => {
                 let since = o.now - Duration::weeks(12);
                 let days = |at: chrono::DateTime<chrono::FixedOffset>| {
@@ -215,7 +215,7 @@ impl App {
         self.history.stale = false;
         let now = self.clock.now();
         let from = match HISTORY_RANGES[self.history.range % HISTORY_RANGES.len()] {
-            "since_visit" => match service::last_visit(&self.store) {
+            "since_visit" => match facts::last_visit(&self.store) {
                 Ok(v) => v,
                 Err(e) => {
                     self.error(e.to_string());
@@ -253,7 +253,7 @@ impl App {
     }
 
     /// The defaults a new form starts with: the regimen's drug, next amount and formulation.
-    pub(super) fn defaults(&self) -> Defaults {
+    pub(crate) fn defaults(&self) -> Defaults {
         let o = self.overview.as_ref();
         let r = o.and_then(|o| o.regimen.as_ref());
         let step = r.and_then(|r| r.step_on(self.clock.today()));
@@ -546,7 +546,7 @@ impl App {
             ) {
                 Ok(e) => {
                     self.refresh();
-                    self.info(crate::text::saved(&e, false, &self.i18n));
+                    self.info(crate::present::describe::saved(&e, false, &self.i18n));
                 }
                 Err(e) => self.error(
                     self.i18n

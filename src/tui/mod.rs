@@ -3,14 +3,11 @@
 
 mod action;
 pub mod app;
-mod charts;
-mod editing;
-pub mod export;
-mod form;
+pub mod dialogs;
 pub mod keymap;
-mod screens;
+pub mod screens;
 pub mod theme;
-pub mod trends;
+pub mod widgets;
 
 use std::time::{Duration, Instant};
 
@@ -98,7 +95,7 @@ pub fn render(f: &mut Frame, app: &mut App) {
         Tab::Today => screens::today::render(f, body, app),
         Tab::History => app.history_hit = Some(screens::history::render(f, body, app)),
         Tab::Reminders => screens::reminders::render(f, body, app),
-        Tab::Trends => trends::render(
+        Tab::Trends => screens::trends::render(
             f,
             body,
             &app.trends,
@@ -130,13 +127,13 @@ pub fn render(f: &mut Frame, app: &mut App) {
         keys,
     );
     match &app.modal {
-        Some(Modal::Help) => screens::overlays::help(f, body, app),
-        Some(Modal::Form(form)) => screens::overlays::form(f, body, app, form),
-        Some(Modal::Export(form)) => screens::overlays::export(f, body, app, form),
+        Some(Modal::Help) => crate::tui::dialogs::overlays::help(f, body, app),
+        Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
+        Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
         None => {}
     }
     if let Some(c) = app.confirm {
-        screens::overlays::confirm(f, body, app, c);
+        crate::tui::dialogs::overlays::confirm(f, body, app, c);
     }
 }
 

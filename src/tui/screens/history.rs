@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
-use crate::text::{truncate, value, what};
+use crate::present::describe::{truncate, value, what};
 use crate::tui::app::App;
 
 /// Draw, and return (screen row of the first data row, index of the first visible row).

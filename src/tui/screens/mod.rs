@@ -1,6 +1,6 @@
 //! One module per screen; each draws from the app's state and never runs SQL.
 
 pub mod history;
-pub mod overlays;
 pub mod reminders;
 pub mod today;
+pub mod trends;

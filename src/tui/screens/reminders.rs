@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::text::{reminder_message, severity_mark};
+use crate::present::describe::{reminder_message, severity_mark};
 use crate::tui::app::App;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {

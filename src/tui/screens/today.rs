@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
 
 use crate::domain::dosing::SlotState;
 use crate::domain::units::fmt_num;
-use crate::text::{pad, reminder_message, severity_mark};
+use crate::present::describe::{pad, reminder_message, severity_mark};
 use crate::tui::app::App;
 
 fn row<'a>(label: &str, width: usize, value: Vec<Span<'a>>, app: &App) -> Line<'a> {
@@ -304,7 +304,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             .map(|e| {
                 Line::from(vec![
                     Span::styled(format!("{}  ", e.at.format("%m-%d %H:%M")), th.dim()),
-                    Span::raw(crate::text::summary_short(e, i)),
+                    Span::raw(crate::present::describe::summary_short(e, i)),
                 ])
             })
             .collect();

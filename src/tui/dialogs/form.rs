@@ -1,11 +1,11 @@
 //! Log and edit forms: a list of fields (text or choice), filled into a [`RawEntry`] and
-//! validated by the same `input::build` as the command line.
+//! validated by the same `entry_input::build` as the command line.
 
+use crate::app::entry_input::{InputError, RawEntry};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::*;
 use crate::domain::units::Quantity;
-use crate::i18n::I18n;
-use crate::input::{InputError, RawEntry};
+use crate::present::i18n::I18n;
 
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,7 +150,7 @@ impl Form {
     pub fn edit(e: &Entry, i: &I18n) -> Form {
         let mut f = Form::new(e.data.kind(), i, &Defaults::default());
         f.editing = Some(e.id);
-        let raw = crate::input::raw_from_entry(e);
+        let raw = crate::app::entry_input::raw_from_entry(e);
         f.fill(&raw);
         // The full time with its UTC offset: an entry made in another time zone keeps its
         // instant when the form is saved unchanged.

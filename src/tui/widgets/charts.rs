@@ -5,30 +5,30 @@ use ratatui::style::Style;
 use ratatui::symbols::Marker as Glyph;
 use ratatui::widgets::GraphType;
 
-use super::theme::Theme;
-use super::trends::PRE_COLUMNS;
 use crate::domain::response::Response;
 use crate::domain::settings::Thresholds;
 use crate::domain::trend::{GAP_BP, GAP_DOSES, GAP_LABS, GAP_PLATELETS, Pt, TrendData, split_gaps};
 use crate::domain::units::fmt_num;
-use crate::i18n::I18n;
+use crate::present::i18n::I18n;
+use crate::tui::screens::trends::PRE_COLUMNS;
+use crate::tui::theme::Theme;
 
-pub(super) struct Series {
-    pub(super) points: Vec<Pt>,
-    pub(super) style: Style,
-    pub(super) kind: GraphType,
-    pub(super) glyph: Glyph,
+pub(crate) struct Series {
+    pub(crate) points: Vec<Pt>,
+    pub(crate) style: Style,
+    pub(crate) kind: GraphType,
+    pub(crate) glyph: Glyph,
 }
 
 /// One chart: its series, y bounds, unit and title.
-pub(super) struct ChartSpec {
-    pub(super) title: String,
-    pub(super) unit: &'static str,
-    pub(super) y: (f64, f64),
-    pub(super) series: Vec<Series>,
+pub(crate) struct ChartSpec {
+    pub(crate) title: String,
+    pub(crate) unit: &'static str,
+    pub(crate) y: (f64, f64),
+    pub(crate) series: Vec<Series>,
 }
 
-pub(super) fn line(points: Vec<Pt>, style: Style) -> Series {
+pub(crate) fn line(points: Vec<Pt>, style: Style) -> Series {
     Series {
         points,
         style,
@@ -37,7 +37,7 @@ pub(super) fn line(points: Vec<Pt>, style: Style) -> Series {
     }
 }
 
-pub(super) fn dots(points: Vec<Pt>, style: Style, glyph: Glyph) -> Series {
+pub(crate) fn dots(points: Vec<Pt>, style: Style, glyph: Glyph) -> Series {
     Series {
         points,
         style,
@@ -46,12 +46,12 @@ pub(super) fn dots(points: Vec<Pt>, style: Style, glyph: Glyph) -> Series {
     }
 }
 
-pub(super) fn hline(y: f64, days: f64, style: Style) -> Series {
+pub(crate) fn hline(y: f64, days: f64, style: Style) -> Series {
     line(vec![(0.0, y), (days, y)], style)
 }
 
 /// Gap-split segments as lines; single points as dots.
-pub(super) fn gapped(points: &[Pt], gap: f64, style: Style, out: &mut Vec<Series>) {
+pub(crate) fn gapped(points: &[Pt], gap: f64, style: Style, out: &mut Vec<Series>) {
     for seg in split_gaps(points, gap) {
         if seg.len() == 1 {
             out.push(dots(seg, style, Glyph::Dot));
@@ -61,7 +61,7 @@ pub(super) fn gapped(points: &[Pt], gap: f64, style: Style, out: &mut Vec<Series
     }
 }
 
-pub(super) fn max_y(points: &[&[Pt]], floor: f64) -> f64 {
+pub(crate) fn max_y(points: &[&[Pt]], floor: f64) -> f64 {
     let m = points
         .iter()
         .flat_map(|p| p.iter().map(|x| x.1))
@@ -69,7 +69,7 @@ pub(super) fn max_y(points: &[&[Pt]], floor: f64) -> f64 {
     (m * 1.1).ceil()
 }
 
-pub(super) fn spec(
+pub(crate) fn spec(
     name: &str,
     d: &TrendData,
     t: &Thresholds,

@@ -6,13 +6,13 @@ use std::sync::mpsc::{Receiver, channel};
 
 use chrono::Duration;
 
-use crate::config::Settings;
+use crate::app::config::Settings;
+use crate::app::export::{Format, Period};
 use crate::domain::clock::Clock;
-use crate::exchange::{self, Format, Period};
-use crate::i18n::{I18n, Lang};
+use crate::present::i18n::{I18n, Lang};
 use crate::store::Store;
 
-use super::app::{App, Modal};
+use crate::tui::app::{App, Modal};
 
 pub const PERIODS: [&str; 4] = ["all", "since_visit", "3_months", "12_months"];
 
@@ -123,7 +123,8 @@ pub fn start(
         let result = (|| -> Result<(usize, PathBuf), String> {
             let mut store = Store::open(&db).map_err(|e| e.to_string())?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                exchange::create_private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                crate::app::backup::create_private_dir(dir)
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
             }
             let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
             let file = {
@@ -139,7 +140,7 @@ pub fn start(
             let mut w = std::io::BufWriter::new(file);
             let i = I18n::new(lang);
             let progress_tx = tx.clone();
-            let n = exchange::export(
+            let n = crate::app::export::export(
                 &mut store,
                 format,
                 &period,
@@ -170,7 +171,7 @@ pub fn start(
 }
 
 impl App {
-    pub(super) fn start_export(&mut self) {
+    pub(crate) fn start_export(&mut self) {
         let Some(Modal::Export(f)) = &self.modal else {
             return;
         };

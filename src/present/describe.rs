@@ -2,7 +2,7 @@
 
 use crate::domain::entry::{Entry, EntryData};
 use crate::domain::units::fmt_num;
-use crate::i18n::I18n;
+use crate::present::i18n::I18n;
 
 /// What the entry is about: "platelets", "creatinine", "cyclosporine (CsA)", "nose" …
 pub fn what(d: &EntryData, i: &I18n) -> String {

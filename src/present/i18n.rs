@@ -1,4 +1,4 @@
-//! User-facing text in English and Simplified Chinese, from `assets/locales/*.toml` (embedded).
+//! User-facing text in English and Simplified Chinese, from `assets/locales/<lang>/<area>.toml` (embedded).
 //! Keys are flat dotted names; `{name}` placeholders are filled by [`I18n::tf`]. A missing key
 //! falls back to English, then to `?` (tests keep both files in step and check every key the code builds).
 
@@ -45,8 +45,37 @@ impl Lang {
     }
 }
 
-pub const EN_SOURCE: &str = include_str!("../assets/locales/en.toml");
-pub const ZH_SOURCE: &str = include_str!("../assets/locales/zh-CN.toml");
+/// The English catalogue, one file per area of the program (keys are unique across files).
+pub const EN_SOURCES: &[&str] = &[
+    include_str!("../../assets/locales/en/core.toml"),
+    include_str!("../../assets/locales/en/house.toml"),
+    include_str!("../../assets/locales/en/rules.toml"),
+    include_str!("../../assets/locales/en/safety.toml"),
+    include_str!("../../assets/locales/en/flow.toml"),
+    include_str!("../../assets/locales/en/exchange.toml"),
+    include_str!("../../assets/locales/en/report.toml"),
+    include_str!("../../assets/locales/en/reach.toml"),
+];
+/// The Simplified Chinese catalogue, the same files.
+pub const ZH_SOURCES: &[&str] = &[
+    include_str!("../../assets/locales/zh-CN/core.toml"),
+    include_str!("../../assets/locales/zh-CN/house.toml"),
+    include_str!("../../assets/locales/zh-CN/rules.toml"),
+    include_str!("../../assets/locales/zh-CN/safety.toml"),
+    include_str!("../../assets/locales/zh-CN/flow.toml"),
+    include_str!("../../assets/locales/zh-CN/exchange.toml"),
+    include_str!("../../assets/locales/zh-CN/report.toml"),
+    include_str!("../../assets/locales/zh-CN/reach.toml"),
+];
+
+/// Every file of a catalogue read into one table.
+fn quick_all(sources: &[&str]) -> HashMap<String, String> {
+    let mut out = HashMap::with_capacity(900);
+    for s in sources {
+        out.extend(quick_flatten(s));
+    }
+    out
+}
 
 /// A loaded catalogue.
 #[derive(Clone, Debug)]
@@ -134,10 +163,10 @@ pub fn quick_flatten(source: &str) -> HashMap<String, String> {
 impl I18n {
     pub fn new(lang: Lang) -> I18n {
         // The catalogues are embedded and checked by tests (see `quick_flatten`).
-        let en = quick_flatten(EN_SOURCE);
+        let en = quick_all(EN_SOURCES);
         let strings = match lang {
             Lang::En => HashMap::new(),
-            Lang::Zh => quick_flatten(ZH_SOURCE),
+            Lang::Zh => quick_all(ZH_SOURCES),
         };
         I18n {
             lang,
@@ -255,8 +284,8 @@ impl I18n {
     }
 
     /// Any refusal of typed input as one line.
-    pub fn input_error(&self, e: &crate::input::InputError) -> String {
-        use crate::input::InputError;
+    pub fn input_error(&self, e: &crate::app::entry_input::InputError) -> String {
+        use crate::app::entry_input::InputError;
         match e {
             InputError::Invalid(v) => self.validation(v),
             InputError::When { field, err } => self.when_error(field, err),
@@ -371,10 +400,21 @@ mod tests {
         out
     }
 
+    /// All files of a catalogue, refusing a key defined in two files.
+    fn flatten_all(sources: &[&str]) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        for s in sources {
+            for (k, v) in flatten(s).unwrap() {
+                assert!(out.insert(k.clone(), v).is_none(), "{k} is defined twice");
+            }
+        }
+        out
+    }
+
     #[test]
     fn catalogues_have_the_same_keys_and_placeholders() {
-        let en = flatten(EN_SOURCE).unwrap();
-        let zh = flatten(ZH_SOURCE).unwrap();
+        let en = flatten_all(EN_SOURCES);
+        let zh = flatten_all(ZH_SOURCES);
         let ek: BTreeSet<_> = en.keys().collect();
         let zk: BTreeSet<_> = zh.keys().collect();
         assert_eq!(
@@ -494,8 +534,9 @@ mod tests {
 
     #[test]
     fn the_quick_reader_reads_what_toml_reads() {
-        assert_eq!(quick_flatten(EN_SOURCE), flatten(EN_SOURCE).unwrap());
-        assert_eq!(quick_flatten(ZH_SOURCE), flatten(ZH_SOURCE).unwrap());
+        for s in EN_SOURCES.iter().chain(ZH_SOURCES) {
+            assert_eq!(quick_flatten(s), flatten(s).unwrap());
+        }
     }
 
     #[test]

@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::text::pad;
+use crate::present::describe::pad;
 use crate::tui::app::{App, Confirm};
-use crate::tui::form::Form;
+use crate::tui::dialogs::form::Form;
 use crate::tui::keymap::{Context, help_rows};
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -175,7 +175,12 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
     );
 }
 
-pub fn export(f: &mut Frame, area: Rect, app: &App, form: &crate::tui::export::ExportForm) {
+pub fn export(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    form: &crate::tui::dialogs::export::ExportForm,
+) {
     let i = &app.i18n;
     let th = &app.theme;
     let fields = [
@@ -189,7 +194,7 @@ pub fn export(f: &mut Frame, area: Rect, app: &App, form: &crate::tui::export::E
                 "< {} >",
                 i.t(&format!(
                     "exportui.{}",
-                    crate::tui::export::PERIODS[form.period]
+                    crate::tui::dialogs::export::PERIODS[form.period]
                 ))
             ),
         ),

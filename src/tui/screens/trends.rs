@@ -8,15 +8,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, Paragraph, Wrap};
 
-use super::charts::{ChartSpec, line, spec};
-use super::theme::Theme;
+use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::settings::Thresholds;
 use crate::domain::trend::{self, Pt, TrendData, downsample};
 use crate::domain::units::fmt_num;
-use crate::i18n::I18n;
-use crate::service;
+use crate::present::i18n::I18n;
 use crate::store::{Result, Store};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::charts::{ChartSpec, line, spec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Window {
@@ -62,7 +62,7 @@ impl Window {
 }
 
 /// Resolution of the pre-thinned series (columns across the window).
-pub(super) const PRE_COLUMNS: usize = 500;
+pub(crate) const PRE_COLUMNS: usize = 500;
 
 /// The charts, in the order `c` cycles through them.
 pub const CHARTS: [&str; 7] = [
@@ -129,8 +129,8 @@ impl TrendsState {
             }
             None => {
                 let first = match self.window {
-                    Window::SinceVisit => service::last_visit(store)?,
-                    _ => service::first_entry_time(store)?,
+                    Window::SinceVisit => facts::last_visit(store)?,
+                    _ => facts::first_entry_time(store)?,
                 };
                 (
                     first
@@ -140,7 +140,7 @@ impl TrendsState {
                 )
             }
         };
-        let facts = service::load_window(store, from, to, clock, t)?;
+        let facts = facts::load_window(store, from, to, clock, t)?;
         let mut d = trend::build(&facts, from, to, clock, t);
         // Pre-thin long series to 500 columns (min and max kept): any frame then draws at most
         // a thousand points per series, whatever the length of the history.

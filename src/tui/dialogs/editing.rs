@@ -1,15 +1,15 @@
 //! What `App::update` does with the form actions: typing, choosing, validating as typed,
 //! saving (a new entry or an edit), keeping the form filled when the store refuses.
 
+use crate::app::entry_input::build;
 use crate::domain::entry::{Kind, NewEntry};
-use crate::input::build;
 
-use super::action::Action;
-use super::app::{App, Modal};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Modal};
 
 /// Editing and saving forms: what `App::update` does with the form actions.
 impl App {
-    pub(super) fn edit_form(&mut self, a: Action) {
+    pub(crate) fn edit_form(&mut self, a: Action) {
         if let Some(Modal::Export(f)) = &mut self.modal {
             match a {
                 Action::FormNext => f.focus = (f.focus + 1) % 4,
@@ -69,7 +69,7 @@ impl App {
             })
     }
 
-    pub(super) fn save_form(&mut self) {
+    pub(crate) fn save_form(&mut self) {
         let prev = self.previous_weight();
         let clock = self.clock.clone();
         let Some(Modal::Form(f)) = &mut self.modal else {
@@ -108,7 +108,8 @@ impl App {
                     .iter()
                     .map(|w| self.i18n.warning(w))
                     .collect();
-                let mut text = crate::text::saved(&saved, f.editing.is_some(), &self.i18n);
+                let mut text =
+                    crate::present::describe::saved(&saved, f.editing.is_some(), &self.i18n);
                 if !warn.is_empty() {
                     text = format!("{text} — {}", warn.join("; "));
                 }

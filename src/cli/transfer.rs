@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{CliError, CliResult, Ctx, io_error};
+use crate::app::ExchangeError;
+use crate::app::export::{Format, Period};
 use crate::domain::when::parse_date;
-use crate::exchange::{self, ExchangeError, Format, Period};
-use crate::i18n::I18n;
+use crate::present::i18n::I18n;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum FormatArg {
@@ -131,7 +132,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
     let mut store = ctx.open_store()?;
     let i = &ctx.i18n;
     let n = deliver(ctx, a.output.as_ref(), out, |w| {
-        exchange::export(
+        crate::app::export::export(
             &mut store,
             format,
             &period,
@@ -170,14 +171,16 @@ pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
         || text.trim_start().starts_with('{');
     let mut store = ctx.open_store()?;
     if is_json {
-        let r = exchange::import_json(&mut store, &text, &ctx.clock).map_err(|e| match e {
-            ExchangeError::Invalid(m) => CliError::Invalid(format!(
-                "{}: {m}; {}",
-                a.file.display(),
-                i.t("import.nothing_written")
-            )),
-            other => err(ctx, other),
-        })?;
+        let r = crate::app::import::import_json(&mut store, &text, &ctx.clock).map_err(
+            |e| match e {
+                ExchangeError::Invalid(m) => CliError::Invalid(format!(
+                    "{}: {m}; {}",
+                    a.file.display(),
+                    i.t("import.nothing_written")
+                )),
+                other => err(ctx, other),
+            },
+        )?;
         writeln!(
             out,
             "{}",
@@ -193,16 +196,15 @@ pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
         )
         .map_err(io_error)
     } else {
-        let r = exchange::import_csv(&mut store, &text, &ctx.clock, a.skip_invalid, i).map_err(
-            |e| match e {
+        let r = crate::app::import::import_csv(&mut store, &text, &ctx.clock, a.skip_invalid, i)
+            .map_err(|e| match e {
                 ExchangeError::Invalid(m) => CliError::Invalid(format!(
                     "{}: {m}; {}",
                     a.file.display(),
                     i.t("import.nothing_written")
                 )),
                 other => err(ctx, other),
-            },
-        )?;
+            })?;
         for (line, why) in &r.refused {
             eprintln!(
                 "{}",
@@ -241,8 +243,8 @@ pub fn backup(ctx: &Ctx, path: Option<PathBuf>, out: &mut impl Write) -> CliResu
     let dest = match path {
         Some(p) => p,
         None => {
-            let dir = exchange::backups_dir(&ctx.paths.data_dir);
-            exchange::create_private_dir(&dir)
+            let dir = crate::app::backup::backups_dir(&ctx.paths.data_dir);
+            crate::app::backup::create_private_dir(&dir)
                 .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
             dir.join(format!(
                 "itp-diary-{}.sqlite",
@@ -256,7 +258,7 @@ pub fn backup(ctx: &Ctx, path: Option<PathBuf>, out: &mut impl Write) -> CliResu
                 .tf("backup.exists", &[("path", &dest.display().to_string())]),
         ));
     }
-    exchange::backup_to(&store, &dest).map_err(|e| err(ctx, e))?;
+    crate::app::backup::backup_to(&store, &dest).map_err(|e| err(ctx, e))?;
     writeln!(
         out,
         "{}",
@@ -268,14 +270,13 @@ pub fn backup(ctx: &Ctx, path: Option<PathBuf>, out: &mut impl Write) -> CliResu
 
 pub fn restore(ctx: &Ctx, path: PathBuf, out: &mut impl Write) -> CliResult {
     let mut store = ctx.open_store()?;
-    let kept = exchange::restore(&mut store, &path, &ctx.paths.data_dir, &ctx.clock).map_err(
-        |e| match e {
+    let kept = crate::app::backup::restore(&mut store, &path, &ctx.paths.data_dir, &ctx.clock)
+        .map_err(|e| match e {
             ExchangeError::Store(s) => {
                 CliError::Invalid(format!("{}; {}", s, ctx.i18n.t("restore.untouched")))
             }
             other => err(ctx, other),
-        },
-    )?;
+        })?;
     writeln!(
         out,
         "{}",

@@ -71,7 +71,7 @@ impl Paths {
 use std::collections::BTreeSet;
 
 use crate::domain::settings::{SPECS, Thresholds};
-use crate::i18n::Lang;
+use crate::present::i18n::Lang;
 
 /// The settings in effect: embedded defaults overlaid with the settings file.
 #[derive(Clone, Debug, Default)]

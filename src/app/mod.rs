@@ -1,0 +1,27 @@
+//! Services both faces call: the facts of the diary as of a moment, turning typed text into
+//! entries, export / import / backup jobs, the demo diary, paths and the settings file.
+//! No SQL here (that is `store`) and no drawing (that is `tui`).
+
+pub mod backup;
+pub mod config;
+pub mod demo;
+pub mod entry_input;
+pub mod export;
+pub mod facts;
+pub mod import;
+
+use crate::store::StoreError;
+
+/// What a file job (export, import, backup, restore) can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    /// Refused input: the position and the reason of the first problem.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, ExchangeError>;

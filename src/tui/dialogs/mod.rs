@@ -1,0 +1,6 @@
+//! What opens over a screen: log and edit forms, the export dialog, help, confirmations.
+
+pub mod editing;
+pub mod export;
+pub mod form;
+pub mod overlays;

@@ -1,0 +1,3 @@
+//! Drawing pieces shared by screens: the trend charts' content.
+
+pub mod charts;
