@@ -85,7 +85,8 @@ fn killed_writers_lose_nothing_they_confirmed() {
 
 #[test]
 fn the_open_screen_and_two_writers() {
-    use itp_diary::app::config::Settings;
+    use itp_diary::app::config::{Paths, Settings};
+    use itp_diary::app::session::Session;
     use itp_diary::domain::clock::Clock;
     use itp_diary::present::i18n::{I18n, Lang};
     use itp_diary::store::Store;
@@ -97,10 +98,13 @@ fn the_open_screen_and_two_writers() {
     d.ok(&["log", "weight", "60"]);
     let clock = Clock::Fixed(chrono::DateTime::parse_from_rfc3339(NOW).unwrap());
     let mut app = App::new(
-        Store::open(&d.db).unwrap(),
-        clock,
-        I18n::new(Lang::En),
-        Settings::default(),
+        Session {
+            store: Store::open(&d.db).unwrap(),
+            clock,
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: Paths::beside(&d.db),
+        },
         Theme { color: false },
     );
     let writers: Vec<_> = (0..2)

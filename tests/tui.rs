@@ -3,7 +3,8 @@
 //! Fixed clock, fixed demo data, fixed sizes and languages.
 
 use chrono::DateTime;
-use itp_diary::app::config::Settings;
+use itp_diary::app::config::{Paths, Settings};
+use itp_diary::app::session::Session;
 use itp_diary::domain::clock::Clock;
 use itp_diary::domain::entry::{EntryData, Kind};
 use itp_diary::present::i18n::{I18n, Lang};
@@ -20,24 +21,35 @@ fn clock() -> Clock {
     Clock::Fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
 }
 
+/// Paths that are never written (the diaries of these tests live in memory).
+fn unused() -> Paths {
+    Paths::beside(&std::env::temp_dir().join("itp-diary-no-such-folder/diary.sqlite"))
+}
+
 fn demo_app(lang: Lang) -> App {
     let mut store = Store::open_in_memory().unwrap();
     itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
     App::new(
-        store,
-        clock(),
-        I18n::new(lang),
-        Settings::default(),
+        Session {
+            store,
+            clock: clock(),
+            i18n: I18n::new(lang),
+            settings: Settings::default(),
+            paths: unused(),
+        },
         Theme { color: false },
     )
 }
 
 fn empty_app() -> App {
     App::new(
-        Store::open_in_memory().unwrap(),
-        clock(),
-        I18n::new(Lang::En),
-        Settings::default(),
+        Session {
+            store: Store::open_in_memory().unwrap(),
+            clock: clock(),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: unused(),
+        },
         Theme { color: false },
     )
 }
@@ -297,10 +309,13 @@ fn a_locked_database_is_a_message_and_the_entry_is_kept() {
     let path = dir.path().join("d.sqlite");
     let store = Store::open(&path).unwrap();
     let mut app = App::new(
-        store,
-        clock(),
-        I18n::new(Lang::En),
-        Settings::default(),
+        Session {
+            store,
+            clock: clock(),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: Paths::beside(&path),
+        },
         Theme { color: false },
     );
     // Another connection holds the write lock.
@@ -337,10 +352,13 @@ fn colours_carry_the_band_and_no_color_keeps_the_words() {
     };
     store.add_entry(&e, clock().now()).unwrap();
     let mut app = App::new(
-        store,
-        clock(),
-        I18n::new(Lang::En),
-        Settings::default(),
+        Session {
+            store,
+            clock: clock(),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: unused(),
+        },
         Theme { color: true },
     );
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -369,10 +387,13 @@ fn export_from_the_screen_runs_in_the_background() {
     let mut store = Store::open(&path).unwrap();
     itp_diary::app::demo::generate(&mut store, 1, 1, &clock()).unwrap();
     let mut app = App::new(
-        store,
-        clock(),
-        I18n::new(Lang::En),
-        Settings::default(),
+        Session {
+            store,
+            clock: clock(),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: Paths::beside(&path),
+        },
         Theme { color: false },
     );
     app.export_dir = dir.path().join("exports");

@@ -27,6 +27,19 @@ fn project_dirs() -> Option<ProjectDirs> {
 }
 
 impl Paths {
+    /// The paths of a diary at `db`: the settings file and the data folder beside it (for
+    /// tests and tools that name the database directly).
+    pub fn beside(db: &Path) -> Paths {
+        Paths {
+            db: db.to_path_buf(),
+            config: db.with_file_name("config.toml"),
+            data_dir: db
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(".")),
+        }
+    }
+
     /// Resolve from flags and the environment.
     pub fn resolve(db_flag: Option<&Path>, config_flag: Option<&Path>) -> anyhow::Result<Paths> {
         let dirs = project_dirs();

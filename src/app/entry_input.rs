@@ -2,13 +2,13 @@
 //! terminal forms both fill a [`RawEntry`] and call [`build`], so they accept and refuse
 //! exactly the same things with the same messages.
 
-use chrono::{DateTime, FixedOffset};
-
 use crate::domain::clock::Clock;
 use crate::domain::drugs::{Drug, Route};
 use crate::domain::entry::*;
 use crate::domain::units::fmt_num;
-use crate::domain::validate::{self, Checked, DoseInput, LabExtras, ValidationError, parse_number};
+use crate::domain::validate::{
+    self, Checked, DoseInput, LabExtras, ValidationError, Warning, parse_number,
+};
 use crate::domain::when::{WhenError, parse_any, parse_when};
 
 /// The fields of one entry, as typed.
@@ -85,8 +85,13 @@ impl From<ValidationError> for InputError {
     }
 }
 
-/// A validated entry with its warnings.
-pub type Built = (Checked<EntryData>, Option<String>, DateTime<FixedOffset>);
+/// A validated entry, ready to store, with its soft warnings (unusual but possible values,
+/// a weight far from the previous one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+    pub entry: NewEntry,
+    pub warnings: Vec<Warning>,
+}
 
 fn code<T>(
     field: &'static str,
@@ -270,7 +275,15 @@ pub fn build(
             validate::event(e, medication.clone())?
         }
     };
-    Ok((checked, note, at))
+    let Checked { value, warnings } = checked;
+    Ok(Built {
+        entry: NewEntry {
+            at,
+            note,
+            data: value,
+        },
+        warnings,
+    })
 }
 
 fn num(x: f64) -> String {

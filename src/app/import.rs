@@ -40,17 +40,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
         .map_err(|err| {
             ExchangeError::Invalid(format!("entries[{n}] (uid {}): {}", e.uid, describe(&err)))
         })?;
-        let (checked, note, at) = built;
-        entries.push((
-            e.uid.clone(),
-            NewEntry {
-                at,
-                note,
-                data: checked.value,
-            },
-            e.deleted,
-            e.source,
-        ));
+        entries.push((e.uid.clone(), built.entry, e.deleted, e.source));
     }
     for (n, r) in b.regimens.iter().enumerate() {
         if r.steps.is_empty()
@@ -181,15 +171,11 @@ pub fn import_csv(
             continue;
         };
         match build(&raw, Some(&time), col(&row, "note"), clock, || None) {
-            Ok((c, note, at)) => {
-                if is_present(store, &c.value, at)? {
+            Ok(b) => {
+                if is_present(store, &b.entry.data, b.entry.at)? {
                     rep.already_present += 1;
                 } else {
-                    good.push(NewEntry {
-                        at,
-                        note,
-                        data: c.value,
-                    });
+                    good.push(b.entry);
                 }
             }
             Err(e) => rep.refused.push((line, i.input_error(&e))),

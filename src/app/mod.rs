@@ -1,14 +1,16 @@
 //! Services both faces call: the facts of the diary as of a moment, turning typed text into
-//! entries, export / import / backup jobs, the demo diary, paths and the settings file.
+//! entries and saving them (one path for both faces), export / import / backup jobs, the demo diary, paths and the settings file.
 //! No SQL here (that is `store`) and no drawing (that is `tui`).
 
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod entries;
 pub mod entry_input;
 pub mod export;
 pub mod facts;
 pub mod import;
+pub mod session;
 
 use crate::store::StoreError;
 

@@ -9,7 +9,8 @@
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
-use itp_diary::app::config::Settings;
+use itp_diary::app::config::{Paths, Settings};
+use itp_diary::app::session::Session;
 use itp_diary::domain::clock::Clock;
 use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::Store;
@@ -48,10 +49,13 @@ fn diary(dir: &std::path::Path, days: i64) -> (std::path::PathBuf, usize) {
 
 fn app(path: &std::path::Path) -> App {
     App::new(
-        Store::open(path).expect("open"),
-        clock(),
-        I18n::new(Lang::En),
-        Settings::default(),
+        Session {
+            store: Store::open(path).expect("open"),
+            clock: clock(),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: Paths::beside(path),
+        },
         Theme { color: true },
     )
 }

@@ -7,9 +7,10 @@ use std::io::Write;
 use clap::Args;
 
 use super::log::code;
-use super::{CliError, CliResult, Ctx, io_error};
-use crate::app::entry_input::{RawEntry, build, raw_from_entry, reference_text};
-use crate::domain::entry::{DoseStatus, Entry, EntryData, NewEntry};
+use super::{CliError, CliResult, Ctx};
+use crate::app::entries::{self, Draft};
+use crate::app::entry_input::{RawEntry, raw_from_entry, reference_text};
+use crate::domain::entry::{DoseStatus, Entry, EntryData};
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -166,27 +167,11 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
     }
     let mut store = ctx.open_store()?;
     let e = store.entry(a.id).map_err(|e| ctx.store_error(e))?;
-    let raw = replaced(ctx, &e, &a)?;
-    let at = a.at.clone().unwrap_or_else(|| e.at.to_rfc3339());
-    let note = a.note.clone().or_else(|| e.note.clone());
-    let (checked, note, at) = build(&raw, Some(&at), note, &ctx.clock, || None)
-        .map_err(|err| CliError::Invalid(ctx.i18n.input_error(&err)))?;
-    let updated = store
-        .update_entry(
-            a.id,
-            &NewEntry {
-                at,
-                note,
-                data: checked.value,
-            },
-            ctx.clock.now(),
-        )
-        .map_err(|e| ctx.store_error(e))?;
-    ctx.warn(&checked.warnings);
-    writeln!(
-        out,
-        "{}",
-        crate::present::describe::saved(&updated, true, &ctx.i18n)
-    )
-    .map_err(io_error)
+    let draft = Draft {
+        raw: replaced(ctx, &e, &a)?,
+        at: Some(a.at.clone().unwrap_or_else(|| e.at.to_rfc3339())),
+        note: a.note.clone().or_else(|| e.note.clone()),
+    };
+    let saved = entries::edit(&mut store, &e, &draft, &ctx.clock).map_err(|e| ctx.save_error(e))?;
+    ctx.saved(&saved, out)
 }

@@ -4,9 +4,10 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 
-use super::{CliError, CliResult, Ctx, io_error};
-use crate::app::entry_input::{RawEntry, build};
-use crate::domain::entry::{DoseStatus, EntryData, Kind, NewEntry};
+use super::{CliError, CliResult, Ctx};
+use crate::app::entries::{self, Draft};
+use crate::app::entry_input::RawEntry;
+use crate::domain::entry::DoseStatus;
 
 #[derive(Debug, Args)]
 pub struct Common {
@@ -306,49 +307,23 @@ impl LogCommand {
 pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
     // Only an existing diary is opened before validation (to read the last weight): bad input
     // never creates the diary file.
-    let needs_weight = matches!(cmd, LogCommand::Weight { .. });
-    let mut store = if needs_weight && ctx.paths.db.exists() {
+    let existing = if ctx.paths.db.exists() {
         Some(ctx.open_store()?)
     } else {
         None
     };
-    let previous = || {
-        store
-            .as_ref()
-            .and_then(|s| s.latest(Kind::Weight, None).ok().flatten())
-            .and_then(|e| match e.data {
-                EntryData::Weight(w) => Some(w.kg),
-                _ => None,
-            })
-    };
     let (raw, common) = cmd.raw();
-    let (checked, note, at) = build(
-        &raw,
-        common.at.as_deref(),
-        common.note.clone(),
-        &ctx.clock,
-        previous,
-    )
-    .map_err(|e| CliError::Invalid(ctx.i18n.input_error(&e)))?;
-    let mut store = match store.take() {
+    let draft = Draft {
+        raw,
+        at: common.at.clone(),
+        note: common.note.clone(),
+    };
+    let built = entries::check(existing.as_ref(), &draft, &ctx.clock, None)
+        .map_err(|e| CliError::Invalid(ctx.i18n.input_error(&e)))?;
+    let mut store = match existing {
         Some(s) => s,
         None => ctx.open_store()?,
     };
-    let entry = store
-        .add_entry(
-            &NewEntry {
-                at,
-                note,
-                data: checked.value,
-            },
-            ctx.clock.now(),
-        )
-        .map_err(|e| ctx.store_error(e))?;
-    ctx.warn(&checked.warnings);
-    writeln!(
-        out,
-        "{}",
-        crate::present::describe::saved(&entry, false, &ctx.i18n)
-    )
-    .map_err(io_error)
+    let saved = entries::insert(&mut store, built, &ctx.clock).map_err(|e| ctx.save_error(e))?;
+    ctx.saved(&saved, out)
 }

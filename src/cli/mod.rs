@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::config::{ENV_NOW, Paths, Settings, load_settings};
+use crate::app::entries::{self, SaveError, Saved};
 use crate::domain::clock::Clock;
 use crate::domain::validate::{ValidationError, Warning};
 use crate::domain::when::WhenError;
@@ -178,6 +179,24 @@ impl Ctx {
         }
     }
 
+    pub fn save_error(&self, e: SaveError) -> CliError {
+        match e {
+            SaveError::Input(e) => CliError::Invalid(self.i18n.input_error(&e)),
+            SaveError::Store(e) => self.store_error(e),
+        }
+    }
+
+    /// A saved entry: its warnings on stderr, "Saved #id …" on `out`.
+    pub fn saved(&self, s: &Saved, out: &mut impl Write) -> CliResult {
+        self.warn(&s.warnings);
+        writeln!(
+            out,
+            "{}",
+            crate::present::describe::saved(&s.entry, s.edited, &self.i18n)
+        )
+        .map_err(io_error)
+    }
+
     pub fn invalid(&self, e: &ValidationError) -> CliError {
         CliError::Invalid(self.i18n.validation(e))
     }
@@ -308,30 +327,8 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
         Some(Command::List(args)) => list::run(&ctx, args, &mut out),
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
-        Some(Command::Delete { id }) => {
-            let mut store = ctx.open_store()?;
-            store
-                .delete_entry(id, ctx.clock.now())
-                .map_err(|e| ctx.store_error(e))?;
-            writeln!(
-                out,
-                "{}",
-                ctx.i18n.tf("cli.deleted", &[("id", &id.to_string())])
-            )
-            .map_err(io_error)
-        }
-        Some(Command::Undelete { id }) => {
-            let mut store = ctx.open_store()?;
-            store
-                .undelete_entry(id, ctx.clock.now())
-                .map_err(|e| ctx.store_error(e))?;
-            writeln!(
-                out,
-                "{}",
-                ctx.i18n.tf("cli.undeleted", &[("id", &id.to_string())])
-            )
-            .map_err(io_error)
-        }
+        Some(Command::Delete { id }) => mark_deleted(&ctx, id, true, &mut out),
+        Some(Command::Undelete { id }) => mark_deleted(&ctx, id, false, &mut out),
     };
     let flushed = out.flush().map_err(io_error);
     drop(out);
@@ -340,6 +337,25 @@ pub fn run(cli: Cli) -> CliResult {
         ctx.daily_backup();
     }
     result
+}
+
+/// `delete` / `undelete`: the entry is read, then marked, through the one save path.
+fn mark_deleted(ctx: &Ctx, id: i64, deleted: bool, out: &mut impl Write) -> CliResult {
+    let mut store = ctx.open_store()?;
+    let read = store.entry(id).map_err(|e| ctx.store_error(e))?;
+    let (result, key) = if deleted {
+        (
+            entries::delete(&mut store, &read, &ctx.clock),
+            "cli.deleted",
+        )
+    } else {
+        (
+            entries::undelete(&mut store, &read, &ctx.clock),
+            "cli.undeleted",
+        )
+    };
+    result.map_err(|e| ctx.store_error(e))?;
+    writeln!(out, "{}", ctx.i18n.tf(key, &[("id", &id.to_string())])).map_err(io_error)
 }
 
 /// Output errors: a closed pipe (`| head`) is not a failure worth a message.

@@ -5,6 +5,8 @@ use std::io::{IsTerminal, Write};
 use clap::{Args, ValueEnum};
 
 use super::{CliError, CliResult, Ctx, io_error};
+use crate::app::config::Paths;
+use crate::app::session::Session;
 use crate::domain::clock::Clock;
 use crate::store::Store;
 use crate::tui::theme::Theme;
@@ -41,12 +43,16 @@ fn terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-fn app(ctx: &Ctx, store: Store, clock: Clock) -> App {
+/// The terminal app on `store`, with the command line's settings file and folders.
+fn app(ctx: &Ctx, store: Store, clock: Clock, paths: Paths) -> App {
     App::new(
-        store,
-        clock,
-        ctx.i18n.clone(),
-        ctx.settings.clone(),
+        Session {
+            store,
+            clock,
+            i18n: ctx.i18n.clone(),
+            settings: ctx.settings.clone(),
+            paths,
+        },
         Theme::from_env(),
     )
 }
@@ -57,7 +63,8 @@ pub fn open(ctx: &Ctx) -> CliResult {
         return Err(CliError::Invalid(ctx.i18n.t("tui.no_terminal").to_string()));
     }
     let store = ctx.open_store()?;
-    crate::tui::run(app(ctx, store, ctx.clock.clone())).map_err(|e| CliError::Failed(e.to_string()))
+    crate::tui::run(app(ctx, store, ctx.clock.clone(), ctx.paths.clone()))
+        .map_err(|e| CliError::Failed(e.to_string()))
 }
 
 pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
@@ -77,7 +84,7 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
     } else {
         Store::open_in_memory().map_err(|e| ctx.store_error(e))?
     };
-    let mut app = app(ctx, store, ctx.clock.clone());
+    let mut app = app(ctx, store, ctx.clock.clone(), ctx.paths.clone());
     app.theme = Theme { color: false };
     let tab = match a.screen {
         Screen::Today => Tab::Today,
@@ -126,7 +133,12 @@ pub fn demo(ctx: &Ctx, db_given: bool, a: DemoArgs, out: &mut impl Write) -> Cli
     let summary = crate::app::demo::generate(&mut store, a.years, a.seed, &ctx.clock)
         .map_err(|e| ctx.store_error(e))?;
     if terminal() {
-        return crate::tui::run(app(ctx, store, ctx.clock.clone()))
+        // The demo's own database; the settings file and folders stay the command line's.
+        let paths = Paths {
+            db: path.clone(),
+            ..ctx.paths.clone()
+        };
+        return crate::tui::run(app(ctx, store, ctx.clock.clone(), paths))
             .map_err(|e| CliError::Failed(e.to_string()));
     }
     writeln!(

@@ -6,12 +6,14 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use crate::app::config::Settings;
-use crate::app::entry_input::{RawEntry, build};
+use crate::app::config::{Paths, Settings};
+use crate::app::entries::{self, Draft, SaveError};
+use crate::app::entry_input::RawEntry;
 use crate::app::facts;
+use crate::app::session::Session;
 use crate::domain::clock::Clock;
 use crate::domain::dosing::SlotState;
-use crate::domain::entry::{DoseStatus, Entry, Kind, NewEntry};
+use crate::domain::entry::{DoseStatus, Entry, Kind};
 use crate::domain::overview::Overview;
 use crate::domain::reminders::Reminder;
 use crate::present::i18n::I18n;
@@ -120,18 +122,29 @@ pub struct App {
     pub job: Option<Job>,
     /// How far the help is scrolled.
     pub help_scroll: u16,
-    /// Where exports go by default, and the settings file (for the JSON backup).
+    /// Where exports go by default.
     pub export_dir: std::path::PathBuf,
-    pub config_path: std::path::PathBuf,
+    /// The database, the settings file (for the JSON backup) and the data folder, resolved by
+    /// the caller exactly as the command line resolves them.
+    pub paths: Paths,
 }
 
 impl App {
-    pub fn new(store: Store, clock: Clock, i18n: I18n, settings: Settings, theme: Theme) -> App {
+    /// The app on an open diary; `session` comes from the caller's path resolution.
+    pub fn new(session: Session, theme: Theme) -> App {
+        let Session {
+            store,
+            clock,
+            i18n,
+            settings,
+            paths,
+        } = session;
         let mut app = App {
             store,
             clock,
             i18n,
             settings,
+            paths,
             theme,
             tab: Tab::Today,
             modal: None,
@@ -151,7 +164,6 @@ impl App {
             job: None,
             help_scroll: 0,
             export_dir: std::path::PathBuf::from("."),
-            config_path: std::path::PathBuf::from("config.toml"),
         };
         app.refresh();
         app
@@ -410,19 +422,7 @@ impl App {
                     self.confirm = Some(Confirm::Delete(e.id));
                 }
             }
-            Action::Undo => match self.undo.pop() {
-                Some(id) => match self.store.undelete_entry(id, self.clock.now()) {
-                    Ok(()) => {
-                        self.refresh();
-                        self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
-                    }
-                    Err(e) => {
-                        self.undo.push(id);
-                        self.error(e.to_string());
-                    }
-                },
-                None => self.info(self.i18n.t("tui.nothing_to_undo").to_string()),
-            },
+            Action::Undo => self.undo_delete(),
             Action::CycleFilter => {
                 let all = Kind::ALL;
                 self.history.filter = match self.history.filter {
@@ -535,36 +535,60 @@ impl App {
             status,
             scheduled: Some(slot.at.to_rfc3339()),
         };
-        match build(&raw, None, None, &self.clock, || None) {
-            Ok((c, note, at)) => match self.store.add_entry(
-                &NewEntry {
-                    at,
-                    note,
-                    data: c.value,
-                },
-                now,
-            ) {
-                Ok(e) => {
-                    self.refresh();
-                    self.info(crate::present::describe::saved(&e, false, &self.i18n));
-                }
-                Err(e) => self.error(
-                    self.i18n
-                        .tf("tui.save_failed", &[("reason", &e.to_string())]),
-                ),
-            },
-            Err(e) => self.error(self.i18n.input_error(&e)),
+        let draft = Draft {
+            raw,
+            at: None,
+            note: None,
+        };
+        match entries::save(&mut self.store, &draft, &self.clock) {
+            Ok(saved) => {
+                let text = self.saved_text(&saved);
+                self.refresh();
+                self.info(text);
+            }
+            Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
+            Err(SaveError::Store(e)) => self.error(
+                self.i18n
+                    .tf("tui.save_failed", &[("reason", &e.to_string())]),
+            ),
         }
     }
 
+    /// Delete the entry as the history shows it (undoable).
     fn delete(&mut self, id: i64) {
-        match self.store.delete_entry(id, self.clock.now()) {
+        let read = match self.history.rows.iter().find(|e| e.id == id) {
+            Some(e) => Ok(e.clone()),
+            None => self.store.entry(id),
+        };
+        match read.and_then(|e| entries::delete(&mut self.store, &e, &self.clock)) {
             Ok(()) => {
                 self.undo.push(id);
                 self.refresh();
                 self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
             }
             Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Undo the last delete of this session.
+    fn undo_delete(&mut self) {
+        let Some(id) = self.undo.pop() else {
+            self.info(self.i18n.t("tui.nothing_to_undo").to_string());
+            return;
+        };
+        let result = self
+            .store
+            .entry(id)
+            .and_then(|read| entries::undelete(&mut self.store, &read, &self.clock));
+        match result {
+            Ok(()) => {
+                self.refresh();
+                self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
+            }
+            Err(e) => {
+                self.undo.push(id);
+                self.error(e.to_string());
+            }
         }
     }
 

@@ -1,8 +1,7 @@
 //! What `App::update` does with the form actions: typing, choosing, validating as typed,
 //! saving (a new entry or an edit), keeping the form filled when the store refuses.
 
-use crate::app::entry_input::build;
-use crate::domain::entry::{Kind, NewEntry};
+use crate::app::entries::{self, SaveError, Saved};
 
 use crate::tui::action::Action;
 use crate::tui::app::{App, Modal};
@@ -42,88 +41,63 @@ impl App {
 
     /// Validate the form as typed; the message shows once something was typed.
     fn validate_form(&mut self) {
-        let clock = self.clock.clone();
         let Some(Modal::Form(f)) = &mut self.modal else {
             return;
         };
-        let raw = f.raw();
-        let note = Some(f.get("note"));
-        let at = f.get("at");
-        let r = build(&raw, Some(&at), note, &clock, || None);
+        let draft = f.draft();
+        let r = entries::check(None, &draft, &self.clock, None);
         let i = &self.i18n;
         f.show_result(
             r.as_ref()
-                .map(|(c, _, _)| c.warnings.iter().map(|w| i.warning(w)).collect()),
+                .map(|b| b.warnings.iter().map(|w| i.warning(w)).collect()),
             i,
         );
     }
 
-    fn previous_weight(&self) -> Option<f64> {
-        self.store
-            .latest(Kind::Weight, None)
-            .ok()
-            .flatten()
-            .and_then(|e| match e.data {
-                crate::domain::entry::EntryData::Weight(w) => Some(w.kg),
-                _ => None,
-            })
-    }
-
     pub(crate) fn save_form(&mut self) {
-        let prev = self.previous_weight();
-        let clock = self.clock.clone();
         let Some(Modal::Form(f)) = &mut self.modal else {
             return;
         };
         f.attempted = true;
-        let raw = f.raw();
-        let built = build(
-            &raw,
-            Some(&f.get("at")),
-            Some(f.get("note")),
-            &clock,
-            || prev,
-        );
-        let (checked, note, at) = match built {
-            Ok(b) => b,
-            Err(e) => {
-                f.error = Some(self.i18n.input_error(&e));
-                return;
-            }
-        };
-        let entry = NewEntry {
-            at,
-            note,
-            data: checked.value,
-        };
-        let now = clock.now();
+        let draft = f.draft();
         let result = match f.editing {
-            Some(id) => self.store.update_entry(id, &entry, now),
-            None => self.store.add_entry(&entry, now),
+            Some(id) => self
+                .store
+                .entry(id)
+                .map_err(SaveError::from)
+                .and_then(|read| entries::edit(&mut self.store, &read, &draft, &self.clock)),
+            None => entries::save(&mut self.store, &draft, &self.clock),
         };
         match result {
             Ok(saved) => {
-                let warn: Vec<String> = checked
-                    .warnings
-                    .iter()
-                    .map(|w| self.i18n.warning(w))
-                    .collect();
-                let mut text =
-                    crate::present::describe::saved(&saved, f.editing.is_some(), &self.i18n);
-                if !warn.is_empty() {
-                    text = format!("{text} — {}", warn.join("; "));
-                }
+                let text = self.saved_text(&saved);
                 self.modal = None;
                 self.refresh();
                 self.info(text);
             }
-            Err(e) => {
+            Err(SaveError::Input(e)) => f.error = Some(self.i18n.input_error(&e)),
+            Err(SaveError::Store(e)) => {
                 // The form stays filled so the patient can retry.
                 f.error = Some(
                     self.i18n
                         .tf("tui.save_failed", &[("reason", &e.to_string())]),
                 );
             }
+        }
+    }
+
+    /// "Saved #id …", with the warnings after a dash.
+    pub(crate) fn saved_text(&self, saved: &Saved) -> String {
+        let text = crate::present::describe::saved(&saved.entry, saved.edited, &self.i18n);
+        let warn: Vec<String> = saved
+            .warnings
+            .iter()
+            .map(|w| self.i18n.warning(w))
+            .collect();
+        if warn.is_empty() {
+            text
+        } else {
+            format!("{text} — {}", warn.join("; "))
         }
     }
 }

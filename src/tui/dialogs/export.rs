@@ -193,7 +193,7 @@ impl App {
             f,
             self.clock.clone(),
             self.settings.clone(),
-            self.config_path.clone(),
+            self.paths.config.clone(),
         ));
         self.modal = None;
         self.info(

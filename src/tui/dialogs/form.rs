@@ -269,6 +269,15 @@ impl Form {
         }
     }
 
+    /// Everything typed, as the one save path takes it.
+    pub fn draft(&self) -> crate::app::entries::Draft {
+        crate::app::entries::Draft {
+            raw: self.raw(),
+            at: Some(self.get("at")),
+            note: Some(self.get("note")),
+        }
+    }
+
     /// The typed fields as a raw entry.
     pub fn raw(&self) -> RawEntry {
         match self.kind {

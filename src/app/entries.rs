@@ -1,0 +1,195 @@
+//! The one way an entry is saved, edited, deleted or undeleted, for the command line and the
+//! terminal alike: validation through [`entry_input::build`], the previous weight (for the
+//! > 10 % warning) looked up here once, one transaction in the store, a typed answer.
+//!
+//! Edits and deletes take the entry *as read* (`&Entry`), not a bare id, so a row version can
+//! be checked against the one the patient saw.
+
+use crate::app::entry_input::{self, Built, InputError, RawEntry};
+use crate::domain::clock::Clock;
+use crate::domain::entry::{Entry, EntryData, Kind};
+use crate::domain::validate::Warning;
+use crate::store::{EntryFilter, Store, StoreError};
+
+/// What the patient typed for one entry: the fields, the time (`None` or empty = now) and the
+/// note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub raw: RawEntry,
+    pub at: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A stored entry and what the patient should know about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    pub id: i64,
+    pub uid: String,
+    /// The entry as stored.
+    pub entry: Entry,
+    /// Soft warnings (unusual values, a weight far from the previous one): saved anyway.
+    pub warnings: Vec<Warning>,
+    /// An edit of an existing entry (not a new one).
+    pub edited: bool,
+}
+
+/// Why nothing was saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The input was refused (field, value, what is accepted).
+    #[error("input refused: {0:?}")]
+    Input(InputError),
+    /// The store refused or failed (not found, busy, disk full …).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<InputError> for SaveError {
+    fn from(e: InputError) -> Self {
+        SaveError::Input(e)
+    }
+}
+
+/// The newest live weight (kg) at or before `at`, other than the entry `except` (the one
+/// being edited): what a new or changed weight is compared with.
+pub fn previous_weight(
+    store: &Store,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    except: Option<i64>,
+) -> Result<Option<f64>, StoreError> {
+    let rows = store.entries(&EntryFilter {
+        kind: Some(Kind::Weight),
+        // `to` is exclusive and times are stored to the second: at or before `at`.
+        to: Some(at.with_timezone(&chrono::Utc) + chrono::Duration::seconds(1)),
+        limit: Some(2),
+        ..Default::default()
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter(|e| Some(e.id) != except)
+        .find_map(|e| match e.data {
+            EntryData::Weight(w) => Some(w.kg),
+            _ => None,
+        }))
+}
+
+/// Validate a draft. With a store, a weight is compared with the previous one (a store that
+/// cannot be read gives no comparison, never a refusal); `editing` is the entry being changed.
+pub fn check(
+    store: Option<&Store>,
+    draft: &Draft,
+    clock: &Clock,
+    editing: Option<&Entry>,
+) -> Result<Built, InputError> {
+    let built = entry_input::build(
+        &draft.raw,
+        draft.at.as_deref(),
+        draft.note.clone(),
+        clock,
+        || None,
+    )?;
+    let (Some(store), EntryData::Weight(_)) = (store, &built.entry.data) else {
+        return Ok(built);
+    };
+    let previous = previous_weight(store, built.entry.at, editing.map(|e| e.id))
+        .ok()
+        .flatten();
+    entry_input::build(
+        &draft.raw,
+        draft.at.as_deref(),
+        draft.note.clone(),
+        clock,
+        || previous,
+    )
+}
+
+/// Store a validated draft as a new entry (one transaction).
+pub fn insert(store: &mut Store, built: Built, clock: &Clock) -> Result<Saved, SaveError> {
+    let entry = store.add_entry(&built.entry, clock.now())?;
+    Ok(saved(entry, built.warnings, false))
+}
+
+/// Validate and store a new entry.
+pub fn save(store: &mut Store, draft: &Draft, clock: &Clock) -> Result<Saved, SaveError> {
+    let built = check(Some(store), draft, clock, None)?;
+    insert(store, built, clock)
+}
+
+/// Validate and store a changed entry; `read` is the entry as the patient saw it (the previous
+/// version is kept by the store).
+pub fn edit(
+    store: &mut Store,
+    read: &Entry,
+    draft: &Draft,
+    clock: &Clock,
+) -> Result<Saved, SaveError> {
+    let built = check(Some(store), draft, clock, Some(read))?;
+    let entry = store.update_entry(read.id, &built.entry, clock.now())?;
+    Ok(saved(entry, built.warnings, true))
+}
+
+/// Mark an entry deleted (undoable).
+pub fn delete(store: &mut Store, read: &Entry, clock: &Clock) -> Result<(), StoreError> {
+    store.delete_entry(read.id, clock.now())
+}
+
+/// Undo a delete.
+pub fn undelete(store: &mut Store, read: &Entry, clock: &Clock) -> Result<(), StoreError> {
+    store.undelete_entry(read.id, clock.now())
+}
+
+fn saved(entry: Entry, warnings: Vec<Warning>, edited: bool) -> Saved {
+    Saved {
+        id: entry.id,
+        uid: entry.uid.clone(),
+        entry,
+        warnings,
+        edited,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock() -> Clock {
+        Clock::Fixed(chrono::DateTime::parse_from_rfc3339("2026-03-10T08:00:00+08:00").unwrap())
+    }
+
+    fn weight(v: &str, at: &str) -> Draft {
+        Draft {
+            raw: RawEntry::Weight {
+                value: v.into(),
+                unit: None,
+            },
+            at: Some(at.into()),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn edit_warns_about_a_weight_change_against_the_entry_before_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        let c = clock();
+        save(&mut s, &weight("60", "2026-03-01 08:00"), &c).unwrap();
+        let second = save(&mut s, &weight("61", "2026-03-05 08:00"), &c).unwrap();
+        assert!(second.warnings.is_empty());
+        // The edit compares with the weight before it (60), not with its own old value.
+        let e = edit(&mut s, &second.entry, &weight("70", "2026-03-05 08:00"), &c).unwrap();
+        assert!(e.edited);
+        assert_eq!(e.warnings.len(), 1, "{:?}", e.warnings);
+        let back = edit(&mut s, &e.entry, &weight("60.5", "2026-03-05 08:00"), &c).unwrap();
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    }
+
+    #[test]
+    fn delete_and_undelete_take_the_entry_as_read() {
+        let mut s = Store::open_in_memory().unwrap();
+        let c = clock();
+        let a = save(&mut s, &weight("60", "2026-03-01 08:00"), &c).unwrap();
+        delete(&mut s, &a.entry, &c).unwrap();
+        assert!(s.entry(a.id).unwrap().deleted);
+        undelete(&mut s, &a.entry, &c).unwrap();
+        assert!(!s.entry(a.id).unwrap().deleted);
+    }
+}

@@ -1,0 +1,220 @@
+//! The house: one save path for both faces, and one path resolution.
+//! - The same entry saved through the command line and through the terminal form gives the
+//!   same row and the same warnings; an edit gets the weight-change warning in both faces.
+//! - The terminal face reads the settings file the command line resolved (a JSON backup made
+//!   from the screen carries it), never a `config.toml` from the current folder.
+
+mod common;
+
+use chrono::DateTime;
+use common::{Diary, NOW};
+use itp_diary::app::config::{Paths, Settings};
+use itp_diary::app::session::Session;
+use itp_diary::domain::clock::Clock;
+use itp_diary::present::i18n::{I18n, Lang};
+use itp_diary::store::Store;
+use itp_diary::tui::app::MessageKind;
+use itp_diary::tui::theme::Theme;
+use itp_diary::tui::{Action, App, Modal};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn clock() -> Clock {
+    Clock::Fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
+}
+
+fn app_on(db: &std::path::Path) -> App {
+    App::new(
+        Session {
+            store: Store::open(db).unwrap(),
+            clock: clock(),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: Paths::beside(db),
+        },
+        Theme { color: false },
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Every column of the newest entry except its id, uid and write times.
+fn newest_row(db: &std::path::Path) -> Vec<(String, String)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare("SELECT * FROM entries ORDER BY at_utc DESC, id DESC LIMIT 1")
+        .unwrap();
+    let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+    st.query_row([], |r| {
+        Ok(names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !matches!(n.as_str(), "id" | "uid" | "created_at" | "updated_at"))
+            .map(|(i, n)| {
+                let v: rusqlite::types::Value = r.get(i).unwrap();
+                (n.clone(), format!("{v:?}"))
+            })
+            .collect())
+    })
+    .unwrap()
+}
+
+/// The warnings a command printed on stderr, without the "warning: " prefix.
+fn cli_warnings(stderr: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("warning: ").map(str::to_string))
+        .collect()
+}
+
+/// What the screen says after a save must be what the command line said: its "Saved #id …"
+/// line, then its warnings after a dash.
+fn assert_same_message(app: &App, stdout: &[u8], warnings: &[String]) {
+    let (text, kind) = app.message.clone().expect("a message");
+    assert_eq!(kind, MessageKind::Info, "{text}");
+    let saved = String::from_utf8_lossy(stdout).trim().to_string();
+    let expected = if warnings.is_empty() {
+        saved
+    } else {
+        format!("{saved} — {}", warnings.join("; "))
+    };
+    assert_eq!(text, expected);
+}
+
+/// Fill the open form's fields (by code) and save it with Enter.
+fn fill_and_save(app: &mut App, fields: &[(&str, &str)]) {
+    let Some(Modal::Form(f)) = &mut app.modal else {
+        panic!("no form open")
+    };
+    for (code, value) in fields {
+        f.set(code, value);
+    }
+    key(app, KeyCode::Enter);
+    if let Some(Modal::Form(f)) = &app.modal {
+        panic!("form still open: {:?}", f.error);
+    }
+}
+
+#[test]
+fn the_same_weight_saved_by_both_faces_is_the_same_row_with_the_same_warnings() {
+    let (cli, tui) = (Diary::new(), Diary::new());
+    for d in [&cli, &tui] {
+        d.ok(&["log", "weight", "60", "--at", "2026-03-01 08:00"]);
+    }
+    let out = cli
+        .cmd()
+        .args(["log", "weight", "70", "--at", "2026-03-05 08:00"])
+        .args(["--note", "after the holidays"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let cli_warn = cli_warnings(&out.stderr);
+    assert_eq!(cli_warn.len(), 1, "{cli_warn:?}");
+    assert!(cli_warn[0].contains("weight changed"), "{cli_warn:?}");
+
+    let mut app = app_on(&tui.db);
+    typ(&mut app, "w70");
+    fill_and_save(
+        &mut app,
+        &[("at", "2026-03-05 08:00"), ("note", "after the holidays")],
+    );
+    assert_same_message(&app, &out.stdout, &cli_warn);
+    drop(app);
+    assert_eq!(newest_row(&cli.db), newest_row(&tui.db));
+}
+
+#[test]
+fn the_same_dose_saved_by_both_faces_is_the_same_row() {
+    let (cli, tui) = (Diary::new(), Diary::new());
+    let stdout = cli.ok(&[
+        "log",
+        "dose",
+        "cyclosporine",
+        "100",
+        "--at",
+        "2026-03-10 08:00",
+        "--formulation",
+        "Neoral",
+    ]);
+    let mut app = app_on(&tui.db);
+    app.update(Action::New(itp_diary::domain::entry::Kind::Dose));
+    fill_and_save(
+        &mut app,
+        &[
+            ("drug", "cyclosporine"),
+            ("value", "100"),
+            ("at", "2026-03-10 08:00"),
+            ("formulation", "Neoral"),
+        ],
+    );
+    assert_same_message(&app, stdout.as_bytes(), &[]);
+    drop(app);
+    assert_eq!(newest_row(&cli.db), newest_row(&tui.db));
+}
+
+#[test]
+fn an_edit_warns_about_a_weight_change_in_both_faces() {
+    let (cli, tui) = (Diary::new(), Diary::new());
+    for d in [&cli, &tui] {
+        d.ok(&["log", "weight", "60", "--at", "2026-03-01 08:00"]);
+        d.ok(&["log", "weight", "61", "--at", "2026-03-05 08:00"]);
+    }
+    // The command line: `edit` compares with the weight before the entry (60 kg).
+    let out = cli
+        .cmd()
+        .args(["edit", "2", "--value", "70"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let cli_warn = cli_warnings(&out.stderr);
+    assert_eq!(cli_warn.len(), 1, "{cli_warn:?}");
+    assert!(cli_warn[0].contains("from 60 kg to 70 kg"), "{cli_warn:?}");
+
+    // The screen: History, the newest entry, `e`, the new value, Enter.
+    let mut app = app_on(&tui.db);
+    app.update(Action::GoTab(itp_diary::tui::Tab::History));
+    app.update(Action::Edit);
+    fill_and_save(&mut app, &[("value", "70")]);
+    assert_same_message(&app, &out.stdout, &cli_warn);
+    drop(app);
+    assert_eq!(newest_row(&cli.db), newest_row(&tui.db));
+}
+
+#[test]
+fn a_json_backup_from_the_screen_carries_the_resolved_settings_file() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    let config = d.db.with_file_name("config.toml");
+    std::fs::write(&config, "# care team\n").unwrap();
+    let mut app = app_on(&d.db);
+    assert_eq!(app.paths.config, config);
+    app.export_dir = d.dir.path().join("exports");
+    app.update(Action::Export);
+    while !matches!(&app.modal, Some(Modal::Export(f))
+        if f.format() == itp_diary::app::export::Format::Json)
+    {
+        key(&mut app, KeyCode::Right);
+    }
+    key(&mut app, KeyCode::Enter);
+    while app.job.is_some() {
+        app.poll_job();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (msg, _) = app.message.clone().unwrap();
+    assert!(msg.starts_with("Wrote"), "{msg}");
+    let file = d
+        .dir
+        .path()
+        .join("exports")
+        .join("itp-diary-2026-03-10.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(json["settings"], "# care team\n", "{}", json["settings"]);
+}
