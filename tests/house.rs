@@ -218,3 +218,87 @@ fn a_json_backup_from_the_screen_carries_the_resolved_settings_file() {
         serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(json["settings"], "# care team\n", "{}", json["settings"]);
 }
+
+/// A diary with many reminders: the demo plus lab results above their lab's range.
+fn crowded(lang: Lang) -> App {
+    use itp_diary::app::entries::{Draft, save};
+    use itp_diary::app::entry_input::RawEntry;
+    let mut store = Store::open_in_memory().unwrap();
+    itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
+    let labs = [
+        ("alt", "88", "U/L", "0-40"),
+        ("ast", "75", "U/L", "0-40"),
+        ("bilirubin", "30", "umol/L", "3-21"),
+        ("uric_acid", "520", "umol/L", "150-420"),
+        ("glucose", "7.9", "mmol/L", "3.9-6.1"),
+        ("cholesterol", "6.8", "mmol/L", "0-5.2"),
+        ("triglycerides", "2.9", "mmol/L", "0-1.7"),
+        ("magnesium", "0.55", "mmol/L", "0.7-1.1"),
+    ];
+    for (analyte, value, unit, range) in labs {
+        let draft = Draft {
+            raw: RawEntry::Lab {
+                analyte: analyte.into(),
+                value: value.into(),
+                unit: Some(unit.into()),
+                lab: Some("Peking Union Medical College Hospital, central laboratory".into()),
+                method: None,
+                reference: Some(range.into()),
+                last_dose: None,
+            },
+            at: Some("2026-03-09 07:30".into()),
+            note: None,
+        };
+        save(&mut store, &draft, &clock()).unwrap();
+    }
+    let mut app = App::new(
+        Session {
+            store,
+            clock: clock(),
+            i18n: I18n::new(lang),
+            settings: Settings::default(),
+            paths: Paths::beside(&std::env::temp_dir().join("itp-diary-none/d.sqlite")),
+        },
+        Theme { color: false },
+    );
+    app.update(Action::GoTab(itp_diary::tui::Tab::Reminders));
+    app
+}
+
+#[test]
+fn a_crowded_reminders_list_keeps_the_selection_in_view_and_inside_the_border() {
+    use unicode_width::UnicodeWidthStr;
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = crowded(lang);
+        let n = app.reminders.len();
+        assert!(n >= 8, "{n} reminders");
+        for (step, action) in [
+            ("top", Action::Home),
+            ("middle", Action::Down),
+            ("end", Action::End),
+        ] {
+            if step == "middle" {
+                for _ in 0..n / 2 {
+                    app.update(Action::Down);
+                }
+            } else {
+                app.update(action);
+            }
+            let text = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
+            insta::assert_snapshot!(format!("reminders_crowded_{}_{step}", lang.code()), text);
+            // Every row of the list box is exactly as wide as the terminal and ends in the
+            // border: nothing overwrites it.
+            let body: Vec<&str> = text.lines().filter(|l| l.starts_with('│')).collect();
+            assert!(body.len() >= 18, "{text}");
+            for row in body {
+                assert_eq!(row.width(), 80, "{row}");
+                assert!(row.ends_with('│'), "{row}");
+            }
+            // The selected reminder's message (its first words) is on screen.
+            let r = &app.reminders[app.reminder_selected];
+            let msg = itp_diary::present::describe::reminder_message(r, &app.i18n);
+            let head: String = msg.chars().take(12).collect();
+            assert!(text.contains(&head), "{step}: {head:?} not in\n{text}");
+        }
+    }
+}

@@ -1,67 +1,104 @@
 //! Reminders: every item from the engine with its reason and source; Enter logs what it asks.
+//!
+//! Each item is wrapped to the list's width before drawing (Chinese characters take two
+//! columns), so a `List` knows its height: the selection stays in view in both languages and
+//! no line reaches the border.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
+use unicode_width::UnicodeWidthStr;
 
+use crate::domain::reminders::Reminder;
 use crate::present::describe::{reminder_message, severity_mark};
 use crate::tui::app::App;
+use crate::tui::widgets::wrap::wrap;
+
+/// Columns before the source line of an item.
+const SOURCE_INDENT: usize = 4;
+
+/// `text` wrapped to `width`, the first line after `first` (styled `lead`), the others indented
+/// by as many columns.
+fn wrapped<'a>(
+    first: String,
+    lead: Style,
+    text: &str,
+    style: Style,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let indent = first.width();
+    wrap(text, width.saturating_sub(indent))
+        .into_iter()
+        .enumerate()
+        .map(|(n, l)| {
+            let head = if n == 0 {
+                Span::styled(first.clone(), lead)
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            Line::from(vec![head, Span::styled(l, style)])
+        })
+        .collect()
+}
+
+/// One reminder as list lines: the mark and the message, then when and where it comes from.
+fn item<'a>(app: &App, r: &Reminder, selected: bool, width: usize) -> ListItem<'a> {
+    let (i, th) = (&app.i18n, &app.theme);
+    let msg_style = if selected {
+        th.selected()
+    } else {
+        Style::new()
+    };
+    let mut lines = wrapped(
+        format!("{} ", severity_mark(r.severity, i)),
+        th.severity(r.severity),
+        &reminder_message(r, i),
+        msg_style,
+        width,
+    );
+    let origin = match r.setting {
+        Some(k) if app.settings.is_set_by_team(k) => format!(" ({})", i.t("settings.set_by_team")),
+        Some(_) => format!(" ({})", i.t("settings.default_short")),
+        None => String::new(),
+    };
+    let due = r
+        .due
+        .map(|d| format!("{}  ", d.format("%Y-%m-%d %H:%M")))
+        .unwrap_or_default();
+    lines.extend(wrapped(
+        " ".repeat(SOURCE_INDENT),
+        th.dim(),
+        &format!("{due}{}{origin}", r.source),
+        th.dim(),
+        width,
+    ));
+    ListItem::new(lines)
+}
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let i = &app.i18n;
     let th = &app.theme;
-    let mut lines: Vec<Line> = Vec::new();
-    if app.reminders.is_empty() {
-        lines.push(Line::from(Span::styled(i.t("today.nothing_due"), th.ok())));
-    }
-    for (n, r) in app.reminders.iter().enumerate() {
-        let sel = n == app.reminder_selected;
-        let mark = Span::styled(
-            format!("{} ", severity_mark(r.severity, i)),
-            th.severity(r.severity),
-        );
-        let msg = if sel {
-            Span::styled(reminder_message(r, i), th.selected())
-        } else {
-            Span::raw(reminder_message(r, i))
-        };
-        lines.push(Line::from(vec![mark, msg]));
-        let origin = match r.setting {
-            Some(k) if app.settings.is_set_by_team(k) => i.t("settings.set_by_team").to_string(),
-            Some(_) => i.t("settings.default_short").to_string(),
-            None => String::new(),
-        };
-        let due = r
-            .due
-            .map(|d| format!("{}  ", d.format("%Y-%m-%d %H:%M")))
-            .unwrap_or_default();
-        lines.push(Line::from(Span::styled(
-            format!(
-                "    {due}{}{}",
-                r.source,
-                if origin.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({origin})")
-                }
-            ),
-            th.dim(),
-        )));
-    }
-    // Keep the selection in view: two lines per item.
-    let visible = area.height.saturating_sub(2) as usize;
-    let want = app.reminder_selected * 2 + 2;
-    let scroll = want.saturating_sub(visible) as u16;
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(Span::styled(i.t("reminders.title"), th.title())),
-            ),
-        area,
-    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(i.t("reminders.title"), th.title()));
+    let width = usize::from(block.inner(area).width);
+    let items: Vec<ListItem> = if app.reminders.is_empty() {
+        vec![ListItem::new(Line::from(Span::styled(
+            i.t("today.nothing_due"),
+            th.ok(),
+        )))]
+    } else {
+        app.reminders
+            .iter()
+            .enumerate()
+            .map(|(n, r)| item(app, r, n == app.reminder_selected, width))
+            .collect()
+    };
+    // A fresh state each frame: the list scrolls just far enough to show the selected item
+    // whole, from its measured height; drawing writes nothing back into the app.
+    let mut state = ListState::default()
+        .with_selected((!app.reminders.is_empty()).then_some(app.reminder_selected));
+    f.render_stateful_widget(List::new(items).block(block), area, &mut state);
 }

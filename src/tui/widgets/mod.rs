@@ -1,3 +1,4 @@
-//! Drawing pieces shared by screens: the trend charts' content.
+//! Drawing pieces shared by screens: the trend charts' content, wrapping to columns.
 
 pub mod charts;
+pub mod wrap;

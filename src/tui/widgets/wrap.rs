@@ -1,0 +1,73 @@
+//! Wrapping text to terminal columns (Chinese characters are two columns wide), so that a
+//! list can know each item's height before drawing it.
+
+use unicode_width::UnicodeWidthChar;
+
+fn wide(c: char) -> bool {
+    c.width().unwrap_or(0) > 1
+}
+
+/// `s` cut into lines of at most `width` columns: at the last space for words, anywhere
+/// between wide (CJK) characters, mid-word only when a word is longer than a line.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width {
+            if c == ' ' {
+                lines.push(line.trim_end().to_string());
+                line.clear();
+                used = 0;
+                continue;
+            }
+            let at_space = line
+                .rfind(' ')
+                .filter(|_| !wide(c) && !line.ends_with(wide));
+            match at_space {
+                Some(b) if b > 0 => {
+                    let rest = line.split_off(b + 1);
+                    lines.push(line.trim_end().to_string());
+                    used = rest.chars().map(|c| c.width().unwrap_or(0)).sum();
+                    line = rest;
+                }
+                _ => {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+            }
+        }
+        line.push(c);
+        used += cw;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn words_break_at_spaces_and_chinese_anywhere() {
+        assert_eq!(wrap("one two three", 8), ["one two", "three"]);
+        assert_eq!(wrap("总胆固醇高于上限", 6), ["总胆固", "醇高于", "上限"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn no_line_is_wider_than_asked() {
+        let text = "请称体重（2026-03-11）：mg/(kg·d) 按最近体重计算 clinical.md C: weight monthly";
+        for width in 2..40 {
+            for l in wrap(text, width) {
+                assert!(l.width() <= width, "{width}: {l:?}");
+            }
+        }
+    }
+}
