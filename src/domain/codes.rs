@@ -4,10 +4,10 @@
 /// Declare a vocabulary: `code_enum!(Name, "i18n-prefix", { Variant => "code" [aliases…], … })`.
 /// Aliases are matched case-insensitively, with `-`, `_` and spaces treated alike.
 macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident, $prefix:expr, { $($variant:ident => $code:expr, [$($alias:expr),* $(,)?]),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $prefix:expr, { $($(#[$vmeta:meta])* $variant:ident => $code:expr, [$($alias:expr),* $(,)?]),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

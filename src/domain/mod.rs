@@ -8,6 +8,7 @@ pub mod drugs;
 pub mod entry;
 pub mod facts;
 pub mod overview;
+pub mod ranges;
 pub mod regimen;
 pub mod reminders;
 pub mod response;

@@ -11,7 +11,7 @@ use super::drugs::Drug;
 use super::entry::{Analyte, LabResult};
 use super::facts::Facts;
 use super::regimen::Regimen;
-use super::response::{Assessment, assess, disease_phase, platelet_band};
+use super::response::{Assessment, PlateletBand, assess, disease_phase, platelet_band};
 use super::settings::Thresholds;
 
 /// The last drug level and how it relates to the dose before it.
@@ -23,8 +23,7 @@ pub struct Trough {
     pub hours_since_dose: Option<f64>,
     /// Drawn 10–14 h after the previous dose (`None`: the dose time was not logged).
     pub valid: Option<bool>,
-    /// below_target, in_target, above_target, contact_team, toxic.
-    pub band: &'static str,
+    pub band: TroughBand,
     pub target_low: f64,
     pub target_high: f64,
     /// The target comes from the regimen (set by the care team) rather than the settings.
@@ -43,7 +42,7 @@ pub struct Overview {
     pub adherence_30d: Option<f64>,
     pub response: Option<Assessment>,
     pub latest_platelets: Option<(DateTime<FixedOffset>, f64)>,
-    pub platelet_band: Option<&'static str>,
+    pub platelet_band: Option<PlateletBand>,
     pub trough: Option<Trough>,
     pub disease_phase: Option<&'static str>,
 }
@@ -56,17 +55,30 @@ pub fn trough_target(r: Option<&Regimen>, t: &Thresholds) -> (f64, f64, bool) {
     }
 }
 
-pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> &'static str {
+crate::domain::codes::code_enum!(
+    /// Where a drug level stands against the target and the alarm limits (clinical.md B).
+    TroughBand, "trough_band", {
+        BelowTarget => "below_target", [],
+        InTarget => "in_target", [],
+        AboveTarget => "above_target", [],
+        /// Above `trough.contact_team_above` (400 ng/mL).
+        ContactTeam => "contact_team", [],
+        /// Above `trough.urgent_above` (700 ng/mL).
+        Toxic => "toxic", [],
+    }
+);
+
+pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> TroughBand {
     if v > t.trough_urgent {
-        "toxic"
+        TroughBand::Toxic
     } else if v > t.trough_contact {
-        "contact_team"
+        TroughBand::ContactTeam
     } else if v > hi {
-        "above_target"
+        TroughBand::AboveTarget
     } else if v < lo {
-        "below_target"
+        TroughBand::BelowTarget
     } else {
-        "in_target"
+        TroughBand::InTarget
     }
 }
 

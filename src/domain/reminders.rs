@@ -12,7 +12,7 @@ use super::dosing::SlotState;
 use super::drugs::{Drug, InteractionEffect, interactions_of};
 use super::entry::{Analyte, EventKind};
 use super::facts::Facts;
-use super::overview::{Overview, is_csa, morning};
+use super::overview::{Overview, TroughBand, is_csa, morning};
 use super::regimen::{Regimen, StepKind};
 use super::settings::Thresholds;
 use super::units::fmt_num;
@@ -304,7 +304,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
             ("high", n(tr.target_high)),
             (
                 "limit",
-                n(if tr.band == "toxic" {
+                n(if tr.band == TroughBand::Toxic {
                     t.trough_urgent
                 } else {
                     t.trough_contact
@@ -312,7 +312,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
             ),
         ];
         match tr.band {
-            "toxic" => out.push(
+            TroughBand::Toxic => out.push(
                 "trough_toxic",
                 Severity::Urgent,
                 Some(tr.at),
@@ -320,7 +320,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
                 Some("trough.urgent_above"),
                 "clinical.md B: > 700 ng/mL toxic range [LAB-ARUP]",
             ),
-            "contact_team" => out.push(
+            TroughBand::ContactTeam => out.push(
                 "trough_contact_team",
                 Severity::Warning,
                 Some(tr.at),
@@ -328,7 +328,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
                 Some("trough.contact_team_above"),
                 "clinical.md B: > 400 ng/mL [HAEM-LTR]",
             ),
-            "above_target" => out.push(
+            TroughBand::AboveTarget => out.push(
                 "trough_above_target",
                 Severity::Warning,
                 Some(tr.at),
@@ -340,7 +340,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
                 },
                 "clinical.md B: above the target range",
             ),
-            "below_target" => out.push(
+            TroughBand::BelowTarget => out.push(
                 "trough_below_target",
                 Severity::Info,
                 Some(tr.at),
@@ -352,7 +352,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
                 },
                 "clinical.md B: below the target range (informational)",
             ),
-            _ => {}
+            TroughBand::InTarget => {}
         }
         if tr.valid == Some(false)
             && let Some(h) = tr.hours_since_dose

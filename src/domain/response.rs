@@ -184,18 +184,39 @@ pub fn disease_phase(diagnosed: NaiveDate, today: NaiveDate) -> &'static str {
     }
 }
 
+/// ×10⁹/L: the usual target of ITP treatment (TPO-RAs, fostamatinib) and the count for minor
+/// surgery (clinical.md E, the ≥ 50 row).
+pub const PLATELETS_USUAL_TARGET: f64 = 50.0;
+
+crate::domain::codes::code_enum!(
+    /// Where a platelet count stands for the patient (clinical.md E / 4.3). The codes are the
+    /// historical ones (stored in `status --format json`); the limits are the settings'.
+    PlateletBand, "band", {
+        /// Below `alerts.platelets_below_urgent` (20): high bleeding risk.
+        HighRisk => "high_risk", [],
+        /// Below `alerts.platelets_below` (30): below the treatment line.
+        BelowTreatment => "below_30", [],
+        /// From the treatment line up to the usual target (50).
+        BelowTarget => "from_30", [],
+        /// From the usual target up to the complete-response count (100).
+        Target => "from_50", [],
+        /// At or above `response.complete_at_least` (100).
+        CompleteRange => "from_100", [],
+    }
+);
+
 /// Platelet band for patients (clinical.md E / 4.3).
-pub fn platelet_band(v: f64, t: &Thresholds) -> &'static str {
+pub fn platelet_band(v: f64, t: &Thresholds) -> PlateletBand {
     if v < t.platelets_urgent {
-        "high_risk"
+        PlateletBand::HighRisk
     } else if v < t.platelets_low {
-        "below_30"
-    } else if v < 50.0 {
-        "from_30"
+        PlateletBand::BelowTreatment
+    } else if v < PLATELETS_USUAL_TARGET {
+        PlateletBand::BelowTarget
     } else if v < t.cr_platelets {
-        "from_50"
+        PlateletBand::Target
     } else {
-        "from_100"
+        PlateletBand::CompleteRange
     }
 }
 
@@ -381,10 +402,10 @@ mod tests {
         );
         assert_eq!(disease_phase(d("2026-01-10"), d("2027-01-11")), "chronic");
         let t = Thresholds::default();
-        assert_eq!(platelet_band(19.9, &t), "high_risk");
-        assert_eq!(platelet_band(20.0, &t), "below_30");
-        assert_eq!(platelet_band(30.0, &t), "from_30");
-        assert_eq!(platelet_band(50.0, &t), "from_50");
-        assert_eq!(platelet_band(100.0, &t), "from_100");
+        assert_eq!(platelet_band(19.9, &t).code(), "high_risk");
+        assert_eq!(platelet_band(20.0, &t).code(), "below_30");
+        assert_eq!(platelet_band(30.0, &t).code(), "from_30");
+        assert_eq!(platelet_band(50.0, &t).code(), "from_50");
+        assert_eq!(platelet_band(100.0, &t).code(), "from_100");
     }
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::report::Report;
 use super::svg;
+use crate::domain::overview::TroughBand;
 use crate::domain::units::fmt_num;
 use crate::present::describe::{reminder_message, value, what};
 use crate::present::i18n::I18n;
@@ -239,12 +240,8 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                 vec![
                     d(&t.at),
                     flag(
-                        t.band != "in_target",
-                        format!(
-                            "{} ({})",
-                            fmt_num(t.value, 0),
-                            i.t(&format!("trough_band.{}", t.band))
-                        ),
+                        t.band != TroughBand::InTarget,
+                        format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
                     ),
                     t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash),
                     match t.valid {

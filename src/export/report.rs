@@ -6,7 +6,7 @@ use crate::domain::clock::Clock;
 use crate::domain::dosing::{SlotState, slot_states};
 use crate::domain::entry::{Analyte, Bleeding, Entry, EntryData, Event, SideEffect};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{Overview, trough_band, trough_target, trough_timing};
+use crate::domain::overview::{Overview, TroughBand, trough_band, trough_target, trough_timing};
 use crate::domain::regimen::Profile;
 use crate::domain::reminders::{Reminder, creatinine_baseline};
 use crate::domain::settings::Thresholds;
@@ -30,7 +30,7 @@ pub struct TroughRow {
     pub value: f64,
     pub hours: Option<f64>,
     pub valid: Option<bool>,
-    pub band: &'static str,
+    pub band: TroughBand,
 }
 
 #[derive(Clone, Debug, Default)]

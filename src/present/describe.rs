@@ -276,7 +276,7 @@ pub fn status_lines(o: &Overview, i: &I18n) -> Vec<String> {
         Some((at, v)) => {
             let band = o
                 .platelet_band
-                .map(|b| i.t(&format!("band.{b}")).to_string())
+                .map(|b| i.t(&b.label_key()).to_string())
                 .unwrap_or_default();
             lines.push(
                 i.tf(
@@ -332,7 +332,7 @@ pub fn status_lines(o: &Overview, i: &I18n) -> Vec<String> {
             "overview.trough",
             &[
                 ("value", &fmt_num(t.value, 1)),
-                ("band", i.t(&format!("trough_band.{}", t.band))),
+                ("band", i.t(&t.band.label_key())),
                 ("low", &fmt_num(t.target_low, 0)),
                 ("high", &fmt_num(t.target_high, 0)),
                 ("set_by", set_by),

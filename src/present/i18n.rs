@@ -451,6 +451,21 @@ mod tests {
                 .iter()
                 .map(|v| v.label_key()),
         );
+        keys.extend(
+            crate::domain::response::PlateletBand::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
+        keys.extend(
+            crate::domain::overview::TroughBand::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
+        keys.extend(
+            crate::domain::ranges::HistoryRange::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
         let dynamic: &[(&str, &[&str])] = &[
             ("rule", crate::domain::reminders::RULES),
             (
@@ -466,10 +481,6 @@ mod tests {
                 ],
             ),
             (
-                "band",
-                &["high_risk", "below_30", "from_30", "from_50", "from_100"],
-            ),
-            (
                 "response",
                 &[
                     "complete_response",
@@ -477,16 +488,6 @@ mod tests {
                     "no_response",
                     "loss_of_response",
                     "not_assessable",
-                ],
-            ),
-            (
-                "trough_band",
-                &[
-                    "below_target",
-                    "in_target",
-                    "above_target",
-                    "contact_team",
-                    "toxic",
                 ],
             ),
             (

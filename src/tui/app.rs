@@ -15,6 +15,7 @@ use crate::domain::clock::Clock;
 use crate::domain::dosing::SlotState;
 use crate::domain::entry::{DoseStatus, Entry, Kind};
 use crate::domain::overview::Overview;
+use crate::domain::ranges::HistoryRange;
 use crate::domain::reminders::Reminder;
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Store};
@@ -84,12 +85,8 @@ pub struct History {
     pub selected: usize,
     /// Reload before showing.
     pub stale: bool,
-    /// Index into [`HISTORY_RANGES`].
-    pub range: usize,
+    pub range: HistoryRange,
 }
-
-/// The date ranges the history cycles through (`R`).
-pub const HISTORY_RANGES: [&str; 5] = ["all", "30_days", "90_days", "12_months", "since_visit"];
 
 pub struct App {
     pub store: Store,
@@ -226,19 +223,14 @@ impl App {
     fn load_history(&mut self) {
         self.history.stale = false;
         let now = self.clock.now();
-        let from = match HISTORY_RANGES[self.history.range % HISTORY_RANGES.len()] {
-            "since_visit" => match facts::last_visit(&self.store) {
-                Ok(v) => v,
-                Err(e) => {
-                    self.error(e.to_string());
-                    None
-                }
-            },
-            "30_days" => Some(now - Duration::days(30)),
-            "90_days" => Some(now - Duration::days(90)),
-            "12_months" => Some(now - Duration::days(365)),
+        let last_visit = match self.history.range {
+            HistoryRange::SinceVisit => facts::last_visit(&self.store).unwrap_or_else(|e| {
+                self.error(e.to_string());
+                None
+            }),
             _ => None,
         };
+        let from = self.history.range.start(now, last_visit);
         match self.store.entries(&EntryFilter {
             kind: self.history.filter,
             from: from.map(|t| t.with_timezone(&chrono::Utc)),
@@ -437,7 +429,7 @@ impl App {
                 self.load_history();
             }
             Action::CycleRange => {
-                self.history.range = (self.history.range + 1) % HISTORY_RANGES.len();
+                self.history.range = self.history.range.next();
                 self.history.selected = 0;
                 self.load_history();
             }

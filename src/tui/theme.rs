@@ -1,6 +1,8 @@
 //! Colours, and the same meaning without them: `NO_COLOR` turns colours off, and every
 //! coloured state also has a word.
 
+use crate::domain::overview::TroughBand;
+use crate::domain::response::PlateletBand;
 use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Clone, Copy, Debug)]
@@ -53,20 +55,20 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
     /// Platelet bands (clinical.md E): red < 20, yellow < 50, green ≥ 50.
-    pub fn band(&self, band: &str) -> Style {
+    pub fn band(&self, band: PlateletBand) -> Style {
         match band {
-            "high_risk" => self.urgent(),
-            "below_30" => self.fg(Color::LightRed),
-            "from_30" => self.warn(),
-            _ => self.ok(),
+            PlateletBand::HighRisk => self.urgent(),
+            PlateletBand::BelowTreatment => self.fg(Color::LightRed),
+            PlateletBand::BelowTarget => self.warn(),
+            PlateletBand::Target | PlateletBand::CompleteRange => self.ok(),
         }
     }
-    pub fn trough(&self, band: &str) -> Style {
+    pub fn trough(&self, band: TroughBand) -> Style {
         match band {
-            "toxic" => self.urgent(),
-            "contact_team" | "above_target" => self.warn(),
-            "below_target" => self.fg(Color::LightBlue),
-            _ => self.ok(),
+            TroughBand::Toxic => self.urgent(),
+            TroughBand::ContactTeam | TroughBand::AboveTarget => self.warn(),
+            TroughBand::BelowTarget => self.fg(Color::LightBlue),
+            TroughBand::InTarget => self.ok(),
         }
     }
     pub fn severity(&self, s: crate::domain::reminders::Severity) -> Style {

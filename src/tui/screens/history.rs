@@ -17,10 +17,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) -> (u16, usize) {
         .filter
         .map(|k| i.t(&k.label_key()).to_string())
         .unwrap_or_else(|| i.t("history.all").to_string());
-    let range = i.t(&format!(
-        "history.range_{}",
-        crate::tui::app::HISTORY_RANGES[h.range % crate::tui::app::HISTORY_RANGES.len()]
-    ));
+    let range = i.t(&h.range.label_key());
     let title = i.tf(
         "history.title",
         &[

@@ -53,7 +53,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             (Some((at, v)), Some(band)) => vec![
                 Span::styled(format!("{} ×10⁹/L", fmt_num(v, 1)), th.band(band)),
                 Span::raw("  "),
-                Span::styled(format!("[{}]", i.t(&format!("band.{band}"))), th.band(band)),
+                Span::styled(format!("[{}]", i.t(&band.label_key())), th.band(band)),
                 Span::styled(
                     format!(
                         "  {}",
@@ -155,10 +155,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             Some(t) => vec![
                 Span::styled(format!("{} ng/mL", fmt_num(t.value, 0)), th.trough(t.band)),
                 Span::raw("  "),
-                Span::styled(
-                    format!("[{}]", i.t(&format!("trough_band.{}", t.band))),
-                    th.trough(t.band),
-                ),
+                Span::styled(format!("[{}]", i.t(&t.band.label_key())), th.trough(t.band)),
                 Span::styled(
                     format!(
                         "  {}",

@@ -82,7 +82,12 @@ pub(crate) fn spec(
     match name {
         "platelets" => {
             let top = max_y(&[&d.platelets], 120.0);
-            for band in [t.platelets_urgent, t.platelets_low, 50.0, t.cr_platelets] {
+            for band in [
+                t.platelets_urgent,
+                t.platelets_low,
+                crate::domain::response::PLATELETS_USUAL_TARGET,
+                t.cr_platelets,
+            ] {
                 s.push(hline(band, days, dim));
             }
             if let Some(b) = d.baseline {
