@@ -352,10 +352,11 @@ fn random_command_lines_exit_0_or_2_and_rejections_change_nothing() {
     let mut rng = Rng(0xfeed_beef);
     let mut before = fingerprint(&d.db);
     let (mut zero, mut two) = (0, 0);
-    let runs = std::env::var("FUZZ_RUNS")
+    // A few hundred by default; ITP_DIARY_FUZZ_CASES=1500 (or more) for a long run.
+    let runs = std::env::var("ITP_DIARY_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
+        .unwrap_or(300);
     for run in 0..runs {
         let n = 1 + rng.below(6) as usize;
         let args: Vec<&str> = (0..n)
@@ -394,7 +395,8 @@ fn random_command_lines_exit_0_or_2_and_rejections_change_nothing() {
     }
     assert_eq!(integrity(&d.db), "ok");
     assert!(
-        two > runs / 2 && zero > 10,
+        // About one line in a hundred is a valid command: some must have been accepted.
+        two > runs / 2 && zero * 150 > runs,
         "{zero} accepted, {two} refused"
     );
 }
@@ -536,12 +538,13 @@ fn a_lock_held_too_long_is_a_clear_message() {
     d.ok(&["log", "platelets", "45"]);
     let holder = rusqlite::Connection::open(&d.db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let t0 = std::time::Instant::now();
-    let out = d.cmd().args(["log", "platelets", "50"]).output().unwrap();
-    assert!(
-        t0.elapsed() >= Duration::from_secs(9),
-        "waited for the busy timeout"
-    );
+    // The binary waits 300 ms here instead of 10 s (the wait itself is SQLite's).
+    let out = d
+        .cmd()
+        .env("ITP_DIARY_BUSY_TIMEOUT_MS", "300")
+        .args(["log", "platelets", "50"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("busy") && err.contains("try again"), "{err}");

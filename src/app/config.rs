@@ -12,6 +12,9 @@ pub const ENV_DB: &str = "ITP_DIARY_DB";
 pub const ENV_CONFIG: &str = "ITP_DIARY_CONFIG";
 /// Environment variable fixing "now" (RFC 3339) — for end-to-end tests and demonstrations.
 pub const ENV_NOW: &str = "ITP_DIARY_NOW";
+/// Environment variable shortening the wait for a diary locked by another program
+/// (milliseconds; default 10 s) — for tests and scripts that must not hang.
+pub const ENV_BUSY_TIMEOUT_MS: &str = "ITP_DIARY_BUSY_TIMEOUT_MS";
 
 /// The resolved locations.
 #[derive(Clone, Debug, PartialEq)]

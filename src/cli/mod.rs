@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::config::{ENV_NOW, Paths, Settings, load_settings};
+use crate::app::config::{ENV_BUSY_TIMEOUT_MS, ENV_NOW, Paths, Settings, load_settings};
 use crate::app::entries::{self, SaveError, Saved};
 use crate::domain::clock::Clock;
 use crate::domain::validate::{ValidationError, Warning};
@@ -140,7 +140,15 @@ pub struct Ctx {
 impl Ctx {
     /// Open the diary (and remember that it was opened, for the daily backup).
     pub fn open_store(&self) -> CliResult<Store> {
-        let store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
+        let mut store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
+        if let Some(ms) = std::env::var(ENV_BUSY_TIMEOUT_MS)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            store
+                .set_busy_timeout(std::time::Duration::from_millis(ms))
+                .map_err(|e| self.store_error(e))?;
+        }
         self.opened.set(true);
         Ok(store)
     }

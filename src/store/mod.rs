@@ -61,7 +61,7 @@ pub enum StoreError {
     Migration(String),
 }
 
-/// Busy timeout, seconds.
+/// Busy timeout, seconds (the default; see [`Store::set_busy_timeout`]).
 pub const BUSY_TIMEOUT_SECS: u64 = 10;
 
 impl From<rusqlite::Error> for StoreError {
@@ -128,6 +128,13 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// How long a write waits for a lock held by another program before it fails with
+    /// [`StoreError::Locked`] (default [`BUSY_TIMEOUT_SECS`]).
+    pub fn set_busy_timeout(&mut self, wait: Duration) -> Result<()> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
     }
 
     fn configure(&self) -> Result<()> {
