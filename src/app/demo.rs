@@ -364,6 +364,7 @@ pub fn generate_days(
         d += 30;
     }
     // Bleeding, side effects, events.
+    #[allow(clippy::type_complexity)] // a data table: its row type is spelled out inline
     let bleeds: &[(
         i64,
         BleedingSite,

@@ -5,8 +5,8 @@
 /// Aliases are matched case-insensitively, with `-`, `_` and spaces treated alike.
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $prefix:expr, { $($(#[$vmeta:meta])* $variant:ident => $code:expr, [$($alias:expr),* $(,)?]),+ $(,)? }) => {
-        $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $(#[$meta])*
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {

@@ -115,6 +115,8 @@ pub fn course(r: &Regimen, today: NaiveDate, t: &Thresholds) -> Course {
 }
 
 #[cfg(test)]
+// Table-driven tests spell out their row types inline; naming each would hide the table.
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
     use crate::domain::drugs::{Drug, Route};

@@ -4,7 +4,9 @@ use chrono::{DateTime, Duration, FixedOffset};
 
 crate::domain::codes::code_enum!(
     /// Which entries the history shows by date (cycled with `R`).
+    #[derive(Default)]
     HistoryRange, "history_range", {
+        #[default]
         All => "all", [],
         Days30 => "30_days", [],
         Days90 => "90_days", [],
@@ -13,12 +15,6 @@ crate::domain::codes::code_enum!(
         SinceVisit => "since_visit", [],
     }
 );
-
-impl Default for HistoryRange {
-    fn default() -> Self {
-        HistoryRange::All
-    }
-}
 
 impl HistoryRange {
     /// The next range in the cycle.

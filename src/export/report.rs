@@ -42,6 +42,9 @@ pub struct DoseCounts {
     pub pct: Option<f64>,
 }
 
+/// A blood-pressure reading: (when, systolic, diastolic, pulse, above the limit).
+pub type BpRow = (DateTime<FixedOffset>, u16, u16, Option<u16>, bool);
+
 pub struct Report {
     pub generated: DateTime<FixedOffset>,
     pub from: DateTime<FixedOffset>,
@@ -52,7 +55,7 @@ pub struct Report {
     pub troughs: Vec<TroughRow>,
     pub labs: Vec<LabRow>,
     pub creatinine_baseline: Option<f64>,
-    pub bp: Vec<(DateTime<FixedOffset>, u16, u16, Option<u16>, bool)>,
+    pub bp: Vec<BpRow>,
     pub weights: Vec<(DateTime<FixedOffset>, f64)>,
     pub doses: DoseCounts,
     pub bleeding: Vec<(DateTime<FixedOffset>, Bleeding, Option<String>)>,

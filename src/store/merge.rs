@@ -11,18 +11,21 @@ use super::{NewStep, Result, Store, StoreError};
 use crate::domain::entry::{NewEntry, Source};
 use crate::domain::regimen::{Profile, Question, Regimen};
 
+/// A visit question from a backup: (uid, text, created at, answered at).
+pub type QuestionRow = (
+    String,
+    String,
+    DateTime<FixedOffset>,
+    Option<DateTime<FixedOffset>>,
+);
+
 /// What a merge brings.
 pub struct Merge<'a> {
     /// (uid, entry, deleted, source)
     pub entries: Vec<(String, NewEntry, bool, Source)>,
     pub regimens: &'a [Regimen],
     pub profile: &'a Profile,
-    pub questions: &'a [(
-        String,
-        String,
-        DateTime<FixedOffset>,
-        Option<DateTime<FixedOffset>>,
-    )],
+    pub questions: &'a [QuestionRow],
 }
 
 /// What a merge did.
