@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use crate::app::entry_input::{InputError, RawEntry, build, raw_from_entry};
 use crate::domain::clock::Clock;
 use crate::domain::entry::{Entry, EntryData, Kind, NewEntry};
+use crate::domain::validate::DOSE_MG_BOUNDS;
 use crate::export::json;
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Merge, MergeReport, Store};
@@ -48,7 +49,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
                 s.slots.is_empty()
                     || s.slots
                         .iter()
-                        .any(|x| !(x.amount > 0.0 && x.amount <= 200_000.0))
+                        .any(|x| !(x.amount > 0.0 && x.amount <= DOSE_MG_BOUNDS.max))
             })
         {
             return Err(ExchangeError::Invalid(format!(

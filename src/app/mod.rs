@@ -1,5 +1,6 @@
 //! Services both faces call: the facts of the diary as of a moment, turning typed text into
-//! entries and saving them (one path for both faces), export / import / backup jobs, the demo diary, paths and the settings file.
+//! entries and saving them (one path for both faces), export / import / backup jobs, the demo
+//! diary, the session a face works in, paths and the settings file.
 //! No SQL here (that is `store`) and no drawing (that is `tui`).
 
 pub mod backup;

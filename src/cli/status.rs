@@ -46,7 +46,15 @@ pub fn status_json(o: &Overview) -> Value {
             "start": r.start.to_string(),
             "stop": r.stop.map(|d| d.to_string()),
             "formulation": step.and_then(|s| s.formulation.clone()),
-            "doses": step.map(|s| s.slots.iter().map(|x| json!({"time": x.time.format("%H:%M").to_string(), "amount": x.amount})).collect::<Vec<_>>()),
+            "doses": step.map(|s| {
+                s.slots
+                    .iter()
+                    .map(|x| json!({
+                        "time": x.time.format("%H:%M").to_string(),
+                        "amount": x.amount,
+                    }))
+                    .collect::<Vec<_>>()
+            }),
             "unit": step.map(|s| s.unit.clone()),
             "steps": r.steps.len(),
         })
@@ -70,7 +78,15 @@ pub fn status_json(o: &Overview) -> Value {
         "mg_per_kg_day_taken": d.and_then(|d| d.taken_mg_per_kg).map(r2),
         "adherence_7d": o.adherence_7d.map(r1),
         "adherence_30d": o.adherence_30d.map(r1),
-        "today": o.slots.iter().map(|s| json!({"at": s.at.to_rfc3339(), "amount": s.amount, "state": s.state.code()})).collect::<Vec<_>>(),
+        "today": o
+            .slots
+            .iter()
+            .map(|s| json!({
+                "at": s.at.to_rfc3339(),
+                "amount": s.amount,
+                "state": s.state.code(),
+            }))
+            .collect::<Vec<_>>(),
         "latest_platelets": o.latest_platelets.map(|(at, v)| json!({
             "value": v, "at": at.to_rfc3339(), "band": o.platelet_band,
             "days_ago": (o.now.date_naive() - at.date_naive()).num_days(),

@@ -48,6 +48,9 @@ pub struct Reminder {
     pub source: &'static str,
 }
 
+/// Days a formulation or brand change keeps its "check the level" reminder (clinical.md A).
+pub const FORMULATION_CHANGE_LOOKBACK_DAYS: i64 = 14;
+
 /// Every rule id, for the README and the catalogue test.
 pub const RULES: &[&str] = &[
     "dose_due",
@@ -558,7 +561,7 @@ fn alerts(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds, out: &mut Out)
     if let Some(r) = r
         && csa_active
     {
-        let since = now - Duration::days(14);
+        let since = now - Duration::days(FORMULATION_CHANGE_LOOKBACK_DAYS);
         let step_change = r.changes().rev().find(|s| {
             s.kind == StepKind::Formulation
                 && clock

@@ -223,7 +223,7 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
         vec![i.t("cli.col_time").into(), "×10⁹/L".into()],
         r.platelets
             .iter()
-            .map(|(at, v)| vec![d(at), flag(*v < 30.0, fmt_num(*v, 1))])
+            .map(|(at, v)| vec![d(at), flag(*v < r.platelets_low, fmt_num(*v, 1))])
             .collect(),
     ));
     out.push((

@@ -52,6 +52,8 @@ pub struct Report {
     pub profile: Profile,
     pub overview: Overview,
     pub platelets: Vec<(DateTime<FixedOffset>, f64)>,
+    /// Counts below this are flagged (`alerts.platelets_below`, the treatment line).
+    pub platelets_low: f64,
     pub troughs: Vec<TroughRow>,
     pub labs: Vec<LabRow>,
     pub creatinine_baseline: Option<f64>,
@@ -189,6 +191,7 @@ pub fn build(
         to,
         profile: f.profile.clone(),
         platelets: f.platelets().filter(|(at, _)| inside(at)).collect(),
+        platelets_low: t.platelets_low,
         weights: f.weights().filter(|(at, _)| inside(at)).collect(),
         trend: trend::build(f, from, to, clock, t),
         overview,

@@ -31,7 +31,7 @@ pub(super) fn monitoring(
         .map(|c| c.induction_end)
         .unwrap_or(r.start);
     let days = |x: f64| Duration::days(x as i64);
-    if phase == Phase::Baseline || (today - r.start).num_days() < 14 {
+    if phase == Phase::Baseline || (today - r.start).num_days() < BASELINE_CHECKLIST_DAYS {
         baseline_checklist(f, r, clock, t, out);
     }
     if phase == Phase::Baseline {
@@ -262,6 +262,9 @@ pub(super) fn monitoring(
         "clinical.md C: weight monthly (L5)",
     );
 }
+
+/// Days after the start during which the baseline checklist stays shown (clinical.md C).
+pub const BASELINE_CHECKLIST_DAYS: i64 = 14;
 
 /// Before the start: what the label asks for at baseline (clinical.md 3.1, 1.2).
 fn baseline_checklist(f: &Facts, r: &Regimen, clock: &Clock, t: &Thresholds, out: &mut Out) {
