@@ -302,3 +302,49 @@ fn a_crowded_reminders_list_keeps_the_selection_in_view_and_inside_the_border() 
         }
     }
 }
+
+fn click(app: &mut App, column: u16, row: u16) {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.on_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    });
+}
+
+#[test]
+fn clicks_land_where_the_frame_drew_without_the_frame_writing_into_the_app() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = crowded(lang);
+        app.update(Action::GoTab(itp_diary::tui::Tab::Today));
+        let text = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
+        let top: Vec<char> = text.lines().next().unwrap().chars().collect();
+        // The tab columns computed for the mouse are where the titles are drawn.
+        for (from, _, tab) in itp_diary::tui::tab_columns(&app.i18n) {
+            let drawn: String = {
+                // Display columns to chars (Chinese characters are two columns wide).
+                let (mut col, mut out) = (0u16, String::new());
+                for c in &top {
+                    if col >= from {
+                        out.push(*c);
+                    }
+                    col += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0) as u16;
+                }
+                out
+            };
+            let title = app.i18n.t(tab.label_key()).to_string();
+            assert!(drawn.contains(&title), "{tab:?} at {from}: {drawn}");
+            click(&mut app, from, 0);
+            assert_eq!(app.tab, tab);
+        }
+        // A click on the fourth history row selects the fourth entry shown.
+        app.update(Action::GoTab(itp_diary::tui::Tab::History));
+        let text = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
+        click(&mut app, 10, 3 + 3);
+        assert_eq!(app.history.selected, 3);
+        let row = text.lines().nth(6).unwrap();
+        let at = app.history.rows[3].at.format("%m-%d %H:%M").to_string();
+        assert!(row.contains(&at), "{at} not in {row}");
+    }
+}

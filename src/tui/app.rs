@@ -111,10 +111,9 @@ pub struct App {
     pub trends: TrendsState,
     /// Ids deleted in this session, for undo.
     pub undo: Vec<i64>,
-    /// The layout's tab positions (x ranges) from the last frame, for mouse clicks.
-    pub tab_hits: Vec<(u16, u16, Tab)>,
-    /// Screen rows of the history table's first row and visible rows, for mouse clicks.
-    pub history_hit: Option<(u16, usize)>,
+    /// The terminal's size, set by the event loop before each frame (mouse clicks are mapped
+    /// through the same layout the frame is drawn with).
+    pub size: ratatui::layout::Rect,
     /// A running export.
     pub job: Option<Job>,
     /// How far the help is scrolled.
@@ -156,8 +155,7 @@ impl App {
             reminder_selected: 0,
             trends: TrendsState::default(),
             undo: Vec::new(),
-            tab_hits: Vec::new(),
-            history_hit: None,
+            size: ratatui::layout::Rect::default(),
             job: None,
             help_scroll: 0,
             export_dir: std::path::PathBuf::from("."),
@@ -314,18 +312,18 @@ impl App {
             return;
         }
         if let MouseEventKind::Down(MouseButton::Left) = m.kind {
+            let [_, body, _, _] = crate::tui::frame_layout(self.size);
+            let top = body.y + crate::tui::screens::history::ROWS_ABOVE;
             if m.row == 0
-                && let Some(&(_, _, tab)) = self
-                    .tab_hits
+                && let Some(&(_, _, tab)) = crate::tui::tab_columns(&self.i18n)
                     .iter()
                     .find(|(a, b, _)| m.column >= *a && m.column < *b)
             {
                 self.update(Action::GoTab(tab));
-            } else if self.tab == Tab::History
-                && let Some((top, offset)) = self.history_hit
-                && m.row >= top
-            {
-                let i = offset + usize::from(m.row - top);
+            } else if self.tab == Tab::History && m.row >= top && m.row + 1 < body.bottom() {
+                let first =
+                    crate::tui::screens::history::first_visible(self.history.selected, body.height);
+                let i = first + usize::from(m.row - top);
                 if i < self.history.rows.len() {
                     self.history.selected = i;
                 }

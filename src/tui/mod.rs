@@ -32,8 +32,45 @@ pub const MIN_H: u16 = 24;
 /// Reload from the database this often (entries written by other processes appear).
 pub const REFRESH: Duration = Duration::from_secs(30);
 
-/// Draw one frame.
-pub fn render(f: &mut Frame, app: &mut App) {
+/// The frame's rows: the tabs, the screen, the message line, the key hints.
+pub fn frame_layout(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(10),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Each tab's title as shown on the top row.
+fn tab_titles(i: &crate::present::i18n::I18n) -> Vec<String> {
+    Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(n, t)| format!("{} {}", n + 1, i.t(t.label_key())))
+        .collect()
+}
+
+/// Where each tab's title is on the top row (columns from, to), for mouse clicks: the same
+/// arithmetic as ratatui's `Tabs` (one space of padding each side, a one-column divider).
+pub fn tab_columns(i: &crate::present::i18n::I18n) -> Vec<(u16, u16, Tab)> {
+    let mut x = 1;
+    Tab::ALL
+        .iter()
+        .zip(tab_titles(i))
+        .map(|(t, title)| {
+            let w = unicode_width::UnicodeWidthStr::width(title.as_str()) as u16;
+            let hit = (x, x + w, *t);
+            x += w + 3;
+            hit
+        })
+        .collect()
+}
+
+/// Draw one frame. Drawing reads the app and writes nothing back: what the mouse needs
+/// (where the tabs and the history rows are) is recomputed from the same layout functions.
+pub fn render(f: &mut Frame, app: &App) {
     let area = f.area();
     let i = &app.i18n;
     if area.width < MIN_W || area.height < MIN_H {
@@ -49,31 +86,9 @@ pub fn render(f: &mut Frame, app: &mut App) {
         f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [top, body, msg, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(10),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    // Tabs, and where they are for mouse clicks.
-    let titles: Vec<String> = Tab::ALL
-        .iter()
-        .enumerate()
-        .map(|(n, t)| format!("{} {}", n + 1, i.t(t.label_key())))
-        .collect();
+    let [top, body, msg, keys] = frame_layout(area);
+    let titles = tab_titles(i);
     let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
-    let mut x = top.x + 1;
-    app.tab_hits = Tab::ALL
-        .iter()
-        .zip(&titles)
-        .map(|(t, title)| {
-            let w = unicode_width::UnicodeWidthStr::width(title.as_str()) as u16;
-            let hit = (x, x + w, *t);
-            x += w + 3;
-            hit
-        })
-        .collect();
     let now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
     let [tabs_area, clock_area] = Layout::horizontal([
         Constraint::Min(40),
@@ -93,7 +108,7 @@ pub fn render(f: &mut Frame, app: &mut App) {
     );
     match app.tab {
         Tab::Today => screens::today::render(f, body, app),
-        Tab::History => app.history_hit = Some(screens::history::render(f, body, app)),
+        Tab::History => screens::history::render(f, body, app),
         Tab::Reminders => screens::reminders::render(f, body, app),
         Tab::Trends => screens::trends::render(
             f,
@@ -159,6 +174,8 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let mut last = Instant::now();
     while app.running {
+        let size = terminal.size()?;
+        app.size = Rect::new(0, 0, size.width, size.height);
         terminal.draw(|f| render(f, app))?;
         // While an export runs, wake often to show its progress.
         let timeout = if app.job.is_some() {
@@ -186,6 +203,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
 /// Render one frame into a buffer of `w`×`h` and return it as plain text (trailing spaces
 /// trimmed). Wide (Chinese) characters take two cells and are written once.
 pub fn snapshot(app: &mut App, w: u16, h: u16) -> anyhow::Result<String> {
+    app.size = Rect::new(0, 0, w, h);
     let mut t = Terminal::new(TestBackend::new(w, h))?;
     t.draw(|f| render(f, app))?;
     Ok(buffer_text(t.backend().buffer(), Rect::new(0, 0, w, h)))

@@ -10,7 +10,21 @@ use crate::present::describe::{truncate, value, what};
 use crate::tui::app::App;
 
 /// Draw, and return (screen row of the first data row, index of the first visible row).
-pub fn render(f: &mut Frame, area: Rect, app: &App) -> (u16, usize) {
+/// Rows above the first entry: the border and the header.
+pub const ROWS_ABOVE: u16 = 2;
+
+/// The index of the first visible entry when `selected` must be in view in a box of `height`
+/// rows (the same for drawing and for mouse clicks).
+pub fn first_visible(selected: usize, height: u16) -> usize {
+    let visible = usize::from(height.saturating_sub(3)).max(1);
+    if selected >= visible {
+        selected + 1 - visible
+    } else {
+        0
+    }
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let i = &app.i18n;
     let h = &app.history;
     let filter = h
@@ -27,11 +41,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) -> (u16, usize) {
         ],
     );
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
-    let offset = if h.selected >= visible {
-        h.selected + 1 - visible
-    } else {
-        0
-    };
+    let offset = first_visible(h.selected, area.height);
     let rows: Vec<Row> = h
         .rows
         .iter()
@@ -86,5 +96,4 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) -> (u16, usize) {
             .title(Span::styled(title, app.theme.title())),
     );
     f.render_widget(table, area);
-    (area.y + 2, offset)
 }
