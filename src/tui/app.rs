@@ -7,8 +7,6 @@ use ratatui::crossterm::event::{
 };
 
 use crate::app::config::{Paths, Settings};
-use crate::app::entries::{self, Draft, SaveError};
-use crate::app::entry_input::RawEntry;
 use crate::app::facts;
 use crate::app::session::Session;
 use crate::domain::clock::Clock;
@@ -86,6 +84,26 @@ pub struct History {
     /// Reload before showing.
     pub stale: bool,
     pub range: HistoryRange,
+}
+
+/// Rows moved by PageUp / PageDown (lists and the help).
+const PAGE: u16 = 10;
+/// How far the help scrolls (it is shorter than this at 80×24).
+const HELP_SCROLL_MAX: u16 = 80;
+/// Latest entries loaded for Today on tall terminals.
+const RECENT_ENTRIES: usize = 30;
+
+/// The history's kind filter after `f`: all kinds, then each kind in turn.
+fn next_filter(f: Option<Kind>) -> Option<Kind> {
+    let all = Kind::ALL;
+    match f {
+        None => Some(all[0]),
+        Some(k) => all
+            .iter()
+            .position(|x| *x == k)
+            .and_then(|p| all.get(p + 1))
+            .copied(),
+    }
 }
 
 pub struct App {
@@ -177,7 +195,7 @@ impl App {
         let t = self.settings.thresholds.clone();
         match facts::assess(&self.store, &self.clock, &t) {
             Ok((facts, o, r)) => {
-                let since = o.now - Duration::weeks(12);
+                let since = o.now - Duration::days(crate::tui::screens::today::SPARK_DAYS);
                 let days = |at: chrono::DateTime<chrono::FixedOffset>| {
                     (at - since).num_minutes() as f64 / 1440.0
                 };
@@ -203,7 +221,7 @@ impl App {
             .reminder_selected
             .min(self.reminders.len().saturating_sub(1));
         match self.store.entries(&EntryFilter {
-            limit: Some(30),
+            limit: Some(RECENT_ENTRIES),
             ..Default::default()
         }) {
             Ok(r) => self.recent = r,
@@ -333,14 +351,9 @@ impl App {
 
     /// Carry out an action.
     pub fn update(&mut self, a: Action) {
-        if let Some(c) = self.confirm {
-            self.confirm = None;
+        if let Some(c) = self.confirm.take() {
             if a == Action::Yes {
-                match c {
-                    Confirm::Delete(id) => self.delete(id),
-                    Confirm::DiscardForm => self.modal = None,
-                    Confirm::QuitWithForm => self.running = false,
-                }
+                self.confirmed(c);
             }
             return;
         }
@@ -355,12 +368,7 @@ impl App {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown
                 if self.modal == Some(Modal::Help) =>
             {
-                self.help_scroll = match a {
-                    Action::Up => self.help_scroll.saturating_sub(1),
-                    Action::Down => self.help_scroll.saturating_add(1).min(80),
-                    Action::PageUp => self.help_scroll.saturating_sub(10),
-                    _ => self.help_scroll.saturating_add(10).min(80),
-                };
+                self.scroll_help(a)
             }
             Action::Help => {
                 self.help_scroll = 0;
@@ -370,16 +378,7 @@ impl App {
                     Some(Modal::Help)
                 };
             }
-            Action::NextTab | Action::PrevTab => {
-                let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
-                let n = Tab::ALL.len();
-                let j = if a == Action::NextTab {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                };
-                self.go(Tab::ALL[j]);
-            }
+            Action::NextTab | Action::PrevTab => self.cycle_tab(a == Action::NextTab),
             Action::GoTab(t) => self.go(t),
             Action::Refresh => {
                 self.refresh();
@@ -414,15 +413,7 @@ impl App {
             }
             Action::Undo => self.undo_delete(),
             Action::CycleFilter => {
-                let all = Kind::ALL;
-                self.history.filter = match self.history.filter {
-                    None => Some(all[0]),
-                    Some(k) => all
-                        .iter()
-                        .position(|x| *x == k)
-                        .and_then(|p| all.get(p + 1))
-                        .copied(),
-                };
+                self.history.filter = next_filter(self.history.filter);
                 self.history.selected = 0;
                 self.load_history();
             }
@@ -465,6 +456,36 @@ impl App {
         }
     }
 
+    /// The answer "yes" to a question.
+    fn confirmed(&mut self, c: Confirm) {
+        match c {
+            Confirm::Delete(id) => self.delete(id),
+            Confirm::DiscardForm => self.modal = None,
+            Confirm::QuitWithForm => self.running = false,
+        }
+    }
+
+    fn scroll_help(&mut self, a: Action) {
+        let s = self.help_scroll;
+        self.help_scroll = match a {
+            Action::Up => s.saturating_sub(1),
+            Action::Down => s.saturating_add(1).min(HELP_SCROLL_MAX),
+            Action::PageUp => s.saturating_sub(PAGE),
+            _ => s.saturating_add(PAGE).min(HELP_SCROLL_MAX),
+        };
+    }
+
+    fn cycle_tab(&mut self, forward: bool) {
+        let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+        let n = Tab::ALL.len();
+        let j = if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        };
+        self.go(Tab::ALL[j]);
+    }
+
     fn go(&mut self, t: Tab) {
         self.tab = t;
         match t {
@@ -483,7 +504,7 @@ impl App {
         if len == 0 {
             return;
         }
-        let page = 10;
+        let page = usize::from(PAGE);
         *sel = match a {
             Action::Up => sel.saturating_sub(1),
             Action::Down => (*sel + 1).min(len - 1),
@@ -492,126 +513,5 @@ impl App {
             Action::Home => 0,
             _ => len - 1,
         };
-    }
-
-    /// Log the next due (or next upcoming) dose of today as taken or skipped, now.
-    fn dose_now(&mut self, status: DoseStatus) {
-        let Some(o) = &self.overview else { return };
-        let (Some(r), now) = (o.regimen.as_ref(), self.clock.now()) else {
-            self.info(self.i18n.t("regimen.none_active").to_string());
-            return;
-        };
-        let slot = o
-            .slots
-            .iter()
-            .find(|s| s.state == SlotState::Due)
-            .or_else(|| {
-                o.slots.iter().find(|s| {
-                    s.state == SlotState::Upcoming && s.at.date_naive() == now.date_naive()
-                })
-            });
-        let Some(slot) = slot else {
-            self.info(self.i18n.t("tui.no_dose_due").to_string());
-            return;
-        };
-        let step = r.step_on(slot.at.date_naive());
-        let raw = RawEntry::Dose {
-            drug: r.drug.code().to_string(),
-            amount: Some(format!("{}", slot.amount)),
-            unit: step.map(|s| s.unit.clone()),
-            mg_per_ml: None,
-            route: Some(r.route.code().to_string()),
-            formulation: step.and_then(|s| s.formulation.clone()),
-            status,
-            scheduled: Some(slot.at.to_rfc3339()),
-        };
-        let draft = Draft {
-            raw,
-            at: None,
-            note: None,
-        };
-        match entries::save(&mut self.store, &draft, &self.clock) {
-            Ok(saved) => {
-                let text = self.saved_text(&saved);
-                self.refresh();
-                self.info(text);
-            }
-            Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
-            Err(SaveError::Store(e)) => self.error(
-                self.i18n
-                    .tf("tui.save_failed", &[("reason", &e.to_string())]),
-            ),
-        }
-    }
-
-    /// Delete the entry as the history shows it (undoable).
-    fn delete(&mut self, id: i64) {
-        let read = match self.history.rows.iter().find(|e| e.id == id) {
-            Some(e) => Ok(e.clone()),
-            None => self.store.entry(id),
-        };
-        match read.and_then(|e| entries::delete(&mut self.store, &e, &self.clock)) {
-            Ok(()) => {
-                self.undo.push(id);
-                self.refresh();
-                self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
-            }
-            Err(e) => self.error(e.to_string()),
-        }
-    }
-
-    /// Undo the last delete of this session.
-    fn undo_delete(&mut self) {
-        let Some(id) = self.undo.pop() else {
-            self.info(self.i18n.t("tui.nothing_to_undo").to_string());
-            return;
-        };
-        let result = self
-            .store
-            .entry(id)
-            .and_then(|read| entries::undelete(&mut self.store, &read, &self.clock));
-        match result {
-            Ok(()) => {
-                self.refresh();
-                self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
-            }
-            Err(e) => {
-                self.undo.push(id);
-                self.error(e.to_string());
-            }
-        }
-    }
-
-    /// Enter on a reminder: open the form that records what it asks for.
-    fn activate_reminder(&mut self) {
-        let Some(r) = self.reminders.get(self.reminder_selected) else {
-            return;
-        };
-        let (kind, analyte) = match r.rule {
-            "trough_due" | "trough_overdue" | "not_a_trough" => (Kind::Lab, Some("csa_trough")),
-            "kidney_due" | "kidney_overdue" | "creatinine_rise" | "creatinine_rise_urgent" => {
-                (Kind::Lab, Some("creatinine"))
-            }
-            "liver_due" | "liver_overdue" => (Kind::Lab, Some("alt")),
-            "electrolytes_due" | "electrolytes_overdue" => (Kind::Lab, Some("potassium")),
-            "lipids_due" | "lipids_overdue" => (Kind::Lab, Some("cholesterol")),
-            "cbc_due" | "cbc_overdue" => (Kind::Platelets, None),
-            "bp_due" | "bp_overdue" | "bp_high" => (Kind::BloodPressure, None),
-            "weight_due" | "weight_overdue" | "weight_stale" | "weight_changed" => {
-                (Kind::Weight, None)
-            }
-            "dose_due" | "dose_not_logged" | "dose_soon" => (Kind::Dose, None),
-            _ => {
-                self.info(self.i18n.t("tui.nothing_to_log").to_string());
-                return;
-            }
-        };
-        let d = self.defaults();
-        let mut f = Form::new(kind, &self.i18n, &d);
-        if let Some(a) = analyte {
-            f.set("analyte", a);
-            f.focus_on("value");
-        }
-        self.modal = Some(Modal::Form(Box::new(f)));
     }
 }

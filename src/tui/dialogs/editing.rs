@@ -1,10 +1,14 @@
-//! What `App::update` does with the form actions: typing, choosing, validating as typed,
-//! saving (a new entry or an edit), keeping the form filled when the store refuses.
+//! What `App::update` does with entries: form typing, choosing, validating as typed, saving (a
+//! new entry or an edit; the form stays filled when the store refuses), the one-key dose,
+//! delete and undo, and the form a reminder asks for. Every write goes through `app::entries`.
 
-use crate::app::entries::{self, SaveError, Saved};
-
+use crate::app::entries::{self, Draft, SaveError, Saved};
+use crate::app::entry_input::RawEntry;
+use crate::domain::dosing::SlotState;
+use crate::domain::entry::{DoseStatus, Kind};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Modal};
+use crate::tui::dialogs::form::Form;
 
 /// Editing and saving forms: what `App::update` does with the form actions.
 impl App {
@@ -99,5 +103,126 @@ impl App {
         } else {
             format!("{text} — {}", warn.join("; "))
         }
+    }
+
+    /// Log the next due (or next upcoming) dose of today as taken or skipped, now.
+    pub(crate) fn dose_now(&mut self, status: DoseStatus) {
+        let Some(o) = &self.overview else { return };
+        let (Some(r), now) = (o.regimen.as_ref(), self.clock.now()) else {
+            self.info(self.i18n.t("regimen.none_active").to_string());
+            return;
+        };
+        let slot = o
+            .slots
+            .iter()
+            .find(|s| s.state == SlotState::Due)
+            .or_else(|| {
+                o.slots.iter().find(|s| {
+                    s.state == SlotState::Upcoming && s.at.date_naive() == now.date_naive()
+                })
+            });
+        let Some(slot) = slot else {
+            self.info(self.i18n.t("tui.no_dose_due").to_string());
+            return;
+        };
+        let step = r.step_on(slot.at.date_naive());
+        let raw = RawEntry::Dose {
+            drug: r.drug.code().to_string(),
+            amount: Some(format!("{}", slot.amount)),
+            unit: step.map(|s| s.unit.clone()),
+            mg_per_ml: None,
+            route: Some(r.route.code().to_string()),
+            formulation: step.and_then(|s| s.formulation.clone()),
+            status,
+            scheduled: Some(slot.at.to_rfc3339()),
+        };
+        let draft = Draft {
+            raw,
+            at: None,
+            note: None,
+        };
+        match entries::save(&mut self.store, &draft, &self.clock) {
+            Ok(saved) => {
+                let text = self.saved_text(&saved);
+                self.refresh();
+                self.info(text);
+            }
+            Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
+            Err(SaveError::Store(e)) => self.error(
+                self.i18n
+                    .tf("tui.save_failed", &[("reason", &e.to_string())]),
+            ),
+        }
+    }
+
+    /// Delete the entry as the history shows it (undoable).
+    pub(crate) fn delete(&mut self, id: i64) {
+        let read = match self.history.rows.iter().find(|e| e.id == id) {
+            Some(e) => Ok(e.clone()),
+            None => self.store.entry(id),
+        };
+        match read.and_then(|e| entries::delete(&mut self.store, &e, &self.clock)) {
+            Ok(()) => {
+                self.undo.push(id);
+                self.refresh();
+                self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Undo the last delete of this session.
+    pub(crate) fn undo_delete(&mut self) {
+        let Some(id) = self.undo.pop() else {
+            self.info(self.i18n.t("tui.nothing_to_undo").to_string());
+            return;
+        };
+        let result = self
+            .store
+            .entry(id)
+            .and_then(|read| entries::undelete(&mut self.store, &read, &self.clock));
+        match result {
+            Ok(()) => {
+                self.refresh();
+                self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
+            }
+            Err(e) => {
+                self.undo.push(id);
+                self.error(e.to_string());
+            }
+        }
+    }
+
+    /// Enter on a reminder: open the form that records what it asks for.
+    pub(crate) fn activate_reminder(&mut self) {
+        let Some(r) = self.reminders.get(self.reminder_selected) else {
+            return;
+        };
+        let (kind, analyte) = match r.rule {
+            "trough_due" | "trough_overdue" | "not_a_trough" => (Kind::Lab, Some("csa_trough")),
+            "kidney_due" | "kidney_overdue" | "creatinine_rise" | "creatinine_rise_urgent" => {
+                (Kind::Lab, Some("creatinine"))
+            }
+            "liver_due" | "liver_overdue" => (Kind::Lab, Some("alt")),
+            "electrolytes_due" | "electrolytes_overdue" => (Kind::Lab, Some("potassium")),
+            "lipids_due" | "lipids_overdue" => (Kind::Lab, Some("cholesterol")),
+            "cbc_due" | "cbc_overdue" => (Kind::Platelets, None),
+            "bp_due" | "bp_overdue" | "bp_high" => (Kind::BloodPressure, None),
+            "weight_due" | "weight_overdue" | "weight_stale" | "weight_changed" => {
+                (Kind::Weight, None)
+            }
+            "dose_due" | "dose_not_logged" | "dose_soon" => (Kind::Dose, None),
+            _ => {
+                self.info(self.i18n.t("tui.nothing_to_log").to_string());
+                return;
+            }
+        };
+        let d = self.defaults();
+        let mut f = Form::new(kind, &self.i18n, &d);
+        if let Some(a) = analyte {
+            f.set("analyte", a);
+            f.focus_on("value");
+        }
+        self.modal = Some(Modal::Form(Box::new(f)));
     }
 }
