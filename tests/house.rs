@@ -348,3 +348,22 @@ fn clicks_land_where_the_frame_drew_without_the_frame_writing_into_the_app() {
         assert!(row.contains(&at), "{at} not in {row}");
     }
 }
+
+#[test]
+fn status_and_today_show_the_same_view() {
+    use itp_diary::present::status::StatusView;
+    let d = Diary::new();
+    d.ok(&["demo", "--years", "1"]);
+    let status = d.ok(&["status"]);
+    let mut app = app_on(&d.db);
+    let today = itp_diary::tui::snapshot(&mut app, 120, 40).unwrap();
+    let v: &StatusView = app.status.as_ref().expect("a status view");
+    let p = v.platelets.as_ref().expect("a platelet count");
+    for text in [&status, &today] {
+        assert!(text.contains(&p.band_label), "{text}");
+        assert!(text.contains(&v.adherence_7d), "{text}");
+        for s in &v.today {
+            assert!(text.contains(&s.time) && text.contains(&s.state_label), "{text}");
+        }
+    }
+}

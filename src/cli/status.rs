@@ -12,6 +12,7 @@ use crate::domain::overview::Overview;
 use crate::domain::reminders::Reminder;
 use crate::domain::when::parse_any;
 use crate::present::describe;
+use crate::present::status::{StatusView, status_lines};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -135,7 +136,8 @@ pub fn status(ctx: &Ctx, a: StatusArgs, out: &mut impl Write) -> CliResult {
         serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
         return writeln!(out).map_err(io_error);
     }
-    for line in describe::status_lines(&o, &ctx.i18n) {
+    let view = StatusView::new(&o, &ctx.i18n);
+    for line in status_lines(&view, &ctx.i18n) {
         writeln!(out, "{line}").map_err(io_error)?;
     }
     Ok(())

@@ -16,6 +16,7 @@ use crate::domain::overview::Overview;
 use crate::domain::ranges::HistoryRange;
 use crate::domain::reminders::Reminder;
 use crate::present::i18n::I18n;
+use crate::present::status::StatusView;
 use crate::store::{EntryFilter, Store};
 use crate::tui::action::Action;
 use crate::tui::dialogs::export::{ExportForm, Job};
@@ -118,6 +119,8 @@ pub struct App {
     pub message: Option<(String, MessageKind)>,
     pub running: bool,
     pub overview: Option<Overview>,
+    /// What Today shows, derived from the overview in `refresh` (the same view as `status`).
+    pub status: Option<StatusView>,
     pub reminders: Vec<Reminder>,
     /// Platelet counts of the last 12 weeks as (days into the 12 weeks, count), oldest first;
     /// the count before the window (if any) at day 0, so the line starts filled.
@@ -166,6 +169,7 @@ impl App {
             message: None,
             running: true,
             overview: None,
+            status: None,
             reminders: Vec::new(),
             spark: Vec::new(),
             history: History::default(),
@@ -212,6 +216,7 @@ impl App {
                             .map(|(at, v)| (days(at), v)),
                     )
                     .collect();
+                self.status = Some(StatusView::new(&o, &self.i18n));
                 self.overview = Some(o);
                 self.reminders = r;
             }

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
 
 use crate::domain::dosing::SlotState;
-use crate::domain::overview::Overview;
 use crate::domain::units::fmt_num;
 use crate::present::describe::{pad, reminder_message, severity_mark};
+use crate::present::status::StatusView;
 use crate::tui::app::App;
 
 /// Days the sparkline spans (the platelet counts loaded by `App::refresh`).
@@ -28,29 +28,29 @@ fn dash<'a>() -> Spans<'a> {
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
-    let Some(o) = &app.overview else {
+    let Some(v) = &app.status else {
         f.render_widget(Paragraph::new(app.i18n.t("tui.loading")), area);
         return;
     };
     let [top, bottom] = Layout::vertical([Constraint::Length(11), Constraint::Min(3)]).areas(area);
     let [info, spark] =
         Layout::horizontal([Constraint::Min(50), Constraint::Length(24)]).areas(top);
-    render_info(f, info, app, o);
+    render_info(f, info, app, v);
     render_spark(f, spark, app);
     render_due_and_recent(f, bottom, app);
 }
 
 /// The labelled lines: platelets, response, phase, dose, trough, adherence, today's doses.
-fn render_info(f: &mut Frame, area: Rect, app: &App, o: &Overview) {
+fn render_info(f: &mut Frame, area: Rect, app: &App, v: &StatusView) {
     let (i, th) = (&app.i18n, &app.theme);
     let values: [(&str, Spans); 7] = [
-        ("today.platelets", platelets(app, o)),
-        ("today.response", response(app, o)),
-        ("today.phase", phase(app, o)),
-        ("today.dose", dose(app, o)),
-        ("today.trough", trough(app, o)),
-        ("today.adherence", adherence(app, o)),
-        ("today.doses", doses(app, o, area.width >= 70)),
+        ("today.platelets", platelets(app, v)),
+        ("today.response", response(app, v)),
+        ("today.phase", phase(app, v)),
+        ("today.dose", dose(app, v)),
+        ("today.trough", trough(app, v)),
+        ("today.adherence", adherence(app, v)),
+        ("today.doses", doses(app, v, area.width >= 70)),
     ];
     let w = values
         .iter()
@@ -62,11 +62,11 @@ fn render_info(f: &mut Frame, area: Rect, app: &App, o: &Overview) {
         .into_iter()
         .map(|(k, v)| row(i.t(k), w, v, app))
         .collect();
-    if let Some(c) = o.course.as_ref().and_then(|c| c.checkpoint) {
+    if let Some((week, date)) = v.course.as_ref().and_then(|c| c.checkpoint) {
         lines.push(Line::from(Span::styled(
             i.tf(
                 "overview.checkpoint",
-                &[("week", &c.week.to_string()), ("date", &c.date.to_string())],
+                &[("week", &week.to_string()), ("date", &date.to_string())],
             ),
             th.focus(),
         )));
@@ -82,49 +82,47 @@ fn render_info(f: &mut Frame, area: Rect, app: &App, o: &Overview) {
 }
 
 /// The latest count with its band (word and colour) and age.
-fn platelets<'a>(app: &App, o: &Overview) -> Spans<'a> {
+fn platelets<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     let (i, th) = (&app.i18n, &app.theme);
-    let (Some((at, v)), Some(band)) = (o.latest_platelets, o.platelet_band) else {
+    let Some(p) = &v.platelets else {
         return dash();
     };
-    let days = (o.now.date_naive() - at.date_naive())
-        .num_days()
-        .to_string();
     vec![
-        Span::styled(format!("{} ×10⁹/L", fmt_num(v, 1)), th.band(band)),
+        Span::styled(format!("{} ×10⁹/L", fmt_num(p.value, 1)), th.band(p.band)),
         Span::raw("  "),
-        Span::styled(format!("[{}]", i.t(&band.label_key())), th.band(band)),
+        Span::styled(format!("[{}]", p.band_label), th.band(p.band)),
         Span::styled(
-            format!("  {}", i.tf("today.days_ago", &[("days", &days)])),
+            format!(
+                "  {}",
+                i.tf("today.days_ago", &[("days", &p.days_ago.to_string())])
+            ),
             th.dim(),
         ),
     ]
 }
 
-fn response<'a>(app: &App, o: &Overview) -> Spans<'a> {
+fn response<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     let (i, th) = (&app.i18n, &app.theme);
-    let Some(a) = &o.response else {
+    let Some(r) = &v.response else {
         return dash();
     };
-    let mut v = vec![Span::raw(
-        i.t(&format!("response.{}", a.status.code())).to_string(),
-    )];
-    if let Some(b) = a.baseline {
-        v.push(Span::styled(
+    let mut out = vec![Span::raw(r.label.clone())];
+    if let Some(b) = r.baseline {
+        out.push(Span::styled(
             format!("  {}", i.tf("today.baseline", &[("value", &fmt_num(b, 0))])),
             th.dim(),
         ));
     }
-    v
+    out
 }
 
-fn phase<'a>(app: &App, o: &Overview) -> Spans<'a> {
+fn phase<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     let i = &app.i18n;
-    match &o.course {
+    match &v.course {
         Some(c) => vec![Span::raw(i.tf(
             "today.phase_value",
             &[
-                ("phase", i.t(&format!("phase.{}", c.phase.code()))),
+                ("phase", &c.phase_label),
                 ("week", &c.week.to_string()),
                 ("day", &c.day.to_string()),
             ],
@@ -134,22 +132,21 @@ fn phase<'a>(app: &App, o: &Overview) -> Spans<'a> {
 }
 
 /// mg/day planned, mg/kg/day (coloured above the settings' limits) and the weight used.
-fn dose<'a>(app: &App, o: &Overview) -> Spans<'a> {
+fn dose<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     let th = &app.theme;
-    let Some(d) = &o.dosing else {
+    let Some(d) = &v.dose else {
         return dash();
     };
-    let mgkg = d.taken_mg_per_kg.or(d.planned_mg_per_kg);
-    let style = match mgkg {
-        Some(v) if v > app.settings.thresholds.mg_per_kg_strong => th.urgent(),
-        Some(v) if v > app.settings.thresholds.mg_per_kg_warn => th.warn(),
+    let style = match d.mg_per_kg {
+        Some(x) if x > app.settings.thresholds.mg_per_kg_strong => th.urgent(),
+        Some(x) if x > app.settings.thresholds.mg_per_kg_warn => th.warn(),
         _ => ratatui::style::Style::new(),
     };
     let or_dash = |x: Option<f64>, digits| x.map(|x| fmt_num(x, digits)).unwrap_or("—".into());
     vec![
         Span::raw(format!("{} mg/d", or_dash(d.planned_daily, 0))),
         Span::raw("  "),
-        Span::styled(format!("{} mg/kg/d", or_dash(mgkg, 2)), style),
+        Span::styled(format!("{} mg/kg/d", or_dash(d.mg_per_kg, 2)), style),
         Span::styled(
             d.weight_kg
                 .map(|k| format!("  ({} kg)", fmt_num(k, 1)))
@@ -160,9 +157,9 @@ fn dose<'a>(app: &App, o: &Overview) -> Spans<'a> {
 }
 
 /// The last drug level with its band and the hours since the dose before it.
-fn trough<'a>(app: &App, o: &Overview) -> Spans<'a> {
+fn trough<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     let (i, th) = (&app.i18n, &app.theme);
-    let Some(t) = &o.trough else {
+    let Some(t) = &v.trough else {
         return dash();
     };
     let hours = t
@@ -172,29 +169,26 @@ fn trough<'a>(app: &App, o: &Overview) -> Spans<'a> {
     vec![
         Span::styled(format!("{} ng/mL", fmt_num(t.value, 0)), th.trough(t.band)),
         Span::raw("  "),
-        Span::styled(format!("[{}]", i.t(&t.band.label_key())), th.trough(t.band)),
+        Span::styled(format!("[{}]", t.band_label), th.trough(t.band)),
         Span::styled(format!("  {hours}"), th.dim()),
     ]
 }
 
-fn adherence<'a>(app: &App, o: &Overview) -> Spans<'a> {
-    let pct = |x: Option<f64>| {
-        x.map(|v| format!("{}%", fmt_num(v, 0)))
-            .unwrap_or_else(|| "—".into())
-    };
+fn adherence<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     vec![Span::raw(app.i18n.tf(
         "today.adherence_value",
-        &[("d7", &pct(o.adherence_7d)), ("d30", &pct(o.adherence_30d))],
+        &[("d7", &v.adherence_7d), ("d30", &v.adherence_30d)],
     ))]
 }
 
 /// Today's planned doses with their state (the amount too when the box is wide).
-fn doses<'a>(app: &App, o: &Overview, wide: bool) -> Spans<'a> {
-    let (i, th) = (&app.i18n, &app.theme);
-    let today: Spans = o
-        .slots
+fn doses<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
+    let th = &app.theme;
+    if v.today.is_empty() {
+        return dash();
+    }
+    v.today
         .iter()
-        .filter(|s| s.at.date_naive() == o.now.date_naive())
         .flat_map(|s| {
             let style = match s.state {
                 SlotState::Taken => th.ok(),
@@ -205,19 +199,15 @@ fn doses<'a>(app: &App, o: &Overview, wide: bool) -> Spans<'a> {
             };
             [
                 Span::raw(if wide {
-                    format!("{} {} mg ", s.at.format("%H:%M"), fmt_num(s.amount, 0))
+                    format!("{} {} mg ", s.time, fmt_num(s.amount, 0))
                 } else {
-                    format!("{} ", s.at.format("%H:%M"))
+                    format!("{} ", s.time)
                 }),
-                Span::styled(
-                    format!("[{}]", i.t(&format!("status.{}", s.state.code()))),
-                    style,
-                ),
+                Span::styled(format!("[{}]", s.state_label), style),
                 Span::raw("  "),
             ]
         })
-        .collect();
-    if today.is_empty() { dash() } else { today }
+        .collect()
 }
 
 /// One bar per column, each the latest count at or before its time (a step line).

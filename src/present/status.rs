@@ -1,0 +1,305 @@
+//! Where the patient stands, as the faces show it: one [`StatusView`] built from the
+//! [`Overview`] feeds `itp-diary status` ([`status_lines`]) and the Today screen, so the two
+//! derive the same things (today's doses, days since the count, which mg/kg/day, who set the
+//! target) once, with the same words.
+
+use chrono::NaiveDate;
+
+use crate::domain::dosing::SlotState;
+use crate::domain::overview::{Overview, TroughBand};
+use crate::domain::response::PlateletBand;
+use crate::domain::units::fmt_num;
+use crate::present::i18n::I18n;
+
+const DASH: &str = "—";
+
+pub struct PlateletsView {
+    pub value: f64,
+    pub band: PlateletBand,
+    pub band_label: String,
+    pub date: NaiveDate,
+    pub days_ago: i64,
+}
+
+pub struct ResponseView {
+    pub label: String,
+    pub baseline: Option<f64>,
+    pub time_to_response_days: Option<i64>,
+}
+
+pub struct CourseView {
+    pub phase_label: String,
+    pub week: i64,
+    pub day: i64,
+    pub induction_weeks: i64,
+    /// The next checkpoint: (week, date).
+    pub checkpoint: Option<(i64, NaiveDate)>,
+    /// The drug's label, the current step as text, its formulation, the start date.
+    pub drug_label: String,
+    pub plan: String,
+    pub formulation: Option<String>,
+    pub start: NaiveDate,
+}
+
+pub struct DoseView {
+    pub planned_daily: Option<f64>,
+    pub planned_mg_per_kg: Option<f64>,
+    pub taken_daily: Option<f64>,
+    pub taken_mg_per_kg: Option<f64>,
+    /// What the dose per kg is judged on: taken when known, else planned.
+    pub mg_per_kg: Option<f64>,
+    pub weight_kg: Option<f64>,
+    pub weight_date: Option<NaiveDate>,
+}
+
+pub struct TroughView {
+    pub value: f64,
+    pub band: TroughBand,
+    pub band_label: String,
+    pub hours_since_dose: Option<f64>,
+    /// Drawn outside the trough window (unknown timing is not "invalid").
+    pub not_a_trough: bool,
+    pub target_low: f64,
+    pub target_high: f64,
+    /// "set by your care team" or "app default".
+    pub set_by: String,
+    pub date: NaiveDate,
+}
+
+pub struct SlotView {
+    pub time: String,
+    pub amount: f64,
+    pub state: SlotState,
+    pub state_label: String,
+}
+
+/// Everything `status` and Today show, derived once.
+pub struct StatusView {
+    pub course: Option<CourseView>,
+    pub dose: Option<DoseView>,
+    pub adherence_7d: String,
+    pub adherence_30d: String,
+    /// Today's planned doses, in order.
+    pub today: Vec<SlotView>,
+    pub platelets: Option<PlateletsView>,
+    pub response: Option<ResponseView>,
+    pub trough: Option<TroughView>,
+    pub disease_phase: Option<String>,
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{}%", fmt_num(v, 0)))
+        .unwrap_or_else(|| DASH.to_string())
+}
+
+fn course_view(o: &Overview, i: &I18n) -> Option<CourseView> {
+    let (r, c) = (o.regimen.as_ref()?, o.course.as_ref()?);
+    let step = r.step_on(o.now.date_naive()).or(r.steps.first());
+    Some(CourseView {
+        phase_label: i.t(&format!("phase.{}", c.phase.code())).to_string(),
+        week: c.week,
+        day: c.day,
+        induction_weeks: c.induction_weeks,
+        checkpoint: c.checkpoint.map(|cp| (cp.week, cp.date)),
+        drug_label: i.t(&r.drug.label_key()).to_string(),
+        plan: step.map(|s| s.describe()).unwrap_or_default(),
+        formulation: step.and_then(|s| s.formulation.clone()),
+        start: r.start,
+    })
+}
+
+fn trough_view(o: &Overview, i: &I18n) -> Option<TroughView> {
+    let t = o.trough.as_ref()?;
+    Some(TroughView {
+        value: t.value,
+        band: t.band,
+        band_label: i.t(&t.band.label_key()).to_string(),
+        hours_since_dose: t.hours_since_dose,
+        not_a_trough: t.valid == Some(false),
+        target_low: t.target_low,
+        target_high: t.target_high,
+        set_by: i
+            .t(if t.target_from_regimen {
+                "settings.set_by_team"
+            } else {
+                "settings.default_short"
+            })
+            .to_string(),
+        date: t.at.date_naive(),
+    })
+}
+
+impl StatusView {
+    pub fn new(o: &Overview, i: &I18n) -> StatusView {
+        let today = o.now.date_naive();
+        StatusView {
+            course: course_view(o, i),
+            dose: o.dosing.as_ref().map(|d| DoseView {
+                planned_daily: d.planned_daily,
+                planned_mg_per_kg: d.planned_mg_per_kg,
+                taken_daily: d.taken_daily,
+                taken_mg_per_kg: d.taken_mg_per_kg,
+                mg_per_kg: d.taken_mg_per_kg.or(d.planned_mg_per_kg),
+                weight_kg: d.weight_kg,
+                weight_date: d.weight_at.map(|t| t.date_naive()),
+            }),
+            adherence_7d: pct(o.adherence_7d),
+            adherence_30d: pct(o.adherence_30d),
+            today: o
+                .slots
+                .iter()
+                .filter(|s| s.at.date_naive() == today)
+                .map(|s| SlotView {
+                    time: s.at.format("%H:%M").to_string(),
+                    amount: s.amount,
+                    state: s.state,
+                    state_label: i.t(&format!("status.{}", s.state.code())).to_string(),
+                })
+                .collect(),
+            platelets: o
+                .latest_platelets
+                .zip(o.platelet_band)
+                .map(|((at, v), band)| PlateletsView {
+                    value: v,
+                    band,
+                    band_label: i.t(&band.label_key()).to_string(),
+                    date: at.date_naive(),
+                    days_ago: (today - at.date_naive()).num_days(),
+                }),
+            response: o.response.as_ref().map(|a| ResponseView {
+                label: i.t(&format!("response.{}", a.status.code())).to_string(),
+                baseline: a.baseline,
+                time_to_response_days: a.time_to_response_days,
+            }),
+            trough: trough_view(o, i),
+            disease_phase: o
+                .disease_phase
+                .map(|p| i.t(&format!("disease_phase.{p}")).to_string()),
+        }
+    }
+}
+
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map(|v| fmt_num(v, digits))
+        .unwrap_or_else(|| DASH.to_string())
+}
+
+fn course_lines(v: &StatusView, c: &CourseView, i: &I18n, lines: &mut Vec<String>) {
+    lines.push(i.tf(
+        "overview.phase",
+        &[
+            ("phase", &c.phase_label),
+            ("week", &c.week.to_string()),
+            ("day", &c.day.to_string()),
+            ("weeks", &c.induction_weeks.to_string()),
+        ],
+    ));
+    if let Some((week, date)) = c.checkpoint {
+        lines.push(i.tf(
+            "overview.checkpoint",
+            &[("week", &week.to_string()), ("date", &date.to_string())],
+        ));
+    }
+    lines.push(i.tf(
+        "overview.regimen",
+        &[
+            ("drug", &c.drug_label),
+            ("plan", &c.plan),
+            ("formulation", c.formulation.as_deref().unwrap_or(DASH)),
+            ("start", &c.start.to_string()),
+        ],
+    ));
+    if let Some(d) = &v.dose {
+        let weight_at = d
+            .weight_date
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| DASH.to_string());
+        lines.push(i.tf(
+            "overview.dose",
+            &[
+                ("planned", &opt(d.planned_daily, 1)),
+                ("planned_kg", &opt(d.planned_mg_per_kg, 2)),
+                ("taken", &opt(d.taken_daily, 1)),
+                ("taken_kg", &opt(d.taken_mg_per_kg, 2)),
+                ("weight", &opt(d.weight_kg, 1)),
+                ("weight_at", &weight_at),
+            ],
+        ));
+    }
+    lines.push(i.tf(
+        "overview.adherence",
+        &[("d7", &v.adherence_7d), ("d30", &v.adherence_30d)],
+    ));
+    if !v.today.is_empty() {
+        let slots: Vec<String> = v
+            .today
+            .iter()
+            .map(|s| format!("{} {}", s.time, s.state_label))
+            .collect();
+        lines.push(i.tf("overview.today", &[("slots", &slots.join(", "))]));
+    }
+}
+
+fn trough_lines(t: &TroughView, i: &I18n, lines: &mut Vec<String>) {
+    let hours = t
+        .hours_since_dose
+        .map(|h| i.tf("overview.hours_after", &[("hours", &fmt_num(h, 1))]))
+        .unwrap_or_else(|| i.t("overview.hours_unknown").to_string());
+    lines.push(i.tf(
+        "overview.trough",
+        &[
+            ("value", &fmt_num(t.value, 1)),
+            ("band", &t.band_label),
+            ("low", &fmt_num(t.target_low, 0)),
+            ("high", &fmt_num(t.target_high, 0)),
+            ("set_by", &t.set_by),
+            ("date", &t.date.format("%Y-%m-%d").to_string()),
+            ("hours", &hours),
+        ],
+    ));
+    if t.not_a_trough {
+        lines.push(i.t("overview.not_a_trough").to_string());
+    }
+}
+
+/// `status` as lines of text.
+pub fn status_lines(v: &StatusView, i: &I18n) -> Vec<String> {
+    let mut lines = Vec::new();
+    match &v.course {
+        Some(c) => course_lines(v, c, i, &mut lines),
+        None => lines.push(i.t("overview.no_regimen").to_string()),
+    }
+    match &v.platelets {
+        Some(p) => lines.push(i.tf(
+            "overview.platelets",
+            &[
+                ("value", &fmt_num(p.value, 1)),
+                ("band", &p.band_label),
+                ("date", &p.date.format("%Y-%m-%d").to_string()),
+                ("days", &p.days_ago.to_string()),
+            ],
+        )),
+        None => lines.push(i.t("overview.no_platelets").to_string()),
+    }
+    if let Some(r) = &v.response {
+        let ttr = r
+            .time_to_response_days
+            .map(|d| i.tf("overview.time_to_response", &[("days", &d.to_string())]))
+            .unwrap_or_default();
+        lines.push(i.tf(
+            "overview.response",
+            &[
+                ("response", &r.label),
+                ("baseline", &opt(r.baseline, 1)),
+                ("ttr", &ttr),
+            ],
+        ));
+    }
+    if let Some(t) = &v.trough {
+        trough_lines(t, i, &mut lines);
+    }
+    if let Some(p) = &v.disease_phase {
+        lines.push(i.tf("overview.disease_phase", &[("phase", p)]));
+    }
+    lines
+}
