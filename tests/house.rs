@@ -363,7 +363,10 @@ fn status_and_today_show_the_same_view() {
         assert!(text.contains(&p.band_label), "{text}");
         assert!(text.contains(&v.adherence_7d), "{text}");
         for s in &v.today {
-            assert!(text.contains(&s.time) && text.contains(&s.state_label), "{text}");
+            assert!(
+                text.contains(&s.time) && text.contains(&s.state_label),
+                "{text}"
+            );
         }
     }
 }

@@ -363,7 +363,7 @@ fn colours_carry_the_band_and_no_color_keeps_the_words() {
         Theme { color: true },
     );
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| tui::render(f, &mut app)).unwrap();
+    t.draw(|f| tui::render(f, &app)).unwrap();
     let buf = t.backend().buffer().clone();
     let text = tui::buffer_text(&buf, buf.area);
     let row = text.lines().position(|l| l.contains("12 ×10⁹/L")).unwrap() as u16;
