@@ -2,6 +2,8 @@
 //! terminal forms both fill a [`RawEntry`] and call [`build`], so they accept and refuse
 //! exactly the same things with the same messages.
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::domain::clock::Clock;
 use crate::domain::drugs::{Drug, Route};
 use crate::domain::entry::*;
@@ -130,6 +132,18 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// An optional time field: absent or empty is `None`, else parsed by `parse`.
+fn opt_when(
+    field: &'static str,
+    s: &Option<String>,
+    clock: &Clock,
+    parse: fn(&str, &Clock) -> Result<DateTime<FixedOffset>, WhenError>,
+) -> Result<Option<DateTime<FixedOffset>>, InputError> {
+    nonempty(s)
+        .map(|s| parse(s, clock).map_err(|err| InputError::When { field, err }))
+        .transpose()
+}
+
 /// Parse `LOW-HIGH` (either side may be empty).
 pub fn reference(s: &str) -> Result<(Option<f64>, Option<f64>), InputError> {
     let (lo, hi) = s.split_once('-').ok_or_else(|| {
@@ -183,14 +197,7 @@ pub fn build(
             let route = nonempty(route)
                 .map(|r| code("route", r, Route::parse, Route::accepted))
                 .transpose()?;
-            let scheduled_for = nonempty(scheduled)
-                .map(|s| {
-                    parse_any(s, clock).map_err(|err| InputError::When {
-                        field: "scheduled",
-                        err,
-                    })
-                })
-                .transpose()?;
+            let scheduled_for = opt_when("scheduled", scheduled, clock, parse_any)?;
             validate::dose(DoseInput {
                 drug,
                 amount: opt_number("dose", amount)?,
@@ -212,18 +219,8 @@ pub fn build(
             last_dose,
         } => {
             let a = code("analyte", analyte, Analyte::parse, Analyte::accepted)?;
-            let (ref_low, ref_high) = match nonempty(refr) {
-                Some(r) => reference(r)?,
-                None => (None, None),
-            };
-            let last_dose_at = nonempty(last_dose)
-                .map(|s| {
-                    parse_when(s, clock).map_err(|err| InputError::When {
-                        field: "last_dose",
-                        err,
-                    })
-                })
-                .transpose()?;
+            let (ref_low, ref_high) = nonempty(refr).map_or(Ok((None, None)), reference)?;
+            let last_dose_at = opt_when("last_dose", last_dose, clock, parse_when)?;
             validate::lab(
                 a,
                 parse_number(a.field(), value)?,

@@ -174,20 +174,32 @@ pub fn code<T>(
 impl LogCommand {
     /// The typed fields and the common options.
     pub fn raw(&self) -> (RawEntry, &Common) {
+        (self.raw_entry(), self.common())
+    }
+
+    fn common(&self) -> &Common {
+        match self {
+            LogCommand::Platelets { common, .. }
+            | LogCommand::Dose { common, .. }
+            | LogCommand::Lab { common, .. }
+            | LogCommand::Weight { common, .. }
+            | LogCommand::Bp { common, .. }
+            | LogCommand::Bleeding { common, .. }
+            | LogCommand::SideEffect { common, .. }
+            | LogCommand::Event { common, .. } => common,
+        }
+    }
+
+    /// The typed fields.
+    fn raw_entry(&self) -> RawEntry {
         match self {
             LogCommand::Platelets {
-                value,
-                unit,
-                lab,
-                common,
-            } => (
-                RawEntry::Platelets {
-                    value: value.clone(),
-                    unit: unit.clone(),
-                    lab: lab.clone(),
-                },
-                common,
-            ),
+                value, unit, lab, ..
+            } => RawEntry::Platelets {
+                value: value.clone(),
+                unit: unit.clone(),
+                lab: lab.clone(),
+            },
             LogCommand::Dose {
                 drug,
                 amount,
@@ -198,26 +210,23 @@ impl LogCommand {
                 missed,
                 skipped,
                 scheduled,
-                common,
-            } => (
-                RawEntry::Dose {
-                    drug: drug.clone(),
-                    amount: amount.clone(),
-                    unit: unit.clone(),
-                    mg_per_ml: mg_per_ml.clone(),
-                    route: route.clone(),
-                    formulation: formulation.clone(),
-                    status: if *missed {
-                        DoseStatus::Missed
-                    } else if *skipped {
-                        DoseStatus::Skipped
-                    } else {
-                        DoseStatus::Taken
-                    },
-                    scheduled: scheduled.clone(),
+                ..
+            } => RawEntry::Dose {
+                drug: drug.clone(),
+                amount: amount.clone(),
+                unit: unit.clone(),
+                mg_per_ml: mg_per_ml.clone(),
+                route: route.clone(),
+                formulation: formulation.clone(),
+                status: if *missed {
+                    DoseStatus::Missed
+                } else if *skipped {
+                    DoseStatus::Skipped
+                } else {
+                    DoseStatus::Taken
                 },
-                common,
-            ),
+                scheduled: scheduled.clone(),
+            },
             LogCommand::Lab {
                 analyte,
                 value,
@@ -226,80 +235,50 @@ impl LogCommand {
                 method,
                 reference,
                 last_dose,
-                common,
-            } => (
-                RawEntry::Lab {
-                    analyte: analyte.clone(),
-                    value: value.clone(),
-                    unit: unit.clone(),
-                    lab: lab.clone(),
-                    method: method.clone(),
-                    reference: reference.clone(),
-                    last_dose: last_dose.clone(),
-                },
-                common,
-            ),
-            LogCommand::Weight {
-                value,
-                unit,
-                common,
-            } => (
-                RawEntry::Weight {
-                    value: value.clone(),
-                    unit: unit.clone(),
-                },
-                common,
-            ),
-            LogCommand::Bp {
-                value,
-                pulse,
-                common,
-            } => (
-                RawEntry::Bp {
-                    value: value.clone(),
-                    pulse: pulse.clone(),
-                },
-                common,
-            ),
+                ..
+            } => RawEntry::Lab {
+                analyte: analyte.clone(),
+                value: value.clone(),
+                unit: unit.clone(),
+                lab: lab.clone(),
+                method: method.clone(),
+                reference: reference.clone(),
+                last_dose: last_dose.clone(),
+            },
+            LogCommand::Weight { value, unit, .. } => RawEntry::Weight {
+                value: value.clone(),
+                unit: unit.clone(),
+            },
+            LogCommand::Bp { value, pulse, .. } => RawEntry::Bp {
+                value: value.clone(),
+                pulse: pulse.clone(),
+            },
             LogCommand::Bleeding {
                 site,
                 count,
                 size_cm,
                 minutes,
                 care,
-                common,
-            } => (
-                RawEntry::Bleeding {
-                    site: site.clone(),
-                    count: count.map(|c| c.to_string()),
-                    size_cm: size_cm.clone(),
-                    minutes: minutes.map(|m| m.to_string()),
-                    care: *care,
-                },
-                common,
-            ),
+                ..
+            } => RawEntry::Bleeding {
+                site: site.clone(),
+                count: count.map(|c| c.to_string()),
+                size_cm: size_cm.clone(),
+                minutes: minutes.map(|m| m.to_string()),
+                care: *care,
+            },
             LogCommand::SideEffect {
-                effect,
-                severity,
-                common,
-            } => (
-                RawEntry::SideEffect {
-                    effect: effect.clone(),
-                    severity: severity.map(|s| s.to_string()),
-                },
-                common,
-            ),
+                effect, severity, ..
+            } => RawEntry::SideEffect {
+                effect: effect.clone(),
+                severity: severity.map(|s| s.to_string()),
+            },
             LogCommand::Event {
-                event,
-                medication,
-                common,
-            } => (
-                RawEntry::Event {
-                    event: event.clone(),
-                    medication: medication.clone(),
-                },
-                common,
-            ),
+                event, medication, ..
+            } => RawEntry::Event {
+                event: event.clone(),
+                medication: medication.clone(),
+            },
         }
     }
 }
