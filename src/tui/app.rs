@@ -124,21 +124,21 @@ pub struct App {
     pub reminders: Vec<Reminder>,
     /// Platelet counts of the last 12 weeks as (days into the 12 weeks, count), oldest first;
     /// the count before the window (if any) at day 0, so the line starts filled.
-    pub spark: Vec<(f64, f64)>,
+    pub(crate) spark: Vec<(f64, f64)>,
     pub history: History,
     /// The latest entries, for Today on tall terminals.
-    pub recent: Vec<Entry>,
+    pub(crate) recent: Vec<Entry>,
     pub reminder_selected: usize,
     pub trends: TrendsState,
     /// Ids deleted in this session, for undo.
-    pub undo: Vec<i64>,
+    pub(crate) undo: Vec<i64>,
     /// The terminal's size, set by the event loop before each frame (mouse clicks are mapped
     /// through the same layout the frame is drawn with).
-    pub size: ratatui::layout::Rect,
+    pub(crate) size: ratatui::layout::Rect,
     /// A running export.
     pub job: Option<Job>,
     /// How far the help is scrolled.
-    pub help_scroll: u16,
+    pub(crate) help_scroll: u16,
     /// Where exports go by default.
     pub export_dir: std::path::PathBuf,
     /// The database, the settings file (for the JSON backup) and the data folder, resolved by
