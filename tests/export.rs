@@ -490,16 +490,23 @@ fn fhir_bundle_is_valid_r4() {
     assert_eq!(comps[1]["code"]["coding"][0]["code"], "8462-4");
     let wt = by_code("29463-7");
     assert_eq!(wt[0]["valueQuantity"]["code"], "kg");
-    // Bleeding, side effects and events: text-only codes (valid CodeableConcepts).
+    // Bleeding and side effects: text-only codes (valid CodeableConcepts); the
+    // medication-start event is a MedicationStatement (tests/fhir_meaning.rs).
     assert_eq!(
         obs.iter()
             .filter(|o| o["code"].get("coding").is_none())
             .count(),
-        3
+        2
     );
     let ms = of("MedicationStatement");
     assert_eq!(ms[0]["status"], "active");
-    let codes: Vec<(&str, &str)> = ms[0]["medicationCodeableConcept"]["coding"]
+    // The brand is a Medication resource; its ingredient carries the drug's codes.
+    let med = of("Medication");
+    assert_eq!(
+        ms[0]["medicationReference"]["reference"],
+        format!("urn:uuid:{}", med[0]["id"].as_str().unwrap())
+    );
+    let codes: Vec<(&str, &str)> = med[0]["ingredient"][0]["itemCodeableConcept"]["coding"]
         .as_array()
         .unwrap()
         .iter()

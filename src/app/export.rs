@@ -197,19 +197,42 @@ pub fn export(
             es.len()
         }
         Format::Fhir => {
-            let es = entries_between(store, from, to, false)?;
             let patient = store.patient_uid()?;
+            let edited = store.edited_entry_ids()?;
+            let (profile, regimens) = (store.profile()?, store.regimens()?);
             progress(1, 3);
-            fhir::write(
-                &mut w,
-                &patient,
-                &store.profile()?,
-                &store.regimens()?,
-                &es,
-                clock.now(),
-                &labels,
+            let ctx = fhir::Context {
+                patient_uid: &patient,
+                profile: &profile,
+                regimens: &regimens,
+                now: clock.now(),
+                labels: &labels,
+                trough_hours: (t.trough_min_hours, t.trough_max_hours),
+            };
+            // Streamed: each resource goes out as its entry is read.
+            let mut b = fhir::Bundle::start(&mut w, &ctx)?;
+            let mut failed = None;
+            let n = store.each_entry(
+                &EntryFilter {
+                    from: Some(from.with_timezone(&Utc)),
+                    to: Some(to.with_timezone(&Utc)),
+                    order: Order::OldestFirst,
+                    ..Default::default()
+                },
+                |e| {
+                    if failed.is_none()
+                        && let Err(err) = b.entry(&e, edited.contains(&e.id))
+                    {
+                        failed = Some(err);
+                    }
+                    Ok(())
+                },
             )?;
-            es.len()
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            b.finish()?;
+            n
         }
         Format::Ics => {
             let (facts, o, rs) = facts::assess(store, clock, t)?;

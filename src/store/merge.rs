@@ -117,6 +117,15 @@ impl Store {
         Ok(u)
     }
 
+    /// The ids of entries that were edited after they were first saved (FHIR `amended`).
+    pub fn edited_entry_ids(&self) -> Result<std::collections::HashSet<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT entry_id FROM entry_revisions WHERE action = 'edit'",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Merge a backup in one transaction: entries, regimens and questions whose uid is already
     /// here are left as they are (importing twice changes nothing); empty profile fields are
     /// filled.
