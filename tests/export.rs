@@ -103,7 +103,8 @@ fn broken_backups_write_nothing() {
     newer["version"] = Value::from(99);
     let cases: Vec<(String, String)> = vec![
         (backup[..backup.len() / 2].to_string(), "line".into()),
-        (serde_json::to_string(&wrong_type).unwrap(), "line 1".into()),
+        // The JSON path of the problem (was "line 1, column …" before issue 14).
+        (serde_json::to_string(&wrong_type).unwrap(), "entries[3].at".into()),
         (serde_json::to_string_pretty(&bad_unit).unwrap(), format!("entries[{n}]")),
         (serde_json::to_string_pretty(&out_of_range).unwrap(), format!("entries[{p}]")),
         (serde_json::to_string_pretty(&unknown_field).unwrap(), "colour".into()),

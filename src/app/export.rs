@@ -178,6 +178,7 @@ pub fn export(
                 format: json::FORMAT.into(),
                 version: json::VERSION,
                 exported_at: clock.now(),
+                patient_uid: Some(store.patient_uid()?),
                 profile: store.profile()?,
                 settings: std::fs::read_to_string(config_path).ok(),
                 regimens: store.regimens()?,

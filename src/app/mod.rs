@@ -9,6 +9,7 @@ pub mod entry_input;
 pub mod export;
 pub mod facts;
 pub mod import;
+pub mod lab_sheet;
 
 use crate::store::StoreError;
 

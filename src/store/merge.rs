@@ -23,6 +23,9 @@ pub struct Merge<'a> {
         DateTime<FixedOffset>,
         Option<DateTime<FixedOffset>>,
     )],
+    /// The patient id this diary takes on (an empty diary restored from a backup keeps the
+    /// backup's, so FHIR Patient and Condition ids stay the same).
+    pub patient_uid: Option<&'a str>,
 }
 
 /// What a merge did.
@@ -133,6 +136,13 @@ impl Store {
         let now_text = utc_text(&now);
         self.write(|tx| {
             let mut rep = MergeReport::default();
+            if let Some(u) = m.patient_uid {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('patient_uid', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [u],
+                )?;
+            }
             for (uid, e, deleted, source) in &m.entries {
                 if exists(tx, "entries", uid)? {
                     rep.entries_present += 1;
