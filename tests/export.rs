@@ -601,16 +601,17 @@ fn ics_recurrence_matches_the_regimen() {
     let starts: Vec<String> = doses.iter().map(|e| prop(e, "DTSTART").unwrap()).collect();
     assert_eq!(
         starts,
+        // In the patient's zone, defined by a VTIMEZONE (floating times before issue 14).
         [
-            "DTSTART:20260201T080000",
-            "DTSTART:20260201T200000",
-            "DTSTART:20260301T080000",
-            "DTSTART:20260301T200000"
+            "DTSTART;TZID=Asia/Shanghai:20260201T080000",
+            "DTSTART;TZID=Asia/Shanghai:20260201T200000",
+            "DTSTART;TZID=Asia/Shanghai:20260301T080000",
+            "DTSTART;TZID=Asia/Shanghai:20260301T200000"
         ]
     );
     assert_eq!(
         prop(doses[0], "RRULE").unwrap(),
-        "RRULE:FREQ=DAILY;INTERVAL=1;UNTIL=20260228T080000"
+        "RRULE:FREQ=DAILY;INTERVAL=1;UNTIL=20260228T000000Z"
     );
     assert_eq!(
         prop(doses[2], "RRULE").unwrap(),

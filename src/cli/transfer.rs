@@ -34,9 +34,19 @@ pub struct ExportArgs {
     /// From the last logged clinic visit to now.
     #[arg(long)]
     pub since_last_visit: bool,
-    /// Write to this file (created readable by you only) instead of standard output.
+    /// Write to this file (created readable by you only) instead of standard output; `-` is
+    /// standard output.
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Include deleted entries (CSV: `deleted` = true; FHIR: status `entered-in-error`).
+    #[arg(long)]
+    pub deleted: bool,
+    /// CSV: start with a byte-order mark so Excel reads UTF-8 (default on with --lang zh).
+    #[arg(long, conflicts_with = "no_bom")]
+    pub bom: bool,
+    /// CSV: no byte-order mark.
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 #[derive(Debug, Args)]
@@ -135,13 +145,21 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
         from: day("from", &a.from)?,
         to: day("to", &a.to)?,
         since_last_visit: a.since_last_visit,
+        include_deleted: a.deleted,
     };
+    let bom = format == Format::Csv
+        && !a.no_bom
+        && (a.bom || ctx.i18n.lang == crate::present::i18n::Lang::Zh);
+    let output = a.output.filter(|p| p.as_os_str() != "-");
     if !ctx.paths.db.exists() {
         return Err(CliError::Invalid(ctx.i18n.t("export.no_diary").to_string()));
     }
     let mut store = ctx.open_store()?;
     let i = &ctx.i18n;
-    let n = deliver(ctx, a.output.as_ref(), out, |w| {
+    let n = deliver(ctx, output.as_ref(), out, |w| {
+        if bom {
+            w.write_all("\u{feff}".as_bytes())?;
+        }
         crate::app::export::export(
             &mut store,
             format,
@@ -154,7 +172,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
             &mut |_, _| {},
         )
     })?;
-    if let Some(p) = &a.output {
+    if let Some(p) = &output {
         eprintln!(
             "{}",
             ctx.i18n.tf(

@@ -186,6 +186,8 @@ pub struct Bundle<'w, 'a, W: Write> {
     pub(crate) ctx: &'a Context<'a>,
     /// Medication resources already written (one per drug and formulation).
     medications: HashSet<String>,
+    /// The entry being written was deleted.
+    in_error: bool,
 }
 
 impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
@@ -202,6 +204,7 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
             patient: uuid(ctx.patient_uid),
             ctx,
             medications: HashSet::new(),
+            in_error: false,
         };
         b.patient_and_condition()?;
         for r in ctx.regimens {
@@ -210,11 +213,16 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
         Ok(b)
     }
 
-    /// Write one entry (deleted ones are left out). `amended`: the entry was edited.
+    /// Write one entry. `amended`: the entry was edited. A deleted entry (only in a full
+    /// export: callers leave them out otherwise) is written `entered-in-error`.
     pub fn entry(&mut self, e: &Entry, amended: bool) -> io::Result<()> {
-        if e.deleted {
-            return Ok(());
-        }
+        self.in_error = e.deleted;
+        let r = self.entry_resource(e, amended);
+        self.in_error = false;
+        r
+    }
+
+    fn entry_resource(&mut self, e: &Entry, amended: bool) -> io::Result<()> {
         match &e.data {
             EntryData::Platelets(pl) => {
                 let mut f = Map::new();
@@ -261,6 +269,12 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
 
     pub(crate) fn add(&mut self, id: &str, mut resource: Map<String, Value>) -> io::Result<()> {
         resource.insert("id".into(), json!(id));
+        if self.in_error
+            && resource.contains_key("status")
+            && resource.get("resourceType") != Some(&json!("Medication"))
+        {
+            resource.insert("status".into(), json!("entered-in-error"));
+        }
         let sep = if self.first { "\n    " } else { ",\n    " };
         self.first = false;
         self.w.write_all(sep.as_bytes())?;
@@ -274,7 +288,11 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
             full_url: format!("urn:uuid:{id}"),
             resource: &resource,
         };
-        serde_json::to_writer(&mut *self.w, &entry).map_err(io::Error::other)
+        serde_json::to_writer(&mut *self.w, &entry).map_err(|e| match e.io_error_kind() {
+            // A closed pipe stays a closed pipe (the command ends quietly).
+            Some(kind) => io::Error::new(kind, e),
+            None => io::Error::other(e),
+        })
     }
 
     pub(crate) fn subject(&self) -> Value {

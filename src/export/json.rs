@@ -75,7 +75,10 @@ impl EntryDoc {
 }
 
 pub fn write(w: &mut impl Write, b: &Backup) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, b).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *w, b).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    })?;
     writeln!(w)
 }
 
