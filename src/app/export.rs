@@ -199,6 +199,104 @@ fn zone_name(clock: &Clock) -> String {
     }
 }
 
+/// The FHIR bundle, streamed: each resource goes out as its entry is read.
+#[allow(clippy::too_many_arguments)]
+fn fhir_bundle(
+    store: &mut Store,
+    period: &Period,
+    wide: (DateTime<Utc>, DateTime<Utc>),
+    clock: &Clock,
+    t: &crate::domain::settings::Thresholds,
+    labels: &dyn Fn(&str) -> String,
+    mut w: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize> {
+    let patient = store.patient_uid()?;
+    let edited = store.edited_entry_ids()?;
+    let (profile, regimens) = (store.profile()?, store.regimens()?);
+    progress(1, 3);
+    let ctx = fhir::Context {
+        patient_uid: &patient,
+        profile: &profile,
+        regimens: &regimens,
+        now: clock.now(),
+        labels: &labels,
+        trough_hours: (t.trough_min_hours, t.trough_max_hours),
+    };
+    // Streamed: each resource goes out as its entry is read.
+    let mut b = fhir::Bundle::start(&mut w, &ctx)?;
+    let mut failed = None;
+    let n = store.each_entry(
+        &EntryFilter {
+            from: Some(wide.0),
+            to: Some(wide.1),
+            include_deleted: period.include_deleted,
+            order: Order::OldestFirst,
+            ..Default::default()
+        },
+        |e| {
+            if failed.is_none()
+                && keeps(period, &e)
+                && let Err(err) = b.entry(&e, edited.contains(&e.id))
+            {
+                failed = Some(err);
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    b.finish()?;
+    Ok(n)
+}
+
+/// The calendar: dose series and the next date of every monitoring item.
+fn calendar(
+    store: &mut Store,
+    clock: &Clock,
+    t: &crate::domain::settings::Thresholds,
+    i: &I18n,
+    labels: &dyn Fn(&str) -> String,
+    mut w: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize> {
+    // The next due date of every monitoring item, however far ahead.
+    let mut ahead = t.clone();
+    ahead.due_soon_days = 3650.0;
+    let (_, _, rs) = facts::assess(store, clock, &ahead)?;
+    progress(1, 3);
+    let due: Vec<_> = rs
+        .into_iter()
+        .filter(|r| {
+            // Doses have their own recurring events.
+            r.rule != "dose_due"
+                && (r.rule.ends_with("_due")
+                    || r.rule.ends_with("_overdue")
+                    || r.rule == "checkpoint")
+        })
+        .map(|r| {
+            let m = crate::present::describe::reminder_message(&r, i);
+            (r, m)
+        })
+        .collect();
+    let offset_at = |u: DateTime<Utc>| zone_offset(clock, u);
+    let zone = ics::Zone {
+        tzid: zone_name(clock),
+        offset_at: &offset_at,
+    };
+    ics::write(
+        &mut w,
+        &store.regimens()?,
+        &due,
+        clock.now(),
+        &zone,
+        &labels,
+        i.t("app.name"),
+    )?;
+    Ok(due.len())
+}
+
 /// Export `format` for `period` to `w`. Returns the number of entries written.
 #[allow(clippy::too_many_arguments)]
 pub fn export(
@@ -286,82 +384,8 @@ pub fn export(
             json::write(&mut w, &b)?;
             es.len()
         }
-        Format::Fhir => {
-            let patient = store.patient_uid()?;
-            let edited = store.edited_entry_ids()?;
-            let (profile, regimens) = (store.profile()?, store.regimens()?);
-            progress(1, 3);
-            let ctx = fhir::Context {
-                patient_uid: &patient,
-                profile: &profile,
-                regimens: &regimens,
-                now: clock.now(),
-                labels: &labels,
-                trough_hours: (t.trough_min_hours, t.trough_max_hours),
-            };
-            // Streamed: each resource goes out as its entry is read.
-            let mut b = fhir::Bundle::start(&mut w, &ctx)?;
-            let mut failed = None;
-            let n = store.each_entry(
-                &EntryFilter {
-                    from: Some(wide.0),
-                    to: Some(wide.1),
-                    include_deleted: period.include_deleted,
-                    order: Order::OldestFirst,
-                    ..Default::default()
-                },
-                |e| {
-                    if failed.is_none()
-                        && keeps(period, &e)
-                        && let Err(err) = b.entry(&e, edited.contains(&e.id))
-                    {
-                        failed = Some(err);
-                    }
-                    Ok(())
-                },
-            )?;
-            if let Some(e) = failed {
-                return Err(e.into());
-            }
-            b.finish()?;
-            n
-        }
-        Format::Ics => {
-            // The next due date of every monitoring item, however far ahead.
-            let mut ahead = t.clone();
-            ahead.due_soon_days = 3650.0;
-            let (_, _, rs) = facts::assess(store, clock, &ahead)?;
-            progress(1, 3);
-            let due: Vec<_> = rs
-                .into_iter()
-                .filter(|r| {
-                    // Doses have their own recurring events.
-                    r.rule != "dose_due"
-                        && (r.rule.ends_with("_due")
-                            || r.rule.ends_with("_overdue")
-                            || r.rule == "checkpoint")
-                })
-                .map(|r| {
-                    let m = crate::present::describe::reminder_message(&r, i);
-                    (r, m)
-                })
-                .collect();
-            let offset_at = |u: DateTime<Utc>| zone_offset(clock, u);
-            let zone = ics::Zone {
-                tzid: zone_name(clock),
-                offset_at: &offset_at,
-            };
-            ics::write(
-                &mut w,
-                &store.regimens()?,
-                &due,
-                clock.now(),
-                &zone,
-                &labels,
-                i.t("app.name"),
-            )?;
-            due.len()
-        }
+        Format::Fhir => fhir_bundle(store, period, wide, clock, t, &labels, w, progress)?,
+        Format::Ics => calendar(store, clock, t, i, &labels, w, progress)?,
         Format::Html | Format::Md => {
             let facts = facts::load_window(store, from, to, clock, t)?;
             progress(1, 3);
