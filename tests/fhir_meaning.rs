@@ -301,7 +301,13 @@ fn events_are_the_resources_a_clinic_reads_and_edits_are_amended() {
         .iter()
         .map(|m| m["status"].as_str().unwrap())
         .collect();
-    assert_eq!(ms, ["active", "stopped"]);
+    // The start has a later stop: it is over, and says when.
+    assert_eq!(ms, ["completed", "stopped"]);
+    let started = of(&b, "MedicationStatement")[0];
+    assert_eq!(
+        started["effectivePeriod"]["end"],
+        "2026-03-07T09:00:00+08:00"
+    );
     let obs = of(&b, "Observation");
     assert_eq!(obs.len(), 1, "the deleted count is left out");
     assert_eq!(obs[0]["status"], "amended");

@@ -213,6 +213,18 @@ fn fhir_bundle(
 ) -> Result<usize> {
     let patient = store.patient_uid()?;
     let edited = store.edited_entry_ids()?;
+    let stops: Vec<(String, DateTime<FixedOffset>)> = store
+        .entries(&EntryFilter {
+            kind: Some(crate::domain::entry::Kind::Event),
+            subject: Some("medication_stop".into()),
+            ..Default::default()
+        })?
+        .into_iter()
+        .filter_map(|e| match e.data {
+            crate::domain::entry::EntryData::Event(ev) => ev.medication.map(|m| (m, e.at)),
+            _ => None,
+        })
+        .collect();
     let (profile, regimens) = (store.profile()?, store.regimens()?);
     progress(1, 3);
     let ctx = fhir::Context {
@@ -222,6 +234,7 @@ fn fhir_bundle(
         now: clock.now(),
         labels: &labels,
         trough_hours: (t.trough_min_hours, t.trough_max_hours),
+        stops: &stops,
     };
     // Streamed: each resource goes out as its entry is read.
     let mut b = fhir::Bundle::start(&mut w, &ctx)?;

@@ -175,6 +175,9 @@ pub struct Context<'a> {
     /// A drug level is a trough when drawn this many hours after the previous dose
     /// (clinical.md B: 10–14 h).
     pub trough_hours: (f64, f64),
+    /// Medications reported stopped (name as typed, when): a started medication with a later
+    /// stop is `completed`, not `active`.
+    pub stops: &'a [(String, DateTime<FixedOffset>)],
 }
 
 /// Writes the bundle's entries one at a time, each serialised straight to the writer (a

@@ -278,8 +278,25 @@ pub fn event<W: Write>(
                 named_medication(b, ev, "medication (not named)"),
             );
             m.insert("subject".into(), b.subject());
-            let key = if started { "start" } else { "end" };
-            m.insert("effectivePeriod".into(), json!({ key: at }));
+            // A start with a later stop of the same medication is over.
+            let name = ev.medication.as_deref().map(|n| n.trim().to_lowercase());
+            let stop = name.as_ref().filter(|_| started).and_then(|n| {
+                b.ctx
+                    .stops
+                    .iter()
+                    .filter(|(s, t)| s.trim().to_lowercase() == *n && *t >= e.at)
+                    .map(|(_, t)| *t)
+                    .min()
+            });
+            let period = match (started, stop) {
+                (true, Some(end)) => {
+                    m.insert("status".into(), json!("completed"));
+                    json!({ "start": at, "end": ts(&end) })
+                }
+                (true, None) => json!({ "start": at }),
+                (false, _) => json!({ "end": at }),
+            };
+            m.insert("effectivePeriod".into(), period);
         }
         EventKind::Ivig | EventKind::SteroidPulse => {
             m.insert("resourceType".into(), json!("MedicationAdministration"));
@@ -345,4 +362,69 @@ pub fn event<W: Write>(
         m.insert("note".into(), json!([{ "text": n }]));
     }
     b.add(&uuid(&e.uid), m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::regimen::{Slot, StepKind};
+    use chrono::NaiveTime;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn step(from: &str, amount: f64, formulation: Option<&str>) -> Step {
+        Step {
+            id: 0,
+            effective_from: d(from),
+            kind: StepKind::Change,
+            slots: vec![Slot {
+                time: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+                amount,
+            }],
+            unit: "mg".into(),
+            every_days: 1,
+            formulation: formulation.map(str::to_string),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn step_periods_are_closed_inclusive_and_skip_steps_never_in_force() {
+        let r = Regimen {
+            id: 1,
+            uid: "ab".into(),
+            drug: Drug::Cyclosporine,
+            route: Route::Oral,
+            start: d("2026-01-01"),
+            stop: Some(d("2026-03-15")),
+            target_low: None,
+            target_high: None,
+            induction_weeks: None,
+            note: None,
+            steps: vec![
+                step("2026-01-01", 150.0, Some("Neoral")),
+                // Replaced the same day: never in force.
+                step("2026-02-01", 140.0, None),
+                step("2026-02-01", 125.0, None),
+                step("2026-03-01", 100.0, Some("Sandimmun")),
+                // After the stop: never in force.
+                step("2026-03-20", 75.0, None),
+            ],
+        };
+        let p = step_periods(&r);
+        let got: Vec<(usize, NaiveDate, Option<NaiveDate>, Option<&str>)> = p
+            .iter()
+            .map(|x| (x.index, x.start, x.end, x.formulation))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, d("2026-01-01"), Some(d("2026-01-31")), Some("Neoral")),
+                (2, d("2026-02-01"), Some(d("2026-02-28")), Some("Neoral")),
+                (3, d("2026-03-01"), Some(d("2026-03-14")), Some("Sandimmun")),
+            ]
+        );
+    }
 }
