@@ -264,3 +264,45 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// An outside reader in Rust (the `ical` crate) parses the calendar: one VTIMEZONE, every dose
+/// series in that zone, every monitoring date with an alarm.
+#[test]
+fn ical_crate_reads_the_calendar() {
+    let d = demo();
+    let ics = d.ok(&["export", "--format", "ics"]);
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+    let cal = parser.next().expect("a calendar").expect("parses");
+    assert!(parser.next().is_none());
+    let prop = |props: &[ical::property::Property], name: &str| {
+        props.iter().find(|p| p.name == name).cloned()
+    };
+    assert_eq!(cal.timezones.len(), 1);
+    let tzid = prop(&cal.timezones[0].properties, "TZID")
+        .unwrap()
+        .value
+        .unwrap();
+    assert_eq!(tzid, "Asia/Shanghai");
+    let mut doses = 0;
+    let mut monitoring = 0;
+    for e in &cal.events {
+        let start = prop(&e.properties, "DTSTART").expect("DTSTART");
+        let category = prop(&e.properties, "CATEGORIES").unwrap().value.unwrap();
+        let params = start.params.unwrap_or_default();
+        if category == "MEDICATION" {
+            doses += 1;
+            assert!(
+                params.contains(&("TZID".into(), vec![tzid.clone()])),
+                "{params:?}"
+            );
+        } else {
+            monitoring += 1;
+            assert!(
+                params.contains(&("VALUE".into(), vec!["DATE".into()])),
+                "{params:?}"
+            );
+            assert_eq!(e.alarms.len(), 1);
+        }
+    }
+    assert!(doses > 0 && monitoring >= 5, "{doses} {monitoring}");
+}
