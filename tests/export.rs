@@ -103,7 +103,8 @@ fn broken_backups_write_nothing() {
     newer["version"] = Value::from(99);
     let cases: Vec<(String, String)> = vec![
         (backup[..backup.len() / 2].to_string(), "line".into()),
-        (serde_json::to_string(&wrong_type).unwrap(), "line 1".into()),
+        // The JSON path of the problem (was "line 1, column …" before issue 14).
+        (serde_json::to_string(&wrong_type).unwrap(), "entries[3].at".into()),
         (serde_json::to_string_pretty(&bad_unit).unwrap(), format!("entries[{n}]")),
         (serde_json::to_string_pretty(&out_of_range).unwrap(), format!("entries[{p}]")),
         (serde_json::to_string_pretty(&unknown_field).unwrap(), "colour".into()),
@@ -490,16 +491,23 @@ fn fhir_bundle_is_valid_r4() {
     assert_eq!(comps[1]["code"]["coding"][0]["code"], "8462-4");
     let wt = by_code("29463-7");
     assert_eq!(wt[0]["valueQuantity"]["code"], "kg");
-    // Bleeding, side effects and events: text-only codes (valid CodeableConcepts).
+    // Bleeding and side effects: text-only codes (valid CodeableConcepts); the
+    // medication-start event is a MedicationStatement (tests/fhir_meaning.rs).
     assert_eq!(
         obs.iter()
             .filter(|o| o["code"].get("coding").is_none())
             .count(),
-        3
+        2
     );
     let ms = of("MedicationStatement");
     assert_eq!(ms[0]["status"], "active");
-    let codes: Vec<(&str, &str)> = ms[0]["medicationCodeableConcept"]["coding"]
+    // The brand is a Medication resource; its ingredient carries the drug's codes.
+    let med = of("Medication");
+    assert_eq!(
+        ms[0]["medicationReference"]["reference"],
+        format!("urn:uuid:{}", med[0]["id"].as_str().unwrap())
+    );
+    let codes: Vec<(&str, &str)> = med[0]["ingredient"][0]["itemCodeableConcept"]["coding"]
         .as_array()
         .unwrap()
         .iter()
@@ -593,16 +601,17 @@ fn ics_recurrence_matches_the_regimen() {
     let starts: Vec<String> = doses.iter().map(|e| prop(e, "DTSTART").unwrap()).collect();
     assert_eq!(
         starts,
+        // In the patient's zone, defined by a VTIMEZONE (floating times before issue 14).
         [
-            "DTSTART:20260201T080000",
-            "DTSTART:20260201T200000",
-            "DTSTART:20260301T080000",
-            "DTSTART:20260301T200000"
+            "DTSTART;TZID=Asia/Shanghai:20260201T080000",
+            "DTSTART;TZID=Asia/Shanghai:20260201T200000",
+            "DTSTART;TZID=Asia/Shanghai:20260301T080000",
+            "DTSTART;TZID=Asia/Shanghai:20260301T200000"
         ]
     );
     assert_eq!(
         prop(doses[0], "RRULE").unwrap(),
-        "RRULE:FREQ=DAILY;INTERVAL=1;UNTIL=20260228T080000"
+        "RRULE:FREQ=DAILY;INTERVAL=1;UNTIL=20260228T000000Z"
     );
     assert_eq!(
         prop(doses[2], "RRULE").unwrap(),

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
 
 use crate::app::config::Settings;
 use crate::app::facts;
@@ -60,6 +60,8 @@ pub struct Period {
     /// Inclusive.
     pub to: Option<NaiveDate>,
     pub since_last_visit: bool,
+    /// A full export: deleted entries too (CSV `deleted` = true, FHIR `entered-in-error`).
+    pub include_deleted: bool,
 }
 
 pub use super::{ExchangeError, Result};
@@ -85,13 +87,7 @@ pub fn resolve(
         None => now + Duration::seconds(1),
     };
     let from = if p.since_last_visit {
-        facts::last_visit(store)?.ok_or_else(|| {
-            ExchangeError::Invalid(
-                "--since-last-visit: no clinic visit is logged \
-                 (log one with: itp-diary log event clinic-visit)"
-                    .into(),
-            )
-        })?
+        last_visit_before_today(store, clock)?.ok_or_else(|| ExchangeError::Invalid("--since-last-visit: no clinic visit is logged (log one with: itp-diary log event clinic-visit)".into()))?
     } else {
         match p.from {
             Some(d) => midnight(clock, d),
@@ -110,19 +106,208 @@ pub fn resolve(
     Ok((from, to))
 }
 
-fn entries_between(
-    store: &Store,
+/// The last clinic visit before today: a visit logged today is the one the report is for.
+fn last_visit_before_today(store: &Store, clock: &Clock) -> Result<Option<DateTime<FixedOffset>>> {
+    let today = midnight(clock, clock.today());
+    Ok(store
+        .entries(&EntryFilter {
+            kind: Some(crate::domain::entry::Kind::Event),
+            subject: Some("clinic_visit".into()),
+            to: Some(today.with_timezone(&Utc)),
+            order: Order::NewestFirst,
+            limit: Some(1),
+            ..Default::default()
+        })?
+        .pop()
+        .map(|e| e.at))
+}
+
+/// `--from/--to` select by the local date a row shows (its own UTC offset): the store is read
+/// a day wider on each side and each row is kept by its date.
+fn keeps(p: &Period, e: &Entry) -> bool {
+    let d = e.at.date_naive();
+    p.from.is_none_or(|f| p.since_last_visit || d >= f) && p.to.is_none_or(|t| d <= t)
+}
+
+/// The store window for a period: a day wider where a local date bounds it.
+fn widened(
+    p: &Period,
     from: DateTime<FixedOffset>,
     to: DateTime<FixedOffset>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let wide = |on: bool, t: DateTime<FixedOffset>, d: i64| {
+        if on { t + Duration::days(d) } else { t }
+    };
+    (
+        wide(p.from.is_some() && !p.since_last_visit, from, -1).with_timezone(&Utc),
+        wide(p.to.is_some(), to, 1).with_timezone(&Utc),
+    )
+}
+
+fn entries_between(
+    store: &Store,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
     deleted: bool,
 ) -> Result<Vec<Entry>> {
     Ok(store.entries(&EntryFilter {
-        from: Some(from.with_timezone(&Utc)),
-        to: Some(to.with_timezone(&Utc)),
+        from: Some(from),
+        to: Some(to),
         include_deleted: deleted,
         order: Order::OldestFirst,
         ..Default::default()
     })?)
+}
+
+/// The local UTC offset at an instant: the system zone, or the fixed clock's offset.
+fn zone_offset(clock: &Clock, u: DateTime<Utc>) -> FixedOffset {
+    match clock {
+        Clock::System => u.with_timezone(&chrono::Local).fixed_offset().timezone(),
+        Clock::Fixed(t) => t.timezone(),
+    }
+}
+
+/// The IANA name of the local zone (`TZ`, else /etc/localtime's target) when it agrees with
+/// the clock; else `UTC+08:00`.
+fn zone_name(clock: &Clock) -> String {
+    let now = clock.now();
+    let from_env = std::env::var("TZ")
+        .ok()
+        .map(|t| t.trim_start_matches(':').to_string());
+    let from_link = || {
+        std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+            let s = p.to_string_lossy().into_owned();
+            s.split_once("zoneinfo/").map(|(_, n)| n.to_string())
+        })
+    };
+    let name = from_env.filter(|n| n.contains('/')).or_else(from_link);
+    let local = now
+        .with_timezone(&chrono::Local)
+        .offset()
+        .fix()
+        .local_minus_utc();
+    match name {
+        Some(n) if local == now.offset().local_minus_utc() => n,
+        _ => {
+            let s = now.offset().local_minus_utc();
+            let sign = if s < 0 { '-' } else { '+' };
+            format!(
+                "UTC{sign}{:02}:{:02}",
+                s.abs() / 3600,
+                (s.abs() % 3600) / 60
+            )
+        }
+    }
+}
+
+/// The FHIR bundle, streamed: each resource goes out as its entry is read.
+#[allow(clippy::too_many_arguments)]
+fn fhir_bundle(
+    store: &mut Store,
+    period: &Period,
+    wide: (DateTime<Utc>, DateTime<Utc>),
+    clock: &Clock,
+    t: &crate::domain::settings::Thresholds,
+    labels: &dyn Fn(&str) -> String,
+    mut w: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize> {
+    let patient = store.patient_uid()?;
+    let edited = store.edited_entry_ids()?;
+    let stops: Vec<(String, DateTime<FixedOffset>)> = store
+        .entries(&EntryFilter {
+            kind: Some(crate::domain::entry::Kind::Event),
+            subject: Some("medication_stop".into()),
+            ..Default::default()
+        })?
+        .into_iter()
+        .filter_map(|e| match e.data {
+            crate::domain::entry::EntryData::Event(ev) => ev.medication.map(|m| (m, e.at)),
+            _ => None,
+        })
+        .collect();
+    let (profile, regimens) = (store.profile()?, store.regimens()?);
+    progress(1, 3);
+    let ctx = fhir::Context {
+        patient_uid: &patient,
+        profile: &profile,
+        regimens: &regimens,
+        now: clock.now(),
+        labels: &labels,
+        trough_hours: (t.trough_min_hours, t.trough_max_hours),
+        stops: &stops,
+    };
+    // Streamed: each resource goes out as its entry is read.
+    let mut b = fhir::Bundle::start(&mut w, &ctx)?;
+    let mut failed = None;
+    let n = store.each_entry(
+        &EntryFilter {
+            from: Some(wide.0),
+            to: Some(wide.1),
+            include_deleted: period.include_deleted,
+            order: Order::OldestFirst,
+            ..Default::default()
+        },
+        |e| {
+            if failed.is_none()
+                && keeps(period, &e)
+                && let Err(err) = b.entry(&e, edited.contains(&e.id))
+            {
+                failed = Some(err);
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    b.finish()?;
+    Ok(n)
+}
+
+/// The calendar: dose series and the next date of every monitoring item.
+fn calendar(
+    store: &mut Store,
+    clock: &Clock,
+    t: &crate::domain::settings::Thresholds,
+    i: &I18n,
+    labels: &dyn Fn(&str) -> String,
+    mut w: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize> {
+    // The next due date of every monitoring item, however far ahead.
+    let mut ahead = t.clone();
+    ahead.due_soon_days = 3650.0;
+    let (_, _, rs) = facts::assess(store, clock, &ahead)?;
+    progress(1, 3);
+    let due: Vec<_> = rs
+        .into_iter()
+        .filter(|r| {
+            // Doses have their own recurring events.
+            r.rule != "dose_due"
+                && (r.rule.ends_with("_due")
+                    || r.rule.ends_with("_overdue")
+                    || r.rule == "checkpoint")
+        })
+        .map(|r| {
+            let m = crate::present::describe::reminder_message(&r, i);
+            (r, m)
+        })
+        .collect();
+    let offset_at = |u: DateTime<Utc>| zone_offset(clock, u);
+    let zone = ics::Zone {
+        tzid: zone_name(clock),
+        offset_at: &offset_at,
+    };
+    ics::write(
+        &mut w,
+        &store.regimens()?,
+        &due,
+        clock.now(),
+        &zone,
+        &labels,
+        i.t("app.name"),
+    )?;
+    Ok(due.len())
 }
 
 /// Export `format` for `period` to `w`. Returns the number of entries written.
@@ -140,6 +325,7 @@ pub fn export(
 ) -> Result<usize> {
     let t = &settings.thresholds;
     let (from, to) = resolve(store, period, clock)?;
+    let wide = widened(period, from, to);
     let labels = |code: &str| {
         if let Some(d) = crate::domain::drugs::Drug::parse(code) {
             i.t(&d.label_key()).to_string()
@@ -151,18 +337,23 @@ pub fn export(
     let n = match format {
         Format::Csv => {
             // Streamed: rows go out as they are read.
-            let csv_err = |e: csv::Error| ExchangeError::Io(std::io::Error::other(e));
+            let csv_err = |e: csv::Error| match e.into_kind() {
+                csv::ErrorKind::Io(io) => ExchangeError::Io(io),
+                other => ExchangeError::Io(std::io::Error::other(format!("{other:?}"))),
+            };
             let mut out = flat::CsvOut::new(&mut w).map_err(csv_err)?;
             let mut failed = None;
             let n = store.each_entry(
                 &EntryFilter {
-                    from: Some(from.with_timezone(&Utc)),
-                    to: Some(to.with_timezone(&Utc)),
+                    from: Some(wide.0),
+                    to: Some(wide.1),
+                    include_deleted: period.include_deleted,
                     order: Order::OldestFirst,
                     ..Default::default()
                 },
                 |e| {
                     if failed.is_none()
+                        && keeps(period, &e)
                         && let Err(err) = out.write(&e)
                     {
                         failed = Some(err);
@@ -178,12 +369,16 @@ pub fn export(
             n
         }
         Format::Json => {
-            let es = entries_between(store, from, to, true)?;
+            let es: Vec<Entry> = entries_between(store, wide, true)?
+                .into_iter()
+                .filter(|e| keeps(period, e))
+                .collect();
             progress(1, 3);
             let b = json::Backup {
                 format: json::FORMAT.into(),
                 version: json::VERSION,
                 exported_at: clock.now(),
+                patient_uid: Some(store.patient_uid()?),
                 profile: store.profile()?,
                 settings: std::fs::read_to_string(config_path).ok(),
                 regimens: store.regimens()?,
@@ -202,47 +397,8 @@ pub fn export(
             json::write(&mut w, &b)?;
             es.len()
         }
-        Format::Fhir => {
-            let es = entries_between(store, from, to, false)?;
-            let patient = store.patient_uid()?;
-            progress(1, 3);
-            fhir::write(
-                &mut w,
-                &patient,
-                &store.profile()?,
-                &store.regimens()?,
-                &es,
-                clock.now(),
-                &labels,
-            )?;
-            es.len()
-        }
-        Format::Ics => {
-            let (facts, o, rs) = facts::assess(store, clock, t)?;
-            let _ = (facts, o);
-            progress(1, 3);
-            let due: Vec<_> = rs
-                .into_iter()
-                .filter(|r| {
-                    r.rule.ends_with("_due")
-                        || r.rule.ends_with("_overdue")
-                        || r.rule == "checkpoint"
-                })
-                .map(|r| {
-                    let m = crate::present::describe::reminder_message(&r, i);
-                    (r, m)
-                })
-                .collect();
-            ics::write(
-                &mut w,
-                &store.regimens()?,
-                &due,
-                clock.now(),
-                &labels,
-                i.t("app.name"),
-            )?;
-            due.len()
-        }
+        Format::Fhir => fhir_bundle(store, period, wide, clock, t, &labels, w, progress)?,
+        Format::Ics => calendar(store, clock, t, i, &labels, w, progress)?,
         Format::Html | Format::Md => {
             let facts = facts::load_window(store, from, to, clock, t)?;
             progress(1, 3);
@@ -267,7 +423,12 @@ pub fn export(
             if format == Format::Html {
                 html::write(&mut w, &r, i)?;
             } else {
-                md::write(&mut w, &r, i)?;
+                // Every result of the period, with its lab, note and own offset.
+                let results: Vec<Entry> = entries_between(store, wide, false)?
+                    .into_iter()
+                    .filter(|e| keeps(period, e) && md::is_result(e))
+                    .collect();
+                md::write(&mut w, &r, i, &results)?;
             }
             r.entries
         }

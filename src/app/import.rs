@@ -10,39 +10,65 @@ use crate::export::json;
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Merge, MergeReport, Store};
 
-use super::{ExchangeError, Result};
+use super::{ExchangeError, Result, lab_sheet};
+
+/// How a JSON backup is taken in.
+#[derive(Clone, Debug, Default)]
+pub struct JsonOptions {
+    /// Merge a backup of another patient into this diary (the patient is the same person).
+    pub merge_anyway: bool,
+    /// Keep this computer's settings instead of the backup's.
+    pub keep_settings: bool,
+}
+
+/// What became of the settings in a backup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingsOutcome {
+    /// The backup's settings replaced the local ones (which were kept beside them).
+    Restored,
+    /// The backup's settings are the local ones already.
+    Same,
+    /// `--keep-settings`: the local ones stay.
+    KeptLocal,
+    /// The backup has none.
+    NoneInBackup,
+}
+
+/// What a JSON import did.
+#[derive(Clone, Debug)]
+pub struct JsonReport {
+    pub merge: MergeReport,
+    pub settings: SettingsOutcome,
+    /// The settings text to write (when `settings` is `Restored`); see [`restore_settings`].
+    pub settings_text: Option<String>,
+}
 
 /// Import a JSON backup: everything is checked first (the first problem is reported with its
 /// position) and then merged in one transaction; entries already present (same uid) are left
 /// alone, so importing the same file twice changes nothing.
 pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<MergeReport> {
+    let i = I18n::new(crate::present::i18n::Lang::En);
+    let opts = JsonOptions {
+        merge_anyway: false,
+        keep_settings: true,
+    };
+    Ok(import_backup(store, text, clock, &opts, None, &i)?.merge)
+}
+
+/// Import a JSON backup (see [`import_json`]): a backup of another patient is refused unless
+/// `merge_anyway`; the backup's patient id is taken on by a diary that has none (so FHIR ids
+/// survive backup → import); `current_settings` is the local settings file's text, compared
+/// with the backup's.
+pub fn import_backup(
+    store: &mut Store,
+    text: &str,
+    clock: &Clock,
+    opts: &JsonOptions,
+    current_settings: Option<&str>,
+    i: &I18n,
+) -> Result<JsonReport> {
     let b = json::parse(text).map_err(ExchangeError::Invalid)?;
-    let mut entries = Vec::with_capacity(b.entries.len());
-    for (n, e) in b.entries.iter().enumerate() {
-        let as_entry = Entry {
-            id: 0,
-            uid: e.uid.clone(),
-            at: e.at,
-            note: e.note.clone(),
-            data: e.data.clone(),
-            deleted: e.deleted,
-            source: e.source,
-        };
-        let raw = raw_from_entry(&as_entry);
-        // The same validation as typed entries; the canonical value is recomputed from what
-        // was entered, so a hand-edited file cannot smuggle in a wrong conversion.
-        let built = build(
-            &raw,
-            Some(&e.at.to_rfc3339()),
-            e.note.clone(),
-            clock,
-            || None,
-        )
-        .map_err(|err| {
-            ExchangeError::Invalid(format!("entries[{n}] (uid {}): {}", e.uid, describe(&err)))
-        })?;
-        entries.push((e.uid.clone(), built.entry, e.deleted, e.source));
-    }
+    let entries = checked_entries(&b, clock)?;
     for (n, r) in b.regimens.iter().enumerate() {
         if r.steps.is_empty()
             || r.steps.iter().any(|s| {
@@ -58,27 +84,174 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
             )));
         }
     }
+    let adopt = same_patient(store, &b, opts, i)?;
+    let (settings, settings_text) = match (&b.settings, opts.keep_settings) {
+        (None, _) => (SettingsOutcome::NoneInBackup, None),
+        (Some(_), true) => (SettingsOutcome::KeptLocal, None),
+        (Some(t), false) if Some(t.as_str()) == current_settings => (SettingsOutcome::Same, None),
+        (Some(t), false) => {
+            crate::app::config::parse_settings(t)
+                .map_err(|e| ExchangeError::Invalid(format!("settings: {e}")))?;
+            (SettingsOutcome::Restored, Some(t.clone()))
+        }
+    };
     let questions: Vec<_> = b
         .visit_questions
         .iter()
         .map(|q| (q.uid.clone(), q.text.clone(), q.created_at, q.answered_at))
         .collect();
-    Ok(store.merge(
+    let merge = store.merge(
         &Merge {
             entries,
             regimens: &b.regimens,
             profile: &b.profile,
             questions: &questions,
+            patient_uid: adopt.as_deref(),
         },
         clock.now(),
-    )?)
+    )?;
+    Ok(JsonReport {
+        merge,
+        settings,
+        settings_text,
+    })
+}
+
+/// Write restored settings to `path` (mode 0600, through a temporary file); the previous file,
+/// when there is one, is kept as `<path>.before-import`.
+pub fn restore_settings(path: &std::path::Path, text: &str) -> Result<Option<std::path::PathBuf>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let kept = path.with_extension("toml.before-import");
+    let kept = if path.exists() {
+        std::fs::copy(path, &kept)?;
+        std::fs::set_permissions(&kept, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        Some(kept)
+    } else {
+        None
+    };
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    Ok(kept)
+}
+
+/// Each entry checked like a typed one; the stored value must be what its `entered` value
+/// gives (a hand-edited file cannot smuggle in a wrong conversion).
+fn checked_entries(
+    b: &json::Backup,
+    clock: &Clock,
+) -> Result<Vec<(String, NewEntry, bool, crate::domain::entry::Source)>> {
+    let mut entries = Vec::with_capacity(b.entries.len());
+    for (n, e) in b.entries.iter().enumerate() {
+        let as_entry = Entry {
+            id: 0,
+            uid: e.uid.clone(),
+            at: e.at,
+            note: e.note.clone(),
+            data: e.data.clone(),
+            deleted: e.deleted,
+            source: e.source,
+        };
+        let raw = raw_from_entry(&as_entry);
+        let built = build(
+            &raw,
+            Some(&e.at.to_rfc3339()),
+            e.note.clone(),
+            clock,
+            || None,
+        )
+        .map_err(|err| {
+            ExchangeError::Invalid(format!("entries[{n}] (uid {}): {}", e.uid, describe(&err)))
+        })?;
+        let entry = built.entry;
+        if let (Some((given, _)), Some((computed, unit))) = (e.data.value(), entry.data.value())
+            && (given - computed).abs() > 1e-6 * computed.abs().max(1e-3)
+        {
+            let entered = e.data.entered().map(|x| format!("{} {}", x.value, x.unit));
+            return Err(ExchangeError::Invalid(format!(
+                "entries[{n}].data.{}: {given} does not match the entered value {} (that is {computed} {unit}); fix one of them",
+                value_field(&e.data),
+                entered.unwrap_or_default(),
+            )));
+        }
+        entries.push((e.uid.clone(), entry, e.deleted, e.source));
+    }
+    Ok(entries)
+}
+
+/// The field holding an entry's canonical value.
+fn value_field(d: &EntryData) -> &'static str {
+    match d {
+        EntryData::Platelets(_) => "count",
+        EntryData::Dose(_) => "amount.value",
+        EntryData::Weight(_) => "kg",
+        EntryData::Bleeding(_) => "minutes",
+        EntryData::BloodPressure(_) => "systolic",
+        _ => "value",
+    }
+}
+
+/// Refuse a backup of another patient into a diary that has content, unless `merge_anyway`.
+/// Returns the patient id this diary takes on (when it has none yet).
+fn same_patient(
+    store: &mut Store,
+    b: &json::Backup,
+    opts: &JsonOptions,
+    i: &I18n,
+) -> Result<Option<String>> {
+    let ours_uid = store.meta("patient_uid")?;
+    let has_content = store.count_entries(true)? > 0 || !store.regimens()?.is_empty();
+    let ours = store.profile()?;
+    let norm = |s: &Option<String>| {
+        s.as_deref()
+            .map(|x| x.trim().to_lowercase())
+            .filter(|x| !x.is_empty())
+    };
+    let other_uid = match (&ours_uid, &b.patient_uid) {
+        (Some(a), Some(t)) => !a.eq_ignore_ascii_case(t),
+        _ => false,
+    };
+    let other_name =
+        matches!((norm(&ours.name), norm(&b.profile.name)), (Some(a), Some(t)) if a != t);
+    if has_content && (other_uid || other_name) && !opts.merge_anyway {
+        let who = |name: &Option<String>, uid: &Option<String>| match (name, uid) {
+            (Some(n), Some(u)) => format!("{n} ({})", &u[..u.len().min(8)]),
+            (Some(n), None) => n.clone(),
+            (None, Some(u)) => i.tf("exchange.patient_id", &[("id", &u[..u.len().min(8)])]),
+            (None, None) => i.t("exchange.patient_unnamed").to_string(),
+        };
+        return Err(ExchangeError::Invalid(i.tf(
+            "exchange.other_patient",
+            &[
+                ("theirs", &who(&b.profile.name, &b.patient_uid)),
+                ("ours", &who(&ours.name, &ours_uid)),
+            ],
+        )));
+    }
+    Ok(match (&ours_uid, &b.patient_uid) {
+        (None, Some(t)) if !other_name => Some(t.clone()),
+        (Some(_), Some(t)) if !has_content => Some(t.clone()),
+        _ => None,
+    })
 }
 
 fn describe(e: &InputError) -> String {
     I18n::new(crate::present::i18n::Lang::En).input_error(e)
 }
 
-/// The columns of a lab-results CSV (the first row must name them; order free).
+/// The columns of a lab-results CSV (the first row must name them, in English or as Chinese
+/// lab sheets do — see `lab_sheet::column`; order free).
 pub const CSV_REQUIRED: [&str; 4] = ["time", "analyte", "value", "unit"];
 pub const CSV_OPTIONAL: [&str; 4] = ["lab", "reference", "last_dose", "note"];
 
@@ -92,6 +265,104 @@ pub struct CsvReport {
     pub written: bool,
 }
 
+/// The diary's column names of a header row, or why it is refused.
+fn csv_columns(rdr: &mut csv::Reader<&[u8]>, i: &I18n) -> Result<Vec<&'static str>> {
+    let raw: Vec<String> = rdr
+        .headers()
+        .map_err(|e| ExchangeError::Invalid(format!("line 1: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut cols = Vec::new();
+    for h in &raw {
+        let c = lab_sheet::column(h).ok_or_else(|| {
+            ExchangeError::Invalid(format!(
+                "line 1: unknown column '{h}' (accepted: {}, and optionally {}; or 检验日期, 项目, 结果, 单位, 参考范围)",
+                CSV_REQUIRED.join(", "),
+                CSV_OPTIONAL.join(", ")
+            ))
+        })?;
+        cols.push(c);
+    }
+    for r in CSV_REQUIRED {
+        if !cols.contains(&r) {
+            let msg = if r == "unit" {
+                i.t("exchange.csv_unit_column").to_string()
+            } else {
+                format!(
+                    "line 1: the column '{r}' is missing (required: {})",
+                    CSV_REQUIRED.join(", ")
+                )
+            };
+            return Err(ExchangeError::Invalid(msg));
+        }
+    }
+    Ok(cols)
+}
+
+/// One CSV row as typed input, or why it is refused.
+fn csv_row(
+    cols: &[&'static str],
+    row: &csv::StringRecord,
+    i: &I18n,
+) -> std::result::Result<(RawEntry, String, Option<String>), String> {
+    let col = |name: &str| -> Option<String> {
+        cols.iter()
+            .position(|h| *h == name)
+            .and_then(|k| row.get(k))
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    let analyte = col("analyte").unwrap_or_default();
+    let (value, flag) = lab_sheet::value(&col("value").unwrap_or_default())
+        .map_err(|c| i.tf("exchange.csv_censored", &[("value", &c.0)]))?;
+    let mut notes: Vec<String> = col("note").into_iter().collect();
+    match flag {
+        Some(lab_sheet::Flag::High) => notes.push(i.t("exchange.csv_flag_high").into()),
+        Some(lab_sheet::Flag::Low) => notes.push(i.t("exchange.csv_flag_low").into()),
+        None => {}
+    }
+    let unit = col("unit");
+    let reference = col("reference").map(|r| lab_sheet::range(&r));
+    let platelets = Kind::parse(&analyte) == Some(Kind::Platelets);
+    if unit.is_none() {
+        let example = if platelets {
+            "10^9/L".to_string()
+        } else {
+            crate::domain::entry::Analyte::parse(&analyte)
+                .map(|a| a.quantity().canonical().display.to_string())
+                .unwrap_or_else(|| "µmol/L".into())
+        };
+        return Err(i.tf("exchange.csv_unit_missing", &[("example", &example)]));
+    }
+    let raw = if platelets {
+        // The diary keeps no range for counts: the lab's is kept in the note.
+        if let Some(r) = &reference {
+            notes.push(i.tf("exchange.csv_platelet_reference", &[("range", r)]));
+        }
+        RawEntry::Platelets {
+            value,
+            unit,
+            lab: col("lab"),
+        }
+    } else {
+        RawEntry::Lab {
+            analyte,
+            value,
+            unit,
+            lab: col("lab"),
+            method: None,
+            reference,
+            last_dose: col("last_dose").map(|t| lab_sheet::date(&t)),
+        }
+    };
+    let time = col("time")
+        .map(|t| lab_sheet::date(&t))
+        .ok_or_else(|| i.tf("error.missing", &[("field", &i.field("at"))]))?;
+    let note = (!notes.is_empty()).then(|| notes.join("; "));
+    Ok((raw, time, note))
+}
+
 /// Import lab results (and platelet counts) from CSV, validated like typed entries. With any
 /// invalid row nothing is written unless `skip_invalid`.
 pub fn import_csv(
@@ -101,77 +372,28 @@ pub fn import_csv(
     skip_invalid: bool,
     i: &I18n,
 ) -> Result<CsvReport> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
+        .delimiter(lab_sheet::separator(text))
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| ExchangeError::Invalid(format!("line 1: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    for h in &headers {
-        if !CSV_REQUIRED.contains(&h.as_str()) && !CSV_OPTIONAL.contains(&h.as_str()) {
-            return Err(ExchangeError::Invalid(format!(
-                "line 1: unknown column '{h}' (accepted: {}, and optionally {})",
-                CSV_REQUIRED.join(", "),
-                CSV_OPTIONAL.join(", ")
-            )));
-        }
-    }
-    for r in CSV_REQUIRED {
-        if !headers.iter().any(|h| h == r) {
-            return Err(ExchangeError::Invalid(format!(
-                "line 1: the column '{r}' is missing (required: {})",
-                CSV_REQUIRED.join(", ")
-            )));
-        }
-    }
-    let col = |row: &csv::StringRecord, name: &str| -> Option<String> {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .and_then(|k| row.get(k))
-            .map(str::to_string)
-            .filter(|s| !s.is_empty())
-    };
+    let cols = csv_columns(&mut rdr, i)?;
     let mut rep = CsvReport::default();
     let mut good: Vec<NewEntry> = Vec::new();
     for (k, row) in rdr.records().enumerate() {
         let line = k + 2;
-        let row = match row {
-            Ok(r) => r,
+        let parsed = row
+            .map_err(|e| e.to_string())
+            .and_then(|row| csv_row(&cols, &row, i));
+        let (raw, time, note) = match parsed {
+            Ok(p) => p,
             Err(e) => {
-                rep.refused.push((line, e.to_string()));
+                rep.refused.push((line, e));
                 continue;
             }
         };
-        let analyte = col(&row, "analyte").unwrap_or_default();
-        let value = col(&row, "value").unwrap_or_default();
-        let raw = if Kind::parse(&analyte) == Some(Kind::Platelets) {
-            RawEntry::Platelets {
-                value,
-                unit: col(&row, "unit"),
-                lab: col(&row, "lab"),
-            }
-        } else {
-            RawEntry::Lab {
-                analyte,
-                value,
-                unit: col(&row, "unit"),
-                lab: col(&row, "lab"),
-                method: None,
-                reference: col(&row, "reference"),
-                last_dose: col(&row, "last_dose"),
-            }
-        };
-        let Some(time) = col(&row, "time") else {
-            rep.refused
-                .push((line, i.tf("error.missing", &[("field", &i.field("at"))])));
-            continue;
-        };
-        match build(&raw, Some(&time), col(&row, "note"), clock, || None) {
+        match build(&raw, Some(&time), note, clock, || None) {
             Ok(b) => {
                 if is_present(store, &b.entry.data, b.entry.at)? {
                     rep.already_present += 1;

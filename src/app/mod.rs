@@ -11,6 +11,7 @@ pub mod entry_input;
 pub mod export;
 pub mod facts;
 pub mod import;
+pub mod lab_sheet;
 pub mod session;
 
 use crate::store::StoreError;

@@ -114,6 +114,8 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Invalid(_) => ExitCode::from(2),
+            // A closed pipe (`| head`): the reader has what it wanted.
+            CliError::Failed(m) if m.is_empty() => ExitCode::SUCCESS,
             CliError::Failed(_) => ExitCode::from(1),
         }
     }

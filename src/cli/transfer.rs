@@ -34,18 +34,38 @@ pub struct ExportArgs {
     /// From the last logged clinic visit to now.
     #[arg(long)]
     pub since_last_visit: bool,
-    /// Write to this file (created readable by you only) instead of standard output.
+    /// Write to this file (created readable by you only) instead of standard output; `-` is
+    /// standard output.
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Include deleted entries (CSV: `deleted` = true; FHIR: status `entered-in-error`).
+    #[arg(long)]
+    pub deleted: bool,
+    /// CSV: start with a byte-order mark so Excel reads UTF-8 (default on with --lang zh).
+    #[arg(long, conflicts_with = "no_bom")]
+    pub bom: bool,
+    /// CSV: no byte-order mark.
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A JSON backup (itp-diary export --format json) or a CSV of lab results.
+    /// A JSON backup (itp-diary export --format json) or a CSV of lab results; `-` reads
+    /// standard input.
     pub file: PathBuf,
     /// For CSV: import the valid rows even if some are refused.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// A backup of another patient goes into a new diary beside this one.
+    #[arg(long, conflicts_with = "merge_anyway")]
+    pub as_new_patient: bool,
+    /// Merge a backup of another patient into this diary (they are the same person).
+    #[arg(long)]
+    pub merge_anyway: bool,
+    /// Keep this computer's settings instead of restoring the backup's.
+    #[arg(long)]
+    pub keep_settings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -125,13 +145,21 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
         from: day("from", &a.from)?,
         to: day("to", &a.to)?,
         since_last_visit: a.since_last_visit,
+        include_deleted: a.deleted,
     };
+    let bom = format == Format::Csv
+        && !a.no_bom
+        && (a.bom || ctx.i18n.lang == crate::present::i18n::Lang::Zh);
+    let output = a.output.filter(|p| p.as_os_str() != "-");
     if !ctx.paths.db.exists() {
         return Err(CliError::Invalid(ctx.i18n.t("export.no_diary").to_string()));
     }
     let mut store = ctx.open_store()?;
     let i = &ctx.i18n;
-    let n = deliver(ctx, a.output.as_ref(), out, |w| {
+    let n = deliver(ctx, output.as_ref(), out, |w| {
+        if bom {
+            w.write_all("\u{feff}".as_bytes())?;
+        }
         crate::app::export::export(
             &mut store,
             format,
@@ -144,7 +172,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
             &mut |_, _| {},
         )
     })?;
-    if let Some(p) = &a.output {
+    if let Some(p) = &output {
         eprintln!(
             "{}",
             ctx.i18n.tf(
@@ -160,79 +188,180 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
     Ok(())
 }
 
+/// The bytes of `file`, or of standard input for `-`.
+fn read_input(ctx: &Ctx, file: &std::path::Path) -> CliResult<Vec<u8>> {
+    if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(|e| {
+            CliError::Invalid(
+                ctx.i18n
+                    .tf("exchange.stdin_read", &[("reason", &e.to_string())]),
+            )
+        })?;
+        return Ok(buf);
+    }
+    std::fs::read(file).map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))
+}
+
 pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
     let i: &I18n = &ctx.i18n;
-    let text = std::fs::read_to_string(&a.file)
-        .map_err(|e| CliError::Invalid(format!("{}: {e}", a.file.display())))?;
+    let bytes = read_input(ctx, &a.file)?;
+    let shown = a.file.display().to_string();
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let looks_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let is_json = a
         .file
         .extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{');
-    let mut store = ctx.open_store()?;
+        || looks_json;
+    let refused =
+        |m: String| CliError::Invalid(format!("{shown}: {m}; {}", i.t("import.nothing_written")));
     if is_json {
-        let r = crate::app::import::import_json(&mut store, &text, &ctx.clock).map_err(
-            |e| match e {
-                ExchangeError::Invalid(m) => CliError::Invalid(format!(
-                    "{}: {m}; {}",
-                    a.file.display(),
-                    i.t("import.nothing_written")
-                )),
-                other => err(ctx, other),
-            },
-        )?;
-        writeln!(
-            out,
-            "{}",
-            i.tf(
-                "import.json_done",
-                &[
-                    ("added", &r.entries_added.to_string()),
-                    ("present", &r.entries_present.to_string()),
-                    ("regimens", &r.regimens_added.to_string()),
-                    ("questions", &r.questions_added.to_string()),
-                ]
-            )
-        )
-        .map_err(io_error)
-    } else {
-        let r = crate::app::import::import_csv(&mut store, &text, &ctx.clock, a.skip_invalid, i)
-            .map_err(|e| match e {
-                ExchangeError::Invalid(m) => CliError::Invalid(format!(
-                    "{}: {m}; {}",
-                    a.file.display(),
-                    i.t("import.nothing_written")
-                )),
-                other => err(ctx, other),
-            })?;
-        for (line, why) in &r.refused {
-            eprintln!(
-                "{}",
-                i.tf(
-                    "import.refused_row",
-                    &[("line", &line.to_string()), ("reason", why)]
-                )
-            );
-        }
-        if !r.written {
-            return Err(CliError::Invalid(
-                i.tf("import.csv_refused", &[("n", &r.refused.len().to_string())]),
-            ));
-        }
-        writeln!(
-            out,
-            "{}",
-            i.tf(
-                "import.csv_done",
-                &[
-                    ("imported", &r.imported.to_string()),
-                    ("present", &r.already_present.to_string()),
-                    ("refused", &r.refused.len().to_string())
-                ]
-            )
-        )
-        .map_err(io_error)
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| CliError::Invalid(i.tf("exchange.not_utf8", &[("path", &shown)])))?;
+        let store = if a.as_new_patient {
+            None
+        } else {
+            Some(ctx.open_store()?)
+        };
+        return import_backup(ctx, &a, text, store, out).map_err(|e| match e {
+            ExchangeError::Invalid(m) => refused(m),
+            other => err(ctx, other),
+        });
     }
+    let text = crate::app::lab_sheet::decode(bytes)
+        .ok_or_else(|| CliError::Invalid(i.tf("exchange.not_utf8", &[("path", &shown)])))?;
+    let mut store = ctx.open_store()?;
+    let r = crate::app::import::import_csv(&mut store, &text, &ctx.clock, a.skip_invalid, i)
+        .map_err(|e| match e {
+            ExchangeError::Invalid(m) => refused(m),
+            other => err(ctx, other),
+        })?;
+    for (line, why) in &r.refused {
+        eprintln!(
+            "{}",
+            i.tf(
+                "import.refused_row",
+                &[("line", &line.to_string()), ("reason", why)]
+            )
+        );
+    }
+    if !r.written {
+        return Err(CliError::Invalid(
+            i.tf("import.csv_refused", &[("n", &r.refused.len().to_string())]),
+        ));
+    }
+    writeln!(
+        out,
+        "{}",
+        i.tf(
+            "import.csv_done",
+            &[
+                ("imported", &r.imported.to_string()),
+                ("present", &r.already_present.to_string()),
+                ("refused", &r.refused.len().to_string())
+            ]
+        )
+    )
+    .map_err(io_error)
+}
+
+/// A diary file for the backup's patient beside this one: named after the patient (or the
+/// patient id).
+fn new_patient_db(ctx: &Ctx, b: &crate::export::json::Backup) -> PathBuf {
+    let slug: String = b
+        .profile
+        .name
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = slug.trim_matches('-').to_string();
+    let name = if slug.is_empty() {
+        let u = b.patient_uid.as_deref().unwrap_or("new");
+        format!("patient-{}", &u[..u.len().min(8)])
+    } else {
+        slug
+    };
+    let dir = ctx.paths.db.parent().map(PathBuf::from).unwrap_or_default();
+    dir.join(format!("{name}.sqlite"))
+}
+
+fn import_backup(
+    ctx: &Ctx,
+    a: &ImportArgs,
+    text: &str,
+    store: Option<crate::store::Store>,
+    out: &mut impl Write,
+) -> Result<(), ExchangeError> {
+    let i = &ctx.i18n;
+    let opts = crate::app::import::JsonOptions {
+        merge_anyway: a.merge_anyway,
+        keep_settings: a.keep_settings,
+    };
+    let (mut store, new_db) = match store {
+        Some(s) => (s, None),
+        None => {
+            let b = crate::export::json::parse(text).map_err(ExchangeError::Invalid)?;
+            let path = new_patient_db(ctx, &b);
+            if path.exists() {
+                return Err(ExchangeError::Invalid(i.tf(
+                    "exchange.new_patient_exists",
+                    &[("path", &path.display().to_string())],
+                )));
+            }
+            (crate::store::Store::open(&path)?, Some(path))
+        }
+    };
+    // A new patient's diary keeps this computer's settings file untouched.
+    let opts = crate::app::import::JsonOptions {
+        keep_settings: opts.keep_settings || new_db.is_some(),
+        ..opts
+    };
+    let current = std::fs::read_to_string(&ctx.paths.config).ok();
+    let r = crate::app::import::import_backup(
+        &mut store,
+        text,
+        &ctx.clock,
+        &opts,
+        current.as_deref(),
+        i,
+    )?;
+    let m = &r.merge;
+    let mut lines = vec![i.tf(
+        "import.json_done",
+        &[
+            ("added", &m.entries_added.to_string()),
+            ("present", &m.entries_present.to_string()),
+            ("regimens", &m.regimens_added.to_string()),
+            ("questions", &m.questions_added.to_string()),
+        ],
+    )];
+    if let Some(p) = &new_db {
+        lines.push(i.tf(
+            "exchange.new_patient_done",
+            &[("path", &p.display().to_string())],
+        ));
+    }
+    lines.push(match (r.settings, &r.settings_text) {
+        (crate::app::import::SettingsOutcome::Restored, Some(t)) => {
+            match crate::app::import::restore_settings(&ctx.paths.config, t)? {
+                Some(kept) => i.tf(
+                    "exchange.settings_restored",
+                    &[("kept", &kept.display().to_string())],
+                ),
+                None => i.t("exchange.settings_restored_new").into(),
+            }
+        }
+        (crate::app::import::SettingsOutcome::Same, _) => i.t("exchange.settings_same").into(),
+        (crate::app::import::SettingsOutcome::KeptLocal, _) => i.t("exchange.settings_kept").into(),
+        _ => i.t("exchange.settings_none").into(),
+    });
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
 }
 
 pub fn backup(ctx: &Ctx, path: Option<PathBuf>, out: &mut impl Write) -> CliResult {

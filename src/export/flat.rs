@@ -209,7 +209,7 @@ pub fn cell(v: Option<&Value>) -> String {
     }
 }
 
-/// A CSV writer for entries (RFC 4180, UTF-8, header row of [`COLUMNS`]).
+/// A CSV writer for entries (RFC 4180: CRLF line ends; UTF-8; header row of [`COLUMNS`]).
 pub struct CsvOut<W: std::io::Write> {
     out: csv::Writer<W>,
     buf: String,
@@ -217,7 +217,10 @@ pub struct CsvOut<W: std::io::Write> {
 
 impl<W: std::io::Write> CsvOut<W> {
     pub fn new(w: W) -> csv::Result<Self> {
-        let mut out = csv::Writer::from_writer(w);
+        // RFC 4180: CRLF line ends.
+        let mut out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(w);
         out.write_record(COLUMNS)?;
         Ok(CsvOut {
             out,

@@ -4,16 +4,103 @@ use std::io::{self, Write};
 
 use super::html::{summary, tables};
 use super::report::Report;
+use crate::domain::entry::{Entry, EntryData};
+use crate::domain::units::fmt_num;
 use crate::present::describe::reminder_message;
 use crate::present::i18n::I18n;
 
+/// A table cell: pipes escaped, one line, no HTML or Markdown a reader would act on.
 fn cell(s: &str) -> String {
     s.trim_start_matches('!')
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace('\n', " ")
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .chars()
+        .flat_map(|c| {
+            let escape = matches!(c, '*' | '_' | '`' | '[' | ']');
+            escape.then_some('\\').into_iter().chain(std::iter::once(c))
+        })
+        .collect()
 }
 
-pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
+/// Platelet counts and lab results: the rows of the "all results" table.
+pub fn is_result(e: &Entry) -> bool {
+    matches!(e.data, EntryData::Platelets(_) | EntryData::Lab(_))
+}
+
+/// Every platelet count and lab result of the period (uric acid, lipids, glucose,
+/// haemoglobin, WBC, CsA C2 … whatever was logged), with the lab, the reference range and the
+/// note; a time logged at another UTC offset than the report's shows its offset.
+fn results(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Result<()> {
+    writeln!(w, "\n## {}\n", i.t("exchange.md_results"))?;
+    if rows.is_empty() {
+        return writeln!(w, "{}", i.t("report.none"));
+    }
+    let head = [
+        i.t("exchange.md_time"),
+        i.t("exchange.md_test"),
+        i.t("exchange.md_value"),
+        i.t("exchange.md_reference"),
+        i.t("exchange.md_lab"),
+        i.t("exchange.md_note"),
+    ];
+    writeln!(w, "| {} |", head.join(" | "))?;
+    writeln!(w, "|{}", "---|".repeat(head.len()))?;
+    let home = r.generated.offset().local_minus_utc();
+    for e in rows {
+        let time = if e.at.offset().local_minus_utc() == home {
+            e.at.format("%Y-%m-%d %H:%M").to_string()
+        } else {
+            e.at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string()
+        };
+        let (test, value, reference, lab) = match &e.data {
+            EntryData::Platelets(p) => (
+                i.field("platelets"),
+                format!("{} {}", fmt_num(p.entered.value, 3), p.entered.unit),
+                String::new(),
+                p.lab.clone(),
+            ),
+            EntryData::Lab(l) => {
+                let unit = l.analyte.quantity().canonical().display;
+                let side = |v: Option<f64>| v.map(|x| fmt_num(x, 3)).unwrap_or_default();
+                let reference = if l.reference.low.is_some() || l.reference.high.is_some() {
+                    format!(
+                        "{}–{} {unit}",
+                        side(l.reference.low),
+                        side(l.reference.high)
+                    )
+                } else {
+                    String::new()
+                };
+                let mut value = format!("{} {unit}", fmt_num(l.value, 3));
+                if l.entered.unit != unit {
+                    value.push_str(&format!(
+                        " ({} {})",
+                        fmt_num(l.entered.value, 3),
+                        l.entered.unit
+                    ));
+                }
+                (i.field(l.analyte.code()), value, reference, l.lab.clone())
+            }
+            _ => continue,
+        };
+        let cells = [
+            time,
+            test,
+            value,
+            reference,
+            lab.unwrap_or_default(),
+            e.note.clone().unwrap_or_default(),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+        writeln!(w, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Result<()> {
     writeln!(w, "# {}", i.t("report.title"))?;
     writeln!(
         w,
@@ -73,5 +160,6 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
             writeln!(w, "| {} |", cells.join(" | "))?;
         }
     }
+    results(w, r, i, rows)?;
     writeln!(w, "\n_{}_", i.t("report.disclaimer"))
 }

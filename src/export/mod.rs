@@ -2,6 +2,7 @@
 //! FHIR R4 bundle, iCalendar. Each writes to `impl Write`.
 
 pub mod fhir;
+pub mod fhir_med;
 pub mod flat;
 pub mod html;
 pub mod ics;

@@ -26,6 +26,9 @@ pub struct Merge<'a> {
     pub regimens: &'a [Regimen],
     pub profile: &'a Profile,
     pub questions: &'a [QuestionRow],
+    /// The patient id this diary takes on (an empty diary restored from a backup keeps the
+    /// backup's, so FHIR Patient and Condition ids stay the same).
+    pub patient_uid: Option<&'a str>,
 }
 
 /// What a merge did.
@@ -120,6 +123,15 @@ impl Store {
         Ok(u)
     }
 
+    /// The ids of entries that were edited after they were first saved (FHIR `amended`).
+    pub fn edited_entry_ids(&self) -> Result<std::collections::HashSet<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT entry_id FROM entry_revisions WHERE action = 'edit'",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Merge a backup in one transaction: entries, regimens and questions whose uid is already
     /// here are left as they are (importing twice changes nothing); empty profile fields are
     /// filled.
@@ -127,6 +139,13 @@ impl Store {
         let now_text = utc_text(&now);
         self.write(|tx| {
             let mut rep = MergeReport::default();
+            if let Some(u) = m.patient_uid {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('patient_uid', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [u],
+                )?;
+            }
             for (uid, e, deleted, source) in &m.entries {
                 if exists(tx, "entries", uid)? {
                     rep.entries_present += 1;
