@@ -9,6 +9,7 @@
 mod entries;
 mod merge;
 mod migrations;
+mod paging;
 mod regimens;
 
 use std::fs::{DirBuilder, OpenOptions};
@@ -21,6 +22,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 pub use entries::{EntryFilter, Order};
 pub use merge::{Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
+pub use paging::DataVersion;
 pub use regimens::{NewRegimen, NewStep};
 
 /// What went wrong with the diary file, in words a patient can act on.
@@ -169,7 +171,10 @@ impl Store {
         ensure_private_file(dest)?;
         let mut dst = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        // One step of every page, no pauses: the copy holds a read snapshot for a few
+        // milliseconds (WAL: writers are never blocked), where 256-page steps with 5 ms sleeps
+        // made the first command of a day wait for the backup.
+        backup.run_to_completion(-1, Duration::ZERO, None)?;
         Ok(())
     }
 

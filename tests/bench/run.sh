@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [[ -n ${NO_BUILD:-} ]] || cargo build --release --bin itp-diary >&2
-D=$PWD/target/release/itp-diary
+D=${ITP_BIN:-$PWD/target/release/itp-diary}
 Q=$PWD/tests/bench
 for t in hyperfine sqlite3 python3 /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "$t is not installed" >&2; exit 1; }
