@@ -74,20 +74,7 @@ pub enum MessageKind {
     Error,
 }
 
-/// The history list: the filtered entries (newest first) and the selection.
-#[derive(Clone, Debug, Default)]
-pub struct History {
-    pub filter: Option<Kind>,
-    pub rows: Vec<Entry>,
-    pub selected: usize,
-    /// Reload before showing.
-    pub stale: bool,
-    /// Index into [`HISTORY_RANGES`].
-    pub range: usize,
-}
-
-/// The date ranges the history cycles through (`R`).
-pub const HISTORY_RANGES: [&str; 5] = ["all", "30_days", "90_days", "12_months", "since_visit"];
+pub use crate::tui::screens::history::{History, RANGES as HISTORY_RANGES};
 
 pub struct App {
     pub store: Store,
@@ -202,8 +189,8 @@ impl App {
             Ok(r) => self.recent = r,
             Err(e) => self.error(e.to_string()),
         }
-        // The history and the trends are loaded when shown (a 20-year diary opens fast).
-        self.history.stale = true;
+        // The history and the trends are loaded when shown (a 20-year diary opens fast); the
+        // history is read again only if the diary changed.
         match self.tab {
             Tab::History => self.load_history(),
             Tab::Trends => self.load_trends(),
@@ -212,34 +199,8 @@ impl App {
     }
 
     fn load_history(&mut self) {
-        self.history.stale = false;
-        let now = self.clock.now();
-        let from = match HISTORY_RANGES[self.history.range % HISTORY_RANGES.len()] {
-            "since_visit" => match facts::last_visit(&self.store) {
-                Ok(v) => v,
-                Err(e) => {
-                    self.error(e.to_string());
-                    None
-                }
-            },
-            "30_days" => Some(now - Duration::days(30)),
-            "90_days" => Some(now - Duration::days(90)),
-            "12_months" => Some(now - Duration::days(365)),
-            _ => None,
-        };
-        match self.store.entries(&EntryFilter {
-            kind: self.history.filter,
-            from: from.map(|t| t.with_timezone(&chrono::Utc)),
-            ..Default::default()
-        }) {
-            Ok(rows) => {
-                self.history.rows = rows;
-                self.history.selected = self
-                    .history
-                    .selected
-                    .min(self.history.rows.len().saturating_sub(1));
-            }
-            Err(e) => self.error(e.to_string()),
+        if let Err(e) = self.history.refresh(&self.store, &self.clock) {
+            self.error(e.to_string());
         }
     }
 
@@ -322,7 +283,7 @@ impl App {
                 && m.row >= top
             {
                 let i = offset + usize::from(m.row - top);
-                if i < self.history.rows.len() {
+                if i < self.history.total {
                     self.history.selected = i;
                 }
             }
@@ -400,13 +361,13 @@ impl App {
             Action::TakeDose => self.dose_now(DoseStatus::Taken),
             Action::SkipDose => self.dose_now(DoseStatus::Skipped),
             Action::Edit => {
-                if let Some(e) = self.history.rows.get(self.history.selected) {
+                if let Some(e) = self.history.current() {
                     let f = Form::edit(e, &self.i18n);
                     self.modal = Some(Modal::Form(Box::new(f)));
                 }
             }
             Action::Delete => {
-                if let Some(e) = self.history.rows.get(self.history.selected) {
+                if let Some(e) = self.history.current() {
                     self.confirm = Some(Confirm::Delete(e.id));
                 }
             }
@@ -434,11 +395,13 @@ impl App {
                         .copied(),
                 };
                 self.history.selected = 0;
+                self.history.stale = true;
                 self.load_history();
             }
             Action::CycleRange => {
                 self.history.range = (self.history.range + 1) % HISTORY_RANGES.len();
                 self.history.selected = 0;
+                self.history.stale = true;
                 self.load_history();
             }
             Action::Activate => self.activate_reminder(),
@@ -479,14 +442,14 @@ impl App {
         self.tab = t;
         match t {
             Tab::Trends => self.load_trends(),
-            Tab::History if self.history.stale => self.load_history(),
+            Tab::History => self.load_history(),
             _ => {}
         }
     }
 
     fn move_selection(&mut self, a: Action) {
         let (sel, len) = match self.tab {
-            Tab::History => (&mut self.history.selected, self.history.rows.len()),
+            Tab::History => (&mut self.history.selected, self.history.total),
             Tab::Reminders => (&mut self.reminder_selected, self.reminders.len()),
             Tab::Today | Tab::Trends => return,
         };
@@ -502,6 +465,13 @@ impl App {
             Action::Home => 0,
             _ => len - 1,
         };
+        if self.tab == Tab::History {
+            let i = self.history.selected;
+            let page = crate::tui::screens::history::PAGE;
+            if let Err(e) = self.history.select(&self.store, i, page) {
+                self.error(e.to_string());
+            }
+        }
     }
 
     /// Log the next due (or next upcoming) dose of today as taken or skipped, now.
