@@ -174,8 +174,20 @@ impl Store {
         // One step of every page, no pauses: the copy holds a read snapshot for a few
         // milliseconds (WAL: writers are never blocked), where 256-page steps with 5 ms sleeps
         // made the first command of a day wait for the backup.
-        backup.run_to_completion(-1, Duration::ZERO, None)?;
-        Ok(())
+        use rusqlite::backup::StepResult;
+        // Busy or locked only while another connection holds a write lock on the source:
+        // wait for it briefly, as every other access does (the busy timeout).
+        let deadline = std::time::Instant::now() + Duration::from_secs(BUSY_TIMEOUT_SECS);
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                _ if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                _ => return Err(StoreError::Locked(BUSY_TIMEOUT_SECS)),
+            }
+        }
     }
 
     /// `PRAGMA integrity_check` — `ok` when the file is sound.
