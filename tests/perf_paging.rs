@@ -21,7 +21,9 @@ fn fill(store: &mut Store, n: usize) {
             at: t0() - Duration::hours((i / 3) as i64),
             note: None,
             data: if i % 5 == 0 {
-                validate::weight(60.0 + (i % 7) as f64, None, None).expect("valid").value
+                validate::weight(60.0 + (i % 7) as f64, None, None)
+                    .expect("valid")
+                    .value
             } else {
                 validate::platelets((i % 400) as f64 + 1.0, None, None)
                     .expect("valid")

@@ -148,12 +148,12 @@ pub(crate) fn insert(
                  coalesce(?11, lower(hex(randomblob(16)))), ?12, ?12, ?13)",
     )?
     .execute(rusqlite::params_from_iter(c.into_iter().chain([
-            uid.map_or(rusqlite::types::Value::Null, |u| {
-                rusqlite::types::Value::Text(u.to_string())
-            }),
-            rusqlite::types::Value::Text(now),
-            rusqlite::types::Value::Text(source.code().to_string()),
-        ])))?;
+        uid.map_or(rusqlite::types::Value::Null, |u| {
+            rusqlite::types::Value::Text(u.to_string())
+        }),
+        rusqlite::types::Value::Text(now),
+        rusqlite::types::Value::Text(source.code().to_string()),
+    ])))?;
     Ok(tx.last_insert_rowid())
 }
 

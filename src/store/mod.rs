@@ -244,7 +244,9 @@ fn copy_all(src: &Connection, dst: &mut Connection) -> Result<()> {
         match backup.step(-1)? {
             StepResult::Done => return Ok(()),
             StepResult::More => {}
-            _ if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
             _ => return Err(StoreError::Locked(BUSY_TIMEOUT_SECS)),
         }
     }

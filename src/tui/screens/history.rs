@@ -149,8 +149,11 @@ impl History {
             }
         }
         while want_lo < self.base {
-            let Some(first) = self.rows.first().map(key) else { break };
-            let mut more = store.entries(&self.page_query(Order::OldestFirst, Some(first), PAGE))?;
+            let Some(first) = self.rows.first().map(key) else {
+                break;
+            };
+            let mut more =
+                store.entries(&self.page_query(Order::OldestFirst, Some(first), PAGE))?;
             if more.is_empty() {
                 self.base = 0;
                 break;
