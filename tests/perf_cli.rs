@@ -7,10 +7,17 @@ use common::Diary;
 #[test]
 fn demo_years_accepts_up_to_100_and_names_the_range() {
     let d = Diary::new();
-    let out = d.cmd().args(["demo", "--years", "101"]).output().expect("run");
+    let out = d
+        .cmd()
+        .args(["demo", "--years", "101"])
+        .output()
+        .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--years: 101") && err.contains("1–100"), "{err}");
+    assert!(
+        err.contains("--years: 101") && err.contains("1–100"),
+        "{err}"
+    );
     assert!(!d.db.exists(), "nothing written");
 }
 
@@ -19,7 +26,9 @@ fn snapshot_draws_the_chosen_trends_window_and_list_json_streams() {
     let d = Diary::new();
     d.ok(&["demo", "--years", "1"]);
     for (w, label) in [("1m", "1 month"), ("1y", "1 year"), ("all", "all")] {
-        let s = d.ok(&["snapshot", "--screen", "trends", "--window", w, "--size", "120x40"]);
+        let s = d.ok(&[
+            "snapshot", "--screen", "trends", "--window", w, "--size", "120x40",
+        ]);
         assert!(s.contains(label), "{w}: {s}");
     }
     // The streamed JSON is one array of every live entry, newest first, pretty-printed.
@@ -46,7 +55,10 @@ fn the_daily_backup_is_a_sound_private_copy() {
         .map(|e| e.expect("entry").path())
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
-    let mode = std::fs::metadata(&files[0]).expect("meta").permissions().mode();
+    let mode = std::fs::metadata(&files[0])
+        .expect("meta")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     let copy = itp_diary::store::Store::open(&files[0]).expect("opens");
     assert_eq!(copy.integrity_check().expect("check"), "ok");
