@@ -82,26 +82,57 @@ pub fn filter(ctx: &Ctx, a: &ListArgs) -> CliResult<EntryFilter> {
 pub fn run(ctx: &Ctx, args: ListArgs, out: &mut impl Write) -> CliResult {
     let f = filter(ctx, &args)?;
     // Listing never creates a diary: a missing file has no entries.
-    let entries = if ctx.paths.db.exists() {
-        ctx.open_store()?
-            .entries(&f)
-            .map_err(|e| ctx.store_error(e))?
+    let store = if ctx.paths.db.exists() {
+        Some(ctx.open_store()?)
     } else {
-        Vec::new()
+        None
+    };
+    if let Format::Json = args.format {
+        return json(ctx, store.as_ref(), &f, out);
+    }
+    let entries = match &store {
+        Some(s) => s.entries(&f).map_err(|e| ctx.store_error(e))?,
+        None => Vec::new(),
     };
     match args.format {
-        Format::Json => {
-            let arr: Vec<_> = entries.iter().map(flat::record).collect();
-            serde_json::to_writer_pretty(&mut *out, &arr)
-                .map_err(|e| CliError::Failed(e.to_string()))?;
-            writeln!(out).map_err(io_error)
-        }
         Format::Csv => flat::write_csv(&mut *out, &entries).map_err(|e| match e.into_kind() {
             csv::ErrorKind::Io(io) => io_error(io),
             other => CliError::Failed(format!("{other:?}")),
         }),
-        Format::Table => table(ctx, &entries, out),
+        Format::Table | Format::Json => table(ctx, &entries, out),
     }
+}
+
+/// The JSON array, one record serialised at a time straight to `out` (memory stays flat
+/// however long the history): the same text as pretty-printing the whole array.
+fn json(
+    ctx: &Ctx,
+    store: Option<&crate::store::Store>,
+    f: &crate::store::EntryFilter,
+    out: &mut impl Write,
+) -> CliResult {
+    use serde::ser::{SerializeSeq, Serializer};
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    let failed = |e: serde_json::Error| match e.io_error_kind() {
+        Some(_) => io_error(std::io::Error::from(e)),
+        None => CliError::Failed(e.to_string()),
+    };
+    let mut seq = ser.serialize_seq(None).map_err(failed)?;
+    let mut write_error = None;
+    if let Some(store) = store {
+        let read = store.each_entry(f, |e| {
+            seq.serialize_element(&flat::record(&e)).map_err(|w| {
+                write_error = Some(w);
+                crate::store::StoreError::Corrupt(String::new())
+            })
+        });
+        if let Some(w) = write_error {
+            return Err(failed(w));
+        }
+        read.map_err(|e| ctx.store_error(e))?;
+    }
+    seq.end().map_err(failed)?;
+    writeln!(out).map_err(io_error)
 }
 
 fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {

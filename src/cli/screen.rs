@@ -27,6 +27,38 @@ pub struct SnapshotArgs {
     /// Terminal size, WIDTHxHEIGHT.
     #[arg(long, default_value = "100x30", value_name = "WxH")]
     pub size: String,
+    /// The trends window to draw (with `--screen trends`).
+    #[arg(long, value_enum)]
+    pub window: Option<TrendWindow>,
+}
+
+/// `snapshot --window`: the trends windows by their short names.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TrendWindow {
+    #[value(name = "1m")]
+    M1,
+    #[value(name = "3m")]
+    M3,
+    #[value(name = "6m")]
+    M6,
+    #[value(name = "1y")]
+    Y1,
+    All,
+    Visit,
+}
+
+impl TrendWindow {
+    fn window(self) -> crate::tui::screens::trends::Window {
+        use crate::tui::screens::trends::Window;
+        match self {
+            TrendWindow::M1 => Window::Month1,
+            TrendWindow::M3 => Window::Month3,
+            TrendWindow::M6 => Window::Month6,
+            TrendWindow::Y1 => Window::Year1,
+            TrendWindow::All => Window::All,
+            TrendWindow::Visit => Window::SinceVisit,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +124,9 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
         Screen::Reminders => Tab::Reminders,
         Screen::Trends => Tab::Trends,
     };
+    if let Some(w) = a.window {
+        app.trends.window = w.window();
+    }
     app.update(crate::tui::Action::GoTab(tab));
     let text = crate::tui::snapshot(&mut app, w, h).map_err(|e| CliError::Failed(e.to_string()))?;
     out.write_all(text.as_bytes()).map_err(io_error)
@@ -99,9 +134,9 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
 
 /// The demo diary: `--db` when given, else `itp-diary-demo.sqlite` beside the real diary.
 pub fn demo(ctx: &Ctx, db_given: bool, a: DemoArgs, out: &mut impl Write) -> CliResult {
-    if !(1..=50).contains(&a.years) {
+    if !(1..=100).contains(&a.years) {
         return Err(CliError::Invalid(format!(
-            "--years: {} (accepted: 1–50)",
+            "--years: {} (accepted: 1–100)",
             a.years
         )));
     }

@@ -22,7 +22,13 @@ macro_rules! code_enum {
                 match self { $($name::$variant => &[$($alias),*]),+ }
             }
 
-            /// Parse a code or one of its aliases.
+            /// Decode a stored code: an exact match, no allocation (the forgiving
+            /// [`Self::parse`] is for what a user types).
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+
+            /// Parse a code or one of its aliases (user input).
             pub fn parse(input: &str) -> Option<Self> {
                 let key = $crate::domain::codes::fold(input);
                 Self::ALL.iter().copied().find(|v| {
@@ -50,12 +56,23 @@ macro_rules! code_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Self::ALL.iter().copied().find(|v| v.code() == s).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        "unknown {} '{}' (accepted: {})", stringify!($name), s, Self::accepted()
-                    ))
-                })
+                // A visitor reads the code in place: no String per decoded value.
+                struct Code;
+                impl serde::de::Visitor<'_> for Code {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        write!(f, "a {} code", stringify!($name))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$name, E> {
+                        $name::from_code(s).ok_or_else(|| {
+                            E::custom(format!(
+                                "unknown {} '{}' (accepted: {})",
+                                stringify!($name), s, $name::accepted()
+                            ))
+                        })
+                    }
+                }
+                d.deserialize_str(Code)
             }
         }
     };
@@ -69,4 +86,28 @@ pub fn fold(s: &str) -> String {
         .map(|c| if c == '-' || c == ' ' { '_' } else { c })
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::drugs::Drug;
+    use crate::domain::entry::{Kind, Source};
+
+    #[test]
+    fn stored_codes_decode_exactly_and_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), Some(*k));
+            let json = serde_json::to_string(k).expect("serialise");
+            assert_eq!(serde_json::from_str::<Kind>(&json).expect("decode"), *k);
+        }
+        for d in Drug::ALL {
+            assert_eq!(Drug::from_code(d.code()), Some(*d));
+        }
+        // Aliases and other spellings are for typed input only, never for stored codes.
+        assert_eq!(Kind::parse("Side-Effect"), Some(Kind::SideEffect));
+        assert_eq!(Kind::from_code("Side-Effect"), None);
+        assert_eq!(Kind::from_code(" platelets"), None);
+        assert_eq!(Source::from_code("TYPED"), None);
+        assert!(serde_json::from_str::<Kind>("\"Platelets\"").is_err());
+    }
 }

@@ -19,6 +19,9 @@ pub struct EntryFilter {
     pub include_deleted: bool,
     pub limit: Option<usize>,
     pub order: Order,
+    /// Keyset paging: only entries strictly past this `(time, id)` in `order` (the last row
+    /// of the previous page), so a page costs the same at the top and deep in the history.
+    pub after: Option<(DateTime<Utc>, i64)>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,7 +90,7 @@ fn raw(row: &Row) -> rusqlite::Result<RawRow> {
 }
 
 fn to_entry(r: RawRow) -> Result<Entry> {
-    let kind = Kind::parse(&r.kind)
+    let kind = Kind::from_code(&r.kind)
         .ok_or_else(|| StoreError::Corrupt(format!("entry {}: unknown kind '{}'", r.id, r.kind)))?;
     let at = DateTime::parse_from_rfc3339(&r.at)
         .map_err(|e| StoreError::Corrupt(format!("entry {}: time '{}': {e}", r.id, r.at)))?;
@@ -100,7 +103,7 @@ fn to_entry(r: RawRow) -> Result<Entry> {
         note: r.note,
         data,
         deleted: r.deleted_at.is_some(),
-        source: Source::parse(&r.source).unwrap_or_default(),
+        source: Source::from_code(&r.source).unwrap_or_default(),
     })
 }
 
@@ -137,19 +140,20 @@ pub(crate) fn insert(
 ) -> Result<i64> {
     let c = content(e)?;
     let now = utc_text(now);
-    tx.execute(
+    // Cached: an import or the demo inserts thousands of rows with one prepared statement.
+    tx.prepare_cached(
         "INSERT INTO entries (kind, at, at_utc, subject, value, unit, entered_value,
                               entered_unit, note, details, uid, created_at, updated_at, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
                  coalesce(?11, lower(hex(randomblob(16)))), ?12, ?12, ?13)",
-        rusqlite::params_from_iter(c.into_iter().chain([
-            uid.map_or(rusqlite::types::Value::Null, |u| {
-                rusqlite::types::Value::Text(u.to_string())
-            }),
-            rusqlite::types::Value::Text(now),
-            rusqlite::types::Value::Text(source.code().to_string()),
-        ])),
-    )?;
+    )?
+    .execute(rusqlite::params_from_iter(c.into_iter().chain([
+        uid.map_or(rusqlite::types::Value::Null, |u| {
+            rusqlite::types::Value::Text(u.to_string())
+        }),
+        rusqlite::types::Value::Text(now),
+        rusqlite::types::Value::Text(source.code().to_string()),
+    ])))?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -174,6 +178,43 @@ fn revise(tx: &Transaction, id: i64, action: &str, now: &str) -> Result<()> {
         params![id, action, previous, now],
     )?;
     Ok(())
+}
+
+/// The `WHERE` conditions (after `1 = 1`) and their arguments for a filter, shared by the
+/// queries that read entries and the ones that count them.
+pub(crate) fn conditions(f: &EntryFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut sql = String::new();
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    if !f.include_deleted {
+        sql.push_str(" AND deleted_at IS NULL");
+    }
+    if let Some(k) = f.kind {
+        args.push(Box::new(k.code()));
+        sql.push_str(&format!(" AND kind = ?{}", args.len()));
+    }
+    if let Some(s) = &f.subject {
+        args.push(Box::new(s.clone()));
+        sql.push_str(&format!(" AND subject = ?{}", args.len()));
+    }
+    if let Some(t) = f.from {
+        args.push(Box::new(utc_text(&t)));
+        sql.push_str(&format!(" AND at_utc >= ?{}", args.len()));
+    }
+    if let Some(t) = f.to {
+        args.push(Box::new(utc_text(&t)));
+        sql.push_str(&format!(" AND at_utc < ?{}", args.len()));
+    }
+    if let Some((t, id)) = f.after {
+        args.push(Box::new(utc_text(&t)));
+        args.push(Box::new(id));
+        let (t, id) = (args.len() - 1, args.len());
+        // The first half is a range on the time index; the second breaks ties by id.
+        sql.push_str(&match f.order {
+            Order::NewestFirst => format!(" AND at_utc <= ?{t} AND (at_utc < ?{t} OR id < ?{id})"),
+            Order::OldestFirst => format!(" AND at_utc >= ?{t} AND (at_utc > ?{t} OR id > ?{id})"),
+        });
+    }
+    (sql, args)
 }
 
 impl Store {
@@ -229,27 +270,8 @@ impl Store {
         f: &EntryFilter,
         mut each: impl FnMut(Entry) -> Result<()>,
     ) -> Result<usize> {
-        let mut sql = format!("SELECT {COLUMNS} FROM entries WHERE 1 = 1");
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        if !f.include_deleted {
-            sql.push_str(" AND deleted_at IS NULL");
-        }
-        if let Some(k) = f.kind {
-            args.push(Box::new(k.code()));
-            sql.push_str(&format!(" AND kind = ?{}", args.len()));
-        }
-        if let Some(s) = &f.subject {
-            args.push(Box::new(s.clone()));
-            sql.push_str(&format!(" AND subject = ?{}", args.len()));
-        }
-        if let Some(t) = f.from {
-            args.push(Box::new(utc_text(&t)));
-            sql.push_str(&format!(" AND at_utc >= ?{}", args.len()));
-        }
-        if let Some(t) = f.to {
-            args.push(Box::new(utc_text(&t)));
-            sql.push_str(&format!(" AND at_utc < ?{}", args.len()));
-        }
+        let (conditions, args) = conditions(f);
+        let mut sql = format!("SELECT {COLUMNS} FROM entries WHERE 1 = 1{conditions}");
         sql.push_str(match f.order {
             Order::NewestFirst => " ORDER BY at_utc DESC, id DESC",
             Order::OldestFirst => " ORDER BY at_utc ASC, id ASC",

@@ -145,9 +145,9 @@ impl Store {
             out.push(Regimen {
                 id,
                 uid,
-                drug: Drug::parse(&drug)
+                drug: Drug::from_code(&drug)
                     .ok_or_else(|| StoreError::Corrupt(format!("drug '{drug}'")))?,
-                route: Route::parse(&route)
+                route: Route::from_code(&route)
                     .ok_or_else(|| StoreError::Corrupt(format!("route '{route}'")))?,
                 start: date(&start)?,
                 stop: stop.as_deref().map(date).transpose()?,
@@ -184,7 +184,7 @@ impl Store {
             out.push(Step {
                 id,
                 effective_from: date(&from)?,
-                kind: StepKind::parse(&kind)
+                kind: StepKind::from_code(&kind)
                     .ok_or_else(|| StoreError::Corrupt(format!("step kind '{kind}'")))?,
                 slots: serde_json::from_str(&slots)?,
                 unit,

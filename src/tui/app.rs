@@ -13,7 +13,6 @@ use crate::domain::clock::Clock;
 use crate::domain::dosing::SlotState;
 use crate::domain::entry::{DoseStatus, Entry, Kind};
 use crate::domain::overview::Overview;
-use crate::domain::ranges::HistoryRange;
 use crate::domain::reminders::Reminder;
 use crate::present::i18n::I18n;
 use crate::present::status::StatusView;
@@ -76,17 +75,7 @@ pub enum MessageKind {
     Error,
 }
 
-/// The history list: the filtered entries (newest first) and the selection.
-#[derive(Clone, Debug, Default)]
-pub struct History {
-    pub filter: Option<Kind>,
-    pub rows: Vec<Entry>,
-    pub selected: usize,
-    /// Reload before showing.
-    pub stale: bool,
-    pub range: HistoryRange,
-}
-
+pub use crate::tui::screens::history::History;
 /// Rows moved by PageUp / PageDown (lists and the help).
 const PAGE: u16 = 10;
 /// How far the help scrolls (it is shorter than this at 80×24).
@@ -232,8 +221,8 @@ impl App {
             Ok(r) => self.recent = r,
             Err(e) => self.error(e.to_string()),
         }
-        // The history and the trends are loaded when shown (a 20-year diary opens fast).
-        self.history.stale = true;
+        // The history and the trends are loaded when shown (a 20-year diary opens fast); the
+        // history is read again only if the diary changed.
         match self.tab {
             Tab::History => self.load_history(),
             Tab::Trends => self.load_trends(),
@@ -242,29 +231,8 @@ impl App {
     }
 
     fn load_history(&mut self) {
-        self.history.stale = false;
-        let now = self.clock.now();
-        let last_visit = match self.history.range {
-            HistoryRange::SinceVisit => facts::last_visit(&self.store).unwrap_or_else(|e| {
-                self.error(e.to_string());
-                None
-            }),
-            _ => None,
-        };
-        let from = self.history.range.start(now, last_visit);
-        match self.store.entries(&EntryFilter {
-            kind: self.history.filter,
-            from: from.map(|t| t.with_timezone(&chrono::Utc)),
-            ..Default::default()
-        }) {
-            Ok(rows) => {
-                self.history.rows = rows;
-                self.history.selected = self
-                    .history
-                    .selected
-                    .min(self.history.rows.len().saturating_sub(1));
-            }
-            Err(e) => self.error(e.to_string()),
+        if let Err(e) = self.history.refresh(&self.store, &self.clock) {
+            self.error(e.to_string());
         }
     }
 
@@ -347,7 +315,7 @@ impl App {
                 let first =
                     crate::tui::screens::history::first_visible(self.history.selected, body.height);
                 let i = first + usize::from(m.row - top);
-                if i < self.history.rows.len() {
+                if i < self.history.total {
                     self.history.selected = i;
                 }
             }
@@ -406,13 +374,13 @@ impl App {
             Action::TakeDose => self.dose_now(DoseStatus::Taken),
             Action::SkipDose => self.dose_now(DoseStatus::Skipped),
             Action::Edit => {
-                if let Some(e) = self.history.rows.get(self.history.selected) {
+                if let Some(e) = self.history.current() {
                     let f = Form::edit(e, &self.i18n);
                     self.modal = Some(Modal::Form(Box::new(f)));
                 }
             }
             Action::Delete => {
-                if let Some(e) = self.history.rows.get(self.history.selected) {
+                if let Some(e) = self.history.current() {
                     self.confirm = Some(Confirm::Delete(e.id));
                 }
             }
@@ -420,11 +388,13 @@ impl App {
             Action::CycleFilter => {
                 self.history.filter = next_filter(self.history.filter);
                 self.history.selected = 0;
+                self.history.stale = true;
                 self.load_history();
             }
             Action::CycleRange => {
                 self.history.range = self.history.range.next();
                 self.history.selected = 0;
+                self.history.stale = true;
                 self.load_history();
             }
             Action::Activate => self.activate_reminder(),
@@ -495,14 +465,14 @@ impl App {
         self.tab = t;
         match t {
             Tab::Trends => self.load_trends(),
-            Tab::History if self.history.stale => self.load_history(),
+            Tab::History => self.load_history(),
             _ => {}
         }
     }
 
     fn move_selection(&mut self, a: Action) {
         let (sel, len) = match self.tab {
-            Tab::History => (&mut self.history.selected, self.history.rows.len()),
+            Tab::History => (&mut self.history.selected, self.history.total),
             Tab::Reminders => (&mut self.reminder_selected, self.reminders.len()),
             Tab::Today | Tab::Trends => return,
         };
@@ -518,5 +488,12 @@ impl App {
             Action::Home => 0,
             _ => len - 1,
         };
+        if self.tab == Tab::History {
+            let i = self.history.selected;
+            let page = crate::tui::screens::history::PAGE;
+            if let Err(e) = self.history.select(&self.store, i, page) {
+                self.error(e.to_string());
+            }
+        }
     }
 }

@@ -1,46 +1,74 @@
 #!/usr/bin/env bash
-# Rerunnable benchmarks (not tests). In-process figures come from the bench binary; whole
-# processes are timed with hyperfine against sqlite3 running the equivalent queries on the same
-# file, and peak memory with /usr/bin/time -v. Needs hyperfine (Debian: apt-get install hyperfine).
-# Usage: tests/bench/run.sh [trends|tui|export|process|all]
+# Rerunnable benchmark (not a test): whole processes of the release binary on seeded demo
+# diaries of 1, 20 and 100 years, each timed with hyperfine against sqlite3 doing the same data
+# work on the same file (its floor), and peak memory with /usr/bin/time -v. Prints one table:
+# median per diary, ratio to the 1-year median, ratio to the floor, peak memory at 100 years.
+# Needs hyperfine (Debian: apt-get install hyperfine), sqlite3, python3.
+# Usage: tests/bench/run.sh [YEARS…]   (default: 1 20 100); RUNS=N for the daily commands.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --bins
-B=target/release/itp-diary-bench
-D=target/release/itp-diary
-what=${1:-all}
-if [[ $what == trends || $what == all ]]; then
-  echo "## Trends panel (median of 200 frames; load = median of 20)"; $B trends
-fi
-if [[ $what == export || $what == all ]]; then
-  echo; echo "## Exports (in process, to memory)"; $B export
-fi
-if [[ $what == tui || $what == all ]]; then
-  echo; echo "## Screens (first frame = open the diary + first draw, median of 10)"; $B tui
-fi
-if [[ $what == process || $what == all ]]; then
-  command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install hyperfine)"; exit 1; }
-  dir=$(mktemp -d)
-  trap 'rm -rf "$dir"' EXIT
-  export ITP_DIARY_NOW=2026-03-10T14:30:00+08:00 TZ=Asia/Shanghai LANG=C ITP_DIARY_CONFIG=$dir/none.toml
-  for days in 30 7300; do
-    db=$dir/d$days.sqlite
-    $B make $days "$db" >/dev/null
-    $D --db "$db" list --limit 1 >/dev/null   # the day's automatic backup, outside the timings
-    label=$([[ $days == 30 ]] && echo "1 month" || echo "20 years")
-    echo; echo "## Whole processes, $label ($(sqlite3 "$db" 'select count(*) from entries') entries)"
-    hyperfine -N --warmup 5 --runs 40 --export-markdown "$dir/h.md" \
-      -n "itp-diary remind" "$D --db $db remind" \
-      -n "itp-diary status" "$D --db $db status" \
-      -n "sqlite3 (same queries)" "sqlite3 $db -cmd '.read tests/bench/remind.sql' .quit" \
-      -n "itp-diary export csv" "$D --db $db export --format csv" \
-      -n "sqlite3 -csv (same rows)" "sqlite3 -csv $db -cmd '.read tests/bench/export.sql' .quit" \
-      -n "itp-diary snapshot (first frame)" "$D --db $db snapshot --size 120x40" >/dev/null
-    cat "$dir/h.md"
-    echo; echo "Peak memory (max RSS):"
-    for c in "remind" "status" "export --format csv" "snapshot --size 120x40" "export --format fhir"; do
-      kb=$( { /usr/bin/time -v $D --db "$db" $c >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}')
-      echo "- itp-diary $c: $((kb / 1024)) MB"
-    done
+[[ -n ${NO_BUILD:-} ]] || cargo build --release --bin itp-diary >&2
+D=${ITP_BIN:-$PWD/target/release/itp-diary}
+Q=$PWD/tests/bench
+for t in hyperfine sqlite3 python3 /usr/bin/time; do
+  command -v "$t" >/dev/null || { echo "$t is not installed" >&2; exit 1; }
+done
+years=("${@:-1 20 100}"); years=(${years[@]})
+runs=${RUNS:-10}
+out=${BENCH_OUT:-$(mktemp -d)}
+mkdir -p "$out"
+export ITP_DIARY_NOW=2026-03-10T14:30:00+08:00 TZ=Asia/Shanghai LANG=C ITP_DIARY_CONFIG=$out/none.toml
+for y in "${years[@]}"; do
+  dir=$out/y$y; db=$dir/diary.sqlite
+  if [[ ! -f $db ]]; then
+    mkdir -p "$dir"
+    "$D" --db "$db" demo --years "$y" >&2
+  fi
+  "$D" --db "$db" list --limit 1 >/dev/null    # today's automatic backup, outside the timings
+  n=$(sqlite3 "$db" 'select count(*) from entries')
+  echo "## $y years: $n entries" >&2
+  r="sqlite3 $db -cmd '.read $Q/remind.sql' .quit"
+  snap() { echo "$D --db $db snapshot --size 120x40 $*"; }
+  hyperfine -N --warmup 2 --runs "$runs" --export-json "$dir/daily.json" \
+    -n "remind" "$D --db $db remind" -n "remind/floor" "$r" \
+    -n "status" "$D --db $db status" -n "status/floor" "$r" \
+    -n "snapshot today" "$(snap --screen today)" -n "snapshot today/floor" "$r" \
+    -n "snapshot reminders" "$(snap --screen reminders)" -n "snapshot reminders/floor" "$r" \
+    -n "History open" "$(snap --screen history)" \
+    -n "History open/floor" "sqlite3 $db -cmd '.read $Q/remind.sql' -cmd '.read $Q/history.sql' .quit" \
+    -n "snapshot trends (3m)" "$(snap --screen trends)" \
+    -n "snapshot trends (3m)/floor" "sqlite3 $db -cmd '.read $Q/remind.sql' -cmd '.read $Q/trends3m.sql' .quit" \
+    -n "Trends all" "$(snap --screen trends --window all)" \
+    -n "Trends all/floor" "sqlite3 $db -cmd '.read $Q/remind.sql' -cmd '.read $Q/trendsall.sql' .quit" \
+    >/dev/null 2>&1
+  hyperfine -N --warmup 1 --runs "$runs" --export-json "$dir/backup.json" \
+    --prepare "rm -rf $dir/backups" --prepare "rm -f $dir/floor-backup.sqlite" \
+    -n "first command of the day" "$D --db $db remind" \
+    -n "first command of the day/floor" \
+      "sqlite3 $db -cmd '.read $Q/remind.sql' -cmd '.backup $dir/floor-backup.sqlite' .quit" \
+    >/dev/null 2>&1
+  "$D" --db "$db" list --limit 1 >/dev/null
+  long=$(( runs > 3 ? 3 : runs ))
+  args=(-n "list json" "$D --db $db list --format json"
+        -n "list json/floor" "sqlite3 -json $db -cmd '.read $Q/list.sql' .quit")
+  for f in csv json md html ics fhir; do
+    args+=(-n "export $f" "$D --db $db export --format $f"
+           -n "export $f/floor" "sqlite3 -csv $db -cmd '.read $Q/export.sql' .quit")
   done
-fi
+  hyperfine -N --warmup 1 --runs "$long" --export-json "$dir/long.json" "${args[@]}" >/dev/null 2>&1
+  mem() { # label, then the command's arguments
+    local label=$1; shift
+    kb=$( { /usr/bin/time -v "$D" --db "$db" "$@" >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}')
+    printf '%s\t%s\n' "$label" "$kb" >> "$dir/mem.txt"
+  }
+  : > "$dir/mem.txt"
+  mem remind remind; mem status status
+  for s in today reminders; do mem "snapshot $s" snapshot --size 120x40 --screen $s; done
+  mem "History open" snapshot --size 120x40 --screen history
+  mem "snapshot trends (3m)" snapshot --size 120x40 --screen trends
+  mem "Trends all" snapshot --size 120x40 --screen trends --window all
+  mem "list json" list --format json
+  for f in csv json md html ics fhir; do mem "export $f" export --format $f; done
+  rm -rf "$dir/backups"; mem "first command of the day" remind
+done
+python3 "$Q/table.py" "$out" "${years[@]}"

@@ -1,13 +1,183 @@
-//! History: a table of entries, newest first, filterable by kind; only the visible rows are
-//! built, so thousands of rows scroll as fast as ten.
+//! History: a table of entries, newest first, filterable by kind. The store is read a page at
+//! a time (keyset on `(at_utc, id)`): only a window of [`WINDOW`] rows around the selection is
+//! held, the total comes from a SQL count, and the list is read again only when the diary
+//! changed (`PRAGMA data_version` and this connection's own changes), so a 100-year diary
+//! opens and scrolls like a new one.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
+use chrono::Utc;
+
+use crate::app::facts;
+use crate::domain::clock::Clock;
+use crate::domain::entry::{Entry, Kind};
+use crate::domain::ranges::HistoryRange;
 use crate::present::describe::{truncate, value, what};
+use crate::store::{DataVersion, EntryFilter, Order, Result, Store};
 use crate::tui::app::App;
+
+/// Rows read per page.
+pub const PAGE: usize = 100;
+/// Rows held at most (the visible ones plus a margin on each side).
+pub const WINDOW: usize = 3 * PAGE;
+
+/// The history list: a window of the filtered entries (newest first) and the selection.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub filter: Option<Kind>,
+    /// The date range (`R` cycles).
+    pub range: HistoryRange,
+    /// The selected row: its position among all matching entries (0 = newest).
+    pub selected: usize,
+    /// How many entries match (SQL count).
+    pub total: usize,
+    /// Position of `rows[0]` among all matching entries.
+    pub base: usize,
+    /// The loaded window, newest first.
+    pub rows: Vec<Entry>,
+    /// Read again before showing (filter or range changed).
+    pub stale: bool,
+    /// The diary's version when `rows` were read.
+    seen: Option<DataVersion>,
+    query: EntryFilter,
+}
+
+fn key(e: &Entry) -> (chrono::DateTime<Utc>, i64) {
+    (e.at.with_timezone(&Utc), e.id)
+}
+
+impl History {
+    /// The selected entry, when loaded.
+    pub fn current(&self) -> Option<&Entry> {
+        self.selected
+            .checked_sub(self.base)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// Read the list again if the diary changed since it was read (or the filter or range
+    /// did); otherwise nothing is read.
+    pub fn refresh(&mut self, store: &Store, clock: &Clock) -> Result<()> {
+        let version = store.data_version()?;
+        let restart = self.stale || self.seen.is_none();
+        if !restart && self.seen == Some(version) {
+            return Ok(());
+        }
+        self.stale = false;
+        self.query = self.filter_at(store, clock)?;
+        self.total = store.count_matching(&self.query)?;
+        self.selected = self.selected.min(self.total.saturating_sub(1));
+        // Keep the window where it was: read again from its first row on.
+        let anchor = self
+            .rows
+            .first()
+            .filter(|_| self.base > 0 && !restart)
+            .map(key);
+        self.rows.clear();
+        match anchor {
+            // Inclusive of the anchor itself: "past (time, id + 1)".
+            Some((at, id)) => {
+                let from = Some((at, id.saturating_add(1)));
+                self.rows = store.entries(&self.page_query(Order::NewestFirst, from, WINDOW))?;
+            }
+            None => {
+                self.base = 0;
+                self.rows = store.entries(&self.page_query(Order::NewestFirst, None, WINDOW))?;
+            }
+        }
+        self.seen = Some(version);
+        self.show(store, 0)
+    }
+
+    fn filter_at(&self, store: &Store, clock: &Clock) -> Result<EntryFilter> {
+        let last_visit = match self.range {
+            HistoryRange::SinceVisit => facts::last_visit(store)?,
+            _ => None,
+        };
+        let from = self.range.start(clock.now(), last_visit);
+        Ok(EntryFilter {
+            kind: self.filter,
+            from: from.map(|t| t.with_timezone(&Utc)),
+            ..Default::default()
+        })
+    }
+
+    fn page_query(
+        &self,
+        order: Order,
+        after: Option<(chrono::DateTime<Utc>, i64)>,
+        n: usize,
+    ) -> EntryFilter {
+        EntryFilter {
+            order,
+            after,
+            limit: Some(n),
+            ..self.query.clone()
+        }
+    }
+
+    /// Select row `i` (clamped) and read whatever pages it needs, keeping `visible` rows and a
+    /// page of margin loaded around it.
+    pub fn select(&mut self, store: &Store, i: usize, visible: usize) -> Result<()> {
+        self.selected = i.min(self.total.saturating_sub(1));
+        self.show(store, visible)
+    }
+
+    fn show(&mut self, store: &Store, visible: usize) -> Result<()> {
+        let (want_lo, want_hi) = (
+            self.selected.saturating_sub(visible + PAGE / 2),
+            (self.selected + visible + PAGE / 2).min(self.total),
+        );
+        // A jump far from the window (Home, End): start again at that end.
+        let empty = self.rows.is_empty() && self.base > 0;
+        if empty || want_hi < self.base || want_lo > self.base + self.rows.len() + PAGE {
+            if self.selected < self.total / 2 {
+                self.base = 0;
+                self.rows = store.entries(&self.page_query(Order::NewestFirst, None, WINDOW))?;
+            } else {
+                let mut r = store.entries(&self.page_query(Order::OldestFirst, None, WINDOW))?;
+                r.reverse();
+                self.base = self.total.saturating_sub(r.len());
+                self.rows = r;
+            }
+        }
+        while want_lo < self.base {
+            let Some(first) = self.rows.first().map(key) else {
+                break;
+            };
+            let mut more =
+                store.entries(&self.page_query(Order::OldestFirst, Some(first), PAGE))?;
+            if more.is_empty() {
+                self.base = 0;
+                break;
+            }
+            more.reverse();
+            self.base = self.base.saturating_sub(more.len());
+            more.append(&mut self.rows);
+            self.rows = more;
+            let keep = WINDOW.max(visible + 2 * PAGE);
+            self.rows.truncate(keep);
+        }
+        while want_hi > self.base + self.rows.len() {
+            let last = self.rows.last().map(key);
+            let more = store.entries(&self.page_query(Order::NewestFirst, last, PAGE))?;
+            if more.is_empty() {
+                self.total = self.base + self.rows.len();
+                break;
+            }
+            self.rows.extend(more);
+            let keep = WINDOW.max(visible + 2 * PAGE);
+            if self.rows.len() > keep {
+                let drop = self.rows.len() - keep;
+                self.rows.drain(..drop);
+                self.base += drop;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Draw, and return (screen row of the first data row, index of the first visible row).
 /// Rows above the first entry: the border and the header.
@@ -37,7 +207,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         &[
             ("filter", &filter),
             ("range", range),
-            ("n", &h.rows.len().to_string()),
+            ("n", &h.total.to_string()),
         ],
     );
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
@@ -46,7 +216,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         .rows
         .iter()
         .enumerate()
-        .skip(offset)
+        .map(|(n, e)| (n + h.base, e))
+        .skip_while(|(n, _)| *n < offset)
         .take(visible)
         .map(|(n, e)| {
             let mut w = what(&e.data, i);
