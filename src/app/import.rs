@@ -26,6 +26,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
             data: e.data.clone(),
             deleted: e.deleted,
             source: e.source,
+            revision: 0,
         };
         let raw = raw_from_entry(&as_entry);
         // The same validation as typed entries; the canonical value is recomputed from what

@@ -173,7 +173,7 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
         .map_err(|err| CliError::Invalid(ctx.i18n.input_error(&err)))?;
     let updated = store
         .update_entry(
-            a.id,
+            &e,
             &NewEntry {
                 at,
                 note,

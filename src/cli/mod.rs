@@ -137,36 +137,82 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Open the diary (and remember that it was opened, for the daily backup).
+    /// Open the diary (and remember that it was opened, for the daily backup). What the
+    /// opening found (lost changes) is said on standard error; stale temporary files of this
+    /// diary are swept.
     pub fn open_store(&self) -> CliResult<Store> {
         let store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
         self.opened.set(true);
-        Ok(store)
-    }
-
-    /// After a command that used the diary succeeded: once a day, the automatic backup (the
-    /// newest 7 are kept in the backups folder). Never after a refusal, so a refused command
-    /// leaves every file as it was. A failed backup is a warning, not a stop.
-    fn daily_backup(&self) {
-        if !self.opened.get()
-            || crate::app::backup::auto_backup_path(&self.paths.data_dir, &self.clock).exists()
-        {
-            return;
-        }
-        let result = Store::open(&self.paths.db)
-            .map_err(crate::app::ExchangeError::from)
-            .and_then(|s| {
-                crate::app::backup::auto_backup(&s, &self.paths.data_dir, &self.clock, AUTO_BACKUPS)
-            });
-        if let Err(e) = result {
+        for n in store.notices() {
             let _ = writeln!(
                 std::io::stderr(),
                 "{}: {}",
                 self.i18n.t("warning.prefix"),
-                self.i18n
-                    .tf("backup.auto_failed", &[("reason", &e.to_string())])
+                notice_text(&self.i18n, n)
             );
         }
+        if !store.is_read_only() {
+            crate::store::atomic::sweep_stale(&self.paths.data_dir);
+            crate::store::atomic::sweep_stale(&crate::app::backup::backups_dir(
+                &self.paths.data_dir,
+            ));
+        }
+        Ok(store)
+    }
+
+    /// After a command that used the diary succeeded: once a day, the automatic backup (the
+    /// newest 7 of this diary are kept in the backups folder). Never after a refusal, so a
+    /// refused command leaves every file as it was; never from a damaged diary. A failed backup
+    /// is a warning that says the entry itself is saved.
+    fn daily_backup(&self) {
+        use crate::app::backup::{AutoBackup, auto_backup, auto_backup_path};
+        if !self.opened.get()
+            || auto_backup_path(&self.paths.data_dir, &self.paths.db, &self.clock).exists()
+        {
+            return;
+        }
+        let store = match Store::open(&self.paths.db) {
+            Ok(s) if s.is_read_only() => return,
+            Ok(s) => s,
+            Err(e) => return self.backup_warning(&e.to_string()),
+        };
+        match auto_backup(&store, &self.paths.data_dir, &self.clock, AUTO_BACKUPS) {
+            Ok(AutoBackup::Exists | AutoBackup::Made(_)) => {}
+            Ok(AutoBackup::Damaged {
+                detail,
+                newest_good,
+            }) => {
+                let newest = match newest_good {
+                    Some(p) => self
+                        .i18n
+                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+                    None => self.i18n.t("safety.no_good_backup").to_string(),
+                };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: {}",
+                    self.i18n.t("warning.prefix"),
+                    self.i18n.tf(
+                        "safety.diary_damaged",
+                        &[
+                            ("path", &self.paths.db.display().to_string()),
+                            ("detail", &detail),
+                            ("newest", &newest)
+                        ]
+                    )
+                );
+            }
+            Err(e) => self.backup_warning(&e.to_string()),
+        }
+    }
+
+    fn backup_warning(&self, reason: &str) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            self.i18n.t("warning.prefix"),
+            self.i18n.tf("backup.auto_failed", &[("reason", reason)])
+        );
     }
 
     pub fn store_error(&self, e: StoreError) -> CliError {
@@ -174,6 +220,10 @@ impl Ctx {
             StoreError::NotFound(id) => {
                 CliError::Invalid(self.i18n.tf("error.not_found", &[("id", &id.to_string())]))
             }
+            StoreError::Changed(id) => CliError::Failed(
+                self.i18n
+                    .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
+            ),
             other => CliError::Failed(other.to_string()),
         }
     }
@@ -196,6 +246,24 @@ impl Ctx {
                 self.i18n.warning(w)
             );
         }
+    }
+}
+
+/// A store notice in the user's language.
+fn notice_text(i: &I18n, n: &crate::store::Notice) -> String {
+    match n {
+        crate::store::Notice::LostChanges {
+            lost,
+            max_id,
+            now_max,
+        } => i.tf(
+            "safety.lost_changes",
+            &[
+                ("lost", &lost.to_string()),
+                ("max_id", &max_id.to_string()),
+                ("now_max", &now_max.to_string()),
+            ],
+        ),
     }
 }
 
@@ -310,8 +378,9 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
         Some(Command::Delete { id }) => {
             let mut store = ctx.open_store()?;
+            let read = store.entry(id).map_err(|e| ctx.store_error(e))?;
             store
-                .delete_entry(id, ctx.clock.now())
+                .delete_entry(&read, ctx.clock.now())
                 .map_err(|e| ctx.store_error(e))?;
             writeln!(
                 out,
@@ -322,8 +391,9 @@ pub fn run(cli: Cli) -> CliResult {
         }
         Some(Command::Undelete { id }) => {
             let mut store = ctx.open_store()?;
+            let read = store.entry(id).map_err(|e| ctx.store_error(e))?;
             store
-                .undelete_entry(id, ctx.clock.now())
+                .undelete_entry(&read, ctx.clock.now())
                 .map_err(|e| ctx.store_error(e))?;
             writeln!(
                 out,

@@ -411,7 +411,11 @@ impl App {
                 }
             }
             Action::Undo => match self.undo.pop() {
-                Some(id) => match self.store.undelete_entry(id, self.clock.now()) {
+                Some(id) => match self
+                    .store
+                    .entry(id)
+                    .and_then(|read| self.store.undelete_entry(&read, self.clock.now()))
+                {
                     Ok(()) => {
                         self.refresh();
                         self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
@@ -558,7 +562,12 @@ impl App {
     }
 
     fn delete(&mut self, id: i64) {
-        match self.store.delete_entry(id, self.clock.now()) {
+        // The version the screen showed: a row changed or replaced elsewhere is not deleted.
+        let read = match self.history.rows.iter().find(|e| e.id == id) {
+            Some(e) => Ok(e.clone()),
+            None => self.store.entry(id),
+        };
+        match read.and_then(|read| self.store.delete_entry(&read, self.clock.now())) {
             Ok(()) => {
                 self.undo.push(id);
                 self.refresh();

@@ -5,6 +5,7 @@ mod action;
 pub mod app;
 pub mod dialogs;
 pub mod keymap;
+mod paste;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
@@ -15,7 +16,8 @@ use ratatui::Frame;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,8 +31,12 @@ pub use app::{App, Modal, Tab};
 pub const MIN_W: u16 = 80;
 pub const MIN_H: u16 = 24;
 
-/// Reload from the database this often (entries written by other processes appear).
+/// Reload from the database this often (the reminders move with the clock).
 pub const REFRESH: Duration = Duration::from_secs(30);
+
+/// How often the window asks SQLite whether another process changed the diary
+/// (`PRAGMA data_version`, a read of a counter: no disk access when nothing changed).
+pub const CHANGE_POLL: Duration = Duration::from_secs(1);
 
 /// Draw one frame.
 pub fn render(f: &mut Frame, app: &mut App) {
@@ -145,12 +151,21 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
     // ours to switch off first.
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         ratatui_hook(info);
     }));
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // Bracketed paste: pasted text arrives as one Paste event, never as keys.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app);
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
     let _ = std::panic::take_hook();
     result
@@ -158,25 +173,32 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let mut last = Instant::now();
+    let mut seen = app.store.data_version().ok();
     while app.running {
         terminal.draw(|f| render(f, app))?;
         // While an export runs, wake often to show its progress.
         let timeout = if app.job.is_some() {
             Duration::from_millis(100)
         } else {
-            REFRESH.saturating_sub(last.elapsed())
+            REFRESH.saturating_sub(last.elapsed()).min(CHANGE_POLL)
         };
         if event::poll(timeout)? {
             match event::read()? {
                 Event::Key(k) if k.kind == KeyEventKind::Press => app.on_key(k),
                 Event::Mouse(m) => app.on_mouse(m),
+                Event::Paste(text) => app.on_paste(&text),
                 _ => {}
             }
-        } else if app.job.is_none() && last.elapsed() >= REFRESH {
-            if app.modal.is_none() {
+        } else if app.job.is_none() {
+            // Another window or command changed the diary: show it now (an open form keeps
+            // what the patient typed; its save is checked against the version it read).
+            let version = app.store.data_version().ok();
+            let moved = version != seen;
+            if (moved || last.elapsed() >= REFRESH) && app.modal.is_none() {
                 app.refresh();
+                seen = version;
+                last = Instant::now();
             }
-            last = Instant::now();
         }
         app.poll_job();
     }

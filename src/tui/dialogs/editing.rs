@@ -97,8 +97,8 @@ impl App {
             data: checked.value,
         };
         let now = clock.now();
-        let result = match f.editing {
-            Some(id) => self.store.update_entry(id, &entry, now),
+        let result = match &f.read {
+            Some(read) => self.store.update_entry(read, &entry, now),
             None => self.store.add_entry(&entry, now),
         };
         match result {
@@ -116,6 +116,25 @@ impl App {
                 self.modal = None;
                 self.refresh();
                 self.info(text);
+            }
+            Err(crate::store::StoreError::Changed(id)) => {
+                // Changed elsewhere: reload the entry into the form (what is stored now) and
+                // say so; nothing was written.
+                let msg = self
+                    .i18n
+                    .tf("safety.changed_elsewhere", &[("id", &id.to_string())]);
+                match self.store.entry(id) {
+                    Ok(now) => {
+                        let mut g = crate::tui::dialogs::form::Form::edit(&now, &self.i18n);
+                        g.error = Some(msg);
+                        self.modal = Some(Modal::Form(Box::new(g)));
+                    }
+                    Err(_) => {
+                        self.modal = None;
+                        self.error(msg);
+                    }
+                }
+                self.refresh();
             }
             Err(e) => {
                 // The form stays filled so the patient can retry.
