@@ -68,6 +68,24 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
             )));
         }
     }
+    let deleted_at = b
+        .entries
+        .iter()
+        .filter_map(|e| Some((e.uid.clone(), e.deleted_at.clone()?)))
+        .collect();
+    let revisions: Vec<crate::store::RevisionRow> = b
+        .entry_revisions
+        .iter()
+        .map(|r| crate::store::RevisionRow {
+            entry_id: 0,
+            entry_uid: r.entry_uid.clone(),
+            action: r.action.clone(),
+            previous: serde_json::Value::Object(r.previous.clone()).to_string(),
+            changed_at: r
+                .changed_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })
+        .collect();
     let questions: Vec<_> = b
         .visit_questions
         .iter()
@@ -79,6 +97,8 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
             regimens: &b.regimens,
             profile: &b.profile,
             questions: &questions,
+            deleted_at,
+            revisions: &revisions,
         },
         clock.now(),
     )?)

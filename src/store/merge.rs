@@ -23,6 +23,12 @@ pub struct Merge<'a> {
         DateTime<FixedOffset>,
         Option<DateTime<FixedOffset>>,
     )],
+    /// Exact delete times by entry uid (a full backup keeps them); a deleted entry without
+    /// one is marked deleted now.
+    pub deleted_at: std::collections::HashMap<String, String>,
+    /// Kept versions of the entries (`entry_uid` names the entry); restored with the entries
+    /// this merge adds.
+    pub revisions: &'a [super::RevisionRow],
 }
 
 /// What a merge did.
@@ -130,9 +136,10 @@ impl Store {
                     continue;
                 }
                 let id = insert(tx, e, Some(uid), *source, &now)?;
-                if *deleted {
-                    tx.execute("UPDATE entries SET deleted_at = ?2 WHERE id = ?1", params![id, now_text])?;
-                }
+                let exact = m.deleted_at.get(uid).map(String::as_str);
+                let mark = deleted.then_some(exact.unwrap_or(&now_text));
+                let kept: Vec<_> = m.revisions.iter().filter(|r| &r.entry_uid == uid).collect();
+                super::history::restore_history(tx, id, mark, &kept)?;
                 rep.entries_added += 1;
             }
             for r in m.regimens {

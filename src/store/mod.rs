@@ -8,6 +8,7 @@
 
 pub mod atomic;
 mod entries;
+mod history;
 mod merge;
 mod migrations;
 mod regimens;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
 pub use entries::{EntryFilter, Order};
+pub use history::RevisionRow;
 pub use merge::{Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
 pub use regimens::{NewRegimen, NewStep};
