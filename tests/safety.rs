@@ -439,3 +439,176 @@ fn item05_automatic_backups_are_per_diary() {
         "{backups:?}"
     );
 }
+
+/// Overwrite one page of `table` with garbage (the file stays an SQLite file; the table's
+/// b-tree is damaged): what a failing disk does.
+fn damage_table(db: &Path, table: &str) {
+    let (root, size): (i64, i64) = {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        (
+            c.query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap(),
+            c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(db).unwrap();
+    let at = ((root - 1) * size) as usize;
+    for b in &mut bytes[at..at + 64] {
+        *b = 0xEE;
+    }
+    std::fs::write(db, bytes).unwrap();
+}
+
+// 6. A damaged diary is not copied into the automatic backups; the good ones stay; the newest
+//    good one is named.
+#[test]
+fn item06_a_damaged_diary_never_replaces_a_good_backup() {
+    let d = Diary::new();
+    d.ok(&["note", "--for-visit", "can we taper?"]);
+    d.ok(&["log", "platelets", "45"]);
+    let backups = d.db.parent().unwrap().join("backups");
+    assert_eq!(files_in(&backups), ["diary-auto-2026-03-10.sqlite"]);
+    damage_table(&d.db, "visit_questions");
+    for day in 11..=20 {
+        let out = d
+            .cmd()
+            .env("ITP_DIARY_NOW", format!("2026-03-{day}T09:00:00+08:00"))
+            .args(["list"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(err.contains("failed its check"), "{err}");
+        assert!(
+            err.contains("newest good backup is") && err.contains("diary-auto-2026-03-10.sqlite"),
+            "{err}"
+        );
+    }
+    assert_eq!(files_in(&backups), ["diary-auto-2026-03-10.sqlite"]);
+}
+
+// 7. Another program's SQLite file is refused untouched (no WAL switch, no migration); diaries
+//    carry the application id.
+#[test]
+fn item07_a_foreign_database_is_refused_untouched() {
+    let d = Diary::new();
+    std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
+    rusqlite::Connection::open(&d.db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, kind TEXT, at TEXT);
+             INSERT INTO entries (kind, at) VALUES ('invoice', 'today');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    let before = std::fs::read(&d.db).unwrap();
+    for args in [vec!["list"], vec!["log", "platelets", "45"]] {
+        let out = d.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+        assert!(stderr_of(&out).contains("is not an itp-diary database"));
+    }
+    assert_eq!(std::fs::read(&d.db).unwrap(), before, "file changed");
+    assert!(!d.db.with_file_name("diary.sqlite-wal").exists());
+    // A new diary is marked; an old one (version 1, no mark) is marked by its migration.
+    let e = Diary::new();
+    e.ok(&["log", "platelets", "45"]);
+    let app = |p: &Path| -> i64 {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(app(&e.db), itp_diary::store::APPLICATION_ID);
+    let f = Diary::new();
+    std::fs::create_dir_all(f.db.parent().unwrap()).unwrap();
+    std::fs::copy("tests/fixtures/diary-v1.sqlite", &f.db).unwrap();
+    assert_eq!(app(&f.db), 0);
+    f.ok(&["list"]);
+    assert_eq!(app(&f.db), itp_diary::store::APPLICATION_ID);
+}
+
+// 8. A diary that lost its newest confirmed changes (what a damaged write-ahead log does:
+//    SQLite stops at the first bad frame without a word) is reported, and ids are not given
+//    again.
+#[test]
+fn item08_lost_changes_are_reported_and_ids_never_reused() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    d.ok(&["log", "platelets", "46"]);
+    rusqlite::Connection::open(&d.db)
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let older = std::fs::read(&d.db).unwrap();
+    d.ok(&["log", "platelets", "47"]);
+    d.ok(&["log", "platelets", "48"]); // #4, confirmed
+    // The last two commits vanish.
+    for s in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(d.db.with_file_name(format!("diary.sqlite{s}")));
+    }
+    std::fs::write(&d.db, older).unwrap();
+    let out = d.cmd().args(["log", "platelets", "49"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("fewer changes than were last confirmed"),
+        "{err}"
+    );
+    assert!(err.contains("#4"), "{err}");
+    let list = d.json(&["list", "--format", "json"]);
+    let newest = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .max();
+    assert_eq!(
+        newest,
+        Some(5),
+        "the new entry must not take #3 or #4 again"
+    );
+    // Said once, not on every command.
+    let out = d.cmd().args(["list"]).output().unwrap();
+    assert!(!stderr_of(&out).contains("fewer changes"));
+}
+
+// 9. A killed migration never leaves a partial before-migration copy under its final name.
+#[test]
+fn item09_migration_copy_is_complete_or_absent() {
+    let bin = assert_cmd::cargo::cargo_bin("itp-diary");
+    for round in 0..12u64 {
+        let d = Diary::new();
+        std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
+        std::fs::copy("tests/fixtures/diary-v1.sqlite", &d.db).unwrap();
+        let mut child = StdCommand::new(&bin)
+            .arg("--db")
+            .arg(&d.db)
+            .args(["list"])
+            .env("ITP_DIARY_NOW", NOW)
+            .env("ITP_DIARY_CONFIG", d.db.with_file_name("config.toml"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(round * 3));
+        let _ = child.kill();
+        let _ = child.wait();
+        for name in files_in(d.db.parent().unwrap()) {
+            if name.contains("before-migration") && name.ends_with(".sqlite") {
+                let c = rusqlite::Connection::open(d.db.with_file_name(&name)).unwrap();
+                let n: i64 = c
+                    .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+                    .unwrap();
+                assert_eq!(n, 9, "round {round}: {name} is incomplete");
+            }
+        }
+        // Whatever was killed, the diary itself opens with its nine entries.
+        let list = d.json(&["list", "--deleted", "--format", "json"]);
+        assert_eq!(list.as_array().unwrap().len(), 9);
+    }
+}

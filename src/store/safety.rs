@@ -153,11 +153,32 @@ pub(super) fn inspect(path: &Path) -> Result<bool> {
     if meta.len() == 0 {
         return Ok(read_only);
     }
-    let c = open_read_only(path).map_err(|_| StoreError::NotADatabase {
-        path: path.display().to_string(),
-    })?;
-    check_contents(&c, path)?;
-    Ok(read_only)
+    let look = || -> Result<i64> {
+        let c = open_read_only(path).map_err(|_| StoreError::NotADatabase {
+            path: path.display().to_string(),
+        })?;
+        check_contents(&c, path)
+    };
+    match look() {
+        Ok(_) => Ok(read_only),
+        Err(
+            e @ (StoreError::NotADatabase { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::TooNew { .. }),
+        ) => Err(e),
+        // A write was interrupted (a hot rollback journal beside the file): a reader cannot
+        // look before it is rolled back. Roll it back (what any SQLite program does first),
+        // then look again.
+        Err(_) if !read_only && journal_of(path).exists() => {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?.query_row(
+                "SELECT count(*) FROM sqlite_master",
+                [],
+                |_| Ok(()),
+            )?;
+            look().map(|_| read_only)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Refuse a connection's database unless it is a readable diary of a known version.
@@ -174,7 +195,10 @@ pub(crate) fn check_contents(c: &Connection, path: &Path) -> Result<i64> {
                 detail: "database disk image is malformed".into(),
             });
         }
-        Err(_) => return Err(StoreError::NotADatabase { path: p() }),
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+            return Err(StoreError::NotADatabase { path: p() });
+        }
+        Err(e) => return Err(e.into()),
     };
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0))?;
@@ -201,6 +225,12 @@ pub(super) fn count_commit(tx: &Transaction) -> Result<()> {
         [],
     )?;
     Ok(())
+}
+
+fn journal_of(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push("-journal");
+    db.with_file_name(name)
 }
 
 fn seal_path(db: &Path) -> PathBuf {
