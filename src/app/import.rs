@@ -86,6 +86,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         })
         .collect();
+    imported_texts(&b)?;
     let questions: Vec<_> = b
         .visit_questions
         .iter()
@@ -102,6 +103,53 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
         },
         clock.now(),
     )?)
+}
+
+/// The free text of a backup besides entries (questions, regimens, profile): bounded and text
+/// only, like typed text — a crafted backup cannot smuggle in 10 MB names or escapes.
+fn imported_texts(b: &json::Backup) -> Result<()> {
+    use crate::present::sanitize::{MAX_TEXT, check_free_text};
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    for (n, q) in b.visit_questions.iter().enumerate() {
+        texts.push((format!("visit_questions[{n}].text"), &q.text));
+    }
+    for (n, r) in b.regimens.iter().enumerate() {
+        if let Some(t) = &r.note {
+            texts.push((format!("regimens[{n}].note"), t));
+        }
+        for (k, s) in r.steps.iter().enumerate() {
+            for (name, v) in [("formulation", &s.formulation), ("note", &s.note)] {
+                if let Some(t) = v {
+                    texts.push((format!("regimens[{n}].steps[{k}].{name}"), t));
+                }
+            }
+            texts.push((format!("regimens[{n}].steps[{k}].unit"), &s.unit));
+        }
+    }
+    for (name, v) in [
+        ("profile.name", &b.profile.name),
+        ("profile.sex", &b.profile.sex),
+    ] {
+        if let Some(t) = v {
+            texts.push((name.to_string(), t));
+        }
+    }
+    for (field, t) in texts {
+        match check_free_text(t, MAX_TEXT) {
+            Ok(()) => {}
+            Err(Some((n, max))) => {
+                return Err(ExchangeError::Invalid(format!(
+                    "{field}: {n} characters; at most {max} are accepted"
+                )));
+            }
+            Err(None) => {
+                return Err(ExchangeError::Invalid(format!(
+                    "{field}: contains control or text-direction characters"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn describe(e: &InputError) -> String {

@@ -249,6 +249,18 @@ impl Ctx {
     }
 }
 
+/// Whether a command prints a machine format (kept raw) rather than text for a person.
+fn machine_output(c: &Option<Command>) -> bool {
+    match c {
+        Some(Command::Export(_)) => true,
+        Some(Command::List(a)) => !matches!(a.format, list::Format::Table),
+        Some(Command::Status(a)) => a.json,
+        Some(Command::Remind(a)) => a.json,
+        Some(Command::Regimen(course::RegimenCommand::Show { json })) => *json,
+        _ => false,
+    }
+}
+
 /// A store notice in the user's language.
 fn notice_text(i: &I18n, n: &crate::store::Notice) -> String {
     match n {
@@ -291,7 +303,8 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.message().is_empty() {
-                let _ = writeln!(std::io::stderr(), "itp-diary: {}", e.message());
+                let msg = crate::present::sanitize::visible(e.message());
+                let _ = writeln!(std::io::stderr(), "itp-diary: {msg}");
             }
             e.exit_code()
         }
@@ -337,7 +350,15 @@ pub fn run(cli: Cli) -> CliResult {
         opened: std::cell::Cell::new(false),
     };
     // Buffered: a 20-year CSV is one write per block, not one per line.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let buffered = std::io::BufWriter::new(std::io::stdout().lock());
+    // Text for a person goes through the one sanitiser (escape sequences and bidi overrides
+    // made visible); machine formats keep raw values (JSON escapes controls itself, CSV is
+    // neutralised by its writer).
+    let mut out: Box<dyn Write> = if machine_output(&cli.command) {
+        Box::new(buffered)
+    } else {
+        Box::new(crate::present::sanitize::Visible::new(buffered))
+    };
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),

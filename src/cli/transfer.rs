@@ -313,6 +313,14 @@ pub fn note(ctx: &Ctx, a: NoteArgs, out: &mut impl Write) -> CliResult {
                 i.tf("error.missing", &[("field", &i.field("note"))]),
             ));
         };
+        if crate::present::sanitize::check_free_text(&t, crate::present::sanitize::MAX_TEXT)
+            .is_err()
+        {
+            return Err(CliError::Invalid(format!(
+                "--for-visit: '{}' contains text-direction characters (U+202A–202E, U+2066–2069); nothing was written",
+                crate::present::sanitize::visible(&t)
+            )));
+        }
         let mut store = ctx.open_store()?;
         let id = store
             .add_question(&t, ctx.clock.now())
