@@ -146,6 +146,9 @@ pub fn reference(s: &str) -> Result<(Option<f64>, Option<f64>), InputError> {
 
 /// Validate typed fields. `at`: the entry's time as typed (`None` or empty = now);
 /// `previous_weight`: the last weight on record, for the > 10 % warning.
+/// No entry is dated before this year (a typo such as 0226 for 2026, or an import's garbage).
+pub const MIN_YEAR: i32 = 1900;
+
 /// Every free-text field typed or imported: at most 4000 characters, and text only (no control
 /// characters but newline and tab in notes, no bidi overrides): what reaches a terminal later
 /// must not act on it.
@@ -192,6 +195,15 @@ pub fn build(
         Some(s) => parse_when(s, clock).map_err(|err| InputError::When { field: "at", err })?,
         None => clock.now(),
     };
+    if chrono::Datelike::year(&at) < MIN_YEAR {
+        return Err(InputError::Invalid(ValidationError::Other {
+            field: "at",
+            reason: format!(
+                "{} is before {MIN_YEAR}; a diary entry needs its real date",
+                at.format("%Y-%m-%d")
+            ),
+        }));
+    }
     let note = validate::note(note)?;
     free_texts(raw, note.as_deref())?;
     let checked = match raw {

@@ -2,6 +2,7 @@
 
 mod course;
 mod edit;
+mod history;
 mod list;
 mod log;
 mod screen;
@@ -58,6 +59,11 @@ pub enum Command {
     /// Undo a delete.
     Undelete {
         /// The entry's id.
+        id: i64,
+    },
+    /// Every earlier version of an entry (edits, deletes, undeletes), oldest first.
+    History {
+        /// The entry's id (see `list`).
         id: i64,
     },
     /// Print where the database and the settings file are.
@@ -397,6 +403,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
         Some(Command::List(args)) => list::run(&ctx, args, &mut out),
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
+        Some(Command::History { id }) => history::run(&ctx, id, &mut out),
         Some(Command::Delete { id }) => {
             let mut store = ctx.open_store()?;
             let read = store.entry(id).map_err(|e| ctx.store_error(e))?;

@@ -62,16 +62,16 @@ fn parse_payload(kind: Kind, json: &str) -> Result<EntryData> {
     })
 }
 
-struct RawRow {
-    id: i64,
-    uid: String,
-    kind: String,
-    at: String,
-    note: Option<String>,
-    details: String,
-    deleted_at: Option<String>,
-    source: String,
-    revision: i64,
+pub(super) struct RawRow {
+    pub(super) id: i64,
+    pub(super) uid: String,
+    pub(super) kind: String,
+    pub(super) at: String,
+    pub(super) note: Option<String>,
+    pub(super) details: String,
+    pub(super) deleted_at: Option<String>,
+    pub(super) source: String,
+    pub(super) revision: i64,
 }
 
 fn raw(row: &Row) -> rusqlite::Result<RawRow> {
@@ -88,7 +88,7 @@ fn raw(row: &Row) -> rusqlite::Result<RawRow> {
     })
 }
 
-fn to_entry(r: RawRow) -> Result<Entry> {
+pub(super) fn to_entry(r: RawRow) -> Result<Entry> {
     let kind = Kind::parse(&r.kind)
         .ok_or_else(|| StoreError::Corrupt(format!("entry {}: unknown kind '{}'", r.id, r.kind)))?;
     let at = DateTime::parse_from_rfc3339(&r.at)

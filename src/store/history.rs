@@ -51,6 +51,36 @@ impl Store {
     }
 }
 
+impl Store {
+    /// An entry's kept versions, each as the entry it was (oldest first), with what replaced
+    /// it: for `itp-diary history ID`.
+    pub fn entry_history(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(RevisionRow, crate::domain::entry::Entry)>> {
+        self.entry(id)?;
+        let mut out = Vec::new();
+        for r in self.revisions(Some(id))? {
+            let v: serde_json::Value = serde_json::from_str(&r.previous)?;
+            let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+            let raw = super::entries::RawRow {
+                id,
+                uid: text("uid").unwrap_or_default(),
+                kind: text("kind").unwrap_or_default(),
+                at: text("at").unwrap_or_default(),
+                note: text("note"),
+                details: v.get("details").map(|d| d.to_string()).unwrap_or_default(),
+                deleted_at: text("deleted_at"),
+                source: "typed".into(),
+                revision: 0,
+            };
+            let e = super::entries::to_entry(raw)?;
+            out.push((r, e));
+        }
+        Ok(out)
+    }
+}
+
 /// Put back an imported entry's delete mark and kept versions exactly (inside the merge's
 /// transaction; `id` is the entry just added).
 pub(super) fn restore_history(
