@@ -1019,3 +1019,31 @@ fn item20_history_shows_every_version() {
     let out = d.cmd().args(["history", "9"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// 2e. The window notices a change made by another process (PRAGMA data_version) and reloads.
+#[test]
+fn item02_the_window_reloads_after_an_outside_change() {
+    use itp_diary::app::config::Settings;
+    use itp_diary::domain::clock::Clock;
+    use itp_diary::present::i18n::{I18n, Lang};
+    use itp_diary::tui::theme::Theme;
+    use itp_diary::tui::{Action, App, Tab};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut other = Store::open(&path).unwrap();
+    other.add_entry(&platelets(45.0, "one"), now()).unwrap();
+    let mut app = App::new(
+        Store::open(&path).unwrap(),
+        Clock::Fixed(now()),
+        I18n::new(Lang::En),
+        Settings::default(),
+        Theme { color: false },
+    );
+    app.update(Action::GoTab(Tab::History));
+    let mut seen = app.store.data_version().ok();
+    assert!(!app.reload_if_changed(&mut seen), "nothing changed yet");
+    assert_eq!(app.history.rows.len(), 1);
+    other.add_entry(&platelets(46.0, "two"), now()).unwrap();
+    assert!(app.reload_if_changed(&mut seen));
+    assert_eq!(app.history.rows.len(), 2);
+}

@@ -8,6 +8,7 @@ pub mod keymap;
 mod paste;
 pub mod screens;
 pub mod theme;
+mod watch;
 pub mod widgets;
 
 use std::time::{Duration, Instant};
@@ -192,11 +193,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         } else if app.job.is_none() {
             // Another window or command changed the diary: show it now (an open form keeps
             // what the patient typed; its save is checked against the version it read).
-            let version = app.store.data_version().ok();
-            let moved = version != seen;
-            if (moved || last.elapsed() >= REFRESH) && app.modal.is_none() {
+            if app.reload_if_changed(&mut seen) {
+                last = Instant::now();
+            } else if last.elapsed() >= REFRESH && app.modal.is_none() {
                 app.refresh();
-                seen = version;
                 last = Instant::now();
             }
         }
