@@ -62,6 +62,15 @@ pub fn write_file(dest: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>)
     write_with(dest, |w| f(w))
 }
 
+/// Replace `dest` with `bytes` atomically but without waiting for the disk (for bookkeeping
+/// whose loss in a power cut is harmless: the seal). Never leaves a temporary file on error.
+pub fn replace_quick(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = temp_for(dest)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(dest).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// A temporary path beside `dest` for a writer that needs a path (SQLite's backup), named
 /// like the others so a killed process's leftover is swept. The file is removed on drop.
 pub fn temp_path_for(dest: &Path) -> io::Result<tempfile::TempPath> {

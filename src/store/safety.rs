@@ -153,6 +153,9 @@ pub(super) fn inspect(path: &Path) -> Result<bool> {
     if meta.len() == 0 {
         return Ok(read_only);
     }
+    if header_says_ours(path) {
+        return Ok(read_only);
+    }
     let look = || -> Result<i64> {
         let c = open_read_only(path).map_err(|_| StoreError::NotADatabase {
             path: path.display().to_string(),
@@ -179,6 +182,22 @@ pub(super) fn inspect(path: &Path) -> Result<bool> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// The file's header (first 100 bytes) names an itp-diary diary of a version this program
+/// knows: the fast path of [`inspect`] (no connection needed). Anything else — another
+/// program's file, an older diary, a header not yet written back from the WAL — is looked at
+/// through a read-only connection.
+fn header_says_ours(path: &Path) -> bool {
+    use std::io::Read;
+    let mut h = [0u8; 100];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut h));
+    if read.is_err() || &h[..16] != b"SQLite format 3\0" {
+        return false;
+    }
+    let be = |at: usize| i64::from(i32::from_be_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]]));
+    let (version, app) = (be(60), be(68));
+    app == APPLICATION_ID && (1..=LATEST_VERSION).contains(&version)
 }
 
 /// Refuse a connection's database unless it is a readable diary of a known version.
@@ -269,9 +288,12 @@ impl Store {
     pub(crate) fn write_seal(&self) {
         let Some(p) = &self.path else { return };
         if let Ok((commits, max_id)) = self.counters() {
-            let _ = crate::store::atomic::write_file(&seal_path(p), |w| {
-                writeln!(w, "{commits} {max_id}")
-            });
+            let text = format!("{commits} {max_id}\n");
+            let seal = seal_path(p);
+            if std::fs::read_to_string(&seal).is_ok_and(|t| t == text) {
+                return;
+            }
+            let _ = crate::store::atomic::replace_quick(&seal, text.as_bytes());
         }
     }
 
