@@ -1047,3 +1047,34 @@ fn item02_the_window_reloads_after_an_outside_change() {
     assert!(app.reload_if_changed(&mut seen));
     assert_eq!(app.history.rows.len(), 2);
 }
+
+// 2f. The TUI: deleting a row that changed elsewhere since the screen showed it is refused.
+#[test]
+fn item02_tui_delete_of_a_row_changed_elsewhere_is_refused() {
+    use itp_diary::app::config::Settings;
+    use itp_diary::domain::clock::Clock;
+    use itp_diary::present::i18n::{I18n, Lang};
+    use itp_diary::tui::theme::Theme;
+    use itp_diary::tui::{Action, App, Tab};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut other = Store::open(&path).unwrap();
+    let e = other.add_entry(&platelets(45.0, "typed"), now()).unwrap();
+    let mut app = App::new(
+        Store::open(&path).unwrap(),
+        Clock::Fixed(now()),
+        I18n::new(Lang::En),
+        Settings::default(),
+        Theme { color: false },
+    );
+    app.update(Action::GoTab(Tab::History));
+    let read = other.entry(e.id).unwrap();
+    other
+        .update_entry(&read, &platelets(80.0, "changed"), now())
+        .unwrap();
+    app.update(Action::Delete);
+    app.update(Action::Yes);
+    let msg = app.message.clone().map(|m| m.0).unwrap_or_default();
+    assert!(msg.contains("changed elsewhere"), "{msg}");
+    assert!(!other.entry(e.id).unwrap().deleted);
+}

@@ -573,6 +573,13 @@ impl App {
                 self.refresh();
                 self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
             }
+            Err(crate::store::StoreError::Changed(id)) => {
+                self.refresh();
+                self.error(
+                    self.i18n
+                        .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
+                );
+            }
             Err(e) => self.error(e.to_string()),
         }
     }
