@@ -230,6 +230,19 @@ impl Ctx {
                 self.i18n
                     .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
             ),
+            e @ StoreError::Damaged { .. } => {
+                // Name the backup to restore.
+                let newest = match crate::app::backup::newest_good_backup(
+                    &self.paths.data_dir,
+                    &self.paths.db,
+                ) {
+                    Some(p) => self
+                        .i18n
+                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+                    None => self.i18n.t("safety.no_good_backup").to_string(),
+                };
+                CliError::Failed(format!("{e}; {newest}"))
+            }
             other => CliError::Failed(other.to_string()),
         }
     }
