@@ -829,11 +829,16 @@ fn backup_restore_and_daily_rotation() {
         let mut v: Vec<String> = std::fs::read_dir(&backups)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|n| n.starts_with("auto-"))
+            .filter(|n| n.contains("-auto-"))
             .collect();
         v.sort();
         v
     };
+    // Named by the diary (issue 12: a second diary in the folder keeps its own).
+    let stem = d.db.file_stem().unwrap().to_string_lossy().to_string();
     assert_eq!(autos.len(), 7, "{autos:?}");
-    assert_eq!(autos.last().unwrap(), "auto-2026-04-09.sqlite");
+    assert_eq!(
+        autos.last().unwrap(),
+        &format!("{stem}-auto-2026-04-09.sqlite")
+    );
 }

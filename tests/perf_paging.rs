@@ -142,7 +142,8 @@ fn history_reloads_only_when_the_diary_changed() {
     assert_eq!(h.rows[0].note, None);
     // This connection deletes one: read again.
     let id = h.rows[0].id;
-    s.delete_entry(id, t0()).expect("delete");
+    let read = s.entry(id).expect("read");
+    s.delete_entry(&read, t0()).expect("delete");
     h.refresh(&s, &clock).expect("changed here");
     assert_eq!(h.total, 10);
     assert_ne!(h.rows[0].id, id);

@@ -123,19 +123,23 @@ fn edits_keep_the_previous_version_and_deletes_are_marks() {
     let e = s.add_entry(&samples()[0], now).unwrap();
     let mut changed = samples()[0].clone();
     changed.data = validate::platelets(60.0, None, None).unwrap().value;
-    s.update_entry(e.id, &changed, now).unwrap();
+    // Updates and deletes state the version they read (store API since migration 3).
+    let e = s.update_entry(&e, &changed, now).unwrap();
     assert_eq!(s.revision_count(e.id).unwrap(), 1);
-    s.delete_entry(e.id, now).unwrap();
-    s.delete_entry(e.id, now).unwrap(); // idempotent
+    s.delete_entry(&e, now).unwrap();
+    let e = s.entry(e.id).unwrap();
+    s.delete_entry(&e, now).unwrap(); // idempotent
     assert_eq!(s.revision_count(e.id).unwrap(), 2);
     assert_eq!(s.count_entries(false).unwrap(), 0);
     assert_eq!(s.count_entries(true).unwrap(), 1);
     assert_eq!(s.last_deleted().unwrap(), Some(e.id));
-    s.undelete_entry(e.id, now).unwrap();
+    s.undelete_entry(&e, now).unwrap();
     assert_eq!(s.entry(e.id).unwrap().data, changed.data);
     assert!(matches!(s.entry(999), Err(StoreError::NotFound(999))));
+    let mut ghost = e.clone();
+    ghost.id = 999;
     assert!(matches!(
-        s.delete_entry(999, now),
+        s.delete_entry(&ghost, now),
         Err(StoreError::NotFound(999))
     ));
 }

@@ -124,18 +124,18 @@ pub fn edit(
     clock: &Clock,
 ) -> Result<Saved, SaveError> {
     let built = check(Some(store), draft, clock, Some(read))?;
-    let entry = store.update_entry(read.id, &built.entry, clock.now())?;
+    let entry = store.update_entry(read, &built.entry, clock.now())?;
     Ok(saved(entry, built.warnings, true))
 }
 
 /// Mark an entry deleted (undoable).
 pub fn delete(store: &mut Store, read: &Entry, clock: &Clock) -> Result<(), StoreError> {
-    store.delete_entry(read.id, clock.now())
+    store.delete_entry(read, clock.now())
 }
 
 /// Undo a delete.
 pub fn undelete(store: &mut Store, read: &Entry, clock: &Clock) -> Result<(), StoreError> {
-    store.undelete_entry(read.id, clock.now())
+    store.undelete_entry(read, clock.now())
 }
 
 fn saved(entry: Entry, warnings: Vec<Warning>, edited: bool) -> Saved {
@@ -189,7 +189,13 @@ mod tests {
         let a = save(&mut s, &weight("60", "2026-03-01 08:00"), &c).unwrap();
         delete(&mut s, &a.entry, &c).unwrap();
         assert!(s.entry(a.id).unwrap().deleted);
-        undelete(&mut s, &a.entry, &c).unwrap();
+        // The row moved since `a.entry` was read: a stale read is refused, a fresh one applies.
+        assert!(matches!(
+            undelete(&mut s, &a.entry, &c),
+            Err(StoreError::Changed(_))
+        ));
+        let read = s.entry(a.id).unwrap();
+        undelete(&mut s, &read, &c).unwrap();
         assert!(!s.entry(a.id).unwrap().deleted);
     }
 }

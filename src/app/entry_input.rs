@@ -165,6 +165,44 @@ pub fn reference(s: &str) -> Result<(Option<f64>, Option<f64>), InputError> {
 
 /// Validate typed fields. `at`: the entry's time as typed (`None` or empty = now);
 /// `previous_weight`: the last weight on record, for the > 10 % warning.
+/// No entry is dated before this year (a typo such as 0226 for 2026, or an import's garbage).
+pub const MIN_YEAR: i32 = 1900;
+
+/// Every free-text field typed or imported: at most 4000 characters, and text only (no control
+/// characters but newline and tab in notes, no bidi overrides): what reaches a terminal later
+/// must not act on it.
+fn free_texts(raw: &RawEntry, note: Option<&str>) -> Result<(), InputError> {
+    use crate::present::sanitize::{MAX_TEXT, check_free_text};
+    let mut fields: Vec<(&'static str, Option<&String>)> = Vec::new();
+    match raw {
+        RawEntry::Platelets { lab, .. } => fields.push(("lab", lab.as_ref())),
+        RawEntry::Dose { formulation, .. } => fields.push(("formulation", formulation.as_ref())),
+        RawEntry::Lab { lab, method, .. } => {
+            fields.push(("lab", lab.as_ref()));
+            fields.push(("method", method.as_ref()));
+        }
+        RawEntry::Event { medication, .. } => fields.push(("medication", medication.as_ref())),
+        _ => {}
+    }
+    let note = note.map(str::to_string);
+    fields.push(("note", note.as_ref()));
+    for (field, value) in fields {
+        let Some(v) = value else { continue };
+        let one_line = field != "note" && v.contains(['\n', '\t']);
+        let reason = match check_free_text(v, MAX_TEXT) {
+            Err(Some((n, max))) => format!("{n} characters; at most {max} are accepted"),
+            Err(None) => "contains control or text-direction characters".into(),
+            Ok(()) if one_line => "contains a line break or tab".into(),
+            Ok(()) => continue,
+        };
+        return Err(InputError::Invalid(ValidationError::Other {
+            field,
+            reason,
+        }));
+    }
+    Ok(())
+}
+
 pub fn build(
     raw: &RawEntry,
     at: Option<&str>,
@@ -176,7 +214,17 @@ pub fn build(
         Some(s) => parse_when(s, clock).map_err(|err| InputError::When { field: "at", err })?,
         None => clock.now(),
     };
+    if chrono::Datelike::year(&at) < MIN_YEAR {
+        return Err(InputError::Invalid(ValidationError::Other {
+            field: "at",
+            reason: format!(
+                "{} is before {MIN_YEAR}; a diary entry needs its real date",
+                at.format("%Y-%m-%d")
+            ),
+        }));
+    }
     let note = validate::note(note)?;
+    free_texts(raw, note.as_deref())?;
     let checked = match raw {
         RawEntry::Platelets { value, unit, lab } => validate::platelets(
             parse_number("platelets", value)?,

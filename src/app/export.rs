@@ -346,7 +346,8 @@ pub fn export(
             let n = store.each_entry(
                 &EntryFilter {
                     from: Some(wide.0),
-                    to: Some(wide.1),
+                    // Without --to, every entry: those timed ahead (up to a day) too.
+                    to: period.to.map(|_| wide.1),
                     include_deleted: period.include_deleted,
                     order: Order::OldestFirst,
                     ..Default::default()
@@ -369,10 +370,46 @@ pub fn export(
             n
         }
         Format::Json => {
-            let es: Vec<Entry> = entries_between(store, wide, true)?
-                .into_iter()
-                .filter(|e| keeps(period, e))
-                .collect();
+            // A full backup (no period given) holds every row: entries timed ahead too,
+            // deleted ones with their delete time, and every kept version.
+            let full = period.from.is_none() && period.to.is_none() && !period.since_last_visit;
+            let es = if full {
+                store.entries(&EntryFilter {
+                    include_deleted: true,
+                    order: Order::OldestFirst,
+                    ..Default::default()
+                })?
+            } else {
+                entries_between(store, wide, true)?
+                    .into_iter()
+                    .filter(|e| keeps(period, e))
+                    .collect()
+            };
+            let mut docs = Vec::with_capacity(es.len());
+            for e in &es {
+                let mut d = json::EntryDoc::from_entry(e);
+                if e.deleted {
+                    d.deleted_at = store.deleted_at(e.id)?;
+                }
+                docs.push(d);
+            }
+            let uids: std::collections::HashSet<&str> = es.iter().map(|e| e.uid.as_str()).collect();
+            let mut revisions = Vec::new();
+            for r in store.revisions(None)? {
+                if !uids.contains(r.entry_uid.as_str()) {
+                    continue;
+                }
+                revisions.push(json::RevisionDoc {
+                    previous: serde_json::from_str(&r.previous).map_err(|e| {
+                        ExchangeError::Invalid(format!("entry #{}: {e}", r.entry_id))
+                    })?,
+                    changed_at: DateTime::parse_from_rfc3339(&r.changed_at)
+                        .map_err(|e| ExchangeError::Invalid(format!("entry #{}: {e}", r.entry_id)))?
+                        .with_timezone(&Utc),
+                    entry_uid: r.entry_uid,
+                    action: r.action,
+                });
+            }
             progress(1, 3);
             let b = json::Backup {
                 format: json::FORMAT.into(),
@@ -382,7 +419,8 @@ pub fn export(
                 profile: store.profile()?,
                 settings: std::fs::read_to_string(config_path).ok(),
                 regimens: store.regimens()?,
-                entries: es.iter().map(json::EntryDoc::from_entry).collect(),
+                entries: docs,
+                entry_revisions: revisions,
                 visit_questions: store
                     .questions(true)?
                     .into_iter()

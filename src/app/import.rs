@@ -84,6 +84,7 @@ pub fn import_backup(
             )));
         }
     }
+    imported_texts(&b)?;
     let adopt = same_patient(store, &b, opts, i)?;
     let (settings, settings_text) = match (&b.settings, opts.keep_settings) {
         (None, _) => (SettingsOutcome::NoneInBackup, None),
@@ -100,6 +101,24 @@ pub fn import_backup(
         .iter()
         .map(|q| (q.uid.clone(), q.text.clone(), q.created_at, q.answered_at))
         .collect();
+    let deleted_at = b
+        .entries
+        .iter()
+        .filter_map(|e| Some((e.uid.clone(), e.deleted_at.clone()?)))
+        .collect();
+    let revisions: Vec<crate::store::RevisionRow> = b
+        .entry_revisions
+        .iter()
+        .map(|r| crate::store::RevisionRow {
+            entry_id: 0,
+            entry_uid: r.entry_uid.clone(),
+            action: r.action.clone(),
+            previous: serde_json::Value::Object(r.previous.clone()).to_string(),
+            changed_at: r
+                .changed_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })
+        .collect();
     let merge = store.merge(
         &Merge {
             entries,
@@ -107,6 +126,8 @@ pub fn import_backup(
             profile: &b.profile,
             questions: &questions,
             patient_uid: adopt.as_deref(),
+            deleted_at,
+            revisions: &revisions,
         },
         clock.now(),
     )?;
@@ -162,6 +183,7 @@ fn checked_entries(
             data: e.data.clone(),
             deleted: e.deleted,
             source: e.source,
+            revision: 0,
         };
         let raw = raw_from_entry(&as_entry);
         let built = build(
@@ -244,6 +266,53 @@ fn same_patient(
         (Some(_), Some(t)) if !has_content => Some(t.clone()),
         _ => None,
     })
+}
+
+/// The free text of a backup besides entries (questions, regimens, profile): bounded and text
+/// only, like typed text — a crafted backup cannot smuggle in 10 MB names or escapes.
+fn imported_texts(b: &json::Backup) -> Result<()> {
+    use crate::present::sanitize::{MAX_TEXT, check_free_text};
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    for (n, q) in b.visit_questions.iter().enumerate() {
+        texts.push((format!("visit_questions[{n}].text"), &q.text));
+    }
+    for (n, r) in b.regimens.iter().enumerate() {
+        if let Some(t) = &r.note {
+            texts.push((format!("regimens[{n}].note"), t));
+        }
+        for (k, s) in r.steps.iter().enumerate() {
+            for (name, v) in [("formulation", &s.formulation), ("note", &s.note)] {
+                if let Some(t) = v {
+                    texts.push((format!("regimens[{n}].steps[{k}].{name}"), t));
+                }
+            }
+            texts.push((format!("regimens[{n}].steps[{k}].unit"), &s.unit));
+        }
+    }
+    for (name, v) in [
+        ("profile.name", &b.profile.name),
+        ("profile.sex", &b.profile.sex),
+    ] {
+        if let Some(t) = v {
+            texts.push((name.to_string(), t));
+        }
+    }
+    for (field, t) in texts {
+        match check_free_text(t, MAX_TEXT) {
+            Ok(()) => {}
+            Err(Some((n, max))) => {
+                return Err(ExchangeError::Invalid(format!(
+                    "{field}: {n} characters; at most {max} are accepted"
+                )));
+            }
+            Err(None) => {
+                return Err(ExchangeError::Invalid(format!(
+                    "{field}: contains control or text-direction characters"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn describe(e: &InputError) -> String {

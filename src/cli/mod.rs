@@ -2,6 +2,7 @@
 
 mod course;
 mod edit;
+mod history;
 mod list;
 mod log;
 mod screen;
@@ -59,6 +60,11 @@ pub enum Command {
     /// Undo a delete.
     Undelete {
         /// The entry's id.
+        id: i64,
+    },
+    /// Every earlier version of an entry (edits, deletes, undeletes), oldest first.
+    History {
+        /// The entry's id (see `list`).
         id: i64,
     },
     /// Print where the database and the settings file are.
@@ -140,7 +146,9 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Open the diary (and remember that it was opened, for the daily backup).
+    /// Open the diary (and remember that it was opened, for the daily backup). What the
+    /// opening found (lost changes) is said on standard error; stale temporary files of this
+    /// diary are swept.
     pub fn open_store(&self) -> CliResult<Store> {
         let mut store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
         if let Some(ms) = std::env::var(ENV_BUSY_TIMEOUT_MS)
@@ -152,38 +160,99 @@ impl Ctx {
                 .map_err(|e| self.store_error(e))?;
         }
         self.opened.set(true);
-        Ok(store)
-    }
-
-    /// After a command that used the diary succeeded: once a day, the automatic backup (the
-    /// newest 7 are kept in the backups folder). Never after a refusal, so a refused command
-    /// leaves every file as it was. A failed backup is a warning, not a stop.
-    fn daily_backup(&self) {
-        if !self.opened.get()
-            || crate::app::backup::auto_backup_path(&self.paths.data_dir, &self.clock).exists()
-        {
-            return;
-        }
-        let result = Store::open(&self.paths.db)
-            .map_err(crate::app::ExchangeError::from)
-            .and_then(|s| {
-                crate::app::backup::auto_backup(&s, &self.paths.data_dir, &self.clock, AUTO_BACKUPS)
-            });
-        if let Err(e) = result {
+        for n in store.notices() {
             let _ = writeln!(
                 std::io::stderr(),
                 "{}: {}",
                 self.i18n.t("warning.prefix"),
-                self.i18n
-                    .tf("backup.auto_failed", &[("reason", &e.to_string())])
+                notice_text(&self.i18n, n)
             );
         }
+        if !store.is_read_only() {
+            crate::store::atomic::sweep_stale(&self.paths.data_dir);
+            crate::store::atomic::sweep_stale(&crate::app::backup::backups_dir(
+                &self.paths.data_dir,
+            ));
+        }
+        Ok(store)
+    }
+
+    /// After a command that used the diary succeeded: once a day, the automatic backup (the
+    /// newest 7 of this diary are kept in the backups folder). Never after a refusal, so a
+    /// refused command leaves every file as it was; never from a damaged diary. A failed backup
+    /// is a warning that says the entry itself is saved.
+    fn daily_backup(&self) {
+        use crate::app::backup::{AutoBackup, auto_backup, auto_backup_path};
+        if !self.opened.get()
+            || auto_backup_path(&self.paths.data_dir, &self.paths.db, &self.clock).exists()
+        {
+            return;
+        }
+        let store = match Store::open(&self.paths.db) {
+            Ok(s) if s.is_read_only() => return,
+            Ok(s) => s,
+            Err(e) => return self.backup_warning(&e.to_string()),
+        };
+        match auto_backup(&store, &self.paths.data_dir, &self.clock, AUTO_BACKUPS) {
+            Ok(AutoBackup::Exists | AutoBackup::Made(_)) => {}
+            Ok(AutoBackup::Damaged {
+                detail,
+                newest_good,
+            }) => {
+                let newest = match newest_good {
+                    Some(p) => self
+                        .i18n
+                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+                    None => self.i18n.t("safety.no_good_backup").to_string(),
+                };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: {}",
+                    self.i18n.t("warning.prefix"),
+                    self.i18n.tf(
+                        "safety.diary_damaged",
+                        &[
+                            ("path", &self.paths.db.display().to_string()),
+                            ("detail", &detail),
+                            ("newest", &newest)
+                        ]
+                    )
+                );
+            }
+            Err(e) => self.backup_warning(&e.to_string()),
+        }
+    }
+
+    fn backup_warning(&self, reason: &str) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            self.i18n.t("warning.prefix"),
+            self.i18n.tf("backup.auto_failed", &[("reason", reason)])
+        );
     }
 
     pub fn store_error(&self, e: StoreError) -> CliError {
         match e {
             StoreError::NotFound(id) => {
                 CliError::Invalid(self.i18n.tf("error.not_found", &[("id", &id.to_string())]))
+            }
+            StoreError::Changed(id) => CliError::Failed(
+                self.i18n
+                    .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
+            ),
+            e @ StoreError::Damaged { .. } => {
+                // Name the backup to restore.
+                let newest = match crate::app::backup::newest_good_backup(
+                    &self.paths.data_dir,
+                    &self.paths.db,
+                ) {
+                    Some(p) => self
+                        .i18n
+                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+                    None => self.i18n.t("safety.no_good_backup").to_string(),
+                };
+                CliError::Failed(format!("{e}; {newest}"))
             }
             other => CliError::Failed(other.to_string()),
         }
@@ -228,6 +297,36 @@ impl Ctx {
     }
 }
 
+/// Whether a command prints a machine format (kept raw) rather than text for a person.
+fn machine_output(c: &Option<Command>) -> bool {
+    match c {
+        Some(Command::Export(_)) => true,
+        Some(Command::List(a)) => !matches!(a.format, list::Format::Table),
+        Some(Command::Status(a)) => a.json,
+        Some(Command::Remind(a)) => a.json,
+        Some(Command::Regimen(course::RegimenCommand::Show { json })) => *json,
+        _ => false,
+    }
+}
+
+/// A store notice in the user's language.
+fn notice_text(i: &I18n, n: &crate::store::Notice) -> String {
+    match n {
+        crate::store::Notice::LostChanges {
+            lost,
+            max_id,
+            now_max,
+        } => i.tf(
+            "safety.lost_changes",
+            &[
+                ("lost", &lost.to_string()),
+                ("max_id", &max_id.to_string()),
+                ("now_max", &now_max.to_string()),
+            ],
+        ),
+    }
+}
+
 /// The clock: `ITP_DIARY_NOW` (RFC 3339) when set, else the system clock.
 pub fn clock_from_env() -> Result<Clock, CliError> {
     match std::env::var(ENV_NOW) {
@@ -252,7 +351,8 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.message().is_empty() {
-                let _ = writeln!(std::io::stderr(), "itp-diary: {}", e.message());
+                let msg = crate::present::sanitize::visible(e.message());
+                let _ = writeln!(std::io::stderr(), "itp-diary: {msg}");
             }
             e.exit_code()
         }
@@ -298,7 +398,15 @@ pub fn run(cli: Cli) -> CliResult {
         opened: std::cell::Cell::new(false),
     };
     // Buffered: a 20-year CSV is one write per block, not one per line.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let buffered = std::io::BufWriter::new(std::io::stdout().lock());
+    // Text for a person goes through the one sanitiser (escape sequences and bidi overrides
+    // made visible); machine formats keep raw values (JSON escapes controls itself, CSV is
+    // neutralised by its writer).
+    let mut out: Box<dyn Write> = if machine_output(&cli.command) {
+        Box::new(buffered)
+    } else {
+        Box::new(crate::present::sanitize::Visible::new(buffered))
+    };
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
@@ -337,6 +445,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
         Some(Command::List(args)) => list::run(&ctx, args, &mut out),
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
+        Some(Command::History { id }) => history::run(&ctx, id, &mut out),
         Some(Command::Delete { id }) => mark_deleted(&ctx, id, true, &mut out),
         Some(Command::Undelete { id }) => mark_deleted(&ctx, id, false, &mut out),
     };

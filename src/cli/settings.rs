@@ -46,16 +46,17 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
                     i.tf("settings.exists", &[("path", &path.display().to_string())]),
                 ));
             }
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                // Owner-only, like the diary's folder.
+                crate::app::backup::create_private_dir(dir).map_err(|e| {
                     CliError::Failed(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            // Write beside, then rename: a crash never leaves half a settings file.
-            let tmp = path.with_extension("toml.tmp");
-            std::fs::write(&tmp, default_settings_text())
-                .and_then(|_| std::fs::rename(&tmp, path))
-                .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+            // Atomic and owner-only (0600): a crash never leaves half a settings file.
+            crate::store::atomic::write_file(path, |w| {
+                w.write_all(default_settings_text().as_bytes())
+            })
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
             writeln!(
                 out,
                 "{}",

@@ -1,7 +1,7 @@
 //! `itp-diary export | import | backup | restore | note`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
@@ -47,6 +47,9 @@ pub struct ExportArgs {
     /// CSV: no byte-order mark.
     #[arg(long)]
     pub no_bom: bool,
+    /// Replace the output file if it exists (never the diary, a backup, a device or a pipe).
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -89,7 +92,30 @@ fn err(ctx: &Ctx, e: ExchangeError) -> CliError {
     }
 }
 
-/// Write to a file atomically with mode 0600, or to stdout.
+/// Whether an export may write `p` (see [`check_target`]): the refusal, translated.
+pub(super) fn writable_target(ctx: &Ctx, p: &Path, force: bool) -> CliResult {
+    use crate::store::atomic::{Refusal, check_target};
+    let path = p.display().to_string();
+    let key = match check_target(p, &ctx.paths.db, force) {
+        Ok(()) => {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            return match dir {
+                Some(d) if !d.is_dir() => Err(CliError::Invalid(ctx.i18n.tf(
+                    "safety.no_folder",
+                    &[("dir", &d.display().to_string()), ("path", &path)],
+                ))),
+                _ => Ok(()),
+            };
+        }
+        Err(Refusal::Exists) => "safety.export_exists",
+        Err(Refusal::Diary) => "safety.export_diary",
+        Err(Refusal::Database) => "safety.export_database",
+        Err(Refusal::NotRegular) => "safety.export_not_regular",
+    };
+    Err(CliError::Invalid(ctx.i18n.tf(key, &[("path", &path)])))
+}
+
+/// Write to a file atomically (owner-only, temporary file removed on any error), or to stdout.
 fn deliver(
     ctx: &Ctx,
     path: Option<&PathBuf>,
@@ -98,32 +124,13 @@ fn deliver(
 ) -> CliResult<usize> {
     match path {
         None => f(out).map_err(|e| err(ctx, e)),
-        Some(p) => {
-            use std::os::unix::fs::OpenOptionsExt;
-            let tmp = p.with_extension(format!("tmp-{}", std::process::id()));
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)
-                .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", tmp.display())))?;
-            let mut w = std::io::BufWriter::new(file);
-            let n = match f(&mut w) {
-                Ok(n) => n,
-                Err(e) => {
-                    drop(w);
-                    let _ = std::fs::remove_file(&tmp);
-                    return Err(err(ctx, e));
-                }
-            };
-            w.flush()
-                .and_then(|_| w.get_ref().sync_all())
-                .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", p.display())))?;
-            std::fs::rename(&tmp, p)
-                .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", p.display())))?;
-            Ok(n)
-        }
+        Some(p) => crate::store::atomic::write_with(p, |w| f(w)).map_err(|e| match e {
+            ExchangeError::Io(io) => CliError::Failed(format!(
+                "cannot write {}: {io}; nothing was written",
+                p.display()
+            )),
+            other => err(ctx, other),
+        }),
     }
 }
 
@@ -153,6 +160,9 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
     let output = a.output.filter(|p| p.as_os_str() != "-");
     if !ctx.paths.db.exists() {
         return Err(CliError::Invalid(ctx.i18n.t("export.no_diary").to_string()));
+    }
+    if let Some(p) = &output {
+        writable_target(ctx, p, a.force)?;
     }
     let mut store = ctx.open_store()?;
     let i = &ctx.i18n;
@@ -370,24 +380,27 @@ pub fn backup(ctx: &Ctx, path: Option<PathBuf>, out: &mut impl Write) -> CliResu
     }
     let store = ctx.open_store()?;
     let dest = match path {
-        Some(p) => p,
+        Some(p) => {
+            if p.exists() || p.is_symlink() {
+                return Err(CliError::Invalid(
+                    ctx.i18n
+                        .tf("backup.exists", &[("path", &p.display().to_string())]),
+                ));
+            }
+            crate::app::backup::backup_to(&store, &p).map_err(|e| err(ctx, e))?;
+            p
+        }
         None => {
-            let dir = crate::app::backup::backups_dir(&ctx.paths.data_dir);
-            crate::app::backup::create_private_dir(&dir)
-                .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
-            dir.join(format!(
-                "itp-diary-{}.sqlite",
+            use crate::app::backup::{backup_unique, backups_dir, diary_stem};
+            let name = format!(
+                "{}-{}",
+                diary_stem(&ctx.paths.db),
                 ctx.clock.now().format("%Y%m%dT%H%M%S")
-            ))
+            );
+            backup_unique(&store, &backups_dir(&ctx.paths.data_dir), &name)
+                .map_err(|e| err(ctx, e))?
         }
     };
-    if dest.exists() {
-        return Err(CliError::Invalid(
-            ctx.i18n
-                .tf("backup.exists", &[("path", &dest.display().to_string())]),
-        ));
-    }
-    crate::app::backup::backup_to(&store, &dest).map_err(|e| err(ctx, e))?;
     writeln!(
         out,
         "{}",
@@ -429,6 +442,14 @@ pub fn note(ctx: &Ctx, a: NoteArgs, out: &mut impl Write) -> CliResult {
                 i.tf("error.missing", &[("field", &i.field("note"))]),
             ));
         };
+        if crate::present::sanitize::check_free_text(&t, crate::present::sanitize::MAX_TEXT)
+            .is_err()
+        {
+            return Err(CliError::Invalid(format!(
+                "--for-visit: '{}' contains text-direction characters (U+202A–202E, U+2066–2069); nothing was written",
+                crate::present::sanitize::visible(&t)
+            )));
+        }
         let mut store = ctx.open_store()?;
         let id = store
             .add_question(&t, ctx.clock.now())

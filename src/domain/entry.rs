@@ -317,6 +317,9 @@ pub struct Entry {
     /// Typed, imported or demo.
     #[serde(default)]
     pub source: Source,
+    /// The row's version as read (the store refuses a write stated against an older one).
+    #[serde(skip)]
+    pub revision: i64,
 }
 
 /// An entry about to be stored (validated).

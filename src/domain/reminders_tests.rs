@@ -72,6 +72,7 @@ impl B {
     }
     fn add(mut self, at: f64, data: EntryData) -> B {
         self.0.entries.push(Entry {
+            revision: 0,
             id: self.0.entries.len() as i64 + 1,
             uid: String::new(),
             at: day(at),

@@ -209,6 +209,13 @@ pub fn cell(v: Option<&Value>) -> String {
     }
 }
 
+/// Text a spreadsheet would read as a formula (OWASP "CSV injection"): it begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return. Every CSV the diary writes prefixes it with `'`;
+/// the JSON keeps the raw value.
+pub fn is_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// A CSV writer for entries (RFC 4180: CRLF line ends; UTF-8; header row of [`COLUMNS`]).
 pub struct CsvOut<W: std::io::Write> {
     out: csv::Writer<W>,
@@ -235,6 +242,13 @@ impl<W: std::io::Write> CsvOut<W> {
         for cell in &c {
             match cell {
                 Cell::Empty => self.out.write_field("")?,
+                Cell::Text(s) if is_formula(s) => {
+                    // OWASP CSV injection: a leading ' keeps a spreadsheet from running it.
+                    self.buf.clear();
+                    self.buf.push('\'');
+                    self.buf.push_str(s);
+                    self.out.write_field(self.buf.as_bytes())?;
+                }
                 Cell::Text(s) => self.out.write_field(s.as_bytes())?,
                 Cell::Bool(b) => self.out.write_field(if *b { "true" } else { "false" })?,
                 Cell::Num(v) => {

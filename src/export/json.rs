@@ -12,7 +12,8 @@ use crate::domain::entry::{Entry, EntryData, Source};
 use crate::domain::regimen::{Profile, Regimen};
 
 pub const FORMAT: &str = "itp-diary-backup";
-pub const VERSION: u32 = 1;
+/// 2: exact delete times and the kept versions of entries (`entry_revisions`).
+pub const VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +24,9 @@ pub struct EntryDoc {
     pub note: Option<String>,
     #[serde(default)]
     pub deleted: bool,
+    /// When it was deleted (UTC, as stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
     /// Where it came from (typed, import, demo); absent means typed.
     #[serde(default)]
     pub source: Source,
@@ -59,6 +63,21 @@ pub struct Backup {
     pub entries: Vec<EntryDoc>,
     #[serde(default)]
     pub visit_questions: Vec<QuestionDoc>,
+    /// Every kept previous version of the entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entry_revisions: Vec<RevisionDoc>,
+}
+
+/// One kept previous version of an entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionDoc {
+    pub entry_uid: String,
+    /// edit, delete, undelete or import.
+    pub action: String,
+    /// The entry before the change.
+    pub previous: serde_json::Map<String, serde_json::Value>,
+    pub changed_at: DateTime<chrono::Utc>,
 }
 
 impl EntryDoc {
@@ -68,6 +87,7 @@ impl EntryDoc {
             at: e.at,
             note: e.note.clone(),
             deleted: e.deleted,
+            deleted_at: None,
             source: e.source,
             data: e.data.clone(),
         }
@@ -158,6 +178,30 @@ pub fn parse(text: &str) -> Result<Backup, String> {
             return Err(format!(
                 "visit_questions[{n}].uid: '{}' is also the uid of visit_questions[{m}]",
                 q.uid
+            ));
+        }
+    }
+    for (n, e) in b.entries.iter().enumerate() {
+        if let Some(t) = &e.deleted_at
+            && DateTime::parse_from_rfc3339(t).is_err()
+        {
+            return Err(format!(
+                "entries[{n}].deleted_at: '{t}' is not an RFC 3339 time"
+            ));
+        }
+    }
+    let uids: std::collections::HashSet<&str> = b.entries.iter().map(|e| e.uid.as_str()).collect();
+    for (n, r) in b.entry_revisions.iter().enumerate() {
+        if !["edit", "delete", "undelete", "import"].contains(&r.action.as_str()) {
+            return Err(format!(
+                "entry_revisions[{n}].action: '{}' is not accepted (accepted: edit, delete, undelete, import)",
+                r.action
+            ));
+        }
+        if !uids.contains(r.entry_uid.as_str()) {
+            return Err(format!(
+                "entry_revisions[{n}].entry_uid: '{}' is not an entry of this backup",
+                r.entry_uid
             ));
         }
     }

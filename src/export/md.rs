@@ -9,9 +9,17 @@ use crate::domain::units::fmt_num;
 use crate::present::describe::reminder_message;
 use crate::present::i18n::I18n;
 
+/// Raw HTML in a note or a question (`<img onerror>`, `<script>`) must stay text: Markdown
+/// renderers pass HTML through, so `&`, `<` and `>` become entities (shown as typed).
+fn text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// A table cell: pipes escaped, one line, no HTML or Markdown a reader would act on.
 fn cell(s: &str) -> String {
-    s.trim_start_matches('!')
+    text(s.trim_start_matches('!'))
         .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
@@ -113,7 +121,7 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Re
     )?;
     writeln!(w, "## {}\n", i.t("report.summary"))?;
     for (k, v) in summary(r, i) {
-        writeln!(w, "- **{k}**: {v}")?;
+        writeln!(w, "- **{}**: {}", text(&k), text(&v))?;
     }
     writeln!(w, "\n## {}\n", i.t("report.alerts"))?;
     if r.alerts.is_empty() {
@@ -124,7 +132,7 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Re
             w,
             "- [{}] {}",
             i.t(&format!("severity_word.{}", a.severity.code())),
-            reminder_message(a, i)
+            text(&reminder_message(a, i))
         )?;
     }
     writeln!(w, "\n## {}\n", i.t("report.questions"))?;
@@ -132,7 +140,7 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Re
         writeln!(w, "—")?;
     }
     for (n, q) in r.questions.iter().enumerate() {
-        writeln!(w, "{}. {q}", n + 1)?;
+        writeln!(w, "{}. {}", n + 1, text(&q.replace('\n', " ")))?;
     }
     for (title, head, rows) in tables(r, i) {
         writeln!(w, "\n## {title}\n")?;

@@ -3,4 +3,5 @@
 
 pub mod describe;
 pub mod i18n;
+pub mod sanitize;
 pub mod status;

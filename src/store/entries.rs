@@ -31,7 +31,7 @@ pub enum Order {
     OldestFirst,
 }
 
-const COLUMNS: &str = "id, uid, kind, at, note, details, deleted_at, source";
+const COLUMNS: &str = "id, uid, kind, at, note, details, deleted_at, source, revision";
 
 /// UTC instants are stored as `YYYY-MM-DDTHH:MM:SSZ` so that text order is time order.
 pub(crate) fn utc_text(t: &DateTime<impl chrono::TimeZone>) -> String {
@@ -65,15 +65,16 @@ fn parse_payload(kind: Kind, json: &str) -> Result<EntryData> {
     })
 }
 
-struct RawRow {
-    id: i64,
-    uid: String,
-    kind: String,
-    at: String,
-    note: Option<String>,
-    details: String,
-    deleted_at: Option<String>,
-    source: String,
+pub(super) struct RawRow {
+    pub(super) id: i64,
+    pub(super) uid: String,
+    pub(super) kind: String,
+    pub(super) at: String,
+    pub(super) note: Option<String>,
+    pub(super) details: String,
+    pub(super) deleted_at: Option<String>,
+    pub(super) source: String,
+    pub(super) revision: i64,
 }
 
 fn raw(row: &Row) -> rusqlite::Result<RawRow> {
@@ -86,10 +87,11 @@ fn raw(row: &Row) -> rusqlite::Result<RawRow> {
         details: row.get(5)?,
         deleted_at: row.get(6)?,
         source: row.get(7)?,
+        revision: row.get(8)?,
     })
 }
 
-fn to_entry(r: RawRow) -> Result<Entry> {
+pub(super) fn to_entry(r: RawRow) -> Result<Entry> {
     let kind = Kind::from_code(&r.kind)
         .ok_or_else(|| StoreError::Corrupt(format!("entry {}: unknown kind '{}'", r.id, r.kind)))?;
     let at = DateTime::parse_from_rfc3339(&r.at)
@@ -104,6 +106,7 @@ fn to_entry(r: RawRow) -> Result<Entry> {
         data,
         deleted: r.deleted_at.is_some(),
         source: Source::from_code(&r.source).unwrap_or_default(),
+        revision: r.revision,
     })
 }
 
@@ -217,6 +220,23 @@ pub(crate) fn conditions(f: &EntryFilter) -> (String, Vec<Box<dyn rusqlite::ToSq
     (sql, args)
 }
 
+/// Refuse a write aimed at a row that moved since `read` was read: another revision, or
+/// another entry under the same id (a restored diary).
+fn check_version(tx: &Transaction, read: &Entry) -> Result<()> {
+    let now: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT uid, revision FROM entries WHERE id = ?1",
+            [read.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match now {
+        None => Err(StoreError::NotFound(read.id)),
+        Some((uid, rev)) if uid == read.uid && rev == read.revision => Ok(()),
+        Some(_) => Err(StoreError::Changed(read.id)),
+    }
+}
+
 impl Store {
     /// Add one entry (one transaction).
     pub fn add_entry(&mut self, e: &NewEntry, now: DateTime<FixedOffset>) -> Result<Entry> {
@@ -302,20 +322,25 @@ impl Store {
     }
 
     /// Replace an entry's content; the previous version is kept in `entry_revisions`.
+    /// `read` is the entry as the caller read it: when the row moved since (another window or
+    /// process changed, deleted or replaced it), nothing is written and the answer is
+    /// [`StoreError::Changed`].
     pub fn update_entry(
         &mut self,
-        id: i64,
+        read: &Entry,
         e: &NewEntry,
         now: DateTime<FixedOffset>,
     ) -> Result<Entry> {
+        let id = read.id;
         self.write(|tx| {
+            check_version(tx, read)?;
             let now = utc_text(&now);
             revise(tx, id, "edit", &now)?;
             let c = content(e)?;
             tx.execute(
                 "UPDATE entries SET kind = ?1, at = ?2, at_utc = ?3, subject = ?4, value = ?5,
                         unit = ?6, entered_value = ?7, entered_unit = ?8, note = ?9,
-                        details = ?10, updated_at = ?11
+                        details = ?10, updated_at = ?11, revision = revision + 1
                  WHERE id = ?12",
                 rusqlite::params_from_iter(c.into_iter().chain([
                     rusqlite::types::Value::Text(now),
@@ -327,17 +352,24 @@ impl Store {
         self.entry(id)
     }
 
-    /// Mark an entry deleted (undoable). Deleting a deleted entry changes nothing.
-    pub fn delete_entry(&mut self, id: i64, now: DateTime<FixedOffset>) -> Result<()> {
-        self.set_deleted(id, true, now)
+    /// Mark an entry deleted (undoable), as read by the caller (see [`Store::update_entry`]).
+    /// Deleting a deleted entry changes nothing.
+    pub fn delete_entry(&mut self, read: &Entry, now: DateTime<FixedOffset>) -> Result<()> {
+        self.set_deleted(read, true, now)
     }
 
-    /// Undo a delete.
-    pub fn undelete_entry(&mut self, id: i64, now: DateTime<FixedOffset>) -> Result<()> {
-        self.set_deleted(id, false, now)
+    /// Undo a delete, as read by the caller.
+    pub fn undelete_entry(&mut self, read: &Entry, now: DateTime<FixedOffset>) -> Result<()> {
+        self.set_deleted(read, false, now)
     }
 
-    fn set_deleted(&mut self, id: i64, deleted: bool, now: DateTime<FixedOffset>) -> Result<()> {
+    fn set_deleted(
+        &mut self,
+        read: &Entry,
+        deleted: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let id = read.id;
         self.write(|tx| {
             let now = utc_text(&now);
             let currently: Option<Option<String>> = tx
@@ -351,9 +383,11 @@ impl Store {
             if currently.is_some() == deleted {
                 return Ok(());
             }
+            check_version(tx, read)?;
             revise(tx, id, if deleted { "delete" } else { "undelete" }, &now)?;
             tx.execute(
-                "UPDATE entries SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1",
+                "UPDATE entries SET deleted_at = ?2, updated_at = ?3, revision = revision + 1
+                 WHERE id = ?1",
                 params![id, deleted.then_some(now.as_str()), now],
             )?;
             Ok(())

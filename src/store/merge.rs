@@ -29,6 +29,12 @@ pub struct Merge<'a> {
     /// The patient id this diary takes on (an empty diary restored from a backup keeps the
     /// backup's, so FHIR Patient and Condition ids stay the same).
     pub patient_uid: Option<&'a str>,
+    /// Exact delete times by entry uid (a full backup keeps them); a deleted entry without
+    /// one is marked deleted now.
+    pub deleted_at: std::collections::HashMap<String, String>,
+    /// Kept versions of the entries (`entry_uid` names the entry); restored with the entries
+    /// this merge adds.
+    pub revisions: &'a [super::RevisionRow],
 }
 
 /// What a merge did.
@@ -152,9 +158,10 @@ impl Store {
                     continue;
                 }
                 let id = insert(tx, e, Some(uid), *source, &now)?;
-                if *deleted {
-                    tx.execute("UPDATE entries SET deleted_at = ?2 WHERE id = ?1", params![id, now_text])?;
-                }
+                let exact = m.deleted_at.get(uid).map(String::as_str);
+                let mark = deleted.then_some(exact.unwrap_or(&now_text));
+                let kept: Vec<_> = m.revisions.iter().filter(|r| &r.entry_uid == uid).collect();
+                super::history::restore_history(tx, id, mark, &kept)?;
                 rep.entries_added += 1;
             }
             for r in m.regimens {
@@ -233,44 +240,71 @@ impl Store {
     }
 
     /// Replace this diary's content with the file at `src` (SQLite's backup API, so the copy
-    /// is consistent and the open diary stays valid), then bring its schema up to date.
+    /// is consistent and the open diary stays valid), then bring its schema up to date. Ids
+    /// given before are never given again (the id counter keeps the highest), and other
+    /// windows see the change (`PRAGMA data_version`).
     pub fn replace_from(&mut self, src: &Path) -> Result<()> {
-        let source =
-            rusqlite::Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        {
+        let high = self.highest_id()?;
+        let source = super::safety::open_read_only(src)?;
+        let page = |c: &rusqlite::Connection| -> Result<i64> {
+            Ok(c.query_row("PRAGMA page_size", [], |r| r.get(0))?)
+        };
+        // SQLite cannot copy pages of another size into a diary in WAL mode: switch to a
+        // rollback journal for the copy (needs no other window open on the diary).
+        let other_size = page(&source)? != page(&self.conn)?;
+        if other_size {
+            let mode: String =
+                self.conn
+                    .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("delete") {
+                return Err(StoreError::Unusable {
+                    path: src.display().to_string(),
+                    reason: "it uses another page size, which can only be restored while no other itp-diary window has the diary open — close them and try again".into(),
+                });
+            }
+        }
+        let copied = (|| -> Result<()> {
             let backup = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+            Ok(())
+        })();
+        if other_size {
+            let _: String =
+                self.conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         }
-        self.migrate(false)
+        copied?;
+        self.migrate(false)?;
+        self.raise_id_counter(high)?;
+        self.write_seal();
+        Ok(())
     }
 
-    /// Check that a file is a readable diary of a known schema version, untouched.
+    /// The highest entry id ever given in this diary.
+    fn highest_id(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'entries'), 0),
+                        coalesce((SELECT max(id) FROM entries), 0))",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Check that a file is a readable, sound diary of a known schema version, untouched (it
+    /// is opened read-only; on read-only media too).
     pub fn check_file(path: &Path) -> Result<i64> {
-        let c =
-            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(|_| StoreError::NotADatabase {
-                    path: path.display().to_string(),
-                })?;
         let not_db = || StoreError::NotADatabase {
             path: path.display().to_string(),
         };
+        let c = super::safety::open_read_only(path).map_err(|_| not_db())?;
+        let v = super::safety::check_contents(&c, path)?;
         let ok: String = c
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|_| not_db())?;
         if ok != "ok" {
-            return Err(StoreError::Corrupt(format!(
-                "{}: integrity check: {ok}",
-                path.display()
-            )));
-        }
-        let v: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|_| not_db())?;
-        if v > super::LATEST_VERSION {
-            return Err(StoreError::TooNew {
+            return Err(StoreError::Damaged {
                 path: path.display().to_string(),
-                found: v,
-                supported: super::LATEST_VERSION,
+                detail: format!("integrity check: {ok}"),
             });
         }
         let has: i64 = c

@@ -11,6 +11,9 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0002_source_and_kind_index.sql"
     )),
+    M::up(include_str!(
+        "../../assets/migrations/0003_row_versions.sql"
+    )),
 ];
 
 /// Every migration, in order.
@@ -47,7 +50,7 @@ impl Store {
         Ok(())
     }
 
-    pub(super) fn migrate(&mut self, fresh: bool) -> Result<()> {
+    pub(crate) fn migrate(&mut self, fresh: bool) -> Result<()> {
         let found = self.schema_version()?;
         if found == LATEST_VERSION {
             return Ok(());
@@ -58,10 +61,37 @@ impl Store {
         {
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
             let backup = p.with_extension(format!("v{found}-before-migration-{stamp}.sqlite"));
-            self.backup_to(&backup)?;
+            // Written under a temporary name and renamed only when complete: a killed
+            // migration never leaves an empty copy under the final name.
+            let tmp = super::atomic::temp_path_for(&backup).map_err(|e| StoreError::Create {
+                path: backup.display().to_string(),
+                source: e,
+            })?;
+            let _ = std::fs::remove_file(&tmp);
+            self.backup_to(&tmp)?;
+            tmp.persist(&backup).map_err(|e| StoreError::Create {
+                path: backup.display().to_string(),
+                source: e.error,
+            })?;
         }
-        MIGRATIONS
+        // Rebuilding a table (migration 3) must not trip foreign keys midway; they are checked
+        // again at the end.
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let migrated = MIGRATIONS
             .to_latest(&mut self.conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))
+            .map_err(|e| StoreError::Migration(e.to_string()));
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrated?;
+        let broken: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+        if broken > 0 {
+            return Err(StoreError::Migration(format!(
+                "{broken} rows refer to missing rows"
+            )));
+        }
+        Ok(())
     }
 }

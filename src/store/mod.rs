@@ -6,30 +6,46 @@
 //! upgrade), and `synchronous=FULL`: each confirmed entry is on disk before the command says so,
 //! at a cost of one fsync per entry, which a diary written a few times a day never notices.
 
+pub mod atomic;
 mod entries;
+mod history;
 mod merge;
 mod migrations;
 mod paging;
 mod regimens;
+mod safety;
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
 pub use entries::{EntryFilter, Order};
+pub use history::RevisionRow;
 pub use merge::{Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
 pub use paging::DataVersion;
 pub use regimens::{NewRegimen, NewStep};
+pub use safety::{APPLICATION_ID, Notice, quick_check_file};
 
 /// What went wrong with the diary file, in words a patient can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no entry with id {0}")]
     NotFound(i64),
+    /// The row moved since the caller read it: nothing was written.
+    #[error(
+        "entry #{0} was changed elsewhere — reloaded; nothing was written, check it and try again"
+    )]
+    Changed(i64),
+    #[error(
+        "{path} is damaged ({detail}); nothing was written — restore the newest good backup with: itp-diary restore FILE"
+    )]
+    Damaged { path: String, detail: String },
+    #[error("{path} could not be opened: {reason}; nothing was written")]
+    Unusable { path: String, reason: String },
     #[error(
         "the diary {path} was written by a newer itp-diary (schema version {found}; this program knows up to {supported}); it was left untouched — update itp-diary"
     )]
@@ -96,24 +112,44 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Opened read-only (the file or its folder is not writable): reading works, writes are
+    /// refused as read-only.
+    read_only: bool,
+    /// What the last open found wrong but could live with (e.g. lost last changes).
+    notices: Vec<Notice>,
 }
 
 impl Store {
     /// Open (or create) the diary at `path`: the folder is created with mode 0700 and the file
-    /// with mode 0600; an older schema is backed up beside the file, then migrated.
+    /// with mode 0600; an existing file is inspected read-only first (another program's
+    /// database, a newer version or a damaged file is refused untouched); a file or folder
+    /// that is not writable is opened read-only; an older schema is backed up beside the file,
+    /// then migrated.
     pub fn open(path: &Path) -> Result<Store> {
-        let created = ensure_private_file(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| with_path(e.into(), path))?;
+        let read_only = safety::inspect(path)?;
+        let created = if read_only {
+            false
+        } else {
+            ensure_private_file(path)?
+        };
+        let conn = safety::connect(path, read_only).map_err(|e| with_path(e, path))?;
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            read_only,
+            notices: Vec::new(),
         };
         store.configure().map_err(|e| with_path(e, path))?;
-        store.migrate(created).map_err(|e| with_path(e, path))?;
+        if read_only {
+            if store.schema_version()? != LATEST_VERSION {
+                return Err(StoreError::ReadOnly {
+                    path: path.display().to_string(),
+                });
+            }
+        } else {
+            store.migrate(created).map_err(|e| with_path(e, path))?;
+            store.check_seal().map_err(|e| with_path(e, path))?;
+        }
         Ok(store)
     }
 
@@ -122,10 +158,22 @@ impl Store {
         let mut store = Store {
             conn: Connection::open_in_memory()?,
             path: None,
+            read_only: false,
+            notices: Vec::new(),
         };
         store.configure()?;
         store.migrate(true)?;
         Ok(store)
+    }
+
+    /// Opened read-only: reading commands work, writes are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// What opening the diary found (e.g. changes lost by a damaged write-ahead log).
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -147,7 +195,7 @@ impl Store {
         c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
         // Refuse a newer or foreign database before any pragma changes its header.
         self.precheck()?;
-        if self.path.is_some() {
+        if self.path.is_some() && !self.read_only {
             let mode: String =
                 c.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
@@ -164,16 +212,25 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
     ) -> Result<T> {
+        let path = self.path.clone();
+        let fix = |e: StoreError| match &path {
+            Some(p) => with_path(e, p),
+            None => e,
+        };
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| fix(e.into()))?;
+        let out = f(&tx).map_err(fix)?;
+        safety::count_commit(&tx).map_err(fix)?;
+        tx.commit().map_err(|e| fix(e.into()))?;
+        self.write_seal();
         Ok(out)
     }
 
     /// A consistent copy of the open diary, made with SQLite's backup API (safe while other
-    /// processes write). The copy is created with mode 0600.
+    /// processes write). The copy is created with mode 0600 and is one self-contained file
+    /// (rollback journal, no -wal beside it), so it can be read from read-only media.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         ensure_private_file(dest)?;
         let mut dst = Connection::open(dest)?;
@@ -182,6 +239,9 @@ impl Store {
         dst.pragma_update(None, "journal_mode", "OFF")?;
         dst.pragma_update(None, "synchronous", "OFF")?;
         copy_all(&self.conn, &mut dst)?;
+        // A backup is one self-contained file: no write-ahead log beside it.
+        let _: String =
+            dst.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
         drop(dst);
         std::fs::File::open(dest)
             .and_then(|f| f.sync_all())
@@ -261,7 +321,7 @@ fn copy_all(src: &Connection, dst: &mut Connection) -> Result<()> {
 
 /// Create the folder (0700) and the file (0600) if they do not exist. Returns whether the file
 /// was created now.
-fn ensure_private_file(path: &Path) -> Result<bool> {
+pub(crate) fn ensure_private_file(path: &Path) -> Result<bool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.exists()
     {
@@ -289,15 +349,26 @@ fn ensure_private_file(path: &Path) -> Result<bool> {
     }
 }
 
-fn with_path(e: StoreError, path: &Path) -> StoreError {
+pub(crate) fn with_path(e: StoreError, path: &Path) -> StoreError {
     let p = path.display().to_string();
     match e {
         StoreError::NotADatabase { .. } => StoreError::NotADatabase { path: p },
         StoreError::ReadOnly { .. } => StoreError::ReadOnly { path: p },
         StoreError::Sqlite(ref inner)
+            if inner.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) =>
+        {
+            StoreError::Damaged {
+                path: p,
+                detail: "database disk image is malformed".into(),
+            }
+        }
+        StoreError::Sqlite(ref inner)
             if inner.sqlite_error_code() == Some(ErrorCode::CannotOpen) =>
         {
-            StoreError::ReadOnly { path: p }
+            StoreError::Unusable {
+                reason: safety::cannot_open_reason(path),
+                path: p,
+            }
         }
         other => other,
     }

@@ -5,8 +5,10 @@ mod action;
 pub mod app;
 pub mod dialogs;
 pub mod keymap;
+mod paste;
 pub mod screens;
 pub mod theme;
+mod watch;
 pub mod widgets;
 
 use std::time::{Duration, Instant};
@@ -15,7 +17,8 @@ use ratatui::Frame;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,8 +32,12 @@ pub use app::{App, Modal, Tab};
 pub const MIN_W: u16 = 80;
 pub const MIN_H: u16 = 24;
 
-/// Reload from the database this often (entries written by other processes appear).
+/// Reload from the database this often (the reminders move with the clock).
 pub const REFRESH: Duration = Duration::from_secs(30);
+
+/// How often the window asks SQLite whether another process changed the diary
+/// (`PRAGMA data_version`, a read of a counter: no disk access when nothing changed).
+pub const CHANGE_POLL: Duration = Duration::from_secs(1);
 
 /// The frame's rows: the tabs, the screen, the message line, the key hints.
 pub fn frame_layout(area: Rect) -> [Rect; 4] {
@@ -160,12 +167,21 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
     // ours to switch off first.
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         ratatui_hook(info);
     }));
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // Bracketed paste: pasted text arrives as one Paste event, never as keys.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app);
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
     let _ = std::panic::take_hook();
     result
@@ -173,6 +189,7 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let mut last = Instant::now();
+    let mut seen = app.store.data_version().ok();
     while app.running {
         let size = terminal.size()?;
         app.size = Rect::new(0, 0, size.width, size.height);
@@ -181,19 +198,24 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         let timeout = if app.job.is_some() {
             Duration::from_millis(100)
         } else {
-            REFRESH.saturating_sub(last.elapsed())
+            REFRESH.saturating_sub(last.elapsed()).min(CHANGE_POLL)
         };
         if event::poll(timeout)? {
             match event::read()? {
                 Event::Key(k) if k.kind == KeyEventKind::Press => app.on_key(k),
                 Event::Mouse(m) => app.on_mouse(m),
+                Event::Paste(text) => app.on_paste(&text),
                 _ => {}
             }
-        } else if app.job.is_none() && last.elapsed() >= REFRESH {
-            if app.modal.is_none() {
+        } else if app.job.is_none() {
+            // Another window or command changed the diary: show it now (an open form keeps
+            // what the patient typed; its save is checked against the version it read).
+            if app.reload_if_changed(&mut seen) {
+                last = Instant::now();
+            } else if last.elapsed() >= REFRESH && app.modal.is_none() {
                 app.refresh();
+                last = Instant::now();
             }
-            last = Instant::now();
         }
         app.poll_job();
     }

@@ -64,12 +64,10 @@ impl App {
         };
         f.attempted = true;
         let draft = f.draft();
-        let result = match f.editing {
-            Some(id) => self
-                .store
-                .entry(id)
-                .map_err(SaveError::from)
-                .and_then(|read| entries::edit(&mut self.store, &read, &draft, &self.clock)),
+        // An edit states the version it read when the form opened: a row that moved since
+        // is refused, never overwritten.
+        let result = match &f.read {
+            Some(read) => entries::edit(&mut self.store, read, &draft, &self.clock),
             None => entries::save(&mut self.store, &draft, &self.clock),
         };
         match result {
@@ -80,6 +78,25 @@ impl App {
                 self.info(text);
             }
             Err(SaveError::Input(e)) => f.error = Some(self.i18n.input_error(&e)),
+            Err(SaveError::Store(crate::store::StoreError::Changed(id))) => {
+                // Changed elsewhere: reload the entry into the form (what is stored now) and
+                // say so; nothing was written.
+                let msg = self
+                    .i18n
+                    .tf("safety.changed_elsewhere", &[("id", &id.to_string())]);
+                match self.store.entry(id) {
+                    Ok(now) => {
+                        let mut g = crate::tui::dialogs::form::Form::edit(&now, &self.i18n);
+                        g.error = Some(msg);
+                        self.modal = Some(Modal::Form(Box::new(g)));
+                    }
+                    Err(_) => {
+                        self.modal = None;
+                        self.error(msg);
+                    }
+                }
+                self.refresh();
+            }
             Err(SaveError::Store(e)) => {
                 // The form stays filled so the patient can retry.
                 f.error = Some(
@@ -166,6 +183,13 @@ impl App {
                 self.undo.push(id);
                 self.refresh();
                 self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
+            }
+            Err(crate::store::StoreError::Changed(id)) => {
+                self.refresh();
+                self.error(
+                    self.i18n
+                        .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
+                );
             }
             Err(e) => self.error(e.to_string()),
         }

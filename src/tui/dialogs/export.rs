@@ -126,40 +126,35 @@ pub fn start(
                 crate::app::backup::create_private_dir(dir)
                     .map_err(|e| format!("{}: {e}", dir.display()))?;
             }
-            let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-            let file = {
-                use std::os::unix::fs::OpenOptionsExt;
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .mode(0o600)
-                    .open(&tmp)
-            }
-            .map_err(|e| format!("{}: {e}", tmp.display()))?;
-            let mut w = std::io::BufWriter::new(file);
             let i = I18n::new(lang);
+            // Never over an existing file, the diary, a backup, a device or a pipe.
+            if let Err(r) = crate::store::atomic::check_target(&path, &db, false) {
+                use crate::store::atomic::Refusal;
+                let key = match r {
+                    Refusal::Exists => "safety.export_exists_tui",
+                    Refusal::Diary => "safety.export_diary",
+                    Refusal::Database => "safety.export_database",
+                    Refusal::NotRegular => "safety.export_not_regular",
+                };
+                return Err(i.tf(key, &[("path", &path.display().to_string())]));
+            }
             let progress_tx = tx.clone();
-            let n = crate::app::export::export(
-                &mut store,
-                format,
-                &period,
-                &clock,
-                &settings,
-                &i,
-                &config,
-                &mut w,
-                &mut |a, b| {
-                    let _ = progress_tx.send(Msg::Progress(a, b));
-                },
-            )
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                e.to_string()
-            })?;
-            use std::io::Write;
-            w.flush().map_err(|e| e.to_string())?;
-            std::fs::rename(&tmp, &path).map_err(|e| e.to_string())?;
+            let n = crate::store::atomic::write_with(&path, |w| {
+                crate::app::export::export(
+                    &mut store,
+                    format,
+                    &period,
+                    &clock,
+                    &settings,
+                    &i,
+                    &config,
+                    w,
+                    &mut |a, b| {
+                        let _ = progress_tx.send(Msg::Progress(a, b));
+                    },
+                )
+            })
+            .map_err(|e| e.to_string())?;
             Ok((n, path))
         })();
         let _ = tx.send(Msg::Done(result));

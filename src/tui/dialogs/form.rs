@@ -73,6 +73,9 @@ pub struct Form {
     pub kind: Kind,
     /// The entry being edited, if any.
     pub editing: Option<i64>,
+    /// The entry as it was read when the form opened: the save states this version, and is
+    /// refused when the entry changed elsewhere since.
+    pub read: Option<Entry>,
     /// A "new entry" form starts with a kind chooser.
     pub kind_chooser: bool,
     pub fields: Vec<Field>,
@@ -118,6 +121,7 @@ impl Form {
         let mut f = Form {
             kind,
             editing: None,
+            read: None,
             kind_chooser: false,
             fields: fields_for(kind, i, d),
             focus: 0,
@@ -150,6 +154,7 @@ impl Form {
     pub fn edit(e: &Entry, i: &I18n) -> Form {
         let mut f = Form::new(e.data.kind(), i, &Defaults::default());
         f.editing = Some(e.id);
+        f.read = Some(e.clone());
         let raw = crate::app::entry_input::raw_from_entry(e);
         f.fill(&raw);
         // The full time with its UTC offset: an entry made in another time zone keeps its
