@@ -217,11 +217,7 @@ pub fn export(
             progress(1, 3);
             let due: Vec<_> = rs
                 .into_iter()
-                .filter(|r| {
-                    r.rule.ends_with("_due")
-                        || r.rule.ends_with("_overdue")
-                        || r.rule == "checkpoint"
-                })
+                .filter(|r| r.class().is_task())
                 .map(|r| {
                     let m = crate::present::describe::reminder_message(&r, i);
                     (r, m)
@@ -247,8 +243,7 @@ pub fn export(
             let alerts: Vec<_> = rs
                 .into_iter()
                 .filter(|r| {
-                    r.severity != crate::domain::reminders::Severity::Info
-                        || !r.rule.ends_with("_due")
+                    r.severity != crate::domain::reminders::Severity::Info || !r.class().is_task()
                 })
                 .collect();
             let questions = store

@@ -91,18 +91,22 @@ pub fn status_json(o: &Overview) -> Value {
     })
 }
 
-/// A reminder as JSON (`rule`, `severity`, `due`, `message`, plus where its threshold is from).
+/// A reminder as JSON: typed ids (`rule`, `class`, `severity`, `setting`, `refs`), the due
+/// time, the translated message and references, and who set the line it crossed.
 pub fn reminder_json(ctx: &Ctx, r: &Reminder) -> Value {
     json!({
-        "rule": r.rule,
+        "rule": r.rule.code(),
+        "class": r.class().code(),
         "severity": r.severity.code(),
         "due": r.due.map(|t| t.to_rfc3339()),
+        "setting": r.setting.map(|s| s.key()),
+        "refs": r.refs().iter().map(|x| x.code()).collect::<Vec<_>>(),
         "message": describe::reminder_message(r, &ctx.i18n),
-        "source": r.source,
+        "sources": describe::refs_text(r.refs(), &ctx.i18n),
         "set_by": match r.setting {
-            Some(k) if ctx.settings.is_set_by_team(k) => "care_team",
+            Some(k) if ctx.settings.is_set_by_team(k.key()) => "care_team",
             Some(_) => "app_default",
-            None => "regimen",
+            None => "lab_or_plan",
         },
     })
 }

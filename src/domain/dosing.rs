@@ -181,7 +181,9 @@ pub fn dosing(
 ) -> Dosing {
     let now = clock.now();
     let today = now.date_naive();
-    let step = r.step_on(today).filter(|_| r.is_active_on(today));
+    // Before the start, the planned starting dose (so a high start warns early).
+    let plan_day = today.max(r.start);
+    let step = r.step_on(plan_day).filter(|_| r.is_active_on(plan_day));
     let planned_daily = step
         .map(|s| s.daily_amount())
         .filter(|_| step.is_some_and(|s| s.unit == "mg"));

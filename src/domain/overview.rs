@@ -11,7 +11,7 @@ use super::drugs::Drug;
 use super::entry::{Analyte, LabResult};
 use super::facts::Facts;
 use super::regimen::Regimen;
-use super::response::{Assessment, assess, disease_phase, platelet_band};
+use super::response::{Assessment, assess_regimen, disease_phase, platelet_band};
 use super::settings::Thresholds;
 
 /// The last drug level and how it relates to the dose before it.
@@ -21,9 +21,12 @@ pub struct Trough {
     /// ng/mL.
     pub value: f64,
     pub hours_since_dose: Option<f64>,
-    /// Drawn 10–14 h after the previous dose (`None`: the dose time was not logged).
+    /// Drawn 10–14 h after the previous dose (`None`: no dose time known).
     pub valid: Option<bool>,
-    /// below_target, in_target, above_target, contact_team, toxic.
+    /// The hours come from the last dose logged before the draw (the level gave no time).
+    pub timing_from_log: bool,
+    /// below_target, in_target, above_target, contact_team, toxic — for troughs only;
+    /// not_a_trough or timing_unknown otherwise (never judged against trough lines).
     pub band: &'static str,
     pub target_low: f64,
     pub target_high: f64,
@@ -81,8 +84,50 @@ pub fn trough_timing(
     (hours, valid)
 }
 
+/// The previous dose of a drug level: the one the result names, else the last CsA dose logged
+/// as taken before the draw (then `true`).
+pub fn previous_dose(
+    f: &Facts,
+    at: DateTime<FixedOffset>,
+    l: &LabResult,
+) -> Option<(DateTime<FixedOffset>, bool)> {
+    l.last_dose_at.map(|d| (d, false)).or_else(|| {
+        f.doses(Drug::Cyclosporine)
+            .filter(|(d, x)| *d <= at && x.status == crate::domain::entry::DoseStatus::Taken)
+            .map(|(d, _)| (d, true))
+            .next_back()
+    })
+}
+
+/// The last drug level, its timing and band (defects 6, 16).
+fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Trough> {
+    let (lo, hi, from_regimen) = trough_target(regimen, t);
+    let (at, l) = f.labs(Analyte::CsaTrough).next_back()?;
+    let prev = previous_dose(f, at, l);
+    let hours = prev.map(|(d, _)| (at - d).num_minutes() as f64 / 60.0);
+    let valid = hours.map(|h| h >= t.trough_min_hours && h <= t.trough_max_hours);
+    Some(Trough {
+        at,
+        value: l.value,
+        hours_since_dose: hours,
+        valid,
+        timing_from_log: prev.is_some_and(|p| p.1),
+        band: match valid {
+            Some(true) => trough_band(l.value, lo, hi, t),
+            Some(false) => "not_a_trough",
+            None => "timing_unknown",
+        },
+        target_low: lo,
+        target_high: hi,
+        target_from_regimen: from_regimen,
+    })
+}
+
+/// Where the patient stands at the clock's now, from the diary as it stood then.
 pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
     let now = clock.now();
+    let cut = f.as_of(now);
+    let f = &cut;
     let today = now.date_naive();
     let regimen = f.primary(today).cloned();
     let course = regimen.as_ref().map(|r| course(r, today, t));
@@ -105,29 +150,9 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
         None => (None, Vec::new(), None, None),
     };
     let counts: Vec<_> = f.platelets().collect();
-    let response = regimen.as_ref().map(|r| {
-        let bleeds: Vec<_> = f
-            .bleeding()
-            .filter(|(_, b)| b.care_needed)
-            .map(|(at, _)| at)
-            .collect();
-        assess(r.start, &counts, &bleeds, t)
-    });
+    let response = regimen.as_ref().map(|r| assess_regimen(f, r, t));
     let latest_platelets = counts.last().copied();
-    let (lo, hi, from_regimen) = trough_target(regimen.as_ref(), t);
-    let trough = f.labs(Analyte::CsaTrough).next_back().map(|(at, l)| {
-        let (hours, valid) = trough_timing(at, l, t);
-        Trough {
-            at,
-            value: l.value,
-            hours_since_dose: hours,
-            valid,
-            band: trough_band(l.value, lo, hi, t),
-            target_low: lo,
-            target_high: hi,
-            target_from_regimen: from_regimen,
-        }
-    });
+    let trough = last_level(f, regimen.as_ref(), t);
     Overview {
         now,
         course,

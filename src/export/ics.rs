@@ -106,7 +106,11 @@ pub fn write(
         let Some(due) = r.due else { continue };
         let day = due.date_naive().max(today);
         line("BEGIN:VEVENT".into());
-        line(format!("UID:{}-{}@itp-diary", r.rule, day.format("%Y%m%d")));
+        line(format!(
+            "UID:{}-{}@itp-diary",
+            r.rule.code(),
+            day.format("%Y%m%d")
+        ));
         line(format!("DTSTAMP:{stamp}"));
         line(format!("DTSTART;VALUE=DATE:{}", day.format("%Y%m%d")));
         line(format!(
@@ -114,7 +118,7 @@ pub fn write(
             (day + Duration::days(1)).format("%Y%m%d")
         ));
         line(format!("SUMMARY:{}", text(message)));
-        line(format!("DESCRIPTION:{}", text(r.source)));
+        line(format!("DESCRIPTION:{}", text(message)));
         line("CATEGORIES:MONITORING".into());
         line("END:VEVENT".into());
     }

@@ -168,6 +168,12 @@ pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
                     .unwrap_or_else(|| v.clone()),
                 "analyte" => i.field(v),
                 "effect" => i.t(&format!("effect_dir.{v}")).to_string(),
+                "name" => i.t(&format!("ddi.{v}")).to_string(),
+                "status" => i.t(&format!("response.{v}")).to_string(),
+                "basis" => i.t(&format!("dose_basis.{v}")).to_string(),
+                "event" => crate::domain::entry::EventKind::parse(v)
+                    .map(|e| i.t(&e.label_key()).to_string())
+                    .unwrap_or_else(|| v.clone()),
                 "missing" => v
                     .split(',')
                     .map(|m| i.t(&format!("baseline_item.{m}")).to_string())
@@ -179,7 +185,15 @@ pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
         })
         .collect();
     let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    i.tf(&format!("rule.{}", r.rule), &borrowed)
+    i.tf(&r.rule.label_key(), &borrowed)
+}
+
+/// The references a rule or setting rests on, translated: "US cyclosporine label; app default".
+pub fn refs_text(refs: &[crate::domain::rules::Ref], i: &I18n) -> String {
+    refs.iter()
+        .map(|r| i.t(&format!("ref.{}", r.code())).to_string())
+        .collect::<Vec<_>>()
+        .join(i.t("text.list_sep"))
 }
 
 /// `status` as lines of text.

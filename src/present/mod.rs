@@ -3,3 +3,4 @@
 
 pub mod describe;
 pub mod i18n;
+pub mod rule_table;

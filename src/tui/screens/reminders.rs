@@ -28,7 +28,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::from(vec![mark, msg]));
         let origin = match r.setting {
-            Some(k) if app.settings.is_set_by_team(k) => i.t("settings.set_by_team").to_string(),
+            Some(k) if app.settings.is_set_by_team(k.key()) => {
+                i.t("settings.set_by_team").to_string()
+            }
             Some(_) => i.t("settings.default_short").to_string(),
             None => String::new(),
         };
@@ -39,7 +41,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(Span::styled(
             format!(
                 "    {due}{}{}",
-                r.source,
+                crate::present::describe::refs_text(r.refs(), i),
                 if origin.is_empty() {
                     String::new()
                 } else {
