@@ -85,7 +85,7 @@ pub fn resolve(
         None => now + Duration::seconds(1),
     };
     let from = if p.since_last_visit {
-        facts::last_visit(store)?.ok_or_else(|| ExchangeError::Invalid("--since-last-visit: no clinic visit is logged (log one with: itp-diary log event clinic-visit)".into()))?
+        facts::last_visit(store, clock.now())?.ok_or_else(|| ExchangeError::Invalid("--since-last-visit: no clinic visit is logged (log one with: itp-diary log event clinic-visit)".into()))?
     } else {
         match p.from {
             Some(d) => midnight(clock, d),

@@ -28,6 +28,8 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
         entries: Vec::new(),
     };
     let recent = (now - Duration::days(RECENT_DAYS)).with_timezone(&Utc);
+    // Nothing after now is read (the rules cut at now as well).
+    let until = Some((now + Duration::seconds(1)).with_timezone(&Utc));
     let mut by_id: BTreeMap<i64, Entry> = BTreeMap::new();
     let mut take = |v: Vec<Entry>| {
         for e in v {
@@ -48,12 +50,12 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
         .copied()
         .filter(|k| !matches!(k, Kind::Dose | Kind::SideEffect))
     {
-        take(store.entries(&q(Some(kind), Some(recent), None, None))?);
+        take(store.entries(&q(Some(kind), Some(recent), until, None))?);
     }
     take(store.entries(&q(
         Some(Kind::Dose),
         Some((now - Duration::days(32)).with_timezone(&Utc)),
-        None,
+        until,
         None,
     ))?);
     if let Some(r) = facts.primary(now.date_naive()) {
@@ -74,13 +76,14 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
             take(store.entries(&before)?);
         }
     }
-    if let Some(w) = store.latest(Kind::Weight, None)? {
-        take(vec![w]);
-    }
+    // The latest weight at now, whatever its age (mg/kg/day).
+    let mut w = q(Some(Kind::Weight), None, until, Some(1));
+    w.order = Order::NewestFirst;
+    take(store.entries(&w)?);
     let mut entries: Vec<Entry> = by_id.into_values().collect();
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     facts.entries = entries;
-    Ok(facts)
+    Ok(facts.as_of(now))
 }
 
 /// Overview and reminders at the clock's now.
@@ -178,12 +181,17 @@ pub fn first_entry_time(store: &Store) -> Result<Option<chrono::DateTime<chrono:
         .map(|e| e.at))
 }
 
-/// The time of the last clinic visit before `now`.
-pub fn last_visit(store: &Store) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+/// The time of the last clinic visit at or before `now` (a visit logged for later does not
+/// count).
+pub fn last_visit(
+    store: &Store,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
     Ok(store
         .entries(&EntryFilter {
             kind: Some(Kind::Event),
             subject: Some("clinic_visit".into()),
+            to: Some((now + Duration::seconds(1)).with_timezone(&Utc)),
             limit: Some(1),
             ..Default::default()
         })?

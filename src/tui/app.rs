@@ -215,7 +215,7 @@ impl App {
         self.history.stale = false;
         let now = self.clock.now();
         let from = match HISTORY_RANGES[self.history.range % HISTORY_RANGES.len()] {
-            "since_visit" => match facts::last_visit(&self.store) {
+            "since_visit" => match facts::last_visit(&self.store, now) {
                 Ok(v) => v,
                 Err(e) => {
                     self.error(e.to_string());

@@ -156,6 +156,7 @@ pub(super) fn has(v: &[Reminder], rule: &str) -> bool {
 }
 
 /// Baseline creatinine = mean(80, 80) = 80. Rise of exactly 25% → 100.
+mod cutoff;
 mod defects;
 mod table;
 
