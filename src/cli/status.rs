@@ -78,12 +78,16 @@ pub fn status_json(o: &Overview) -> Value {
         "baseline_platelets": resp.and_then(|a| a.baseline),
         "response": resp.map_or("not_assessable", |a| a.status.code()),
         "response_definition": resp.map(|a| a.definition),
+        "response_rescue": resp.and_then(|a| a.rescue).map(|r| json!({
+            "event": r.kind.code(), "at": r.at.to_rfc3339(), "until": r.until.to_rfc3339(),
+        })),
         "time_to_response_days": resp.and_then(|a| a.time_to_response_days),
         "response_downgraded_by_bleeding": resp.map(|a| a.downgraded_by_bleeding),
         "last_trough": o.trough.as_ref().map(|t| json!({
             "value": t.value, "at": t.at.to_rfc3339(),
             "hours_since_dose": t.hours_since_dose.map(r1),
             "valid_trough": t.valid, "band": t.band,
+            "timing_from_dose_log": t.timing_from_log,
             "target_low": t.target_low, "target_high": t.target_high,
             "target_set_by": if t.target_from_regimen { "care_team" } else { "app_default" },
         })),

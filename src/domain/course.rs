@@ -154,6 +154,7 @@ mod tests {
             induction_weeks: None,
             note: None,
             steps,
+            planned_at: None,
         }
     }
 

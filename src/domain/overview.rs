@@ -135,6 +135,7 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
     let (dosing, slots, adherence_7d, adherence_30d) = match &regimen {
         Some(r) => {
             let doses: Vec<_> = f.doses(r.drug).collect();
+            let clock = &plan_clock(&doses, clock);
             let dosing = dosing(r, &doses, &weights, clock);
             let from = now - Duration::days(30);
             let planned = r.planned_between(from, now + Duration::days(1), clock);
@@ -166,6 +167,20 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
         trough,
         disease_phase: f.profile.diagnosed_on.map(|d| disease_phase(d, today)),
         regimen,
+    }
+}
+
+/// The clock dose slots are read with: the UTC offset the patient logs doses in (the latest
+/// dose's), so reading the diary in another time zone does not move "08:00" (defect 14).
+fn plan_clock(
+    doses: &[(DateTime<FixedOffset>, &crate::domain::entry::Dose)],
+    clock: &Clock,
+) -> Clock {
+    match doses.last() {
+        Some((at, _)) if *at.offset() != *clock.now().offset() => {
+            Clock::Fixed(clock.now().with_timezone(at.offset()))
+        }
+        _ => clock.clone(),
     }
 }
 

@@ -188,6 +188,25 @@ pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
     i.tf(&r.rule.label_key(), &borrowed)
 }
 
+/// Today's dose in both bases, planned and taken each (defect 11): "plan 300 = 5.00/kg ·
+/// taken 280 = 4.67/kg"; "—" where unknown (nothing logged is not zero).
+pub fn dose_row(d: &crate::domain::dosing::Dosing, i: &I18n) -> String {
+    let opt = |x: Option<f64>, dec| x.map_or_else(|| "—".to_string(), |v| fmt_num(v, dec));
+    let key = match d.taken_daily {
+        Some(_) => "dose_row.value",
+        None => "dose_row.value_no_taken",
+    };
+    i.tf(
+        key,
+        &[
+            ("planned", &opt(d.planned_daily, 0)),
+            ("planned_kg", &opt(d.planned_mg_per_kg, 2)),
+            ("taken", &opt(d.taken_daily, 0)),
+            ("taken_kg", &opt(d.taken_mg_per_kg, 2)),
+        ],
+    )
+}
+
 /// The references a rule or setting rests on, translated: "US cyclosporine label; app default".
 pub fn refs_text(refs: &[crate::domain::rules::Ref], i: &I18n) -> String {
     refs.iter()
@@ -336,6 +355,13 @@ pub fn status_lines(o: &Overview, i: &I18n) -> Vec<String> {
         let hours = t
             .hours_since_dose
             .map(|h| i.tf("overview.hours_after", &[("hours", &fmt_num(h, 1))]))
+            .map(|h| {
+                if t.timing_from_log {
+                    format!("{h} ({})", i.t("rules_text.timing_from_log"))
+                } else {
+                    h
+                }
+            })
             .unwrap_or_else(|| i.t("overview.hours_unknown").to_string());
         let set_by = if t.target_from_regimen {
             i.t("settings.set_by_team")

@@ -121,28 +121,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                     Some(v) if v > app.settings.thresholds.mg_per_kg_warn => th.warn(),
                     _ => ratatui::style::Style::new(),
                 };
-                vec![
-                    Span::raw(format!(
-                        "{} mg/d",
-                        d.planned_daily
-                            .map(|x| fmt_num(x, 0))
-                            .unwrap_or_else(|| "—".into())
-                    )),
-                    Span::raw("  "),
-                    Span::styled(
-                        format!(
-                            "{} mg/kg/d",
-                            mgkg.map(|x| fmt_num(x, 2)).unwrap_or_else(|| "—".into())
-                        ),
-                        style,
-                    ),
-                    Span::styled(
-                        d.weight_kg
-                            .map(|k| format!("  ({} kg)", fmt_num(k, 1)))
-                            .unwrap_or_default(),
-                        th.dim(),
-                    ),
-                ]
+                vec![Span::styled(
+                    crate::present::describe::dose_row(d, i),
+                    style,
+                )]
             }
             None => vec![dash()],
         },

@@ -62,6 +62,7 @@ impl B {
             induction_weeks: None,
             note: None,
             steps: vec![step(0, StepKind::Start, mg)],
+            planned_at: None,
         });
         self
     }
@@ -158,6 +159,7 @@ pub(super) fn has(v: &[Reminder], rule: &str) -> bool {
 /// Baseline creatinine = mean(80, 80) = 80. Rise of exactly 25% → 100.
 mod cutoff;
 mod defects;
+mod defects_dosing;
 mod table;
 
 #[test]
