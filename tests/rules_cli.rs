@@ -108,3 +108,43 @@ fn remind_json_items_carry_typed_ids_and_readable_sources() {
         );
     }
 }
+
+/// Defect 10: a second dose for an answered dose time is refused unless `--extra`.
+#[test]
+fn second_dose_for_one_slot_needs_extra() {
+    let d = Diary::new();
+    d.ok(&[
+        "regimen",
+        "start",
+        "csa",
+        "--dose",
+        "150,150",
+        "--start",
+        "2026-03-01",
+        "--formulation",
+        "Neoral",
+    ]);
+    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-10 08:05"]);
+    let out = d
+        .cmd()
+        .args(["log", "dose", "csa", "150", "--at", "2026-03-10 08:40"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--extra") && err.contains("08:00"), "{err}");
+    // nothing saved
+    let list: Value = serde_json::from_str(&d.ok(&["list", "--format", "json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    d.ok(&[
+        "log",
+        "dose",
+        "csa",
+        "150",
+        "--at",
+        "2026-03-10 08:40",
+        "--extra",
+    ]);
+    // the evening dose time is free
+    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 20:00"]);
+}

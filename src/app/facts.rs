@@ -98,6 +98,38 @@ pub fn assess(
     Ok((facts, o, r))
 }
 
+/// For a new taken dose: the slot it would answer when that slot already has a logged dose
+/// (defect 10). `None` when the dose is not for the planned drug, or the slot is free.
+pub fn second_dose_for_slot(
+    store: &Store,
+    clock: &Clock,
+    t: &Thresholds,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    dose: &crate::domain::entry::Dose,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+    use crate::domain::entry::DoseStatus;
+    if dose.status != DoseStatus::Taken {
+        return Ok(None);
+    }
+    let f = load_facts(store, &Clock::Fixed(at.max(clock.now())), t)?;
+    let Some(r) = f.primary(at.date_naive()).filter(|r| r.drug == dose.drug) else {
+        return Ok(None);
+    };
+    let doses: Vec<_> = f.doses(r.drug).collect();
+    let plan = match doses.last() {
+        Some((d, _)) => Clock::Fixed(at.with_timezone(d.offset())),
+        None => clock.clone(),
+    };
+    let planned = r.planned_between(at - Duration::days(1), at + Duration::days(1), &plan);
+    Ok(crate::domain::dosing::slot_already_answered(
+        &planned,
+        &doses,
+        at,
+        dose.scheduled_for,
+        t,
+    ))
+}
+
 /// The facts a trend window needs: every entry in `[from, to)`; platelets and care-needed
 /// bleeds since the course's start (the response history); pre-treatment creatinine (the
 /// baseline); the last weight before the window (mg/kg/day).

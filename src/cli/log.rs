@@ -62,6 +62,9 @@ pub enum LogCommand {
         /// The scheduled time this dose answers.
         #[arg(long, value_name = "WHEN")]
         scheduled: Option<String>,
+        /// An extra dose: log it even though its dose time already has a dose logged.
+        #[arg(long)]
+        extra: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -198,6 +201,7 @@ impl LogCommand {
                 skipped,
                 scheduled,
                 common,
+                ..
             } => (
                 RawEntry::Dose {
                     drug: drug.clone(),
@@ -307,6 +311,7 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
     // Only an existing diary is opened before validation (to read the last weight): bad input
     // never creates the diary file.
     let needs_weight = matches!(cmd, LogCommand::Weight { .. });
+    let extra = matches!(cmd, LogCommand::Dose { extra: true, .. });
     let mut store = if needs_weight && ctx.paths.db.exists() {
         Some(ctx.open_store()?)
     } else {
@@ -334,6 +339,17 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
         Some(s) => s,
         None => ctx.open_store()?,
     };
+    if let (EntryData::Dose(d), false) = (&checked.value, extra) {
+        let t = &ctx.settings.thresholds;
+        let answered = crate::app::facts::second_dose_for_slot(&store, &ctx.clock, t, at, d)
+            .map_err(|e| ctx.store_error(e))?;
+        if let Some(slot) = answered {
+            let time = slot.format("%Y-%m-%d %H:%M").to_string();
+            return Err(CliError::Invalid(
+                ctx.i18n.tf("rules_text.slot_answered", &[("time", &time)]),
+            ));
+        }
+    }
     let entry = store
         .add_entry(
             &NewEntry {

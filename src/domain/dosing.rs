@@ -158,6 +158,31 @@ fn late_doses(
     }
 }
 
+/// The planned slot a new taken dose at `at` would answer, when that slot is already answered
+/// by a logged dose: a second dose for one slot is refused unless the patient says it is an
+/// extra dose (defect 10: it would double "taken" and raise a false mg/kg/day alarm).
+pub fn slot_already_answered(
+    planned: &[PlannedDose],
+    doses: &[(DateTime<FixedOffset>, &Dose)],
+    at: DateTime<FixedOffset>,
+    scheduled_for: Option<DateTime<FixedOffset>>,
+    t: &Thresholds,
+) -> Option<DateTime<FixedOffset>> {
+    let window = Duration::minutes((t.slot_window_hours * 60.0) as i64);
+    let slot = match scheduled_for {
+        Some(s) => planned.iter().find(|p| p.at == s)?,
+        None => planned
+            .iter()
+            .filter(|p| (p.at - at).abs() <= window)
+            .min_by_key(|p| (p.at - at).abs())?,
+    };
+    let states = slot_states(planned, doses, at.max(slot.at + window), t);
+    states
+        .iter()
+        .find(|s| s.at == slot.at && s.dose_at.is_some())
+        .map(|s| s.at)
+}
+
 /// Adherence % = (taken + late) / (taken + late + missed) over slots in `[from, to)`. Skipped
 /// doses (on purpose) and slots still open are left out; `None` when no slot counts.
 pub fn adherence(
