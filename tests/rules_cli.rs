@@ -148,3 +148,37 @@ fn second_dose_for_one_slot_needs_extra() {
     // the evening dose time is free
     d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 20:00"]);
 }
+
+/// A report ending in the past reads the diary as it stood at its end: a later low count or
+/// cholesterol is not among its alerts.
+#[test]
+fn report_to_a_past_date_ignores_later_entries() {
+    let d = Diary::new();
+    d.ok(&[
+        "log",
+        "lab",
+        "cholesterol",
+        "7.5",
+        "--unit",
+        "mmol/L",
+        "--ref",
+        "3.1-5.2",
+        "--at",
+        "2026-03-01 09:00",
+    ]);
+    d.ok(&["log", "platelets", "50", "--at", "2025-01-10 09:00"]);
+    d.ok(&["log", "platelets", "8", "--at", "2026-03-02 09:00"]);
+    let md = d.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-02-01",
+    ]);
+    assert!(!md.contains("7.5") && !md.contains("| 8 |"), "{md}");
+    assert!(!md.to_lowercase().contains("below 20"), "{md}");
+    let now = d.ok(&["export", "--format", "md"]);
+    assert!(now.contains("below 20"), "{now}");
+}

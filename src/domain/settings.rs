@@ -149,14 +149,14 @@ thresholds! {
     // L5: used when the lab gives no upper limit
     liver_uln = "alerts.alt_ast_upper_limit": 40.0, [5.0, 500.0], false, "U/L", [AppDefault];
     // clinical.md D/F: ≥ 3× ULN [ELTROM-MONO]
-    liver_multiple = "alerts.alt_ast_times_upper_limit": 3.0, [1.0, 20.0], false, "×", [UsLabel];
+    liver_multiple = "alerts.alt_ast_times_upper_limit": 3.0, [1.0, 20.0], false, "×", [TpoLabel];
     // clinical.md E: < 20 high bleeding risk [ASH2019]
     platelets_urgent = "alerts.platelets_below_urgent": 20.0, [0.0, 200.0], false, "×10⁹/L", [Ash2019];
     // clinical.md E: < 30 below treatment threshold [ASH2019]
     platelets_low = "alerts.platelets_below": 30.0, [0.0, 200.0], false, "×10⁹/L", [Ash2019];
     // clinical.md E / 4.3: on a TPO-RA, 200–400 reduce-dose zone; > 400 contact team [AVA, ROMI]
-    tpo_notice_above = "alerts.tpo_platelets_notice_above": 200.0, [50.0, 2000.0], false, "×10⁹/L", [UsLabel];
-    tpo_contact_above = "alerts.tpo_platelets_contact_above": 400.0, [50.0, 2000.0], false, "×10⁹/L", [UsLabel];
+    tpo_notice_above = "alerts.tpo_platelets_notice_above": 200.0, [50.0, 2000.0], false, "×10⁹/L", [TpoLabel];
+    tpo_contact_above = "alerts.tpo_platelets_contact_above": 400.0, [50.0, 2000.0], false, "×10⁹/L", [TpoLabel];
     // L5
     interaction_days = "alerts.interaction_recent_days": 14.0, [1.0, 365.0], true, "days", [AppDefault];
     // E. Response (IWG 2009) — clinical.md 4.2 / E

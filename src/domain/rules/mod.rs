@@ -77,6 +77,9 @@ impl Class {
 pub enum Ref {
     /// US cyclosporine (modified: Neoral/Gengraf) label.
     UsLabel,
+    /// Drug labels of the thrombopoietin-receptor agonists (eltrombopag, avatrombopag,
+    /// romiplostim).
+    TpoLabel,
     /// IWG 2009 standard definitions (Rodeghiero et al.).
     Iwg2009,
     /// ASH 2019 ITP guideline.
@@ -98,6 +101,7 @@ pub enum Ref {
 impl Ref {
     pub const ALL: &'static [Ref] = &[
         Ref::UsLabel,
+        Ref::TpoLabel,
         Ref::Iwg2009,
         Ref::Ash2019,
         Ref::Cn2020,
@@ -111,6 +115,7 @@ impl Ref {
     pub fn code(self) -> &'static str {
         match self {
             Ref::UsLabel => "us_label",
+            Ref::TpoLabel => "tpo_label",
             Ref::Iwg2009 => "iwg_2009",
             Ref::Ash2019 => "ash_2019",
             Ref::Cn2020 => "cn_2020",
