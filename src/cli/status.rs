@@ -78,6 +78,7 @@ pub fn status_json(o: &Overview) -> Value {
         "baseline_platelets": resp.and_then(|a| a.baseline),
         "response": resp.map_or("not_assessable", |a| a.status.code()),
         "response_definition": resp.map(|a| a.definition),
+        "response_concurrent_steroids": resp.map(|a| a.concurrent_steroids.iter().map(|d| d.code()).collect::<Vec<_>>()),
         "response_rescue": resp.and_then(|a| a.rescue).map(|r| json!({
             "event": r.kind.code(), "at": r.at.to_rfc3339(), "until": r.until.to_rfc3339(),
         })),

@@ -79,6 +79,9 @@ pub struct Assessment {
     pub downgraded_by_bleeding: bool,
     /// The latest count lies in this rescue window: the status is "not assessable".
     pub rescue: Option<Rescue>,
+    /// Corticosteroids taken around the response (named beside it: IWG counts steroid
+    /// dependence as non-response).
+    pub concurrent_steroids: Vec<super::drugs::Drug>,
     /// The status after each count or bleed, for charts: (time, status).
     pub history: Vec<(DateTime<FixedOffset>, Response)>,
     /// Which definition produced the category.
@@ -267,6 +270,7 @@ fn walk(
         time_to_response_days: None,
         downgraded_by_bleeding: downgraded,
         rescue: None,
+        concurrent_steroids: Vec::new(),
         history,
         definition: "IWG 2009 (Rodeghiero et al., Blood 2009)",
     }
@@ -282,7 +286,7 @@ pub fn assess_regimen(
     let counts: Vec<_> = f.platelets().collect();
     let bleeds: Vec<_> = f.bleeding().map(|(at, _)| at).collect();
     let rescues = f.rescues(t);
-    assess(
+    let mut a = assess(
         &Inputs {
             start: r.start,
             first_dose: f.first_dose(r),
@@ -291,7 +295,36 @@ pub fn assess_regimen(
             rescues: &rescues,
         },
         t,
-    )
+    );
+    if let Some(at) = a.responded_at {
+        a.concurrent_steroids = steroids_around(f, at, t);
+    }
+    a
+}
+
+/// Corticosteroids on a regimen on the day of `at`, or taken in the rescue-steroid window
+/// before it (clinical.md 4.2).
+fn steroids_around(
+    f: &super::facts::Facts,
+    at: DateTime<FixedOffset>,
+    t: &Thresholds,
+) -> Vec<super::drugs::Drug> {
+    use super::drugs::Drug;
+    let since = at - Duration::days(t.rescue_steroid_days as i64);
+    [
+        Drug::Prednisone,
+        Drug::Prednisolone,
+        Drug::Dexamethasone,
+        Drug::Methylprednisolone,
+    ]
+    .into_iter()
+    .filter(|d| {
+        f.regimens
+            .iter()
+            .any(|r| r.drug == *d && r.is_active_on(at.date_naive()))
+            || f.doses(*d).any(|(x, _)| x >= since && x <= at)
+    })
+    .collect()
 }
 
 /// Disease phase from the diagnosis date (IWG, clinical.md 4.2): newly diagnosed < 3 months,

@@ -211,6 +211,23 @@ impl B {
     }
 }
 
+/// clinical.md 4.2: corticosteroids around a response are named beside it.
+#[test]
+fn concurrent_steroids_are_named() {
+    let mut b = B::new()
+        .csa(150.0)
+        .plt(-3.0, 15.0)
+        .plt(10.0, 40.0)
+        .plt(17.0, 45.0);
+    assert!(b.response(17.5).concurrent_steroids.is_empty());
+    b.0.regimens.push(crate::domain::regimen::Regimen {
+        drug: Drug::Prednisone,
+        id: 2,
+        ..b.0.regimens[0].clone()
+    });
+    assert_eq!(b.response(17.5).concurrent_steroids, vec![Drug::Prednisone]);
+}
+
 /// Defect 4: loss of CR is reported.
 #[test]
 fn defect_04_loss_of_complete_response() {
