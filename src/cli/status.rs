@@ -104,7 +104,8 @@ pub fn reminder_json(ctx: &Ctx, r: &Reminder) -> Value {
         "class": r.class().code(),
         "severity": r.severity.code(),
         "due": r.due.map(|t| t.to_rfc3339()),
-        "setting": r.setting.map(|s| s.key()),
+        // The setting the rule reads; `set_by` says whether this item's line came from it.
+        "setting": r.rule.rule().setting.map(|s| s.key()),
         "refs": r.refs().iter().map(|x| x.code()).collect::<Vec<_>>(),
         "message": describe::reminder_message(r, &ctx.i18n),
         "sources": describe::refs_text(r.refs(), &ctx.i18n),
