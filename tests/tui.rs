@@ -291,7 +291,7 @@ fn reminders_open_the_form_they_ask_for() {
     let n = app
         .reminders
         .iter()
-        .position(|r| r.rule.starts_with("weight"))
+        .position(|r| r.rule.code().starts_with("weight"))
         .expect("weight reminder");
     for _ in 0..n {
         key(&mut app, KeyCode::Down);

@@ -225,7 +225,7 @@ pub fn default_settings_text() -> String {
     let mut out = String::from(
         "# itp-diary settings. Every threshold below is the app default (commented out).\n\
          # Uncomment and change a line to set it for this patient: the diary then shows\n\
-         # \"set by your care team\" beside it. Sources: clinical.md, Defaults for the app.\n\n\
+         # \"set by your care team\" beside it.\n\n\
          # language = \"en\"   # or \"zh\"\n",
     );
     let mut section = "";
@@ -237,7 +237,14 @@ pub fn default_settings_text() -> String {
         }
         out.push_str(&format!(
             "# {name} = {}   # {} ({}–{}); {}\n",
-            s.default, s.unit, s.min, s.max, s.source
+            s.default,
+            s.unit,
+            s.min,
+            s.max,
+            crate::present::describe::refs_text(
+                s.refs,
+                &crate::present::i18n::I18n::new(crate::present::i18n::Lang::En)
+            )
         ));
     }
     out

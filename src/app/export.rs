@@ -282,11 +282,13 @@ fn calendar(
     let due: Vec<_> = rs
         .into_iter()
         .filter(|r| {
-            // Doses have their own recurring events.
-            r.rule != "dose_due"
-                && (r.rule.ends_with("_due")
-                    || r.rule.ends_with("_overdue")
-                    || r.rule == "checkpoint")
+            use crate::domain::rules::RuleId;
+            // Tasks of the rule table; doses have their own recurring events.
+            r.class().is_task()
+                && !matches!(
+                    r.rule,
+                    RuleId::DoseDue | RuleId::DoseSoon | RuleId::DoseNotLogged
+                )
         })
         .map(|r| {
             let m = crate::present::describe::reminder_message(&r, i);
@@ -447,8 +449,7 @@ pub fn export(
             let alerts: Vec<_> = rs
                 .into_iter()
                 .filter(|r| {
-                    r.severity != crate::domain::reminders::Severity::Info
-                        || !r.rule.ends_with("_due")
+                    r.severity != crate::domain::reminders::Severity::Info || !r.class().is_task()
                 })
                 .collect();
             let questions = store

@@ -28,6 +28,8 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
         entries: Vec::new(),
     };
     let recent = (now - Duration::days(RECENT_DAYS)).with_timezone(&Utc);
+    // Nothing after now is read (the rules cut at now as well).
+    let until = Some((now + Duration::seconds(1)).with_timezone(&Utc));
     let mut by_id: BTreeMap<i64, Entry> = BTreeMap::new();
     let mut take = |v: Vec<Entry>| {
         for e in v {
@@ -48,12 +50,12 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
         .copied()
         .filter(|k| !matches!(k, Kind::Dose | Kind::SideEffect))
     {
-        take(store.entries(&q(Some(kind), Some(recent), None, None))?);
+        take(store.entries(&q(Some(kind), Some(recent), until, None))?);
     }
     take(store.entries(&q(
         Some(Kind::Dose),
         Some((now - Duration::days(32)).with_timezone(&Utc)),
-        None,
+        until,
         None,
     ))?);
     if let Some(r) = facts.primary(now.date_naive()) {
@@ -74,13 +76,14 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
             take(store.entries(&before)?);
         }
     }
-    if let Some(w) = store.latest(Kind::Weight, None)? {
-        take(vec![w]);
-    }
+    // The latest weight at now, whatever its age (mg/kg/day).
+    let mut w = q(Some(Kind::Weight), None, until, Some(1));
+    w.order = Order::NewestFirst;
+    take(store.entries(&w)?);
     let mut entries: Vec<Entry> = by_id.into_values().collect();
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     facts.entries = entries;
-    Ok(facts)
+    Ok(facts.as_of(now))
 }
 
 /// Overview and reminders at the clock's now.
@@ -93,6 +96,38 @@ pub fn assess(
     let o = overview(&facts, clock, t);
     let r = reminders(&facts, &o, clock, t);
     Ok((facts, o, r))
+}
+
+/// For a new taken dose: the slot it would answer when that slot already has a logged dose
+/// (defect 10). `None` when the dose is not for the planned drug, or the slot is free.
+pub fn second_dose_for_slot(
+    store: &Store,
+    clock: &Clock,
+    t: &Thresholds,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    dose: &crate::domain::entry::Dose,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+    use crate::domain::entry::DoseStatus;
+    if dose.status != DoseStatus::Taken {
+        return Ok(None);
+    }
+    let f = load_facts(store, &Clock::Fixed(at.max(clock.now())), t)?;
+    let Some(r) = f.primary(at.date_naive()).filter(|r| r.drug == dose.drug) else {
+        return Ok(None);
+    };
+    let doses: Vec<_> = f.doses(r.drug).collect();
+    let plan = match doses.last() {
+        Some((d, _)) => Clock::Fixed(at.with_timezone(d.offset())),
+        None => clock.clone(),
+    };
+    let planned = r.planned_between(at - Duration::days(1), at + Duration::days(1), &plan);
+    Ok(crate::domain::dosing::slot_already_answered(
+        &planned,
+        &doses,
+        at,
+        dose.scheduled_for,
+        t,
+    ))
 }
 
 /// The facts a trend window needs: every entry in `[from, to)`; platelets and care-needed
@@ -178,12 +213,17 @@ pub fn first_entry_time(store: &Store) -> Result<Option<chrono::DateTime<chrono:
         .map(|e| e.at))
 }
 
-/// The time of the last clinic visit before `now`.
-pub fn last_visit(store: &Store) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+/// The time of the last clinic visit at or before `now` (a visit logged for later does not
+/// count).
+pub fn last_visit(
+    store: &Store,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
     Ok(store
         .entries(&EntryFilter {
             kind: Some(Kind::Event),
             subject: Some("clinic_visit".into()),
+            to: Some((now + Duration::seconds(1)).with_timezone(&Utc)),
             limit: Some(1),
             ..Default::default()
         })?

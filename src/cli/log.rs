@@ -63,6 +63,9 @@ pub enum LogCommand {
         /// The scheduled time this dose answers.
         #[arg(long, value_name = "WHEN")]
         scheduled: Option<String>,
+        /// An extra dose: log it even though its dose time already has a dose logged.
+        #[arg(long)]
+        extra: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -286,6 +289,7 @@ impl LogCommand {
 pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
     // Only an existing diary is opened before validation (to read the last weight): bad input
     // never creates the diary file.
+    let extra = matches!(cmd, LogCommand::Dose { extra: true, .. });
     let existing = if ctx.paths.db.exists() {
         Some(ctx.open_store()?)
     } else {
@@ -303,6 +307,18 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
         Some(s) => s,
         None => ctx.open_store()?,
     };
+    if let (crate::domain::entry::EntryData::Dose(d), false) = (&built.entry.data, extra) {
+        let t = &ctx.settings.thresholds;
+        let answered =
+            crate::app::facts::second_dose_for_slot(&store, &ctx.clock, t, built.entry.at, d)
+                .map_err(|e| ctx.store_error(e))?;
+        if let Some(slot) = answered {
+            let time = slot.format("%Y-%m-%d %H:%M").to_string();
+            return Err(CliError::Invalid(
+                ctx.i18n.tf("rules_text.slot_answered", &[("time", &time)]),
+            ));
+        }
+    }
     let saved = entries::insert(&mut store, built, &ctx.clock).map_err(|e| ctx.save_error(e))?;
     ctx.saved(&saved, out)
 }

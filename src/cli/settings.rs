@@ -33,7 +33,8 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
                 let origin = if ctx.settings.is_set_by_team(s.key) {
                     i.t("settings.set_by_team").to_string()
                 } else {
-                    i.tf("settings.app_default", &[("source", s.source)])
+                    let refs = crate::present::describe::refs_text(s.refs, i);
+                    i.tf("settings.app_default", &[("source", &refs)])
                 };
                 writeln!(out, "{} = {} {}  ({origin})", s.key, v, s.unit).map_err(io_error)?;
             }

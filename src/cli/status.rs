@@ -95,12 +95,17 @@ pub fn status_json(o: &Overview) -> Value {
         "baseline_platelets": resp.and_then(|a| a.baseline),
         "response": resp.map_or("not_assessable", |a| a.status.code()),
         "response_definition": resp.map(|a| a.definition),
+        "response_concurrent_steroids": resp.map(|a| a.concurrent_steroids.iter().map(|d| d.code()).collect::<Vec<_>>()),
+        "response_rescue": resp.and_then(|a| a.rescue).map(|r| json!({
+            "event": r.kind.code(), "at": r.at.to_rfc3339(), "until": r.until.to_rfc3339(),
+        })),
         "time_to_response_days": resp.and_then(|a| a.time_to_response_days),
         "response_downgraded_by_bleeding": resp.map(|a| a.downgraded_by_bleeding),
         "last_trough": o.trough.as_ref().map(|t| json!({
             "value": t.value, "at": t.at.to_rfc3339(),
             "hours_since_dose": t.hours_since_dose.map(r1),
             "valid_trough": t.valid, "band": t.band,
+            "timing_from_dose_log": t.timing_from_log,
             "target_low": t.target_low, "target_high": t.target_high,
             "target_set_by": if t.target_from_regimen { "care_team" } else { "app_default" },
         })),
@@ -108,18 +113,23 @@ pub fn status_json(o: &Overview) -> Value {
     })
 }
 
-/// A reminder as JSON (`rule`, `severity`, `due`, `message`, plus where its threshold is from).
+/// A reminder as JSON: typed ids (`rule`, `class`, `severity`, `setting`, `refs`), the due
+/// time, the translated message and references, and who set the line it crossed.
 pub fn reminder_json(ctx: &Ctx, r: &Reminder) -> Value {
     json!({
-        "rule": r.rule,
+        "rule": r.rule.code(),
+        "class": r.class().code(),
         "severity": r.severity.code(),
         "due": r.due.map(|t| t.to_rfc3339()),
+        // The setting the rule reads; `set_by` says whether this item's line came from it.
+        "setting": r.rule.rule().setting.map(|s| s.key()),
+        "refs": r.refs().iter().map(|x| x.code()).collect::<Vec<_>>(),
         "message": describe::reminder_message(r, &ctx.i18n),
-        "source": r.source,
+        "sources": describe::refs_text(r.refs(), &ctx.i18n),
         "set_by": match r.setting {
-            Some(k) if ctx.settings.is_set_by_team(k) => "care_team",
+            Some(k) if ctx.settings.is_set_by_team(k.key()) => "care_team",
             Some(_) => "app_default",
-            None => "regimen",
+            None => "lab_or_plan",
         },
     })
 }

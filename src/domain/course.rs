@@ -156,6 +156,7 @@ mod tests {
             induction_weeks: None,
             note: None,
             steps,
+            planned_at: None,
         }
     }
 

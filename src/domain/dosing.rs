@@ -70,7 +70,7 @@ pub fn slot_states(
         }
     }
     free.sort_by_key(|&i| doses[i].0);
-    planned
+    let mut states: Vec<SlotStatus> = planned
         .iter()
         .map(|p| {
             let exact = named
@@ -121,7 +121,66 @@ pub fn slot_states(
                 }
             }
         })
-        .collect()
+        .collect();
+    late_doses(&mut states, planned, doses, &free, &mut used, window);
+    states
+}
+
+/// A dose taken after its slot's window closed, but before the next slot's window opens,
+/// answers the slot as late rather than leaving it "not logged" (defect 22).
+fn late_doses(
+    states: &mut [SlotStatus],
+    planned: &[PlannedDose],
+    doses: &[(DateTime<FixedOffset>, &Dose)],
+    free: &[usize],
+    used: &mut [bool],
+    window: Duration,
+) {
+    for i in 0..states.len() {
+        if !(states[i].state == SlotState::Missed && states[i].inferred) {
+            continue;
+        }
+        let slot = planned[i].at;
+        let until = planned
+            .get(i + 1)
+            .map_or(slot + Duration::hours(12), |n| n.at)
+            - window;
+        let found = free.iter().copied().find(|&j| {
+            let at = doses[j].0;
+            !used[j] && at > slot + window && at < until && doses[j].1.status == DoseStatus::Taken
+        });
+        if let Some(j) = found {
+            used[j] = true;
+            states[i].state = SlotState::Late;
+            states[i].dose_at = Some(doses[j].0);
+            states[i].inferred = false;
+        }
+    }
+}
+
+/// The planned slot a new taken dose at `at` would answer, when that slot is already answered
+/// by a logged dose: a second dose for one slot is refused unless the patient says it is an
+/// extra dose (defect 10: it would double "taken" and raise a false mg/kg/day alarm).
+pub fn slot_already_answered(
+    planned: &[PlannedDose],
+    doses: &[(DateTime<FixedOffset>, &Dose)],
+    at: DateTime<FixedOffset>,
+    scheduled_for: Option<DateTime<FixedOffset>>,
+    t: &Thresholds,
+) -> Option<DateTime<FixedOffset>> {
+    let window = Duration::minutes((t.slot_window_hours * 60.0) as i64);
+    let slot = match scheduled_for {
+        Some(s) => planned.iter().find(|p| p.at == s)?,
+        None => planned
+            .iter()
+            .filter(|p| (p.at - at).abs() <= window)
+            .min_by_key(|p| (p.at - at).abs())?,
+    };
+    let states = slot_states(planned, doses, at.max(slot.at + window), t);
+    states
+        .iter()
+        .find(|s| s.at == slot.at && s.dose_at.is_some())
+        .map(|s| s.at)
 }
 
 /// Adherence % = (taken + late) / (taken + late + missed) over slots in `[from, to)`. Skipped
@@ -181,7 +240,9 @@ pub fn dosing(
 ) -> Dosing {
     let now = clock.now();
     let today = now.date_naive();
-    let step = r.step_on(today).filter(|_| r.is_active_on(today));
+    // Before the start, the planned starting dose (so a high start warns early).
+    let plan_day = today.max(r.start);
+    let step = r.step_on(plan_day).filter(|_| r.is_active_on(plan_day));
     let planned_daily = step
         .map(|s| s.daily_amount())
         .filter(|_| step.is_some_and(|s| s.unit == "mg"));
@@ -191,7 +252,7 @@ pub fn dosing(
     let taken_daily = (days > 0 && r.stop.is_none_or(|s| s > today)).then(|| {
         let from = clock.localize(window_start_day.and_time(chrono::NaiveTime::MIN));
         let to = clock.localize(today.and_time(chrono::NaiveTime::MIN));
-        let total: f64 = doses
+        let amounts: Vec<f64> = doses
             .iter()
             .filter(|(at, d)| {
                 d.status == DoseStatus::Taken
@@ -204,9 +265,11 @@ pub fn dosing(
                     .filter(|a| a.unit == "mg")
                     .map(|a| a.value)
             })
-            .sum();
-        (total + 0.0) / days as f64
+            .collect();
+        // Nothing logged is unknown, not zero (defect 11).
+        (!amounts.is_empty()).then(|| amounts.iter().sum::<f64>() / days as f64)
     });
+    let taken_daily = taken_daily.flatten();
     let latest = weights.last().copied();
     let per_kg = |mg: Option<f64>| match (mg, latest) {
         (Some(mg), Some((_, kg))) if kg > 0.0 => Some(mg / kg),
@@ -305,9 +368,16 @@ mod tests {
                 Some(("2026-03-10T11:00:00+08:00", &taken)),
                 SlotState::Late,
             ),
+            // defect 22: a few minutes past the window is late, not "not logged" …
             (
                 "2026-03-10T08:00:00+08:00",
                 Some(("2026-03-10T11:01:00+08:00", &taken)),
+                SlotState::Late,
+            ),
+            // … until the next slot's window opens (20:00 − 3 h)
+            (
+                "2026-03-10T08:00:00+08:00",
+                Some(("2026-03-10T17:30:00+08:00", &taken)),
                 SlotState::Missed,
             ),
             (

@@ -83,151 +83,53 @@ impl Drug {
     }
 }
 
-/// How a co-medication or food changes cyclosporine (clinical.md 6.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InteractionEffect {
-    /// Raises CsA levels (risk of kidney and nerve toxicity).
-    RaisesLevel,
-    /// Lowers CsA levels (risk of losing the effect).
-    LowersLevel,
-    /// Adds kidney toxicity.
-    Nephrotoxic,
-    /// Raises potassium.
-    Hyperkalaemia,
-    /// CsA raises this drug's exposure.
-    RaisedByCsa,
+pub use super::interactions::{INTERACTIONS, InteractionEffect, interactions_of};
+
+impl Drug {
+    /// Thrombopoietin-receptor agonists (clinical.md 6.1, E: upper platelet alerts apply).
+    pub fn is_tpo_ra(self) -> bool {
+        matches!(
+            self,
+            Drug::Eltrombopag
+                | Drug::Avatrombopag
+                | Drug::Hetrombopag
+                | Drug::Romiplostim
+                | Drug::Rhtpo
+        )
+    }
 }
 
-/// Names (lowercase; English and Chinese) and their effect, from clinical.md 6.2 [DDI-PMC].
-pub const INTERACTIONS: &[(&str, InteractionEffect)] = {
-    use InteractionEffect::*;
-    &[
-        ("grapefruit", RaisesLevel),
-        ("西柚", RaisesLevel),
-        ("葡萄柚", RaisesLevel),
-        ("ketoconazole", RaisesLevel),
-        ("酮康唑", RaisesLevel),
-        ("itraconazole", RaisesLevel),
-        ("伊曲康唑", RaisesLevel),
-        ("fluconazole", RaisesLevel),
-        ("氟康唑", RaisesLevel),
-        ("voriconazole", RaisesLevel),
-        ("伏立康唑", RaisesLevel),
-        ("posaconazole", RaisesLevel),
-        ("泊沙康唑", RaisesLevel),
-        ("clarithromycin", RaisesLevel),
-        ("克拉霉素", RaisesLevel),
-        ("erythromycin", RaisesLevel),
-        ("红霉素", RaisesLevel),
-        ("azithromycin", RaisesLevel),
-        ("阿奇霉素", RaisesLevel),
-        ("diltiazem", RaisesLevel),
-        ("地尔硫卓", RaisesLevel),
-        ("verapamil", RaisesLevel),
-        ("维拉帕米", RaisesLevel),
-        ("nicardipine", RaisesLevel),
-        ("尼卡地平", RaisesLevel),
-        ("ritonavir", RaisesLevel),
-        ("indinavir", RaisesLevel),
-        ("nelfinavir", RaisesLevel),
-        ("saquinavir", RaisesLevel),
-        ("danazol", RaisesLevel),
-        ("达那唑", RaisesLevel),
-        ("methylprednisolone", RaisesLevel),
-        ("甲泼尼龙", RaisesLevel),
-        ("allopurinol", RaisesLevel),
-        ("别嘌醇", RaisesLevel),
-        ("amiodarone", RaisesLevel),
-        ("胺碘酮", RaisesLevel),
-        ("bromocriptine", RaisesLevel),
-        ("metoclopramide", RaisesLevel),
-        ("甲氧氯普胺", RaisesLevel),
-        ("imatinib", RaisesLevel),
-        ("oral contraceptive", RaisesLevel),
-        ("rifampin", LowersLevel),
-        ("rifampicin", LowersLevel),
-        ("利福平", LowersLevel),
-        ("nafcillin", LowersLevel),
-        ("carbamazepine", LowersLevel),
-        ("卡马西平", LowersLevel),
-        ("phenobarbital", LowersLevel),
-        ("苯巴比妥", LowersLevel),
-        ("phenytoin", LowersLevel),
-        ("苯妥英", LowersLevel),
-        ("st john's wort", LowersLevel),
-        ("st johns wort", LowersLevel),
-        ("hypericum", LowersLevel),
-        ("贯叶连翘", LowersLevel),
-        ("圣约翰草", LowersLevel),
-        ("octreotide", LowersLevel),
-        ("orlistat", LowersLevel),
-        ("terbinafine", LowersLevel),
-        ("特比萘芬", LowersLevel),
-        ("ticlopidine", LowersLevel),
-        ("sulfinpyrazone", LowersLevel),
-        ("gentamicin", Nephrotoxic),
-        ("庆大霉素", Nephrotoxic),
-        ("tobramycin", Nephrotoxic),
-        ("vancomycin", Nephrotoxic),
-        ("万古霉素", Nephrotoxic),
-        ("ciprofloxacin", Nephrotoxic),
-        ("环丙沙星", Nephrotoxic),
-        ("trimethoprim", Nephrotoxic),
-        ("sulfamethoxazole", Nephrotoxic),
-        ("amphotericin", Nephrotoxic),
-        ("两性霉素", Nephrotoxic),
-        ("diclofenac", Nephrotoxic),
-        ("双氯芬酸", Nephrotoxic),
-        ("naproxen", Nephrotoxic),
-        ("萘普生", Nephrotoxic),
-        ("ibuprofen", Nephrotoxic),
-        ("布洛芬", Nephrotoxic),
-        ("sulindac", Nephrotoxic),
-        ("nsaid", Nephrotoxic),
-        ("tacrolimus", Nephrotoxic),
-        ("他克莫司", Nephrotoxic),
-        ("fenofibrate", Nephrotoxic),
-        ("colchicine", Nephrotoxic),
-        ("秋水仙碱", Nephrotoxic),
-        ("spironolactone", Hyperkalaemia),
-        ("螺内酯", Hyperkalaemia),
-        ("amiloride", Hyperkalaemia),
-        ("triamterene", Hyperkalaemia),
-        ("eplerenone", Hyperkalaemia),
-        ("lisinopril", Hyperkalaemia),
-        ("enalapril", Hyperkalaemia),
-        ("依那普利", Hyperkalaemia),
-        ("ramipril", Hyperkalaemia),
-        ("captopril", Hyperkalaemia),
-        ("卡托普利", Hyperkalaemia),
-        ("losartan", Hyperkalaemia),
-        ("氯沙坦", Hyperkalaemia),
-        ("valsartan", Hyperkalaemia),
-        ("缬沙坦", Hyperkalaemia),
-        ("potassium supplement", Hyperkalaemia),
-        ("digoxin", RaisedByCsa),
-        ("地高辛", RaisedByCsa),
-        ("simvastatin", RaisedByCsa),
-        ("辛伐他汀", RaisedByCsa),
-        ("lovastatin", RaisedByCsa),
-        ("atorvastatin", RaisedByCsa),
-        ("阿托伐他汀", RaisedByCsa),
-        ("prednisolone", RaisedByCsa),
-        ("泼尼松龙", RaisedByCsa),
-        ("methotrexate", RaisedByCsa),
-        ("甲氨蝶呤", RaisedByCsa),
-    ]
-};
-
-/// The interactions a free-text medication or food name matches (substring, case-insensitive).
-pub fn interactions_of(name: &str) -> Vec<(&'static str, InteractionEffect)> {
-    let lower = name.to_lowercase();
-    INTERACTIONS
+/// The brand or formulation a patient typed, folded to one key: brand aliases of one product
+/// are the same (新山地明 = Neoral; 山地明 = Sandimmune); anything else is compared as typed,
+/// without case or punctuation (clinical.md A: any change of brand is flagged).
+pub fn formulation_key(name: &str) -> String {
+    let n = super::interactions::normalise(name);
+    const BRANDS: &[(&str, &[&str])] = &[
+        (
+            "neoral",
+            &[
+                "neoral",
+                "新山地明",
+                "neoral 新山地明",
+                "新山地明 neoral",
+                "cyclosporine modified",
+                "ciclosporin modified",
+            ],
+        ),
+        (
+            "sandimmune",
+            &["sandimmune", "sandimmun", "山地明", "sandimmune 山地明"],
+        ),
+        ("gengraf", &["gengraf"]),
+    ];
+    BRANDS
         .iter()
-        .filter(|(n, _)| lower.contains(n))
-        .copied()
-        .collect()
+        .find(|(_, aliases)| {
+            aliases
+                .iter()
+                .any(|a| super::interactions::normalise(a) == n)
+        })
+        .map_or(n.clone(), |(k, _)| (*k).to_string())
 }
 
 #[cfg(test)]
@@ -259,6 +161,8 @@ mod tests {
             interactions_of("Fluconazole 150 mg"),
             vec![("fluconazole", InteractionEffect::RaisesLevel)]
         );
+        assert_eq!(formulation_key("新山地明"), formulation_key("Neoral"));
+        assert_ne!(formulation_key("山地明"), formulation_key("Neoral"));
         assert_eq!(
             interactions_of("St John's Wort tea")[0].1,
             InteractionEffect::LowersLevel

@@ -1,11 +1,13 @@
 //! What the rules read: the diary's relevant slice, loaded by the service layer. Rules never
 //! query anything themselves, so every rule is a pure function of `Facts` and a clock.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 
 use super::drugs::Drug;
 use super::entry::*;
 use super::regimen::{Profile, Regimen};
+use super::response::Rescue;
+use super::settings::Thresholds;
 
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
@@ -16,6 +18,75 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The diary as it stood at `now`: no entry (count, weight, visit, interaction …) after
+    /// it. Every rule and the overview read this, so assessing at `now` never depends on what
+    /// was logged later (a property test checks it).
+    pub fn as_of(&self, now: DateTime<FixedOffset>) -> Facts {
+        Facts {
+            profile: self.profile.clone(),
+            regimens: self.regimens.clone(),
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| e.at <= now)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Rescue treatments and their windows (clinical.md 4.2): IVIG (event or dose) and anti-D
+    /// 28 days, a steroid pulse (event, or a dexamethasone / methylprednisolone dose) 14 days,
+    /// a platelet transfusion 7 days — each a setting.
+    pub fn rescues(&self, t: &Thresholds) -> Vec<Rescue> {
+        let days = |d: f64| Duration::days(d as i64);
+        let window = |k: EventKind| match k {
+            EventKind::Ivig => Some(days(t.rescue_ivig_days)),
+            EventKind::SteroidPulse => Some(days(t.rescue_steroid_days)),
+            EventKind::Transfusion => Some(days(t.rescue_transfusion_days)),
+            _ => None,
+        };
+        let mut v: Vec<Rescue> = self
+            .entries
+            .iter()
+            .filter_map(|e| match &e.data {
+                EntryData::Event(x) => Some((e.at, x.event)),
+                EntryData::Dose(d) if d.status == DoseStatus::Taken => match d.drug {
+                    Drug::Ivig => Some((e.at, EventKind::Ivig)),
+                    Drug::Dexamethasone | Drug::Methylprednisolone => {
+                        Some((e.at, EventKind::SteroidPulse))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .filter_map(|(at, k)| {
+                window(k).map(|w| Rescue {
+                    kind: k,
+                    at,
+                    until: at + w,
+                })
+            })
+            .collect();
+        v.sort_by_key(|r| r.at);
+        v
+    }
+
+    /// The first dose of `r` taken on its start day or later.
+    pub fn first_dose(&self, r: &Regimen) -> Option<DateTime<FixedOffset>> {
+        self.doses(r.drug)
+            .filter(|(at, d)| d.status == DoseStatus::Taken && at.date_naive() >= r.start)
+            .map(|(at, _)| at)
+            .next()
+    }
+
+    /// An active regimen of a thrombopoietin-receptor agonist on `today`, if any.
+    pub fn tpo_ra(&self, today: NaiveDate) -> Option<&Regimen> {
+        self.regimens
+            .iter()
+            .rev()
+            .find(|r| r.drug.is_tpo_ra() && r.is_active_on(today))
+    }
+
     /// The regimen the course is about: the active cyclosporine one, else the latest
     /// cyclosporine one, else the latest active regimen of any drug.
     pub fn primary(&self, today: NaiveDate) -> Option<&Regimen> {

@@ -11,7 +11,7 @@ use super::drugs::Drug;
 use super::entry::{Analyte, LabResult};
 use super::facts::Facts;
 use super::regimen::Regimen;
-use super::response::{Assessment, PlateletBand, assess, disease_phase, platelet_band};
+use super::response::{Assessment, PlateletBand, assess_regimen, disease_phase, platelet_band};
 use super::settings::Thresholds;
 
 /// The last drug level and how it relates to the dose before it.
@@ -21,8 +21,12 @@ pub struct Trough {
     /// ng/mL.
     pub value: f64,
     pub hours_since_dose: Option<f64>,
-    /// Drawn 10–14 h after the previous dose (`None`: the dose time was not logged).
+    /// Drawn 10–14 h after the previous dose (`None`: no dose time known).
     pub valid: Option<bool>,
+    /// The hours come from the last dose logged before the draw (the level gave no time).
+    pub timing_from_log: bool,
+    /// Against the target and alarm lines for troughs only; `NotATrough` or `TimingUnknown`
+    /// otherwise (never judged against trough lines).
     pub band: TroughBand,
     pub target_low: f64,
     pub target_high: f64,
@@ -56,7 +60,8 @@ pub fn trough_target(r: Option<&Regimen>, t: &Thresholds) -> (f64, f64, bool) {
 }
 
 crate::domain::codes::code_enum!(
-    /// Where a drug level stands against the target and the alarm limits (clinical.md B).
+    /// Where a drug level stands against the target and the alarm limits (clinical.md B);
+    /// a level that is not a trough, or whose timing is unknown, is never judged.
     TroughBand, "trough_band", {
         BelowTarget => "below_target", [],
         InTarget => "in_target", [],
@@ -65,8 +70,19 @@ crate::domain::codes::code_enum!(
         ContactTeam => "contact_team", [],
         /// Above `trough.urgent_above` (700 ng/mL).
         Toxic => "toxic", [],
+        /// Drawn outside the trough window after the previous dose.
+        NotATrough => "not_a_trough", [],
+        /// No dose time known: neither given nor logged before the draw.
+        TimingUnknown => "timing_unknown", [],
     }
 );
+
+impl TroughBand {
+    /// Judged against the trough target and alarm lines (a real trough).
+    pub fn is_judged(self) -> bool {
+        !matches!(self, TroughBand::NotATrough | TroughBand::TimingUnknown)
+    }
+}
 
 pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> TroughBand {
     if v > t.trough_urgent {
@@ -93,8 +109,50 @@ pub fn trough_timing(
     (hours, valid)
 }
 
+/// The previous dose of a drug level: the one the result names, else the last CsA dose logged
+/// as taken before the draw (then `true`).
+pub fn previous_dose(
+    f: &Facts,
+    at: DateTime<FixedOffset>,
+    l: &LabResult,
+) -> Option<(DateTime<FixedOffset>, bool)> {
+    l.last_dose_at.map(|d| (d, false)).or_else(|| {
+        f.doses(Drug::Cyclosporine)
+            .filter(|(d, x)| *d <= at && x.status == crate::domain::entry::DoseStatus::Taken)
+            .map(|(d, _)| (d, true))
+            .next_back()
+    })
+}
+
+/// The last drug level, its timing and band (defects 6, 16).
+fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Trough> {
+    let (lo, hi, from_regimen) = trough_target(regimen, t);
+    let (at, l) = f.labs(Analyte::CsaTrough).next_back()?;
+    let prev = previous_dose(f, at, l);
+    let hours = prev.map(|(d, _)| (at - d).num_minutes() as f64 / 60.0);
+    let valid = hours.map(|h| h >= t.trough_min_hours && h <= t.trough_max_hours);
+    Some(Trough {
+        at,
+        value: l.value,
+        hours_since_dose: hours,
+        valid,
+        timing_from_log: prev.is_some_and(|p| p.1),
+        band: match valid {
+            Some(true) => trough_band(l.value, lo, hi, t),
+            Some(false) => TroughBand::NotATrough,
+            None => TroughBand::TimingUnknown,
+        },
+        target_low: lo,
+        target_high: hi,
+        target_from_regimen: from_regimen,
+    })
+}
+
+/// Where the patient stands at the clock's now, from the diary as it stood then.
 pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
     let now = clock.now();
+    let cut = f.as_of(now);
+    let f = &cut;
     let today = now.date_naive();
     let regimen = f.primary(today).cloned();
     let course = regimen.as_ref().map(|r| course(r, today, t));
@@ -102,6 +160,7 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
     let (dosing, slots, adherence_7d, adherence_30d) = match &regimen {
         Some(r) => {
             let doses: Vec<_> = f.doses(r.drug).collect();
+            let clock = &plan_clock(&doses, clock);
             let dosing = dosing(r, &doses, &weights, clock);
             let from = now - Duration::days(30);
             let planned = r.planned_between(from, now + Duration::days(1), clock);
@@ -117,29 +176,9 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
         None => (None, Vec::new(), None, None),
     };
     let counts: Vec<_> = f.platelets().collect();
-    let response = regimen.as_ref().map(|r| {
-        let bleeds: Vec<_> = f
-            .bleeding()
-            .filter(|(_, b)| b.care_needed)
-            .map(|(at, _)| at)
-            .collect();
-        assess(r.start, &counts, &bleeds, t)
-    });
+    let response = regimen.as_ref().map(|r| assess_regimen(f, r, t));
     let latest_platelets = counts.last().copied();
-    let (lo, hi, from_regimen) = trough_target(regimen.as_ref(), t);
-    let trough = f.labs(Analyte::CsaTrough).next_back().map(|(at, l)| {
-        let (hours, valid) = trough_timing(at, l, t);
-        Trough {
-            at,
-            value: l.value,
-            hours_since_dose: hours,
-            valid,
-            band: trough_band(l.value, lo, hi, t),
-            target_low: lo,
-            target_high: hi,
-            target_from_regimen: from_regimen,
-        }
-    });
+    let trough = last_level(f, regimen.as_ref(), t);
     Overview {
         now,
         course,
@@ -153,6 +192,20 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
         trough,
         disease_phase: f.profile.diagnosed_on.map(|d| disease_phase(d, today)),
         regimen,
+    }
+}
+
+/// The clock dose slots are read with: the UTC offset the patient logs doses in (the latest
+/// dose's), so reading the diary in another time zone does not move "08:00" (defect 14).
+fn plan_clock(
+    doses: &[(DateTime<FixedOffset>, &crate::domain::entry::Dose)],
+    clock: &Clock,
+) -> Clock {
+    match doses.last() {
+        Some((at, _)) if *at.offset() != *clock.now().offset() => {
+            Clock::Fixed(clock.now().with_timezone(at.offset()))
+        }
+        _ => clock.clone(),
     }
 }
 

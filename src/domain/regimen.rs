@@ -94,6 +94,10 @@ pub struct Regimen {
     pub note: Option<String>,
     /// Ordered by `effective_from`, then id. The first is the start.
     pub steps: Vec<Step>,
+    /// When the plan was recorded: slots of the start day before it are not counted (not in
+    /// exports; `None` for plans built in memory).
+    #[serde(skip)]
+    pub planned_at: Option<DateTime<FixedOffset>>,
 }
 
 /// A dose the plan expects.
@@ -138,6 +142,7 @@ impl Regimen {
                         if let Some(at) = clock.localize(day.and_time(slot.time))
                             && at >= from
                             && at < to
+                            && !(day == self.start && self.planned_at.is_some_and(|p| at < p))
                         {
                             out.push(PlannedDose {
                                 at,
@@ -325,6 +330,7 @@ mod tests {
             induction_weeks: None,
             note: None,
             steps: vec![step("2026-03-01", 150.0), step("2026-03-03", 125.0)],
+            planned_at: None,
         };
         let from = DateTime::parse_from_rfc3339("2026-02-28T00:00:00+08:00").unwrap();
         let to = DateTime::parse_from_rfc3339("2026-03-10T00:00:00+08:00").unwrap();

@@ -1,7 +1,9 @@
 //! Platelet response by the IWG 2009 definitions (clinical.md 4.2, E): complete response (CR)
 //! ≥ 100 ×10⁹/L; response (R) ≥ 30 and ≥ 2× baseline; CR/R confirmed by two counts ≥ 7 days
-//! apart, no response (NR) and loss of response by two counts ≥ 1 day apart; bleeding that
-//! needed care downgrades. Baseline = the last count before the regimen's start.
+//! apart, no response (NR) and loss of response by two counts ≥ 1 day apart; any logged
+//! bleeding downgrades ("and no bleeding"). Baseline = the last count before the first dose.
+//! Counts inside a rescue-therapy window (IVIG, anti-D, steroid pulse, transfusion) are used
+//! neither as baseline nor for the response (clinical.md 4.2).
 //!
 //! "Two counts ≥ N days apart" is read as a run of consecutive counts that all meet the
 //! criterion and whose first and last are ≥ N days apart: a count in between that fails
@@ -10,6 +12,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use serde::Serialize;
 
+use super::entry::EventKind;
 use super::settings::Thresholds;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -18,6 +21,8 @@ pub enum Response {
     CompleteResponse,
     Response,
     NoResponse,
+    /// Below the CR line (from CR) on two counts ≥ 1 day apart, still meeting R.
+    LossOfCompleteResponse,
     LossOfResponse,
     NotAssessable,
 }
@@ -28,6 +33,7 @@ impl Response {
             Response::CompleteResponse => "complete_response",
             Response::Response => "response",
             Response::NoResponse => "no_response",
+            Response::LossOfCompleteResponse => "loss_of_complete_response",
             Response::LossOfResponse => "loss_of_response",
             Response::NotAssessable => "not_assessable",
         }
@@ -35,6 +41,28 @@ impl Response {
 
     pub fn is_response(self) -> bool {
         matches!(self, Response::CompleteResponse | Response::Response)
+    }
+
+    pub fn is_loss(self) -> bool {
+        matches!(
+            self,
+            Response::LossOfCompleteResponse | Response::LossOfResponse
+        )
+    }
+}
+
+/// A rescue treatment and the window in which counts say nothing about the treatment being
+/// evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Rescue {
+    pub kind: EventKind,
+    pub at: DateTime<FixedOffset>,
+    pub until: DateTime<FixedOffset>,
+}
+
+impl Rescue {
+    pub fn covers(&self, at: DateTime<FixedOffset>) -> bool {
+        self.at <= at && at < self.until
     }
 }
 
@@ -47,8 +75,13 @@ pub struct Assessment {
     /// First count of the first confirmed response run.
     pub responded_at: Option<DateTime<FixedOffset>>,
     pub time_to_response_days: Option<i64>,
-    /// Care-needed bleeding changed the status.
+    /// Logged bleeding changed the status.
     pub downgraded_by_bleeding: bool,
+    /// The latest count lies in this rescue window: the status is "not assessable".
+    pub rescue: Option<Rescue>,
+    /// Corticosteroids taken around the response (named beside it: IWG counts steroid
+    /// dependence as non-response).
+    pub concurrent_steroids: Vec<super::drugs::Drug>,
     /// The status after each count or bleed, for charts: (time, status).
     pub history: Vec<(DateTime<FixedOffset>, Response)>,
     /// Which definition produced the category.
@@ -58,21 +91,94 @@ pub struct Assessment {
 enum Event {
     Count(f64),
     Bleed,
+    Rescue,
 }
 
-/// Assess the response to a treatment started on `start`.
-///
-/// `counts`: every platelet count (oldest first; those before the start give the baseline).
-/// `care_bleeds`: times of bleeding that needed care.
-pub fn assess(
-    start: NaiveDate,
-    counts: &[(DateTime<FixedOffset>, f64)],
-    care_bleeds: &[DateTime<FixedOffset>],
+/// What the assessment reads.
+pub struct Inputs<'a> {
+    /// The start day of the treatment being evaluated.
+    pub start: NaiveDate,
+    /// Its first dose, when known: a count earlier that day is still a baseline.
+    pub first_dose: Option<DateTime<FixedOffset>>,
+    /// Every platelet count, oldest first.
+    pub counts: &'a [(DateTime<FixedOffset>, f64)],
+    /// Times of logged bleeding.
+    pub bleeds: &'a [DateTime<FixedOffset>],
+    pub rescues: &'a [Rescue],
+}
+
+/// The run state while walking the counts.
+#[derive(Default)]
+struct Runs {
+    cr: Option<DateTime<FixedOffset>>,
+    r: Option<DateTime<FixedOffset>>,
+    fail: Option<DateTime<FixedOffset>>,
+    fail_n: u32,
+    below_cr: Option<DateTime<FixedOffset>>,
+    below_cr_n: u32,
+}
+
+impl Runs {
+    fn reset(&mut self) {
+        *self = Runs::default();
+    }
+}
+
+/// Assess the response to a treatment.
+pub fn assess(i: &Inputs, t: &Thresholds) -> Assessment {
+    let before = |at: &DateTime<FixedOffset>| match i.first_dose {
+        Some(d) if d.date_naive() == i.start => *at < d,
+        _ => at.date_naive() < i.start,
+    };
+    let rescued = |at: &DateTime<FixedOffset>| i.rescues.iter().any(|r| r.covers(*at));
+    let base = i
+        .counts
+        .iter()
+        .rev()
+        .find(|(at, _)| before(at) && !rescued(at))
+        .copied();
+    let baseline = base.map(|b| b.1);
+    let mut events: Vec<(DateTime<FixedOffset>, Event)> = i
+        .counts
+        .iter()
+        .filter(|(at, _)| !before(at) && !rescued(at))
+        .map(|&(at, v)| (at, Event::Count(v)))
+        .chain(
+            i.bleeds
+                .iter()
+                .filter(|at| !before(at))
+                .map(|&at| (at, Event::Bleed)),
+        )
+        .chain(
+            i.rescues
+                .iter()
+                .filter(|r| !before(&r.at))
+                .map(|r| (r.at, Event::Rescue)),
+        )
+        .collect();
+    events.sort_by_key(|(at, _)| *at);
+    let mut a = walk(events, baseline, t);
+    a.baseline = baseline;
+    a.baseline_at = base.map(|b| b.0);
+    a.time_to_response_days = a
+        .responded_at
+        .map(|r| (r.date_naive() - i.start).num_days());
+    // The latest count (or now) in a rescue window: nothing can be said.
+    if let Some(last) = i.counts.iter().map(|c| c.0).filter(|at| !before(at)).max()
+        && let Some(r) = i.rescues.iter().find(|r| r.covers(last))
+    {
+        a.status = Response::NotAssessable;
+        a.rescue = Some(*r);
+    }
+    a
+}
+
+/// The IWG state machine over counts, bleeds and rescues.
+fn walk(
+    events: Vec<(DateTime<FixedOffset>, Event)>,
+    baseline: Option<f64>,
     t: &Thresholds,
 ) -> Assessment {
-    let before = |at: &DateTime<FixedOffset>| at.date_naive() < start;
-    let base = counts.iter().rev().find(|(at, _)| before(at)).copied();
-    let baseline = base.map(|b| b.1);
     let meets_cr = |v: f64| v >= t.cr_platelets;
     let meets_r =
         |v: f64| meets_cr(v) || (v >= t.r_platelets && baseline.is_some_and(|b| v >= t.r_fold * b));
@@ -81,34 +187,17 @@ pub fn assess(
         // Without a baseline only "< 30" can be judged a failure.
         None => v < t.r_platelets,
     };
-
-    let mut events: Vec<(DateTime<FixedOffset>, Event)> = counts
-        .iter()
-        .filter(|(at, _)| !before(at))
-        .map(|&(at, v)| (at, Event::Count(v)))
-        .chain(
-            care_bleeds
-                .iter()
-                .filter(|at| !before(at))
-                .map(|&at| (at, Event::Bleed)),
-        )
-        .collect();
-    events.sort_by_key(|(at, _)| *at);
-
     let confirm_r = Duration::days(t.confirm_response_days as i64);
     let confirm_f = Duration::days(t.confirm_failure_days as i64);
     let mut status = Response::NotAssessable;
     let mut ever = false;
     let mut responded_at = None;
     let mut downgraded = false;
-    // Start times of the trailing runs.
-    let (mut cr_run, mut r_run, mut f_run): (Option<DateTime<FixedOffset>>, Option<_>, Option<_>) =
-        (None, None, None);
-    let mut f_count = 0;
+    let mut run = Runs::default();
     let mut history = Vec::new();
-
     for (at, ev) in events {
         match ev {
+            Event::Rescue => run.reset(),
             Event::Bleed => {
                 if status.is_response() {
                     downgraded = true;
@@ -118,42 +207,56 @@ pub fn assess(
                 } else {
                     Response::NoResponse
                 };
-                cr_run = None;
-                r_run = None;
+                run.reset();
             }
             Event::Count(v) => {
-                cr_run = if meets_cr(v) {
-                    cr_run.or(Some(at))
+                run.cr = if meets_cr(v) {
+                    run.cr.or(Some(at))
                 } else {
                     None
                 };
-                r_run = if meets_r(v) { r_run.or(Some(at)) } else { None };
+                run.r = if meets_r(v) { run.r.or(Some(at)) } else { None };
                 if fails(v) {
-                    f_run = f_run.or(Some(at));
-                    f_count += 1;
+                    run.fail = run.fail.or(Some(at));
+                    run.fail_n += 1;
                 } else {
-                    f_run = None;
-                    f_count = 0;
+                    (run.fail, run.fail_n) = (None, 0);
                 }
-                if let Some(s) = cr_run.filter(|s| at - *s >= confirm_r) {
+                if meets_cr(v) {
+                    (run.below_cr, run.below_cr_n) = (None, 0);
+                } else {
+                    run.below_cr = run.below_cr.or(Some(at));
+                    run.below_cr_n += 1;
+                }
+                let confirmed = |s: Option<DateTime<FixedOffset>>, n: u32| {
+                    n >= 2 && s.is_some_and(|s| at - s >= confirm_f)
+                };
+                if let Some(s) = run.cr.filter(|s| at - *s >= confirm_r) {
                     status = Response::CompleteResponse;
                     if !ever {
-                        responded_at = Some(r_run.unwrap_or(s));
+                        responded_at = Some(run.r.unwrap_or(s));
                     }
                     ever = true;
-                } else if let Some(s) = r_run.filter(|s| at - *s >= confirm_r) {
-                    status = Response::Response;
-                    if !ever {
-                        responded_at = Some(s);
-                    }
-                    ever = true;
-                } else if let Some(s) = f_run.filter(|s| f_count >= 2 && at - *s >= confirm_f) {
-                    let _ = s;
+                } else if confirmed(run.fail, run.fail_n) {
                     status = if ever {
                         Response::LossOfResponse
                     } else {
                         Response::NoResponse
                     };
+                } else if matches!(
+                    status,
+                    Response::CompleteResponse | Response::LossOfCompleteResponse
+                ) {
+                    // From CR only a confirmed drop below the CR line (or a failure) counts.
+                    if confirmed(run.below_cr, run.below_cr_n) {
+                        status = Response::LossOfCompleteResponse;
+                    }
+                } else if let Some(s) = run.r.filter(|s| at - *s >= confirm_r) {
+                    status = Response::Response;
+                    if !ever {
+                        responded_at = Some(s);
+                    }
+                    ever = true;
                 }
             }
         }
@@ -161,14 +264,67 @@ pub fn assess(
     }
     Assessment {
         status,
-        baseline,
-        baseline_at: base.map(|b| b.0),
+        baseline: None,
+        baseline_at: None,
         responded_at,
-        time_to_response_days: responded_at.map(|r| (r.date_naive() - start).num_days()),
+        time_to_response_days: None,
         downgraded_by_bleeding: downgraded,
+        rescue: None,
+        concurrent_steroids: Vec::new(),
         history,
         definition: "IWG 2009 (Rodeghiero et al., Blood 2009)",
     }
+}
+
+/// The response to regimen `r`, from the facts: every count, every logged bleed (IWG "and no
+/// bleeding"), the rescue windows and the first dose.
+pub fn assess_regimen(
+    f: &super::facts::Facts,
+    r: &super::regimen::Regimen,
+    t: &Thresholds,
+) -> Assessment {
+    let counts: Vec<_> = f.platelets().collect();
+    let bleeds: Vec<_> = f.bleeding().map(|(at, _)| at).collect();
+    let rescues = f.rescues(t);
+    let mut a = assess(
+        &Inputs {
+            start: r.start,
+            first_dose: f.first_dose(r),
+            counts: &counts,
+            bleeds: &bleeds,
+            rescues: &rescues,
+        },
+        t,
+    );
+    if let Some(at) = a.responded_at {
+        a.concurrent_steroids = steroids_around(f, at, t);
+    }
+    a
+}
+
+/// Corticosteroids on a regimen on the day of `at`, or taken in the rescue-steroid window
+/// before it (clinical.md 4.2).
+fn steroids_around(
+    f: &super::facts::Facts,
+    at: DateTime<FixedOffset>,
+    t: &Thresholds,
+) -> Vec<super::drugs::Drug> {
+    use super::drugs::Drug;
+    let since = at - Duration::days(t.rescue_steroid_days as i64);
+    [
+        Drug::Prednisone,
+        Drug::Prednisolone,
+        Drug::Dexamethasone,
+        Drug::Methylprednisolone,
+    ]
+    .into_iter()
+    .filter(|d| {
+        f.regimens
+            .iter()
+            .any(|r| r.drug == *d && r.is_active_on(at.date_naive()))
+            || f.doses(*d).any(|(x, _)| x >= since && x <= at)
+    })
+    .collect()
 }
 
 /// Disease phase from the diagnosis date (IWG, clinical.md 4.2): newly diagnosed < 3 months,
@@ -232,6 +388,19 @@ mod tests {
 
     fn start() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+    }
+
+    fn inputs<'a>(
+        counts: &'a [(DateTime<FixedOffset>, f64)],
+        bleeds: &'a [DateTime<FixedOffset>],
+    ) -> Inputs<'a> {
+        Inputs {
+            start: start(),
+            first_dose: None,
+            counts,
+            bleeds,
+            rescues: &[],
+        }
     }
 
     /// (name, counts as (day, value) with day < 0 before the start, care bleeds, expected).
@@ -362,7 +531,7 @@ mod tests {
         for (name, counts, bleeds, expected) in cases {
             let counts: Vec<_> = counts.iter().map(|&(d, v)| (at(d), v)).collect();
             let bleeds: Vec<_> = bleeds.iter().map(|&d| at(d)).collect();
-            let a = assess(start(), &counts, &bleeds, &t);
+            let a = assess(&inputs(&counts, &bleeds), &t);
             assert_eq!(a.status, *expected, "{name}");
         }
     }
@@ -377,7 +546,7 @@ mod tests {
             (at(27), 130.0),
             (at(34), 140.0),
         ];
-        let a = assess(start(), &counts, &[], &t);
+        let a = assess(&inputs(&counts, &[]), &t);
         assert_eq!(a.baseline, Some(12.0));
         assert_eq!(a.status, Response::CompleteResponse);
         // R confirmed on day 27 from the run starting day 20: response achieved on day 20.

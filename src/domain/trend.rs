@@ -14,7 +14,7 @@ use super::entry::{Analyte, DoseStatus, EntryData, EventKind};
 use super::facts::Facts;
 use super::overview::{trough_target, trough_timing};
 use super::regimen::Regimen;
-use super::response::{Response, assess};
+use super::response::{Response, assess_regimen};
 use super::settings::Thresholds;
 
 pub type Pt = (f64, f64);
@@ -218,12 +218,7 @@ pub fn build(
         .map(|(at, v)| (x(*at), *v))
         .collect();
     if let Some(r) = r {
-        let bleeds: Vec<_> = f
-            .bleeding()
-            .filter(|(_, b)| b.care_needed)
-            .map(|(at, _)| at)
-            .collect();
-        let a = assess(r.start, &counts, &bleeds, t);
+        let a = assess_regimen(f, r, t);
         d.baseline = a.baseline;
         d.response = a
             .history

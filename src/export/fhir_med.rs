@@ -403,6 +403,7 @@ mod tests {
             target_high: None,
             induction_weeks: None,
             note: None,
+            planned_at: None,
             steps: vec![
                 step("2026-01-01", 150.0, Some("Neoral")),
                 // Replaced the same day: never in force.

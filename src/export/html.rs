@@ -431,7 +431,7 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
                 r#"<li><strong>[{}]</strong> {} <span class="muted">({})</span></li>"#,
                 esc(i.t(&format!("severity_word.{}", a.severity.code()))),
                 esc(&reminder_message(a, i)),
-                esc(a.source)
+                esc(&crate::present::describe::refs_text(a.refs(), i))
             )?;
         }
         writeln!(w, "</ul>")?;

@@ -221,7 +221,7 @@ pub fn write(
     let mut seen = std::collections::HashSet::new();
     for (r, message) in reminders {
         let Some(due) = r.due else { continue };
-        let key = monitoring_key(r.rule);
+        let key = monitoring_key(r.rule.code());
         if !seen.insert(key) {
             continue;
         }
@@ -236,7 +236,7 @@ pub fn write(
             (day + Duration::days(1)).format("%Y%m%d")
         ));
         line(format!("SUMMARY:{}", text(message)));
-        line(format!("DESCRIPTION:{}", text(r.source)));
+        line(format!("DESCRIPTION:{}", text(message)));
         line("CATEGORIES:MONITORING".into());
         line("TRANSP:TRANSPARENT".into());
         // The day before at 09:00: time to plan the blood draw (before the morning dose).

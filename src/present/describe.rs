@@ -167,6 +167,12 @@ pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
                     .unwrap_or_else(|| v.clone()),
                 "analyte" => i.field(v),
                 "effect" => i.t(&format!("effect_dir.{v}")).to_string(),
+                "name" => i.t(&format!("ddi.{v}")).to_string(),
+                "status" => i.t(&format!("response.{v}")).to_string(),
+                "basis" => i.t(&format!("dose_basis.{v}")).to_string(),
+                "event" => crate::domain::entry::EventKind::parse(v)
+                    .map(|e| i.t(&e.label_key()).to_string())
+                    .unwrap_or_else(|| v.clone()),
                 "missing" => v
                     .split(',')
                     .map(|m| i.t(&format!("baseline_item.{m}")).to_string())
@@ -178,5 +184,32 @@ pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
         })
         .collect();
     let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    i.tf(&format!("rule.{}", r.rule), &borrowed)
+    i.tf(&r.rule.label_key(), &borrowed)
+}
+
+/// Today's dose in both bases, planned and taken each (defect 11): "plan 300 = 5.00/kg ·
+/// taken 280 = 4.67/kg"; "—" where unknown (nothing logged is not zero).
+pub fn dose_row(d: &crate::domain::dosing::Dosing, i: &I18n) -> String {
+    let opt = |x: Option<f64>, dec| x.map_or_else(|| "—".to_string(), |v| fmt_num(v, dec));
+    let key = match d.taken_daily {
+        Some(_) => "dose_row.value",
+        None => "dose_row.value_no_taken",
+    };
+    i.tf(
+        key,
+        &[
+            ("planned", &opt(d.planned_daily, 0)),
+            ("planned_kg", &opt(d.planned_mg_per_kg, 2)),
+            ("taken", &opt(d.taken_daily, 0)),
+            ("taken_kg", &opt(d.taken_mg_per_kg, 2)),
+        ],
+    )
+}
+
+/// The references a rule or setting rests on, translated: "US cyclosporine label; app default".
+pub fn refs_text(refs: &[crate::domain::rules::Ref], i: &I18n) -> String {
+    refs.iter()
+        .map(|r| i.t(&format!("ref.{}", r.code())).to_string())
+        .collect::<Vec<_>>()
+        .join(i.t("text.list_sep"))
 }

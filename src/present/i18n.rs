@@ -466,8 +466,20 @@ mod tests {
                 .iter()
                 .map(|v| v.label_key()),
         );
+        let rules = crate::domain::rules::rule_codes();
+        let refs: Vec<&str> = crate::domain::rules::Ref::ALL
+            .iter()
+            .map(|r| r.code())
+            .collect();
+        let ddi: Vec<&str> = crate::domain::interactions::INTERACTIONS
+            .iter()
+            .map(|x| x.id)
+            .collect();
         let dynamic: &[(&str, &[&str])] = &[
-            ("rule", crate::domain::reminders::RULES),
+            ("rule", &rules),
+            ("ref", &refs),
+            ("ddi", &ddi),
+            ("dose_basis", &["planned", "taken"]),
             (
                 "phase",
                 &[
@@ -487,6 +499,7 @@ mod tests {
                     "response",
                     "no_response",
                     "loss_of_response",
+                    "loss_of_complete_response",
                     "not_assessable",
                 ],
             ),

@@ -3,5 +3,6 @@
 
 pub mod describe;
 pub mod i18n;
+pub mod rule_table;
 pub mod sanitize;
 pub mod status;

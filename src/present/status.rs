@@ -57,6 +57,8 @@ pub struct TroughView {
     pub band: TroughBand,
     pub band_label: String,
     pub hours_since_dose: Option<f64>,
+    /// The hours come from the last dose logged before the draw.
+    pub timing_from_log: bool,
     /// Drawn outside the trough window (unknown timing is not "invalid").
     pub not_a_trough: bool,
     pub target_low: f64,
@@ -115,6 +117,7 @@ fn trough_view(o: &Overview, i: &I18n) -> Option<TroughView> {
         band: t.band,
         band_label: i.t(&t.band.label_key()).to_string(),
         hours_since_dose: t.hours_since_dose,
+        timing_from_log: t.timing_from_log,
         not_a_trough: t.valid == Some(false),
         target_low: t.target_low,
         target_high: t.target_high,
@@ -244,6 +247,13 @@ fn trough_lines(t: &TroughView, i: &I18n, lines: &mut Vec<String>) {
     let hours = t
         .hours_since_dose
         .map(|h| i.tf("overview.hours_after", &[("hours", &fmt_num(h, 1))]))
+        .map(|h| {
+            if t.timing_from_log {
+                format!("{h} ({})", i.t("rules_text.timing_from_log"))
+            } else {
+                h
+            }
+        })
         .unwrap_or_else(|| i.t("overview.hours_unknown").to_string());
     lines.push(i.tf(
         "overview.trough",

@@ -122,7 +122,7 @@ impl Store {
     pub fn regimens(&self) -> Result<Vec<Regimen>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.uid, r.drug, r.route, r.start_date, r.stop_date, r.target_low,
-                    r.target_high, r.induction_weeks, r.note
+                    r.target_high, r.induction_weeks, r.note, r.created_at
              FROM regimens r WHERE r.deleted_at IS NULL ORDER BY r.start_date, r.id",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -137,11 +137,12 @@ impl Store {
                 row.get::<_, Option<f64>>(7)?,
                 row.get::<_, Option<u32>>(8)?,
                 row.get::<_, Option<String>>(9)?,
+                row.get::<_, Option<String>>(10)?,
             ))
         })?;
         let mut out = Vec::new();
         for r in rows {
-            let (id, uid, drug, route, start, stop, lo, hi, weeks, note) = r?;
+            let (id, uid, drug, route, start, stop, lo, hi, weeks, note, created) = r?;
             out.push(Regimen {
                 id,
                 uid,
@@ -156,6 +157,10 @@ impl Store {
                 induction_weeks: weeks,
                 note,
                 steps: self.steps(id)?,
+                // When the plan was recorded (slots of the start day before it are not due).
+                planned_at: created
+                    .as_deref()
+                    .and_then(|c| DateTime::parse_from_rfc3339(c).ok()),
             });
         }
         Ok(out)

@@ -69,6 +69,8 @@ impl Theme {
             TroughBand::ContactTeam | TroughBand::AboveTarget => self.warn(),
             TroughBand::BelowTarget => self.fg(Color::LightBlue),
             TroughBand::InTarget => self.ok(),
+            // Not judged: never shown in the "in target" colour.
+            TroughBand::NotATrough | TroughBand::TimingUnknown => self.dim(),
         }
     }
     pub fn severity(&self, s: crate::domain::reminders::Severity) -> Style {

@@ -5,7 +5,7 @@
 use crate::app::entries::{self, Draft, SaveError, Saved};
 use crate::app::entry_input::RawEntry;
 use crate::domain::dosing::SlotState;
-use crate::domain::entry::{DoseStatus, Kind};
+use crate::domain::entry::DoseStatus;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Modal};
 use crate::tui::dialogs::form::Form;
@@ -222,21 +222,10 @@ impl App {
         let Some(r) = self.reminders.get(self.reminder_selected) else {
             return;
         };
-        let (kind, analyte) = match r.rule {
-            "trough_due" | "trough_overdue" | "not_a_trough" => (Kind::Lab, Some("csa_trough")),
-            "kidney_due" | "kidney_overdue" | "creatinine_rise" | "creatinine_rise_urgent" => {
-                (Kind::Lab, Some("creatinine"))
-            }
-            "liver_due" | "liver_overdue" => (Kind::Lab, Some("alt")),
-            "electrolytes_due" | "electrolytes_overdue" => (Kind::Lab, Some("potassium")),
-            "lipids_due" | "lipids_overdue" => (Kind::Lab, Some("cholesterol")),
-            "cbc_due" | "cbc_overdue" => (Kind::Platelets, None),
-            "bp_due" | "bp_overdue" | "bp_high" => (Kind::BloodPressure, None),
-            "weight_due" | "weight_overdue" | "weight_stale" | "weight_changed" => {
-                (Kind::Weight, None)
-            }
-            "dose_due" | "dose_not_logged" | "dose_soon" => (Kind::Dose, None),
-            _ => {
+        // What Enter opens is a column of the rule table.
+        let (kind, analyte) = match r.rule.rule().enter {
+            crate::domain::rules::Enter::Log(k, a) => (k, a.map(|a| a.code())),
+            crate::domain::rules::Enter::Nothing => {
                 self.info(self.i18n.t("tui.nothing_to_log").to_string());
                 return;
             }

@@ -93,7 +93,7 @@ impl History {
 
     fn filter_at(&self, store: &Store, clock: &Clock) -> Result<EntryFilter> {
         let last_visit = match self.range {
-            HistoryRange::SinceVisit => facts::last_visit(store)?,
+            HistoryRange::SinceVisit => facts::last_visit(store, clock.now())?,
             _ => None,
         };
         let from = self.range.start(clock.now(), last_visit);

@@ -59,7 +59,9 @@ fn item<'a>(app: &App, r: &Reminder, selected: bool, width: usize) -> ListItem<'
         width,
     );
     let origin = match r.setting {
-        Some(k) if app.settings.is_set_by_team(k) => format!(" ({})", i.t("settings.set_by_team")),
+        Some(k) if app.settings.is_set_by_team(k.key()) => {
+            format!(" ({})", i.t("settings.set_by_team"))
+        }
         Some(_) => format!(" ({})", i.t("settings.default_short")),
         None => String::new(),
     };
@@ -70,7 +72,10 @@ fn item<'a>(app: &App, r: &Reminder, selected: bool, width: usize) -> ListItem<'
     lines.extend(wrapped(
         " ".repeat(SOURCE_INDENT),
         th.dim(),
-        &format!("{due}{}{origin}", r.source),
+        &format!(
+            "{due}{}{origin}",
+            crate::present::describe::refs_text(r.refs(), i)
+        ),
         th.dim(),
         width,
     ));

@@ -47,7 +47,7 @@ fn render_info(f: &mut Frame, area: Rect, app: &App, v: &StatusView) {
         ("today.platelets", platelets(app, v)),
         ("today.response", response(app, v)),
         ("today.phase", phase(app, v)),
-        ("today.dose", dose(app, v)),
+        ("today.dose", dose(app, v, area.width >= 70)),
         ("today.trough", trough(app, v)),
         ("today.adherence", adherence(app, v)),
         ("today.doses", doses(app, v, area.width >= 70)),
@@ -132,7 +132,8 @@ fn phase<'a>(app: &App, v: &StatusView) -> Spans<'a> {
 }
 
 /// mg/day planned, mg/kg/day (coloured above the settings' limits) and the weight used.
-fn dose<'a>(app: &App, v: &StatusView) -> Spans<'a> {
+/// The dose row; the weight it was computed with when the box is wide enough.
+fn dose<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
     let th = &app.theme;
     let Some(d) = &v.dose else {
         return dash();
@@ -142,13 +143,27 @@ fn dose<'a>(app: &App, v: &StatusView) -> Spans<'a> {
         Some(x) if x > app.settings.thresholds.mg_per_kg_warn => th.warn(),
         _ => ratatui::style::Style::new(),
     };
+    // Planned and taken, each in mg/d and mg/(kg·d); "—" where unknown (nothing logged is
+    // not zero).
     let or_dash = |x: Option<f64>, digits| x.map(|x| fmt_num(x, digits)).unwrap_or("—".into());
+    let key = match d.taken_daily {
+        Some(_) => "dose_row.value",
+        None => "dose_row.value_no_taken",
+    };
+    let text = app.i18n.tf(
+        key,
+        &[
+            ("planned", &or_dash(d.planned_daily, 0)),
+            ("planned_kg", &or_dash(d.planned_mg_per_kg, 2)),
+            ("taken", &or_dash(d.taken_daily, 0)),
+            ("taken_kg", &or_dash(d.taken_mg_per_kg, 2)),
+        ],
+    );
     vec![
-        Span::raw(format!("{} mg/d", or_dash(d.planned_daily, 0))),
-        Span::raw("  "),
-        Span::styled(format!("{} mg/kg/d", or_dash(d.mg_per_kg, 2)), style),
+        Span::styled(text, style),
         Span::styled(
             d.weight_kg
+                .filter(|_| wide)
                 .map(|k| format!("  ({} kg)", fmt_num(k, 1)))
                 .unwrap_or_default(),
             th.dim(),

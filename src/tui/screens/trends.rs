@@ -129,7 +129,7 @@ impl TrendsState {
             }
             None => {
                 let first = match self.window {
-                    Window::SinceVisit => facts::last_visit(store)?,
+                    Window::SinceVisit => facts::last_visit(store, now)?,
                     _ => facts::first_entry_time(store)?,
                 };
                 (

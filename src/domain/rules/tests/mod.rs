@@ -5,23 +5,24 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 
 use super::*;
-use crate::domain::drugs::Route;
+use crate::domain::drugs::{Drug, Route};
 use crate::domain::entry::*;
 use crate::domain::overview::overview;
+use crate::domain::regimen::{Regimen, StepKind};
 use crate::domain::regimen::{Slot, Step};
 use crate::domain::validate::{self, DoseInput, LabExtras};
 
 /// Day 0 of the course, 2026-01-05 (a Monday), UTC+8.
-fn day(d: f64) -> DateTime<FixedOffset> {
+pub(super) fn day(d: f64) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-01-05T00:00:00+08:00").unwrap()
         + Duration::minutes((d * 24.0 * 60.0) as i64)
 }
 
-fn date(d: i64) -> NaiveDate {
+pub(super) fn date(d: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days(d)
 }
 
-fn step(from: i64, kind: StepKind, mg: f64) -> Step {
+pub(super) fn step(from: i64, kind: StepKind, mg: f64) -> Step {
     Step {
         id: 0,
         effective_from: date(from),
@@ -43,14 +44,14 @@ fn step(from: i64, kind: StepKind, mg: f64) -> Step {
     }
 }
 
-struct B(Facts);
+pub(super) struct B(pub(super) Facts);
 
 impl B {
-    fn new() -> B {
+    pub(super) fn new() -> B {
         B(Facts::default())
     }
     /// A CsA regimen of `mg` twice daily from day 0.
-    fn csa(mut self, mg: f64) -> B {
+    pub(super) fn csa(mut self, mg: f64) -> B {
         self.0.regimens.push(Regimen {
             id: 1,
             uid: "r".into(),
@@ -63,14 +64,15 @@ impl B {
             induction_weeks: None,
             note: None,
             steps: vec![step(0, StepKind::Start, mg)],
+            planned_at: None,
         });
         self
     }
-    fn step(mut self, from: i64, kind: StepKind, mg: f64) -> B {
+    pub(super) fn step(mut self, from: i64, kind: StepKind, mg: f64) -> B {
         self.0.regimens[0].steps.push(step(from, kind, mg));
         self
     }
-    fn add(mut self, at: f64, data: EntryData) -> B {
+    pub(super) fn add(mut self, at: f64, data: EntryData) -> B {
         self.0.entries.push(Entry {
             revision: 0,
             id: self.0.entries.len() as i64 + 1,
@@ -84,10 +86,10 @@ impl B {
         self.0.entries.sort_by_key(|e| e.at);
         self
     }
-    fn plt(self, at: f64, v: f64) -> B {
+    pub(super) fn plt(self, at: f64, v: f64) -> B {
         self.add(at, validate::platelets(v, None, None).unwrap().value)
     }
-    fn lab(self, at: f64, a: Analyte, v: f64, hi: Option<f64>) -> B {
+    pub(super) fn lab(self, at: f64, a: Analyte, v: f64, hi: Option<f64>) -> B {
         let unit = a.quantity().canonical().display;
         let extras = LabExtras {
             ref_high: hi,
@@ -100,7 +102,7 @@ impl B {
                 .value,
         )
     }
-    fn trough(self, at: f64, v: f64, hours_after_dose: Option<f64>) -> B {
+    pub(super) fn trough(self, at: f64, v: f64, hours_after_dose: Option<f64>) -> B {
         let extras = LabExtras {
             last_dose_at: hours_after_dose.map(|h| day(at) - Duration::minutes((h * 60.0) as i64)),
             ..Default::default()
@@ -112,13 +114,13 @@ impl B {
                 .value,
         )
     }
-    fn bp(self, at: f64, s: &str) -> B {
+    pub(super) fn bp(self, at: f64, s: &str) -> B {
         self.add(at, validate::blood_pressure(s, None).unwrap().value)
     }
-    fn weight(self, at: f64, kg: f64) -> B {
+    pub(super) fn weight(self, at: f64, kg: f64) -> B {
         self.add(at, validate::weight(kg, None, None).unwrap().value)
     }
-    fn dose(self, at: f64, mg: f64) -> B {
+    pub(super) fn dose(self, at: f64, mg: f64) -> B {
         let d = validate::dose(DoseInput {
             drug: Drug::Cyclosporine,
             amount: Some(mg),
@@ -132,7 +134,7 @@ impl B {
         .unwrap();
         self.add(at, d.value)
     }
-    fn med(self, at: f64, name: &str) -> B {
+    pub(super) fn med(self, at: f64, name: &str) -> B {
         self.add(
             at,
             validate::event(EventKind::MedicationStart, Some(name.into()))
@@ -141,7 +143,7 @@ impl B {
         )
     }
     /// The reminders at `now` (days since the start).
-    fn at(&self, now: f64) -> Vec<Reminder> {
+    pub(super) fn at(&self, now: f64) -> Vec<Reminder> {
         let clock = Clock::Fixed(day(now));
         let t = Thresholds::default();
         let o = overview(&self.0, &clock, &t);
@@ -149,15 +151,20 @@ impl B {
     }
 }
 
-fn rules(v: &[Reminder]) -> Vec<&'static str> {
-    v.iter().map(|r| r.rule).collect()
+pub(super) fn rules(v: &[Reminder]) -> Vec<&'static str> {
+    v.iter().map(|r| r.rule.code()).collect()
 }
 
-fn has(v: &[Reminder], rule: &str) -> bool {
-    v.iter().any(|r| r.rule == rule)
+pub(super) fn has(v: &[Reminder], rule: &str) -> bool {
+    v.iter().any(|r| r.rule.code() == rule)
 }
 
 /// Baseline creatinine = mean(80, 80) = 80. Rise of exactly 25% → 100.
+mod cutoff;
+mod defects;
+mod defects_dosing;
+mod table;
+
 #[test]
 fn creatinine_rise_edges() {
     let base = || {
@@ -174,7 +181,9 @@ fn creatinine_rise_edges() {
     ];
     for (v, expected) in cases {
         let r = base().lab(20.0, Analyte::Creatinine, v, None).at(20.5);
-        let got = rules(&r).into_iter().find(|x| x.starts_with("creatinine"));
+        let got = rules(&r)
+            .into_iter()
+            .find(|x| x.starts_with("creatinine_rise"));
         assert_eq!(got, expected, "creatinine {v}");
     }
     // Without pre-treatment values there is no baseline and no alert.
@@ -334,7 +343,7 @@ fn interactions_while_on_cyclosporine() {
     let r = B::new().csa(150.0).med(10.0, "fluconazole").at(20.0);
     let i = r
         .iter()
-        .find(|x| x.rule == "interaction")
+        .find(|x| x.rule.code() == "interaction")
         .expect("interaction");
     assert!(i.args.contains(&("effect", "raises_level".into())));
     let r = B::new().csa(150.0).med(10.0, "St John's wort").at(20.0);
@@ -442,7 +451,7 @@ fn trough_schedule() {
     // A taper on day 10 asks for a level from day 15.
     let r = t6().step(10, StepKind::Taper, 125.0).at(13.5);
     assert!(has(&r, "trough_due"));
-    let due = r.iter().find(|x| x.rule == "trough_due").unwrap();
+    let due = r.iter().find(|x| x.rule.code() == "trough_due").unwrap();
     assert!(due.args.contains(&("date", "2026-01-20".into())));
     // After week 12 the interval is monthly.
     let late = B::new().csa(150.0).trough(90.33, 150.0, Some(12.0));
@@ -455,7 +464,7 @@ fn monitoring_items_and_baseline_checklist() {
     let r = B::new().csa(150.0).at(-3.0);
     let b = r
         .iter()
-        .find(|x| x.rule == "baseline_checklist")
+        .find(|x| x.rule.code() == "baseline_checklist")
         .expect("checklist");
     assert!(b.args[0].1.contains("creatinine_x2") && b.args[0].1.contains("bp_x2"));
     assert!(!has(&r, "cbc_due"), "nothing periodic before the start");
@@ -511,7 +520,7 @@ fn checkpoints_and_formulation() {
     let r = B::new().csa(150.0).at(27.5);
     let c = r
         .iter()
-        .find(|x| x.rule == "checkpoint")
+        .find(|x| x.rule.code() == "checkpoint")
         .expect("checkpoint");
     assert!(c.args.contains(&("week", "4".into())));
     let mut b = B::new().csa(150.0).step(20, StepKind::Formulation, 150.0);
@@ -529,6 +538,11 @@ fn every_rule_is_listed() {
         .plt(6.0, 10.0)
         .at(6.5);
     for x in r {
-        assert!(RULES.contains(&x.rule), "{} not listed", x.rule);
+        assert_eq!(
+            x.rule.rule().id,
+            x.rule,
+            "{} has its own row",
+            x.rule.code()
+        );
     }
 }
