@@ -303,7 +303,9 @@ impl LogCommand {
     }
 }
 
-pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
+pub fn run(ctx: &Ctx, mut cmd: LogCommand, out: &mut impl Write) -> CliResult {
+    // A dose without an amount takes the planned amount of the slot it answers.
+    let from_plan = super::take::fill_from_plan(ctx, &mut cmd)?;
     // Only an existing diary is opened before validation (to read the last weight): bad input
     // never creates the diary file.
     let needs_weight = matches!(cmd, LogCommand::Weight { .. });
@@ -350,5 +352,9 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
         "{}",
         crate::present::describe::saved(&entry, false, &ctx.i18n)
     )
-    .map_err(io_error)
+    .map_err(io_error)?;
+    match from_plan {
+        Some(line) => writeln!(out, "{line}").map_err(io_error),
+        None => Ok(()),
+    }
 }

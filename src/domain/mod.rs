@@ -12,6 +12,7 @@ pub mod regimen;
 pub mod reminders;
 pub mod response;
 pub mod settings;
+pub mod take;
 pub mod trend;
 pub mod units;
 pub mod validate;
