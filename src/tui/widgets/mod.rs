@@ -1,3 +1,4 @@
 //! Drawing pieces shared by screens: the trend charts' content.
 
 pub mod charts;
+pub mod plot;
