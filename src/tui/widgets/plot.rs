@@ -179,12 +179,15 @@ impl Plot {
     fn draw_refs(&self, g: &Grid, buf: &mut Buffer, labels: &mut Vec<(u16, String, Style)>) {
         for r in &self.refs {
             let Some(row) = g.row(r.y) else { continue };
-            for x in g.area.left()..g.area.right() {
-                put(buf, x, row, &REF.to_string(), r.style);
-            }
+            // Two lines on one row share it; the first (the more severe) keeps its colour.
             match labels.iter_mut().find(|l| l.0 == row) {
                 Some(l) => l.1 = format!("{}/{}", l.1, r.label),
-                None => labels.push((row, r.label.clone(), r.style)),
+                None => {
+                    labels.push((row, r.label.clone(), r.style));
+                    for x in g.area.left()..g.area.right() {
+                        put(buf, x, row, &REF.to_string(), r.style);
+                    }
+                }
             }
         }
     }
