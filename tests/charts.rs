@@ -289,3 +289,74 @@ fn magnesium_is_drawn_on_its_own_scale() {
         "three values and the legend:\n{t}"
     );
 }
+
+#[test]
+fn todays_sparkline_shows_a_fall_from_126_to_45_as_a_drop() {
+    for lang in [Lang::En, Lang::Zh] {
+        for (w, h) in [(80u16, 24u16), (120, 40)] {
+            let mut shots = Vec::new();
+            for color in [true, false] {
+                let mut store = Store::open_in_memory().unwrap();
+                itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
+                add(
+                    &mut store,
+                    RawEntry::Platelets {
+                        value: "45".into(),
+                        unit: None,
+                        lab: None,
+                    },
+                    "2026-03-10 09:00",
+                );
+                let mut app = app_on(store, lang, color);
+                app.update(Action::GoTab(Tab::Today));
+                shots.push(frame(&mut app, w, h));
+            }
+            let (colour, plain) = (&shots[0], &shots[1]);
+            assert_eq!(text(colour), text(plain), "NO_COLOR shows the same");
+            let name = format!("today_spark_{}_{w}x{h}", lang.code()).to_lowercase();
+            insta::assert_snapshot!(name, text(colour));
+            // The markers of the sparkline box (the right-hand 24 columns, rows 2..11).
+            let left = w - 24;
+            let dots: Vec<(u16, u16)> = (2..11)
+                .flat_map(|y| (left..w).map(move |x| (x, y)))
+                .filter(|&(x, y)| colour[(x, y)].symbol() == "●")
+                .collect();
+            let newest = *dots.iter().max_by_key(|d| d.0).unwrap();
+            let highest = *dots.iter().min_by_key(|d| d.1).unwrap();
+            assert!(
+                newest.1 >= highest.1 + 4,
+                "126 → 45 falls at least four rows: {dots:?}\n{}",
+                text(colour)
+            );
+            assert_eq!(colour[newest].fg, Color::LightCyan);
+            assert_eq!(plain[newest].fg, Color::Reset);
+            let t = text(colour);
+            let label = if lang == Lang::En {
+                "● 45 latest, 03-10"
+            } else {
+                "● 45 最近，03-10"
+            };
+            assert!(t.contains(label), "{t}");
+            // The 50 and 100 bands are labelled on its axis.
+            let box_text: String = t
+                .lines()
+                .skip(2)
+                .take(9)
+                .map(|l| {
+                    l.chars()
+                        .rev()
+                        .take(23)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect::<String>()
+                        + "\n"
+                })
+                .collect();
+            assert!(
+                box_text.contains(" 50┤") && box_text.contains("100┤"),
+                "{box_text}"
+            );
+        }
+    }
+}

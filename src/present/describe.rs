@@ -278,22 +278,18 @@ pub fn status_lines(o: &Overview, i: &I18n) -> Vec<String> {
                 .platelet_band
                 .map(|b| i.t(&format!("band.{b}")).to_string())
                 .unwrap_or_default();
-            lines.push(
-                i.tf(
-                    "overview.platelets",
-                    &[
-                        ("value", &fmt_num(v, 1)),
-                        ("band", &band),
-                        ("date", &at.format("%Y-%m-%d").to_string()),
-                        (
-                            "days",
-                            &(o.now.date_naive() - at.date_naive())
-                                .num_days()
-                                .to_string(),
-                        ),
-                    ],
-                ),
-            );
+            lines.push(i.tf(
+                "overview.platelets",
+                &[
+                    ("value", &fmt_num(v, 1)),
+                    ("band", &band),
+                    ("date", &at.format("%Y-%m-%d").to_string()),
+                    (
+                        "ago",
+                        &super::ago::days_ago(at.date_naive(), o.now.date_naive(), i),
+                    ),
+                ],
+            ));
         }
         None => lines.push(i.t("overview.no_platelets").to_string()),
     }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::domain::dosing::SlotState;
 use crate::domain::units::fmt_num;
@@ -57,15 +57,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Span::styled(
                     format!(
                         "  {}",
-                        i.tf(
-                            "today.days_ago",
-                            &[(
-                                "days",
-                                &(o.now.date_naive() - at.date_naive())
-                                    .num_days()
-                                    .to_string()
-                            )]
-                        )
+                        crate::present::ago::days_ago(at.date_naive(), o.now.date_naive(), i)
                     ),
                     th.dim(),
                 ),
@@ -239,29 +231,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         ),
         info,
     );
-    // One bar per column, each the latest count at or before its time (a step line).
-    let cols = usize::from(spark.width.saturating_sub(2)).max(1);
-    let data: Vec<u64> = (0..cols)
-        .map(|c| {
-            let x = (c as f64 + 1.0) * 84.0 / cols as f64;
-            app.spark
-                .iter()
-                .rev()
-                .find(|(d, _)| *d <= x)
-                .map(|(_, v)| v.round().max(0.0) as u64)
-                .unwrap_or(0)
-        })
-        .collect();
-    f.render_widget(
-        Sparkline::default()
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(i.t("today.spark")),
-            )
-            .data(&data)
-            .style(th.focus()),
+    crate::tui::widgets::spark::render(
+        f,
         spark,
+        &app.spark,
+        o.latest_platelets,
+        &app.settings.thresholds,
+        th,
+        i,
+        i.t("today.spark"),
     );
     let items: Vec<Line> = if app.reminders.is_empty() {
         vec![Line::from(Span::styled(i.t("today.nothing_due"), th.ok()))]

@@ -125,7 +125,7 @@ pub(crate) struct ChartView {
 
 /// The style of a chart's first and second series. Not the colours of alerts (yellow, red),
 /// so that a coloured value never reads as a threshold.
-fn series_style(theme: &Theme, second: bool) -> Style {
+pub(crate) fn series_style(theme: &Theme, second: bool) -> Style {
     if !theme.color {
         return Style::new().add_modifier(Modifier::BOLD);
     }

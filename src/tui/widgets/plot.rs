@@ -60,6 +60,8 @@ pub struct Plot {
     pub cursor: Option<f64>,
     pub x_labels: bool,
     pub axis_style: Style,
+    /// Width of the y-axis gutter; 0 = `GUTTER`.
+    pub gutter: u16,
 }
 
 /// Width of the y-axis gutter (labels and the axis line).
@@ -176,6 +178,14 @@ fn fg(s: Style) -> Color {
 }
 
 impl Plot {
+    fn gutter(&self) -> u16 {
+        if self.gutter == 0 {
+            GUTTER
+        } else {
+            self.gutter
+        }
+    }
+
     fn draw_refs(&self, g: &Grid, buf: &mut Buffer, labels: &mut Vec<(u16, String, Style)>) {
         for r in &self.refs {
             let Some(row) = g.row(r.y) else { continue };
@@ -249,14 +259,15 @@ impl Plot {
         for y in g.area.top()..g.area.bottom() {
             put(buf, axis_x, y, "│", self.axis_style);
         }
-        let w = usize::from(GUTTER - 1);
+        let gutter = self.gutter();
+        let w = usize::from(gutter - 1);
         for (row, text, style) in labels {
             let text: String = if unicode_width::UnicodeWidthStr::width(text.as_str()) > w {
                 text.chars().take(w).collect()
             } else {
                 text
             };
-            put(buf, axis_x + 1 - GUTTER, row, &format!("{text:>w$}"), style);
+            put(buf, axis_x + 1 - gutter, row, &format!("{text:>w$}"), style);
             put(buf, axis_x, row, "┤", self.axis_style);
         }
     }
@@ -317,13 +328,14 @@ impl Plot {
 impl Widget for &Plot {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let label_rows = u16::from(self.x_labels);
-        if area.width <= GUTTER + 4 || area.height < 3 + label_rows || self.days <= 0.0 {
+        let gutter = self.gutter();
+        if area.width <= gutter + 4 || area.height < 3 + label_rows || self.days <= 0.0 {
             return;
         }
         let plot = Rect {
-            x: area.x + GUTTER,
+            x: area.x + gutter,
             y: area.y,
-            width: area.width - GUTTER,
+            width: area.width - gutter,
             height: area.height - 1 - label_rows,
         };
         let g = Grid {
