@@ -133,7 +133,7 @@ mod tests {
     fn a_fall_from_126_to_45_fills_the_scale() {
         let bands = [20.0, 30.0, 50.0, 100.0];
         let (lo, hi) = spark_range(&[126.0, 120.0, 45.0], &bands);
-        assert!(lo >= 20.0 && lo <= 45.0, "{lo}");
+        assert!((20.0..=45.0).contains(&lo), "{lo}");
         assert!((126.0..=160.0).contains(&hi), "{hi}");
         // Stable high counts: the CR line below them, not 0.
         let (lo, _) = spark_range(&[150.0, 160.0], &bands);
