@@ -328,7 +328,7 @@ pub fn status_lines(o: &Overview, i: &I18n) -> Vec<String> {
             "overview.trough",
             &[
                 ("value", &fmt_num(t.value, 1)),
-                ("band", i.t(&format!("trough_band.{}", t.band))),
+                ("band", &super::level::level_word(t.valid, t.band, i)),
                 ("low", &fmt_num(t.target_low, 0)),
                 ("high", &fmt_num(t.target_high, 0)),
                 ("set_by", set_by),

@@ -4,3 +4,4 @@
 pub mod ago;
 pub mod describe;
 pub mod i18n;
+pub mod level;

@@ -1,6 +1,8 @@
 //! Log and edit forms: a list of fields (text or choice), filled into a [`RawEntry`] and
 //! validated by the same `entry_input::build` as the command line.
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::app::entry_input::{InputError, RawEntry};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::*;
@@ -16,6 +18,9 @@ pub struct Field {
     /// For a choice: (code, label) options and the chosen index.
     pub choices: Vec<(String, String)>,
     pub choice: usize,
+    /// A time shown as `YYYY-MM-DD HH:MM` and the exact instant it stands for (RFC 3339,
+    /// with its UTC offset): while the text is unchanged, the exact instant is what is saved.
+    pub exact: Option<(String, String)>,
 }
 
 impl Field {
@@ -25,6 +30,7 @@ impl Field {
             value: value.into(),
             choices: Vec::new(),
             choice: 0,
+            exact: None,
         }
     }
 
@@ -35,6 +41,7 @@ impl Field {
             value: String::new(),
             choices,
             choice,
+            exact: None,
         }
     }
 
@@ -50,7 +57,10 @@ impl Field {
                 .map(|c| c.0.clone())
                 .unwrap_or_default()
         } else {
-            self.value.clone()
+            match &self.exact {
+                Some((shown, exact)) if *shown == self.value => exact.clone(),
+                _ => self.value.clone(),
+            }
         }
     }
 
@@ -84,6 +94,8 @@ pub struct Form {
     pub dirty: bool,
     /// Saving was tried.
     pub attempted: bool,
+    /// The last dose from the dose log, filled in while the test is a drug level.
+    pub prefill: Option<LastDose>,
 }
 
 /// Defaults a form starts with (from the regimen and the settings).
@@ -92,6 +104,21 @@ pub struct Defaults {
     pub drug: Option<Drug>,
     pub amount: Option<f64>,
     pub formulation: Option<String>,
+    /// The last dose taken of the regimen's drug (for a drug level's "last dose").
+    pub last_dose: Option<LastDose>,
+}
+
+/// The last dose on record, as a level form's prefill.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastDose {
+    pub at: DateTime<FixedOffset>,
+    /// The slot it answered, when known.
+    pub slot: Option<DateTime<FixedOffset>>,
+}
+
+/// `2026-03-09 20:00`.
+pub fn stamp(at: DateTime<FixedOffset>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn opts<T: Copy>(
@@ -125,8 +152,10 @@ impl Form {
             warnings: Vec::new(),
             dirty: false,
             attempted: false,
+            prefill: d.last_dose.clone(),
         };
         f.focus = f.first_text();
+        f.sync_last_dose();
         f
     }
 
@@ -152,9 +181,9 @@ impl Form {
         f.editing = Some(e.id);
         let raw = crate::app::entry_input::raw_from_entry(e);
         f.fill(&raw);
-        // The full time with its UTC offset: an entry made in another time zone keeps its
-        // instant when the form is saved unchanged.
-        f.set("at", &e.at.to_rfc3339());
+        // Shown as YYYY-MM-DD HH:MM; saved unchanged, the full time with its UTC offset is
+        // kept, so an entry made in another time zone keeps its instant.
+        f.set_time("at", &e.at.to_rfc3339());
         f.set("note", e.note.as_deref().unwrap_or(""));
         f
     }
@@ -189,6 +218,34 @@ impl Form {
         }
         if code == "analyte" {
             self.rebuild_units();
+            self.sync_last_dose();
+        }
+    }
+
+    /// A drug level gets the last dose from the dose log (while nothing else was typed
+    /// there); another test loses it again.
+    fn sync_last_dose(&mut self) {
+        let Some(p) = &self.prefill else { return };
+        let text = stamp(p.at);
+        let level = Analyte::parse(&self.get("analyte")).is_some_and(Analyte::is_drug_level);
+        let current = self.get("last_dose");
+        if level && current.is_empty() {
+            self.set("last_dose", &text);
+        } else if !level && current == text {
+            self.set("last_dose", "");
+        }
+    }
+
+    /// Show a stored instant as `YYYY-MM-DD HH:MM`, keeping the exact instant (and its UTC
+    /// offset) for as long as the text is not changed.
+    fn set_time(&mut self, code: &str, rfc3339: &str) {
+        let Ok(t) = DateTime::parse_from_rfc3339(rfc3339) else {
+            self.set(code, rfc3339);
+            return;
+        };
+        if let Some(f) = self.fields.iter_mut().find(|f| f.code == code) {
+            f.value = stamp(t);
+            f.exact = Some((f.value.clone(), rfc3339.to_string()));
         }
     }
 
@@ -235,7 +292,7 @@ impl Form {
                 self.set("unit", &s(unit));
                 self.set("lab", &s(lab));
                 self.set("reference_range", &s(reference));
-                self.set("last_dose", &s(last_dose));
+                self.set_time("last_dose", &s(last_dose));
             }
             RawEntry::Weight { value, unit } => {
                 self.set("value", value);
@@ -360,6 +417,7 @@ impl Form {
             self.fields.insert(0, chooser);
         } else if code == "analyte" {
             self.rebuild_units();
+            self.sync_last_dose();
         } else if code == "drug" {
             let unit = match Drug::parse(&self.get("drug")).map(Drug::dose_quantity) {
                 Some(Quantity::DoseUnits) => "U",

@@ -144,23 +144,35 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         i.t("today.trough"),
         w,
         match &o.trough {
-            Some(t) => vec![
-                Span::styled(format!("{} ng/mL", fmt_num(t.value, 0)), th.trough(t.band)),
-                Span::raw("  "),
-                Span::styled(
-                    format!("[{}]", i.t(&format!("trough_band.{}", t.band))),
-                    th.trough(t.band),
-                ),
-                Span::styled(
-                    format!(
-                        "  {}",
-                        t.hours_since_dose
-                            .map(|h| i.tf("today.hours", &[("hours", &fmt_num(h, 1))]))
-                            .unwrap_or_else(|| i.t("overview.hours_unknown").to_string())
+            Some(t) => {
+                // Judged only when it is a true trough; otherwise "timing unknown" or
+                // "not a trough", uncoloured.
+                let style = if t.valid == Some(true) {
+                    th.trough(t.band)
+                } else {
+                    th.dim()
+                };
+                vec![
+                    Span::styled(format!("{} ng/mL", fmt_num(t.value, 0)), style),
+                    Span::raw("  "),
+                    Span::styled(
+                        format!(
+                            "[{}]",
+                            crate::present::level::level_word(t.valid, t.band, i)
+                        ),
+                        style,
                     ),
-                    th.dim(),
-                ),
-            ],
+                    Span::styled(
+                        format!(
+                            "  {}",
+                            t.hours_since_dose
+                                .map(|h| i.tf("today.hours", &[("hours", &fmt_num(h, 1))]))
+                                .unwrap_or_else(|| i.t("overview.hours_unknown").to_string())
+                        ),
+                        th.dim(),
+                    ),
+                ]
+            }
             None => vec![dash()],
         },
         app,
