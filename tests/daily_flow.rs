@@ -142,3 +142,35 @@ fn take_speaks_chinese() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("已记录 2026-03-10 08:00"), "{s}");
 }
+
+#[test]
+fn status_never_calls_a_level_of_unknown_timing_in_target() {
+    let d = planned();
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "150",
+        "--unit",
+        "ng/mL",
+        "--at",
+        "2026-03-10 08:00",
+    ]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("timing unknown"), "{s}");
+    assert!(!s.contains("in target"), "{s}");
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "150",
+        "--unit",
+        "ng/mL",
+        "--at",
+        "2026-03-10 08:05",
+        "--last-dose",
+        "2026-03-09 20:00",
+    ]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("in target"), "a true trough is judged: {s}");
+}
