@@ -174,3 +174,34 @@ fn status_never_calls_a_level_of_unknown_timing_in_target() {
     let s = d.ok(&["status"]);
     assert!(s.contains("in target"), "a true trough is judged: {s}");
 }
+
+#[test]
+fn take_asks_which_when_a_missed_slot_and_a_due_one_are_both_open() {
+    let d = planned();
+    let before = d.content();
+    let out = d
+        .cmd()
+        .env("ITP_DIARY_NOW", "2026-03-10T19:10:00+08:00")
+        .arg("take")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("take 08:00") && err.contains("take 20:00"),
+        "{err}"
+    );
+    assert_eq!(d.content(), before, "nothing written");
+    let out = d
+        .cmd()
+        .env("ITP_DIARY_NOW", "2026-03-10T19:10:00+08:00")
+        .args(["take", "20:00"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("2026-03-10 20:00")
+    );
+}

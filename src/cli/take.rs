@@ -55,6 +55,15 @@ pub fn pick_error(ctx: &Ctx, e: &PickError) -> CliError {
                 ),
             ],
         ),
+        PickError::Ambiguous { missed, due } => i.tf(
+            "take.ambiguous",
+            &[
+                ("missed", &stamp(*missed)),
+                ("due", &stamp(*due)),
+                ("t1", &missed.format("%H:%M").to_string()),
+                ("t2", &due.format("%H:%M").to_string()),
+            ],
+        ),
         PickError::Answered { at, state, by } => i.tf(
             "take.answered_already",
             &[

@@ -38,6 +38,12 @@ pub enum PickError {
         wanted: NaiveTime,
         times: Vec<NaiveTime>,
     },
+    /// A slot of today passed its window unanswered while the next one is due now: which one
+    /// a dose answers is the patient's call, not a guess.
+    Ambiguous {
+        missed: DateTime<FixedOffset>,
+        due: DateTime<FixedOffset>,
+    },
     /// The slot is already answered (by a dose logged at `by`, as `state`).
     Answered {
         at: DateTime<FixedOffset>,
@@ -93,8 +99,18 @@ pub fn pick(
     let (r, states) = slots(f, clock, t).ok_or(PickError::NoRegimen)?;
     let today = clock.now().date_naive();
     let Some(w) = wanted else {
-        let open = states.iter().find(|s| s.dose_at.is_none());
-        return open.map(|s| pick_of(r, s, false)).ok_or(PickError::NoSlot);
+        let mut open = states.iter().filter(|s| s.dose_at.is_none());
+        let first = open.next().ok_or(PickError::NoSlot)?;
+        let now = clock.now();
+        let window = Duration::minutes((t.slot_window_hours * 60.0) as i64);
+        let due_now = open.find(|s| s.at.date_naive() == today && (s.at - now).abs() <= window);
+        return match due_now {
+            Some(d) if first.at + window < now => Err(PickError::Ambiguous {
+                missed: first.at,
+                due: d.at,
+            }),
+            _ => Ok(pick_of(r, first, false)),
+        };
     };
     let todays = || states.iter().filter(|s| s.at.date_naive() == today);
     let s = todays()
@@ -283,6 +299,18 @@ mod tests {
             ),
             (vec![], Some("09:00"), false, Err("not_a_slot")),
         ];
+        // At 19:00 with the morning slot still open, the evening slot is due: ask.
+        let late = Clock::Fixed(t("2026-03-10T19:00:00+08:00"));
+        assert!(matches!(
+            pick(&facts(&[]), &late, &th, None, false),
+            Err(PickError::Ambiguous { .. })
+        ));
+        assert_eq!(
+            pick(&facts(&[]), &late, &th, Some(h("20:00")), false)
+                .unwrap()
+                .at,
+            t("2026-03-10T20:00:00+08:00")
+        );
         for (doses, wanted, extra, want) in cases {
             let got = pick(&facts(&doses), &clock, &th, wanted.map(h), extra);
             match (got, want) {
