@@ -281,3 +281,39 @@ fn delete_names_the_entry_and_today_is_today() {
     let want = format!("Delete entry #{id}, platelets 45 ×10⁹/L @ 2026-03-10 09:00?");
     assert!(t.contains(&want), "{want}\n{t}");
 }
+
+#[test]
+fn editing_a_dose_keeps_its_slot_and_route() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = add(
+        &mut store,
+        RawEntry::Dose {
+            drug: "cyclosporine".into(),
+            amount: Some("150".into()),
+            unit: Some("mg".into()),
+            mg_per_ml: None,
+            route: Some("iv".into()),
+            formulation: Some("Sandimmun".into()),
+            status: itp_diary::domain::entry::DoseStatus::Taken,
+            scheduled: Some("2026-03-10T08:00:00+08:00".into()),
+        },
+        "2026-03-10 08:20",
+    );
+    let mut app = app_on(store, Lang::En, false);
+    app.update(Action::GoTab(Tab::History));
+    app.update(Action::Edit);
+    form(&mut app).set("value", "125");
+    app.update(Action::FormSave);
+    assert!(app.modal.is_none(), "{:?}", app.message);
+    let e = app.store.entry(id).unwrap();
+    let EntryData::Dose(d) = e.data else {
+        unreachable!()
+    };
+    assert_eq!(d.amount.unwrap().value, 125.0);
+    assert_eq!(
+        d.scheduled_for.map(|t| t.to_rfc3339()),
+        Some("2026-03-10T08:00:00+08:00".into()),
+        "the slot it answers"
+    );
+    assert_eq!(d.route.code(), "iv");
+}

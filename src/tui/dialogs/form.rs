@@ -1,13 +1,13 @@
 //! Log and edit forms: a list of fields (text or choice), filled into a [`RawEntry`] and
 //! validated by the same `entry_input::build` as the command line.
 
-use chrono::{DateTime, FixedOffset};
-
 use crate::app::entry_input::{InputError, RawEntry};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::*;
 use crate::domain::units::Quantity;
 use crate::present::i18n::I18n;
+
+pub use super::prefill::{LastDose, stamp};
 
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +96,9 @@ pub struct Form {
     pub attempted: bool,
     /// The last dose from the dose log, filled in while the test is a drug level.
     pub prefill: Option<LastDose>,
+    /// The edited entry as typed fields: what the form has no field for (a dose's route and
+    /// slot, a lab's assay method) is kept from it, never dropped by an edit.
+    pub original: Option<RawEntry>,
 }
 
 /// Defaults a form starts with (from the regimen and the settings).
@@ -106,19 +109,6 @@ pub struct Defaults {
     pub formulation: Option<String>,
     /// The last dose taken of the regimen's drug (for a drug level's "last dose").
     pub last_dose: Option<LastDose>,
-}
-
-/// The last dose on record, as a level form's prefill.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LastDose {
-    pub at: DateTime<FixedOffset>,
-    /// The slot it answered, when known.
-    pub slot: Option<DateTime<FixedOffset>>,
-}
-
-/// `2026-03-09 20:00`.
-pub fn stamp(at: DateTime<FixedOffset>) -> String {
-    at.format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn opts<T: Copy>(
@@ -153,6 +143,7 @@ impl Form {
             dirty: false,
             attempted: false,
             prefill: d.last_dose.clone(),
+            original: None,
         };
         f.focus = f.first_text();
         f.sync_last_dose();
@@ -181,6 +172,7 @@ impl Form {
         f.editing = Some(e.id);
         let raw = crate::app::entry_input::raw_from_entry(e);
         f.fill(&raw);
+        f.original = Some(raw);
         // Shown as YYYY-MM-DD HH:MM; saved unchanged, the full time with its UTC offset is
         // kept, so an entry made in another time zone keeps its instant.
         f.set_time("at", &e.at.to_rfc3339());
@@ -219,33 +211,6 @@ impl Form {
         if code == "analyte" {
             self.rebuild_units();
             self.sync_last_dose();
-        }
-    }
-
-    /// A drug level gets the last dose from the dose log (while nothing else was typed
-    /// there); another test loses it again.
-    fn sync_last_dose(&mut self) {
-        let Some(p) = &self.prefill else { return };
-        let text = stamp(p.at);
-        let level = Analyte::parse(&self.get("analyte")).is_some_and(Analyte::is_drug_level);
-        let current = self.get("last_dose");
-        if level && current.is_empty() {
-            self.set("last_dose", &text);
-        } else if !level && current == text {
-            self.set("last_dose", "");
-        }
-    }
-
-    /// Show a stored instant as `YYYY-MM-DD HH:MM`, keeping the exact instant (and its UTC
-    /// offset) for as long as the text is not changed.
-    fn set_time(&mut self, code: &str, rfc3339: &str) {
-        let Ok(t) = DateTime::parse_from_rfc3339(rfc3339) else {
-            self.set(code, rfc3339);
-            return;
-        };
-        if let Some(f) = self.fields.iter_mut().find(|f| f.code == code) {
-            f.value = stamp(t);
-            f.exact = Some((f.value.clone(), rfc3339.to_string()));
         }
     }
 
@@ -326,8 +291,12 @@ impl Form {
         }
     }
 
-    /// The typed fields as a raw entry.
+    /// The typed fields as a raw entry (with what an edit keeps from the original).
     pub fn raw(&self) -> RawEntry {
+        super::prefill::keep_original(self.typed(), self.original.as_ref())
+    }
+
+    fn typed(&self) -> RawEntry {
         match self.kind {
             Kind::Platelets => RawEntry::Platelets {
                 value: self.get("value"),

@@ -125,7 +125,10 @@ pub fn date_ticks(from: DateTime<FixedOffset>, days: f64, cols: u16) -> Vec<(f64
     let per_col = days / f64::from(cols.max(1));
     let spaced = |ticks: &[(f64, String)]| {
         let width = ticks.first().map(|t| t.1.len() as f64 + 2.0).unwrap_or(0.0);
-        ticks.len() >= 2 && ticks.windows(2).all(|w| (w[1].0 - w[0].0) / per_col >= width)
+        ticks.len() >= 2
+            && ticks
+                .windows(2)
+                .all(|w| (w[1].0 - w[0].0) / per_col >= width)
     };
     let mut years = Vec::new();
     for (first, next, fmt) in plans {
@@ -405,7 +408,10 @@ mod tests {
         // 2026-01-01 00:00 is 22.4 days after 2025-12-09 14:30.
         assert!((t[0].0 - 22.395_833).abs() < 1e-3, "{}", t[0].0);
         let long = date_ticks(from, 365.0 * 20.0, 70);
-        assert!(long.len() >= 2, "twenty years still get dated ticks: {long:?}");
+        assert!(
+            long.len() >= 2,
+            "twenty years still get dated ticks: {long:?}"
+        );
         assert!(long.iter().all(|t| t.1.len() == 4));
         let weeks = date_ticks(from, 30.0, 100);
         assert_eq!(weeks[0].1, "12-15", "the first Monday");
