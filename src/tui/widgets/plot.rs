@@ -12,7 +12,7 @@ use ratatui::symbols::Marker;
 use ratatui::widgets::Widget;
 use ratatui::widgets::canvas::{Canvas, Line as CLine};
 
-use crate::domain::trend::Pt;
+use crate::domain::trend::{Pt, downsample};
 use crate::domain::units::fmt_num;
 
 /// The glyphs, one meaning each on every screen.
@@ -246,7 +246,8 @@ impl Plot {
             .joined
             .iter()
             .filter(|(p, _)| p.len() > 1)
-            .map(|(p, s)| (p.clone(), fg(*s)))
+            // Two braille dots per cell: more points than that draw nothing more.
+            .map(|(p, s)| (downsample(p, 0.0, self.days, usize::from(area.width) * 2), fg(*s)))
             .collect();
         if segs.is_empty() {
             return;
@@ -328,7 +329,9 @@ impl Plot {
             }
         }
         for m in &self.marks {
-            for p in &m.points {
+            // One glyph per cell: the lowest and highest value of each column are enough.
+            let points = downsample(&m.points, 0.0, self.days, usize::from(g.area.width));
+            for p in &points {
                 let (Some(c), Some(r)) = (g.col(p.0), g.row(p.1)) else {
                     continue;
                 };
