@@ -131,7 +131,13 @@ pub fn date_ticks(from: DateTime<FixedOffset>, days: f64, cols: u16) -> Vec<(f64
                 .all(|w| (w[1].0 - w[0].0) / per_col >= width)
     };
     let mut years = Vec::new();
-    for (first, next, fmt) in plans {
+    // Roughly how many days apart, and how wide, each plan's ticks are: a plan that cannot fit
+    // on average is not even built (a twenty-year window would format a thousand weeks).
+    let sizes = [(7.0, 5.0), (30.4, 7.0), (91.3, 7.0), (365.25, 4.0)];
+    for ((first, next, fmt), (apart, width)) in plans.into_iter().zip(sizes) {
+        if apart / per_col < width + 2.0 && fmt != "%Y" {
+            continue;
+        }
         let mut out = Vec::new();
         let mut d = first;
         while d < end {
@@ -247,7 +253,12 @@ impl Plot {
             .iter()
             .filter(|(p, _)| p.len() > 1)
             // Two braille dots per cell: more points than that draw nothing more.
-            .map(|(p, s)| (downsample(p, 0.0, self.days, usize::from(area.width) * 2), fg(*s)))
+            .map(|(p, s)| {
+                (
+                    downsample(p, 0.0, self.days, usize::from(area.width) * 2),
+                    fg(*s),
+                )
+            })
             .collect();
         if segs.is_empty() {
             return;
