@@ -286,7 +286,9 @@ impl LogCommand {
     }
 }
 
-pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
+pub fn run(ctx: &Ctx, mut cmd: LogCommand, out: &mut impl Write) -> CliResult {
+    // A dose without an amount takes the planned amount of the slot it answers.
+    let from_plan = super::take::fill_from_plan(ctx, &mut cmd)?;
     // Only an existing diary is opened before validation (to read the last weight): bad input
     // never creates the diary file.
     let extra = matches!(cmd, LogCommand::Dose { extra: true, .. });
@@ -320,5 +322,9 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
         }
     }
     let saved = entries::insert(&mut store, built, &ctx.clock).map_err(|e| ctx.save_error(e))?;
-    ctx.saved(&saved, out)
+    ctx.saved(&saved, out)?;
+    match from_plan {
+        Some(line) => writeln!(out, "{line}").map_err(super::io_error),
+        None => Ok(()),
+    }
 }

@@ -8,6 +8,7 @@ mod log;
 mod screen;
 mod settings;
 mod status;
+mod take;
 mod transfer;
 
 use std::io::Write;
@@ -48,6 +49,11 @@ pub enum Command {
     /// Record something: a platelet count, a dose, a lab result, weight, blood pressure …
     #[command(subcommand)]
     Log(log::LogCommand),
+    /// Take the planned dose now: the oldest unanswered slot of today, else the next one
+    /// (or the slot at SLOT, e.g. 20:00). Prints which slot it answered.
+    Take(take::TakeArgs),
+    /// Skip a planned dose on purpose (same slot choice as `take`).
+    Skip(take::TakeArgs),
     /// List entries, newest first.
     List(list::ListArgs),
     /// Change an entry (the previous version is kept).
@@ -438,6 +444,18 @@ pub fn run(cli: Cli) -> CliResult {
                 .map_err(io_error)
         }
         Some(Command::Log(cmd)) => log::run(&ctx, cmd, &mut out),
+        Some(Command::Take(args)) => take::run(
+            &ctx,
+            args,
+            crate::domain::entry::DoseStatus::Taken,
+            &mut out,
+        ),
+        Some(Command::Skip(args)) => take::run(
+            &ctx,
+            args,
+            crate::domain::entry::DoseStatus::Skipped,
+            &mut out,
+        ),
         Some(Command::Status(args)) => status::status(&ctx, args, &mut out),
         Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
         Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),

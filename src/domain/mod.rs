@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod response;
 pub mod rules;
 pub mod settings;
+pub mod take;
 pub mod trend;
 pub mod units;
 pub mod validate;

@@ -19,6 +19,8 @@ pub struct PlateletsView {
     pub band_label: String,
     pub date: NaiveDate,
     pub days_ago: i64,
+    /// "today", "yesterday", "3 days ago" in the catalogue's words.
+    pub ago: String,
 }
 
 pub struct ResponseView {
@@ -168,6 +170,7 @@ impl StatusView {
                     band_label: i.t(&band.label_key()).to_string(),
                     date: at.date_naive(),
                     days_ago: (today - at.date_naive()).num_days(),
+                    ago: super::ago::days_ago(at.date_naive(), today, i),
                 }),
             response: o.response.as_ref().map(|a| ResponseView {
                 label: i.t(&format!("response.{}", a.status.code())).to_string(),
@@ -286,7 +289,7 @@ pub fn status_lines(v: &StatusView, i: &I18n) -> Vec<String> {
                 ("value", &fmt_num(p.value, 1)),
                 ("band", &p.band_label),
                 ("date", &p.date.format("%Y-%m-%d").to_string()),
-                ("days", &p.days_ago.to_string()),
+                ("ago", &p.ago),
             ],
         )),
         None => lines.push(i.t("overview.no_platelets").to_string()),

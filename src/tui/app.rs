@@ -261,6 +261,7 @@ impl App {
                 .map(|s| s.amount)
                 .or_else(|| step.and_then(|s| s.slots.first()).map(|s| s.amount)),
             formulation: step.and_then(|s| s.formulation.clone()),
+            last_dose: self.last_dose_default(),
         }
     }
 

@@ -7,6 +7,8 @@ use crate::domain::entry::*;
 use crate::domain::units::Quantity;
 use crate::present::i18n::I18n;
 
+pub use super::prefill::{LastDose, stamp};
+
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
@@ -16,6 +18,9 @@ pub struct Field {
     /// For a choice: (code, label) options and the chosen index.
     pub choices: Vec<(String, String)>,
     pub choice: usize,
+    /// A time shown as `YYYY-MM-DD HH:MM` and the exact instant it stands for (RFC 3339,
+    /// with its UTC offset): while the text is unchanged, the exact instant is what is saved.
+    pub exact: Option<(String, String)>,
 }
 
 impl Field {
@@ -25,6 +30,7 @@ impl Field {
             value: value.into(),
             choices: Vec::new(),
             choice: 0,
+            exact: None,
         }
     }
 
@@ -35,6 +41,7 @@ impl Field {
             value: String::new(),
             choices,
             choice,
+            exact: None,
         }
     }
 
@@ -50,7 +57,10 @@ impl Field {
                 .map(|c| c.0.clone())
                 .unwrap_or_default()
         } else {
-            self.value.clone()
+            match &self.exact {
+                Some((shown, exact)) if *shown == self.value => exact.clone(),
+                _ => self.value.clone(),
+            }
         }
     }
 
@@ -87,6 +97,11 @@ pub struct Form {
     pub dirty: bool,
     /// Saving was tried.
     pub attempted: bool,
+    /// The last dose from the dose log, filled in while the test is a drug level.
+    pub prefill: Option<LastDose>,
+    /// The edited entry as typed fields: what the form has no field for (a dose's route and
+    /// slot, a lab's assay method) is kept from it, never dropped by an edit.
+    pub original: Option<RawEntry>,
 }
 
 /// Defaults a form starts with (from the regimen and the settings).
@@ -95,6 +110,8 @@ pub struct Defaults {
     pub drug: Option<Drug>,
     pub amount: Option<f64>,
     pub formulation: Option<String>,
+    /// The last dose taken of the regimen's drug (for a drug level's "last dose").
+    pub last_dose: Option<LastDose>,
 }
 
 fn opts<T: Copy>(
@@ -129,8 +146,11 @@ impl Form {
             warnings: Vec::new(),
             dirty: false,
             attempted: false,
+            prefill: d.last_dose.clone(),
+            original: None,
         };
         f.focus = f.first_text();
+        f.sync_last_dose();
         f
     }
 
@@ -157,9 +177,10 @@ impl Form {
         f.read = Some(e.clone());
         let raw = crate::app::entry_input::raw_from_entry(e);
         f.fill(&raw);
-        // The full time with its UTC offset: an entry made in another time zone keeps its
-        // instant when the form is saved unchanged.
-        f.set("at", &e.at.to_rfc3339());
+        f.original = Some(raw);
+        // Shown as YYYY-MM-DD HH:MM; saved unchanged, the full time with its UTC offset is
+        // kept, so an entry made in another time zone keeps its instant.
+        f.set_time("at", &e.at.to_rfc3339());
         f.set("note", e.note.as_deref().unwrap_or(""));
         f
     }
@@ -194,6 +215,7 @@ impl Form {
         }
         if code == "analyte" {
             self.rebuild_units();
+            self.sync_last_dose();
         }
     }
 
@@ -240,7 +262,7 @@ impl Form {
                 self.set("unit", &s(unit));
                 self.set("lab", &s(lab));
                 self.set("reference_range", &s(reference));
-                self.set("last_dose", &s(last_dose));
+                self.set_time("last_dose", &s(last_dose));
             }
             RawEntry::Weight { value, unit } => {
                 self.set("value", value);
@@ -283,8 +305,12 @@ impl Form {
         }
     }
 
-    /// The typed fields as a raw entry.
+    /// The typed fields as a raw entry (with what an edit keeps from the original).
     pub fn raw(&self) -> RawEntry {
+        super::prefill::keep_original(self.typed(), self.original.as_ref())
+    }
+
+    fn typed(&self) -> RawEntry {
         match self.kind {
             Kind::Platelets => RawEntry::Platelets {
                 value: self.get("value"),
@@ -374,6 +400,7 @@ impl Form {
             self.fields.insert(0, chooser);
         } else if code == "analyte" {
             self.rebuild_units();
+            self.sync_last_dose();
         } else if code == "drug" {
             let unit = match Drug::parse(&self.get("drug")).map(Drug::dose_quantity) {
                 Some(Quantity::DoseUnits) => "U",

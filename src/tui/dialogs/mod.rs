@@ -4,3 +4,4 @@ pub mod editing;
 pub mod export;
 pub mod form;
 pub mod overlays;
+pub mod prefill;

@@ -129,6 +129,14 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
             ratatui::style::Style::new()
         };
         lines.push(Line::from(vec![label, Span::styled(shown, style)]));
+        if fl.code == "last_dose" {
+            for hint in super::prefill::last_dose_hint(form, &app.clock, i) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w)),
+                    Span::styled(hint, th.dim()),
+                ]));
+            }
+        }
     }
     lines.push(Line::from(""));
     if let Some(e) = form.error.as_ref().filter(|_| form.dirty || form.attempted) {
@@ -154,11 +162,24 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
 pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
     let i = &app.i18n;
     let text = match c {
-        Confirm::Delete(id) => i.tf("confirm.delete", &[("id", &id.to_string())]),
+        Confirm::Delete(id) => {
+            // Name the entry (from the rows on screen: drawing runs no query).
+            let what = app
+                .history
+                .rows
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| crate::present::describe::summary(e, i))
+                .unwrap_or_default();
+            i.tf(
+                "confirm.delete",
+                &[("id", &id.to_string()), ("what", &what)],
+            )
+        }
         Confirm::DiscardForm => i.t("confirm.discard").to_string(),
         Confirm::QuitWithForm => i.t("confirm.quit").to_string(),
     };
-    let r = centered(area, 60, 5);
+    let r = centered(area, 70, 6);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(vec![

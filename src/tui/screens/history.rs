@@ -14,8 +14,11 @@ use chrono::Utc;
 use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::entry::{Entry, Kind};
+use crate::domain::overview::{TroughBand, trough_target};
 use crate::domain::ranges::HistoryRange;
+use crate::domain::response::PlateletBand;
 use crate::present::describe::{truncate, value, what};
+use crate::present::level::{Tone, judge};
 use crate::store::{DataVersion, EntryFilter, Order, Result, Store};
 use crate::tui::app::App;
 
@@ -179,6 +182,29 @@ impl History {
     }
 }
 
+/// The value with its mark (↓ ↑, trough / not a trough / timing unknown, hours after the
+/// dose), coloured when it is out of range.
+fn value_cell(e: &Entry, target: (f64, f64), app: &App) -> Cell<'static> {
+    let i = &app.i18n;
+    let th = &app.theme;
+    let j = judge(e, target, &app.settings.thresholds, i);
+    let text = if j.mark.is_empty() {
+        value(&e.data, i)
+    } else {
+        format!("{} {}", value(&e.data, i), j.mark.trim_end())
+    };
+    let style = match j.tone {
+        Tone::Band(
+            b @ (PlateletBand::HighRisk | PlateletBand::BelowTreatment | PlateletBand::BelowTarget),
+        ) => th.band(b),
+        Tone::Trough(b) if b != TroughBand::InTarget => th.trough(b),
+        Tone::Out => th.warn(),
+        Tone::Unjudged => th.dim(),
+        _ => ratatui::style::Style::new(),
+    };
+    Cell::from(Span::styled(truncate(&text, 40), style))
+}
+
 /// Draw, and return (screen row of the first data row, index of the first visible row).
 /// Rows above the first entry: the border and the header.
 pub const ROWS_ABOVE: u16 = 2;
@@ -210,6 +236,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             ("n", &h.total.to_string()),
         ],
     );
+    let regimen = app.overview.as_ref().and_then(|o| o.regimen.as_ref());
+    let (lo, hi, _) = trough_target(regimen, &app.settings.thresholds);
+    let target = (lo, hi);
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let offset = first_visible(h.selected, area.height);
     let rows: Vec<Row> = h
@@ -233,7 +262,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Cell::from(e.id.to_string()),
                 Cell::from(e.at.format("%Y-%m-%d %H:%M").to_string()),
                 Cell::from(truncate(&w, 22)),
-                Cell::from(truncate(&value(&e.data, i), 30)),
+                value_cell(e, target, app),
                 Cell::from(truncate(
                     &e.note.clone().unwrap_or_default().replace('\n', " "),
                     40,
@@ -256,7 +285,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(6),
             Constraint::Length(16),
             Constraint::Length(22),
-            Constraint::Length(30),
+            Constraint::Length(40),
             Constraint::Min(8),
         ],
     )

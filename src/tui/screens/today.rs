@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::domain::dosing::SlotState;
 use crate::domain::units::fmt_num;
@@ -83,7 +83,7 @@ fn render_info(f: &mut Frame, area: Rect, app: &App, v: &StatusView) {
 
 /// The latest count with its band (word and colour) and age.
 fn platelets<'a>(app: &App, v: &StatusView) -> Spans<'a> {
-    let (i, th) = (&app.i18n, &app.theme);
+    let th = &app.theme;
     let Some(p) = &v.platelets else {
         return dash();
     };
@@ -91,13 +91,7 @@ fn platelets<'a>(app: &App, v: &StatusView) -> Spans<'a> {
         Span::styled(format!("{} ×10⁹/L", fmt_num(p.value, 1)), th.band(p.band)),
         Span::raw("  "),
         Span::styled(format!("[{}]", p.band_label), th.band(p.band)),
-        Span::styled(
-            format!(
-                "  {}",
-                i.tf("today.days_ago", &[("days", &p.days_ago.to_string())])
-            ),
-            th.dim(),
-        ),
+        Span::styled(format!("  {}", p.ago), th.dim()),
     ]
 }
 
@@ -227,28 +221,15 @@ fn doses<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
 
 /// One bar per column, each the latest count at or before its time (a step line).
 fn render_spark(f: &mut Frame, area: Rect, app: &App) {
-    let cols = usize::from(area.width.saturating_sub(2)).max(1);
-    let data: Vec<u64> = (0..cols)
-        .map(|c| {
-            let x = (c as f64 + 1.0) * SPARK_DAYS as f64 / cols as f64;
-            app.spark
-                .iter()
-                .rev()
-                .find(|(d, _)| *d <= x)
-                .map(|(_, v)| v.round().max(0.0) as u64)
-                .unwrap_or(0)
-        })
-        .collect();
-    f.render_widget(
-        Sparkline::default()
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(app.i18n.t("today.spark")),
-            )
-            .data(&data)
-            .style(app.theme.focus()),
+    crate::tui::widgets::spark::render(
+        f,
         area,
+        &app.spark,
+        app.overview.as_ref().and_then(|o| o.latest_platelets),
+        &app.settings.thresholds,
+        &app.theme,
+        &app.i18n,
+        app.i18n.t("today.spark"),
     );
 }
 

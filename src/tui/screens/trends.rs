@@ -5,18 +5,20 @@
 use chrono::{DateTime, Duration, FixedOffset};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::settings::Thresholds;
-use crate::domain::trend::{self, Pt, TrendData, downsample};
+use crate::domain::trend::{self, TrendData, downsample};
 use crate::domain::units::fmt_num;
 use crate::present::i18n::I18n;
 use crate::store::{Result, Store};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::charts::{ChartSpec, line, spec};
+pub use crate::tui::widgets::charts::CHARTS;
+use crate::tui::widgets::charts::{ChartView, DEFAULT_SAFETY, readout, spec, stops};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Window {
@@ -64,26 +66,16 @@ impl Window {
 /// Resolution of the pre-thinned series (columns across the window).
 pub(crate) const PRE_COLUMNS: usize = 500;
 
-/// The charts, in the order `c` cycles through them.
-pub const CHARTS: [&str; 7] = [
-    "platelets",
-    "dose",
-    "level",
-    "creatinine",
-    "bp",
-    "liver",
-    "electrolytes",
-];
-
 #[derive(Clone, Debug, Default)]
 pub struct TrendsState {
     pub window: Window,
     /// Half-windows panned back from now.
     pub pan: i64,
-    /// The chart shown alone on small terminals (index into CHARTS); on large ones, the
-    /// safety chart shown under the first three.
+    /// The chosen chart (index into CHARTS): shown alone on small terminals; on large ones
+    /// highlighted, and shown under the first three when it is a safety chart.
     pub chart: usize,
-    /// Cursor position (days from the window start).
+    /// Cursor position: the time of a measurement of the chosen chart (days from the
+    /// window's start).
     pub cursor: Option<f64>,
     pub data: TrendData,
     pub from: Option<DateTime<FixedOffset>>,
@@ -110,18 +102,44 @@ impl TrendsState {
 
     pub fn next_chart(&mut self) {
         self.chart = (self.chart + 1) % CHARTS.len();
+        self.cursor = None;
     }
 
+    /// Jump `d` measurements of the chosen chart forwards (or back); the first move lands on
+    /// the latest one.
     pub fn move_cursor(&mut self, d: i64) {
-        let days = self.data.days.max(1.0);
-        let step = (days / 60.0).max(1.0);
-        let c = self.cursor.unwrap_or(days) + d as f64 * step;
-        self.cursor = Some(c.clamp(0.0, days));
+        let xs = stops(CHARTS[self.chart % CHARTS.len()], &self.data);
+        let Some(last) = xs.len().checked_sub(1) else {
+            self.cursor = None;
+            return;
+        };
+        let at = match self.cursor {
+            None => last as i64,
+            Some(c) => {
+                let i = xs.partition_point(|x| *x < c - 1e-9) as i64;
+                let on = xs.get(i as usize).is_some_and(|x| (x - c).abs() < 1e-9);
+                match (on, d < 0) {
+                    (true, _) | (false, false) => i + d - i64::from(!on && d > 0),
+                    (false, true) => i + d,
+                }
+            }
+        };
+        self.cursor = Some(xs[at.clamp(0, last as i64) as usize]);
+    }
+
+    /// The chart shown under the first three on a large terminal.
+    pub fn safety(&self) -> usize {
+        if self.chart >= DEFAULT_SAFETY {
+            self.chart
+        } else {
+            DEFAULT_SAFETY
+        }
     }
 
     /// Load the window's data.
     pub fn load(&mut self, store: &Store, clock: &Clock, t: &Thresholds) -> Result<()> {
-        let now = clock.now();
+        // A measurement logged this minute belongs in the window.
+        let now = clock.now() + Duration::seconds(1);
         let (from, to) = match self.window.days() {
             Some(days) => {
                 let to = now - Duration::days(days / 2 * self.pan);
@@ -168,99 +186,56 @@ impl TrendsState {
     }
 }
 
-/// Y labels padded to one width so that stacked charts share the x axis exactly.
-fn ylabels(lo: f64, hi: f64, unit: &str) -> Vec<Line<'static>> {
-    // As wide as a date, the widest x label, so every chart's axis starts at the same column.
-    let w = 10;
-    let f = |v: f64| format!("{:>w$}", fmt_num(v, 1));
-    vec![
-        Line::from(f(lo)),
-        Line::from(format!("{:>w$}", unit)),
-        Line::from(f(hi)),
-    ]
+/// "chart 4/8 — creatinine (c)".
+fn indicator(k: usize, i: &I18n) -> String {
+    i.tf(
+        "chart.indicator",
+        &[
+            ("n", &(k + 1).to_string()),
+            ("total", &CHARTS.len().to_string()),
+            ("name", i.t(&format!("chart.name_{}", CHARTS[k]))),
+        ],
+    )
 }
 
+/// One chart: a title row (highlighted and with its number when chosen), then the plot.
 fn draw_chart(
     f: &mut Frame,
     area: Rect,
-    c: ChartSpec,
+    mut c: ChartView,
+    chosen: Option<usize>,
     st: &TrendsState,
     theme: &Theme,
-    x_labels: bool,
+    i: &I18n,
 ) {
-    if area.height < 3 {
+    if area.height < 4 {
         return;
     }
-    let days = st.data.days.max(1.0);
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    f.render_widget(
-        Paragraph::new(Span::styled(c.title.clone(), theme.title())),
-        title,
-    );
-    let columns = usize::from(body.width.saturating_sub(12)).max(10);
-    let mut series = c.series;
-    if let Some(x) = st.cursor {
-        series.push(line(vec![(x, c.y.0), (x, c.y.1)], theme.label()));
+    let mut spans = vec![Span::styled(c.title.clone(), theme.title())];
+    if let Some(k) = chosen {
+        spans[0].style = spans[0].style.add_modifier(Modifier::REVERSED);
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(indicator(k, i), theme.label()));
+        c.plot.cursor = st.cursor;
     }
-    // Downsample per column: twenty years draw as fast as a month.
-    let data: Vec<Vec<Pt>> = series
-        .iter()
-        .map(|s| downsample(&s.points, 0.0, days, columns))
-        .collect();
-    let datasets: Vec<Dataset> = series
-        .iter()
-        .zip(&data)
-        .filter(|(_, d)| !d.is_empty())
-        .map(|(s, d)| {
-            Dataset::default()
-                .data(d)
-                .style(s.style)
-                .graph_type(s.kind)
-                .marker(s.glyph)
-        })
-        .collect();
-    let labels = if x_labels {
-        date_labels(st)
-    } else {
-        vec![Line::from(""), Line::from("")]
-    };
-    let chart = Chart::new(datasets)
-        .x_axis(
-            Axis::default()
-                .bounds([0.0, days])
-                .labels(labels)
-                .style(theme.dim()),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds([c.y.0, c.y.1])
-                .labels(ylabels(c.y.0, c.y.1, c.unit))
-                .style(theme.dim()),
-        )
-        .hidden_legend_constraints((Constraint::Length(0), Constraint::Length(0)));
-    f.render_widget(chart, body);
+    f.render_widget(Paragraph::new(Line::from(spans)), title);
+    f.render_widget(&c.plot, body);
 }
 
-fn date_labels(st: &TrendsState) -> Vec<Line<'static>> {
-    match (st.from, st.to) {
-        (Some(a), Some(b)) => {
-            let mid = a + (b - a) / 2;
-            [a, mid, b]
-                .iter()
-                .map(|d| Line::from(d.format("%Y-%m-%d").to_string()))
-                .collect()
+/// The legend as `glyph words` pairs, each glyph once (a glyph means one thing per screen).
+fn legend_spans(views: &[&ChartView]) -> Vec<Span<'static>> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (g, words, style) in views.iter().flat_map(|v| v.legend.iter()) {
+        if seen.contains(g) {
+            continue;
         }
-        _ => vec![],
+        seen.push(g.clone());
+        out.push(Span::styled(g.clone(), *style));
+        out.push(Span::raw(format!(" {words}  ")));
     }
-}
-
-/// Nearest point to x within `within` days.
-fn at_cursor(points: &[Pt], x: f64, within: f64) -> Option<f64> {
-    points
-        .iter()
-        .filter(|p| (p.0 - x).abs() <= within)
-        .min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs()))
-        .map(|p| p.1)
+    out
 }
 
 fn summary_lines(st: &TrendsState, i: &I18n) -> Vec<Line<'static>> {
@@ -270,7 +245,7 @@ fn summary_lines(st: &TrendsState, i: &I18n) -> Vec<Line<'static>> {
             .unwrap_or_else(|| "—".into())
     };
     let num = |v: Option<f64>| v.map(|x| fmt_num(x, 0)).unwrap_or_else(|| "—".into());
-    let mut out = vec![
+    vec![
         Line::from(i.tf("trends.window", &[("window", i.t(st.window.label_key()))])),
         Line::from(i.tf("trends.time_30", &[("pct", &pct(s.days_at_least_30_pct))])),
         Line::from(i.tf("trends.time_100", &[("pct", &pct(s.days_at_least_100_pct))])),
@@ -290,30 +265,58 @@ fn summary_lines(st: &TrendsState, i: &I18n) -> Vec<Line<'static>> {
             ],
         )),
         Line::from(i.tf("trends.trough_cv", &[("pct", &pct(s.trough_cv_pct))])),
-    ];
-    if let (Some(x), Some(from)) = (st.cursor, st.from) {
-        let d = &st.data;
-        let date = from + Duration::minutes((x * 1440.0) as i64);
-        let near = |p: &[Pt], w: f64| {
-            at_cursor(p, x, w)
-                .map(|v| fmt_num(v, 1))
-                .unwrap_or_else(|| "—".into())
-        };
-        out.push(Line::from(i.tf(
-            "trends.cursor",
-            &[
-                ("date", &date.format("%Y-%m-%d").to_string()),
-                ("plt", &near(&d.platelets, 7.0)),
-                ("mg", &near(&d.dose_planned, d.days)),
-                ("level", &near(&d.troughs, 7.0)),
-                ("cr", &near(&d.creatinine_pct, 14.0)),
-            ],
-        )));
+    ]
+}
+
+/// What the cursor reads on the chosen chart, or how to move it.
+fn cursor_line(st: &TrendsState, theme: &Theme, i: &I18n) -> Line<'static> {
+    let name = CHARTS[st.chart % CHARTS.len()];
+    match st.cursor.and_then(|x| readout(name, &st.data, x, i)) {
+        Some(text) => Line::from(Span::styled(text, theme.focus())),
+        None => Line::from(Span::styled(
+            i.t("chart.cursor_hint").to_string(),
+            theme.dim(),
+        )),
     }
+}
+
+/// The events of the window, newest first, labelled (the chart marks them with ▼).
+fn event_lines(st: &TrendsState, theme: &Theme, i: &I18n) -> Vec<Line<'static>> {
+    let d = &st.data;
+    let marks: Vec<String> = d
+        .markers
+        .iter()
+        .rev()
+        .take(8)
+        .filter_map(|m| {
+            let at = st.from? + Duration::minutes((m.x * 1440.0) as i64);
+            let label = match m.code.strip_prefix("step_") {
+                Some(step) => i.t(&format!("step.{step}")).to_string(),
+                None if m.code == "bleeding" => i.t("trends.bleed_care").to_string(),
+                None => i.t(&format!("event.{}", m.code)).to_string(),
+            };
+            Some(format!("{} {label}", at.format("%Y-%m-%d")))
+        })
+        .collect();
+    if marks.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![
+        Line::from(""),
+        Line::from(Span::styled(
+            format!(
+                "{} {}",
+                crate::tui::widgets::plot::EVENT,
+                i.t("trends.events")
+            ),
+            theme.title(),
+        )),
+    ];
+    out.extend(marks.into_iter().map(Line::from));
     out
 }
 
-/// Draw the panel: one chart at a time below 120×36, stacked charts above.
+/// Draw the panel: one chart at a time below 110×34, four stacked charts above.
 pub fn render(
     f: &mut Frame,
     area: Rect,
@@ -326,7 +329,9 @@ pub fn render(
     if d.platelets.is_empty()
         && d.dose_planned.is_empty()
         && d.troughs.is_empty()
+        && d.non_troughs.is_empty()
         && d.systolic.is_empty()
+        && d.creatinine_pct.is_empty()
     {
         f.render_widget(
             Paragraph::new(vec![
@@ -338,61 +343,55 @@ pub fn render(
         );
         return;
     }
+    let chosen = st.chart % CHARTS.len();
     let large = area.width >= 110 && area.height >= 34;
     if large {
-        let [charts, side] =
-            Layout::horizontal([Constraint::Min(60), Constraint::Length(36)]).areas(area);
-        let safety = if st.chart >= 3 { st.chart } else { 4 };
-        let names = [CHARTS[0], CHARTS[1], CHARTS[2], CHARTS[safety]];
+        let [charts, side] = Layout::horizontal([Constraint::Min(60), Constraint::Length(36)])
+            .spacing(1)
+            .areas(area);
+        let shown = [0, 1, 2, st.safety()];
         let rows = Layout::vertical([Constraint::Ratio(1, 4); 4]).split(charts);
-        for (k, (name, r)) in names.iter().zip(rows.iter()).enumerate() {
-            draw_chart(f, *r, spec(name, d, t, theme, i), st, theme, k == 3);
+        let mut views = Vec::new();
+        for (k, r) in shown.iter().zip(rows.iter()) {
+            let mut v = spec(CHARTS[*k], d, t, theme, i);
+            v.plot.x_labels = *k == shown[3];
+            let legend = ChartView {
+                title: String::new(),
+                plot: Default::default(),
+                legend: std::mem::take(&mut v.legend),
+            };
+            draw_chart(f, *r, v, (*k == chosen).then_some(chosen), st, theme, i);
+            views.push(legend);
         }
         let mut lines = summary_lines(st, i);
-        // The events of the window, labelled (the chart marks them with a block).
-        let marks: Vec<String> = d
-            .markers
-            .iter()
-            .rev()
-            .take(8)
-            .filter_map(|m| {
-                let at = st.from? + Duration::minutes((m.x * 1440.0) as i64);
-                let label = match m.code.strip_prefix("step_") {
-                    Some(step) => i.t(&format!("step.{step}")).to_string(),
-                    None if m.code == "bleeding" => i.t("trends.bleed_care").to_string(),
-                    None => i.t(&format!("event.{}", m.code)).to_string(),
-                };
-                Some(format!("{} {label}", at.format("%Y-%m-%d")))
-            })
-            .collect();
-        if !marks.is_empty() {
-            lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                i.t("trends.events"),
-                theme.title(),
-            )));
-            lines.extend(marks.into_iter().map(Line::from));
-        }
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(i.t("trends.legend"), theme.dim())));
+        lines.push(cursor_line(st, theme, i));
+        lines.extend(event_lines(st, theme, i));
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(i.t("chart.legend"), theme.title())));
+        let refs: Vec<&ChartView> = views.iter().collect();
+        let spans = legend_spans(&refs);
+        for pair in spans.chunks(2) {
+            lines.push(Line::from(pair.to_vec()));
+        }
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), side);
     } else {
-        let [chart, sum] =
-            Layout::vertical([Constraint::Min(6), Constraint::Length(4)]).areas(area);
-        draw_chart(
-            f,
-            chart,
-            spec(CHARTS[st.chart], d, t, theme, i),
-            st,
-            theme,
-            true,
-        );
+        let [chart, legend, sum] = Layout::vertical([
+            Constraint::Min(6),
+            Constraint::Length(1),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        let mut v = spec(CHARTS[chosen], d, t, theme, i);
+        v.plot.x_labels = true;
+        let spans = legend_spans(&[&v]);
+        draw_chart(f, chart, v, Some(chosen), st, theme, i);
+        f.render_widget(Paragraph::new(Line::from(spans)), legend);
         let s = summary_lines(st, i);
         let text: Vec<Line> = vec![
-            Line::from(format!("{}  {}", s[0], s[1])),
-            Line::from(format!("{}  {}", s[2], s[3])),
-            Line::from(format!("{}  {}", s[4], s[5])),
-            s.get(7).cloned().unwrap_or_default(),
+            Line::from(format!("{}  {}  {}", s[0], s[1], s[2])),
+            Line::from(format!("{}  {}  {}", s[3], s[4], s[5])),
+            cursor_line(st, theme, i),
         ];
         f.render_widget(Paragraph::new(text), sum);
     }

@@ -1,260 +1,334 @@
-//! The trend charts' content: which series each chart draws, in which style, with which
-//! reference lines (bands, targets, alert thresholds) and y range.
+//! The trend charts' content: which measured series each chart draws, its reference lines
+//! (bands, targets, alert thresholds, labelled on the y axis), its own y range, its legend and
+//! what the cursor reads. Drawing is `plot::Plot`.
 
-use ratatui::style::Style;
-use ratatui::symbols::Marker as Glyph;
-use ratatui::widgets::GraphType;
+use ratatui::style::{Color, Modifier, Style};
 
-use crate::domain::response::Response;
 use crate::domain::settings::Thresholds;
-use crate::domain::trend::{GAP_BP, GAP_DOSES, GAP_LABS, GAP_PLATELETS, Pt, TrendData, split_gaps};
+use crate::domain::trend::{GAP_BP, GAP_LABS, GAP_PLATELETS, Pt, TrendData, split_gaps};
 use crate::domain::units::fmt_num;
 use crate::present::i18n::I18n;
-use crate::tui::screens::trends::PRE_COLUMNS;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::plot::{
+    EVENT, JOINED, Marks, NOT_TROUGH, PLAN, Plot, REF, RefLine, VALUE, VALUE2, nice_ticks,
+};
 
-pub(crate) struct Series {
-    pub(crate) points: Vec<Pt>,
-    pub(crate) style: Style,
-    pub(crate) kind: GraphType,
-    pub(crate) glyph: Glyph,
-}
+/// The charts, in the order `c` cycles through them. The first three and one safety chart
+/// (creatinine by default) are shown together on a large terminal.
+pub const CHARTS: [&str; 8] = [
+    "platelets",
+    "dose",
+    "level",
+    "creatinine",
+    "bp",
+    "liver",
+    "potassium",
+    "magnesium",
+];
 
-/// One chart: its series, y bounds, unit and title.
-pub(crate) struct ChartSpec {
-    pub(crate) title: String,
+/// The safety chart shown under the first three when none is chosen.
+pub const DEFAULT_SAFETY: usize = 3;
+
+/// One measured series of a chart: its name (catalogue key), points and unit.
+pub(crate) struct Measured<'a> {
+    pub(crate) key: &'static str,
+    pub(crate) points: &'a [Pt],
     pub(crate) unit: &'static str,
-    pub(crate) y: (f64, f64),
-    pub(crate) series: Vec<Series>,
+    pub(crate) glyph: char,
+    /// Days beyond which neighbours are not joined; `None` = never joined.
+    pub(crate) gap: Option<f64>,
 }
 
-pub(crate) fn line(points: Vec<Pt>, style: Style) -> Series {
-    Series {
+/// The measured series of a chart (what the cursor stops at and reads).
+pub(crate) fn measured<'a>(name: &str, d: &'a TrendData) -> Vec<Measured<'a>> {
+    let m = |key, points: &'a [Pt], unit, glyph, gap| Measured {
+        key,
         points,
-        style,
-        kind: GraphType::Line,
-        glyph: Glyph::Braille,
-    }
-}
-
-pub(crate) fn dots(points: Vec<Pt>, style: Style, glyph: Glyph) -> Series {
-    Series {
-        points,
-        style,
-        kind: GraphType::Scatter,
+        unit,
         glyph,
-    }
-}
-
-pub(crate) fn hline(y: f64, days: f64, style: Style) -> Series {
-    line(vec![(0.0, y), (days, y)], style)
-}
-
-/// Gap-split segments as lines; single points as dots.
-pub(crate) fn gapped(points: &[Pt], gap: f64, style: Style, out: &mut Vec<Series>) {
-    for seg in split_gaps(points, gap) {
-        if seg.len() == 1 {
-            out.push(dots(seg, style, Glyph::Dot));
-        } else {
-            out.push(line(seg, style));
-        }
-    }
-}
-
-pub(crate) fn max_y(points: &[&[Pt]], floor: f64) -> f64 {
-    let m = points
-        .iter()
-        .flat_map(|p| p.iter().map(|x| x.1))
-        .fold(floor, f64::max);
-    (m * 1.1).ceil()
-}
-
-pub(crate) fn spec(
-    name: &str,
-    d: &TrendData,
-    t: &Thresholds,
-    theme: &Theme,
-    i: &I18n,
-) -> ChartSpec {
-    let days = d.days.max(1.0);
-    let dim = theme.dim();
-    let mut s = Vec::new();
+        gap,
+    };
     match name {
-        "platelets" => {
-            let top = max_y(&[&d.platelets], 120.0);
-            for band in [
-                t.platelets_urgent,
-                t.platelets_low,
-                crate::domain::response::PLATELETS_USUAL_TARGET,
-                t.cr_platelets,
-            ] {
-                s.push(hline(band, days, dim));
-            }
-            if let Some(b) = d.baseline {
-                s.push(hline(b, days, theme.label()));
-            }
-            // The response status as a strip along the top edge.
-            let mut spans: Vec<(f64, Response)> = d.response.clone();
-            spans.push((
-                days,
-                spans.last().map(|x| x.1).unwrap_or(Response::NotAssessable),
-            ));
-            // One dotted series per status (a few datasets, not one per period: each dataset
-            // is a canvas layer and costs a full-width pass).
-            let step = days / PRE_COLUMNS as f64;
-            let mut strips: Vec<(Response, Vec<Pt>)> = Vec::new();
-            for w in spans.windows(2) {
-                if w[0].1 == Response::NotAssessable {
-                    continue;
-                }
-                let pts = match strips.iter_mut().find(|(r, _)| *r == w[0].1) {
-                    Some((_, p)) => p,
-                    None => {
-                        strips.push((w[0].1, Vec::new()));
-                        &mut strips.last_mut().expect("just pushed").1
-                    }
-                };
-                let mut x = w[0].0;
-                while x <= w[1].0 {
-                    pts.push((x, top));
-                    x += step;
-                }
-            }
-            for (r, mut pts) in strips {
-                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let style = match r {
-                    Response::CompleteResponse => theme.ok(),
-                    Response::Response => theme.title(),
-                    Response::NoResponse => theme.urgent(),
-                    _ => theme.warn(),
-                };
-                s.push(dots(pts, style, Glyph::Braille));
-            }
-            gapped(&d.platelets, GAP_PLATELETS, theme.focus(), &mut s);
-            let marks: Vec<Pt> = d
-                .markers
-                .iter()
-                .filter(|m| !m.code.starts_with("step_"))
-                .map(|m| (m.x, top * 0.95))
-                .collect();
-            s.push(dots(marks, theme.warn(), Glyph::Block));
-            ChartSpec {
-                title: i.t("trends.platelets").into(),
-                unit: "×10⁹/L",
-                y: (0.0, top),
-                series: s,
+        "platelets" => vec![m(
+            "chart.s_platelets",
+            &d.platelets,
+            "×10⁹/L",
+            VALUE,
+            Some(GAP_PLATELETS),
+        )],
+        "dose" => vec![m("chart.s_taken", &d.dose_taken, "mg/d", VALUE, None)],
+        "level" => vec![
+            m("chart.s_trough", &d.troughs, "ng/mL", VALUE, Some(GAP_LABS)),
+            m(
+                "chart.s_not_trough",
+                &d.non_troughs,
+                "ng/mL",
+                NOT_TROUGH,
+                None,
+            ),
+        ],
+        "creatinine" => vec![m(
+            "chart.s_creatinine",
+            &d.creatinine_pct,
+            "%",
+            VALUE,
+            Some(GAP_LABS),
+        )],
+        "bp" => vec![
+            m("chart.s_systolic", &d.systolic, "mmHg", VALUE, Some(GAP_BP)),
+            m(
+                "chart.s_diastolic",
+                &d.diastolic,
+                "mmHg",
+                VALUE2,
+                Some(GAP_BP),
+            ),
+        ],
+        "liver" => vec![
+            m("chart.s_alt", &d.alt, "U/L", VALUE, Some(GAP_LABS)),
+            m("chart.s_ast", &d.ast, "U/L", VALUE2, Some(GAP_LABS)),
+        ],
+        "potassium" => vec![m(
+            "chart.s_potassium",
+            &d.potassium,
+            "mmol/L",
+            VALUE,
+            Some(GAP_LABS),
+        )],
+        _ => vec![m(
+            "chart.s_magnesium",
+            &d.magnesium,
+            "mmol/L",
+            VALUE,
+            Some(GAP_LABS),
+        )],
+    }
+}
+
+/// Where the cursor can stop on a chart: the times of its measurements, sorted.
+pub fn stops(name: &str, d: &TrendData) -> Vec<f64> {
+    let mut xs: Vec<f64> = measured(name, d)
+        .iter()
+        .flat_map(|m| m.points.iter().map(|p| p.0))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    xs
+}
+
+/// One chart ready to draw: title, plot, legend (glyph, words, style).
+pub(crate) struct ChartView {
+    pub(crate) title: String,
+    pub(crate) plot: Plot,
+    pub(crate) legend: Vec<(String, String, Style)>,
+}
+
+/// The style of a chart's first and second series. Not the colours of alerts (yellow, red),
+/// so that a coloured value never reads as a threshold.
+pub(crate) fn series_style(theme: &Theme, second: bool) -> Style {
+    if !theme.color {
+        return Style::new().add_modifier(Modifier::BOLD);
+    }
+    let c = if second {
+        Color::LightMagenta
+    } else {
+        Color::LightCyan
+    };
+    Style::new().fg(c).add_modifier(Modifier::BOLD)
+}
+
+/// The style of the lines joining a series' values (thinner than its markers).
+fn joined_style(theme: &Theme, second: bool) -> Style {
+    if !theme.color {
+        return Style::new();
+    }
+    Style::new().fg(if second { Color::Magenta } else { Color::Cyan })
+}
+
+fn rl(y: f64, label: String, style: Style) -> RefLine {
+    RefLine { y, label, style }
+}
+
+/// The reference lines of a chart, and whether its y axis starts at zero.
+fn refs(name: &str, d: &TrendData, t: &Thresholds, th: &Theme) -> (Vec<RefLine>, bool) {
+    let n = |v: f64| fmt_num(v, 2);
+    match name {
+        "platelets" => (
+            vec![
+                rl(t.platelets_urgent, n(t.platelets_urgent), th.urgent()),
+                rl(t.platelets_low, n(t.platelets_low), th.warn()),
+                rl(50.0, n(50.0), th.dim()),
+                rl(t.cr_platelets, n(t.cr_platelets), th.ok()),
+            ],
+            true,
+        ),
+        "dose" => (Vec::new(), true),
+        "level" => (
+            vec![
+                rl(d.target.0, n(d.target.0), th.ok()),
+                rl(d.target.1, n(d.target.1), th.ok()),
+            ],
+            true,
+        ),
+        "creatinine" => (
+            vec![
+                rl(0.0, "0%".into(), th.dim()),
+                rl(
+                    t.creatinine_rise_pct,
+                    format!("+{}%", n(t.creatinine_rise_pct)),
+                    th.warn(),
+                ),
+                rl(
+                    t.creatinine_urgent_pct,
+                    format!("+{}%", n(t.creatinine_urgent_pct)),
+                    th.urgent(),
+                ),
+            ],
+            false,
+        ),
+        "bp" => (
+            vec![
+                rl(t.bp_systolic, n(t.bp_systolic), th.warn()),
+                rl(t.bp_diastolic, n(t.bp_diastolic), th.warn()),
+            ],
+            false,
+        ),
+        "liver" => (vec![rl(d.liver_uln, n(d.liver_uln), th.warn())], true),
+        "potassium" => (
+            vec![rl(t.potassium_high, n(t.potassium_high), th.warn())],
+            false,
+        ),
+        _ => (
+            vec![rl(t.magnesium_low, n(t.magnesium_low), th.warn())],
+            false,
+        ),
+    }
+}
+
+/// y bounds covering the values and the reference lines, widened to round ticks; from zero
+/// for counts and doses, the series' own range for the others (magnesium 0.6–1.0, not 0–6).
+fn y_range(values: impl Iterator<Item = f64>, refs: &[RefLine], from_zero: bool) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values.chain(refs.iter().map(|r| r.y)) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = (hi - lo).max(hi.abs() * 0.05) * 0.08;
+    let lo = if from_zero && lo >= 0.0 {
+        0.0
+    } else {
+        lo - pad
+    };
+    nice_ticks(lo, hi + pad).1
+}
+
+pub(crate) fn spec(name: &str, d: &TrendData, t: &Thresholds, th: &Theme, i: &I18n) -> ChartView {
+    let (refs, from_zero) = refs(name, d, t, th);
+    let series = measured(name, d);
+    let mut plot = Plot {
+        days: d.days.max(1.0),
+        from: d.from,
+        axis_style: th.dim(),
+        event_style: th.warn(),
+        ..Default::default()
+    };
+    let mut legend: Vec<(String, String, Style)> = Vec::new();
+    let mut values: Vec<f64> = Vec::new();
+    for (k, m) in series.iter().enumerate() {
+        let second = k > 0;
+        let style = if m.glyph == NOT_TROUGH {
+            th.warn()
+        } else {
+            series_style(th, second)
+        };
+        values.extend(m.points.iter().map(|p| p.1));
+        if let Some(gap) = m.gap {
+            for seg in split_gaps(m.points, gap) {
+                plot.joined.push((seg, joined_style(th, second)));
             }
         }
-        "dose" => {
-            let top = max_y(&[&d.dose_planned, &d.dose_taken], 50.0);
-            s.push(line(d.dose_planned.clone(), theme.title()));
-            s.push(dots(d.dose_taken.clone(), theme.ok(), Glyph::Dot));
-            let steps: Vec<Pt> = d
-                .markers
-                .iter()
-                .filter(|m| m.code.starts_with("step_"))
-                .map(|m| (m.x, top * 0.95))
-                .collect();
-            s.push(dots(steps, theme.warn(), Glyph::Block));
-            let _ = GAP_DOSES;
-            let kg = d
-                .mg_per_kg
-                .last()
-                .map(|p| format!(" = {} mg/kg/d", fmt_num(p.1, 2)))
-                .unwrap_or_default();
-            ChartSpec {
-                title: format!("{}{kg}", i.t("trends.dose")),
-                unit: "mg/d",
-                y: (0.0, top),
-                series: s,
-            }
-        }
-        "dose_kg" => {
-            let top = max_y(
-                &[&d.mg_per_kg, &d.mg_per_kg_taken],
-                t.mg_per_kg_strong + 1.0,
-            );
-            s.push(hline(t.mg_per_kg_warn, days, theme.warn()));
-            s.push(hline(t.mg_per_kg_strong, days, theme.urgent()));
-            s.push(line(d.mg_per_kg.clone(), theme.title()));
-            s.push(dots(d.mg_per_kg_taken.clone(), theme.ok(), Glyph::Dot));
-            ChartSpec {
-                title: i.t("trends.dose_kg").into(),
-                unit: "mg/kg/d",
-                y: (0.0, top),
-                series: s,
-            }
-        }
-        "level" => {
-            let top = max_y(&[&d.troughs, &d.non_troughs], d.target.1 * 1.2);
-            s.push(hline(d.target.0, days, dim));
-            s.push(hline(d.target.1, days, dim));
-            gapped(&d.troughs, GAP_LABS, theme.focus(), &mut s);
-            s.push(dots(d.troughs.clone(), theme.focus(), Glyph::Block));
-            s.push(dots(d.non_troughs.clone(), theme.warn(), Glyph::Dot));
-            ChartSpec {
-                title: i.t("trends.level").into(),
-                unit: "ng/mL",
-                y: (0.0, top),
-                series: s,
-            }
-        }
-        "creatinine" => {
-            let lo = d
-                .creatinine_pct
-                .iter()
-                .map(|p| p.1)
-                .fold(-10.0, f64::min)
-                .floor();
-            let top = max_y(&[&d.creatinine_pct], t.creatinine_urgent_pct + 5.0);
-            s.push(hline(0.0, days, dim));
-            s.push(hline(t.creatinine_rise_pct, days, theme.warn()));
-            s.push(hline(t.creatinine_urgent_pct, days, theme.urgent()));
-            gapped(&d.creatinine_pct, GAP_LABS, theme.focus(), &mut s);
-            ChartSpec {
-                title: i.t("trends.creatinine").into(),
-                unit: "%",
-                y: (lo, top),
-                series: s,
-            }
-        }
-        "bp" => {
-            let top = max_y(&[&d.systolic], 160.0);
-            s.push(hline(t.bp_systolic, days, theme.warn()));
-            s.push(hline(t.bp_diastolic, days, theme.warn()));
-            gapped(&d.systolic, GAP_BP, theme.focus(), &mut s);
-            gapped(&d.diastolic, GAP_BP, theme.title(), &mut s);
-            ChartSpec {
-                title: i.t("trends.bp").into(),
-                unit: "mmHg",
-                y: (40.0, top),
-                series: s,
-            }
-        }
-        "liver" => {
-            let top = max_y(&[&d.alt, &d.ast], d.liver_uln * 1.5);
-            s.push(hline(d.liver_uln, days, theme.warn()));
-            gapped(&d.alt, GAP_LABS, theme.focus(), &mut s);
-            gapped(&d.ast, GAP_LABS, theme.title(), &mut s);
-            ChartSpec {
-                title: i.t("trends.liver").into(),
-                unit: "U/L",
-                y: (0.0, top),
-                series: s,
-            }
-        }
-        _ => {
-            let top = max_y(&[&d.potassium, &d.magnesium], t.potassium_high + 0.5);
-            s.push(hline(t.potassium_high, days, theme.warn()));
-            s.push(hline(t.magnesium_low, days, theme.warn()));
-            gapped(&d.potassium, GAP_LABS, theme.focus(), &mut s);
-            gapped(&d.magnesium, GAP_LABS, theme.title(), &mut s);
-            ChartSpec {
-                title: i.t("trends.electrolytes").into(),
-                unit: "mmol/L",
-                y: (0.0, top),
-                series: s,
-            }
+        plot.marks.push(Marks {
+            points: m.points.to_vec(),
+            glyph: m.glyph,
+            style,
+        });
+        // One meaning per glyph on every chart: the series' names are in the titles.
+        let key = match m.glyph {
+            VALUE => "chart.value",
+            VALUE2 => "chart.value2",
+            _ => m.key,
+        };
+        if !m.points.is_empty() {
+            legend.push((m.glyph.to_string(), i.t(key).to_string(), style));
         }
     }
+    if series.iter().any(|m| m.gap.is_some() && m.points.len() > 1) {
+        legend.push((
+            JOINED.into(),
+            i.t("chart.joined").into(),
+            joined_style(th, false),
+        ));
+    }
+    if name == "dose" && !d.dose_planned.is_empty() {
+        values.extend(d.dose_planned.iter().map(|p| p.1));
+        plot.plan = Some((d.dose_planned.clone(), th.title()));
+        legend.insert(0, (PLAN.to_string(), i.t("chart.plan").into(), th.title()));
+    }
+    let events: Vec<f64> = d
+        .markers
+        .iter()
+        .filter(|m| match name {
+            "platelets" => !m.code.starts_with("step_"),
+            "dose" => m.code.starts_with("step_"),
+            _ => false,
+        })
+        .map(|m| m.x)
+        .collect();
+    if !events.is_empty() {
+        let key = if name == "dose" {
+            "chart.plan_change"
+        } else {
+            "chart.event"
+        };
+        legend.push((EVENT.to_string(), i.t(key).into(), th.warn()));
+    }
+    plot.events = events;
+    if !refs.is_empty() {
+        legend.push((REF.to_string(), i.t("chart.ref").into(), th.dim()));
+    }
+    plot.y = y_range(values.into_iter(), &refs, from_zero);
+    plot.refs = refs;
+    ChartView {
+        title: i.t(&format!("chart.title_{name}")).into(),
+        plot,
+        legend,
+    }
+}
+
+/// The cursor's reading on a chart: each series' value measured exactly at x, with the
+/// measurement's own date and time.
+pub fn readout(name: &str, d: &TrendData, x: f64, i: &I18n) -> Option<String> {
+    let from = d.from?;
+    let values: Vec<String> = measured(name, d)
+        .iter()
+        .filter_map(|m| {
+            let p = m.points.iter().find(|p| (p.0 - x).abs() < 1e-9)?;
+            Some(format!("{} {} {}", i.t(m.key), fmt_num(p.1, 2), m.unit))
+        })
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    let at = from + chrono::Duration::seconds((x * 86_400.0).round() as i64);
+    Some(i.tf(
+        "chart.cursor_at",
+        &[
+            ("date", &at.format("%Y-%m-%d %H:%M").to_string()),
+            ("values", &values.join(", ")),
+        ],
+    ))
 }
