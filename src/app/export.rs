@@ -10,12 +10,13 @@ use crate::app::config::Settings;
 use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::entry::Entry;
-use crate::export::{fhir, flat, html, ics, json, md, report};
+use crate::export::{doc, fhir, flat, html, ics, json, md, pdf, report};
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Order, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    Pdf,
     Html,
     Md,
     Csv,
@@ -25,7 +26,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    /// In the order the export dialog offers them: the clinic report first.
+    pub const ALL: [Format; 7] = [
+        Format::Pdf,
         Format::Html,
         Format::Md,
         Format::Csv,
@@ -36,6 +39,7 @@ impl Format {
 
     pub fn code(self) -> &'static str {
         match self {
+            Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Md => "md",
             Format::Csv => "csv",
@@ -60,6 +64,45 @@ pub struct Period {
     /// Inclusive.
     pub to: Option<NaiveDate>,
     pub since_last_visit: bool,
+    /// Reports: add the appendix tables.
+    pub full: bool,
+}
+
+impl Period {
+    fn is_default(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && !self.since_last_visit
+    }
+}
+
+/// The report's default period: since the last clinic visit before today, else the last
+/// 3 months.
+fn report_period(
+    store: &Store,
+    clock: &Clock,
+) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+    let now = clock.now();
+    let today = midnight(clock, clock.today());
+    let visit = store
+        .entries(&EntryFilter {
+            kind: Some(crate::domain::entry::Kind::Event),
+            subject: Some("clinic_visit".into()),
+            to: Some(today.with_timezone(&Utc)),
+            limit: Some(1),
+            ..Default::default()
+        })?
+        .into_iter()
+        .map(|e| e.at)
+        .max();
+    let from = visit.unwrap_or_else(|| {
+        midnight(
+            clock,
+            clock
+                .today()
+                .checked_sub_months(chrono::Months::new(3))
+                .unwrap_or(clock.today()),
+        )
+    });
+    Ok((from.min(now), now + Duration::seconds(1)))
 }
 
 pub use super::{ExchangeError, Result};
@@ -133,7 +176,12 @@ pub fn export(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
     let t = &settings.thresholds;
-    let (from, to) = resolve(store, period, clock)?;
+    let is_report = matches!(format, Format::Pdf | Format::Html | Format::Md);
+    let (from, to) = if is_report && period.is_default() {
+        report_period(store, clock)?
+    } else {
+        resolve(store, period, clock)?
+    };
     let labels = |code: &str| {
         if let Some(d) = crate::domain::drugs::Drug::parse(code) {
             i.t(&d.label_key()).to_string()
@@ -237,7 +285,7 @@ pub fn export(
             )?;
             due.len()
         }
-        Format::Html | Format::Md => {
+        Format::Pdf | Format::Html | Format::Md => {
             let facts = facts::load_window(store, from, to, clock, t)?;
             progress(1, 3);
             // Where the patient stands at the end of the period, from the recent history
@@ -258,10 +306,18 @@ pub fn export(
                 .collect();
             let r = report::build(&facts, o, alerts, questions, from, to, clock, t);
             progress(2, 3);
-            if format == Format::Html {
-                html::write(&mut w, &r, i)?;
-            } else {
-                md::write(&mut w, &r, i)?;
+            match format {
+                Format::Md => md::write(&mut w, &r, i)?,
+                Format::Html => html::write(&mut w, &doc::compose(&r, i, period.full))?,
+                _ => {
+                    let page = |n: usize, of: usize| {
+                        i.tf(
+                            "clinic.page",
+                            &[("n", &n.to_string()), ("of", &of.to_string())],
+                        )
+                    };
+                    pdf::write(&mut w, &doc::compose(&r, i, period.full), &page)?;
+                }
             }
             r.entries
         }
