@@ -290,7 +290,7 @@ fn response(r: &Report, i: &I18n) -> Cell {
 
 fn latest_row(l: &Latest, i: &I18n) -> Vec<Cell> {
     let (name, unit, dec) = match l.item {
-        Item::Platelets => (i.t("field.platelets").to_string(), "×10⁹/L", 0),
+        Item::Platelets => (i.t("field.platelets").to_string(), "×10⁹/L", 1),
         Item::Bp => (i.t("field.bp").to_string(), "mmHg", 0),
         Item::Lab(a) => (
             i.field(a.code()),
@@ -298,7 +298,7 @@ fn latest_row(l: &Latest, i: &I18n) -> Vec<Cell> {
             if matches!(a, Analyte::Potassium | Analyte::Magnesium) {
                 2
             } else {
-                0
+                1
             },
         ),
     };
