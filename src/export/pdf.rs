@@ -8,29 +8,20 @@
 
 use std::io::{self, Write};
 
+use krilla::Document;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke, StrokeDash};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-use krilla::{Data, Document};
-use skrifa::instance::{LocationRef, Size};
-use skrifa::{FontRef, MetadataProvider};
+use krilla::text::TextDirection;
 
 use super::chart::{Anchor, GREY, INK, Rgb, Scene, Shape};
 use super::doc::{Block, Cell, Doc, Tone};
 
-static FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-report.otf");
-
-/// System fonts tried for characters the embedded subset lacks.
-const FALLBACKS: [&str; 4] = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:\\Windows\\Fonts\\msyh.ttc",
-];
+mod font;
+use font::{Fonts, SUP};
 
 const PAGE_W: f64 = 595.28;
 const PAGE_H: f64 = 841.89;
@@ -39,188 +30,6 @@ const BOTTOM: f64 = PAGE_H - 52.0;
 const BLUE: Rgb = (31, 78, 121);
 const RED: Rgb = (176, 0, 0);
 const HEAD_BG: Rgb = (236, 236, 236);
-
-struct Face {
-    data: &'static [u8],
-    index: u32,
-    font: Font,
-}
-
-impl Face {
-    fn load(data: &'static [u8], index: u32) -> Option<Face> {
-        let font = Font::new(Data::from(data), index)?;
-        FontRef::from_index(data, index).ok()?;
-        Some(Face { data, index, font })
-    }
-
-    fn font_ref(&self) -> Option<FontRef<'static>> {
-        FontRef::from_index(self.data, self.index).ok()
-    }
-
-    fn covers(&self, c: char) -> bool {
-        self.font_ref()
-            .is_some_and(|f| f.charmap().map(c).is_some_and(|g| g.to_u32() != 0))
-    }
-}
-
-struct Fonts {
-    main: Face,
-    fallback: Option<Face>,
-}
-
-impl Fonts {
-    fn new() -> io::Result<Fonts> {
-        let main = Face::load(FONT, 0)
-            .ok_or_else(|| io::Error::other("the embedded report font cannot be read"))?;
-        Ok(Fonts {
-            main,
-            fallback: None,
-        })
-    }
-
-    /// Load a system font only when a text needs a character the subset lacks.
-    fn need(&mut self, text: &str) {
-        let missing = |c: char| !c.is_control() && !self.main.covers(c) && superscript(c).is_none();
-        if self.fallback.is_some() || !text.chars().any(missing) {
-            return;
-        }
-        for p in FALLBACKS {
-            let Ok(bytes) = std::fs::read(p) else {
-                continue;
-            };
-            let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-            let index = if p.contains("NotoSansCJK") { 2 } else { 0 };
-            if let Some(f) = Face::load(data, index) {
-                self.fallback = Some(f);
-                return;
-            }
-        }
-    }
-
-    /// The text split into runs of one face each (the main face unless only the fallback has it).
-    fn runs<'a>(&self, text: &'a str) -> Vec<(&Face, &'a str)> {
-        let mut out: Vec<(&Face, &str)> = Vec::new();
-        let mut start = 0;
-        let mut cur: Option<bool> = None;
-        for (k, c) in text.char_indices() {
-            let alt = !self.main.covers(c) && self.fallback.as_ref().is_some_and(|f| f.covers(c));
-            if cur.is_some_and(|a| a != alt) {
-                out.push((self.face(cur == Some(true)), &text[start..k]));
-                start = k;
-            }
-            cur = Some(alt);
-        }
-        if start < text.len() {
-            out.push((self.face(cur == Some(true)), &text[start..]));
-        }
-        out
-    }
-
-    fn face(&self, alt: bool) -> &Face {
-        match (&self.fallback, alt) {
-            (Some(f), true) => f,
-            _ => &self.main,
-        }
-    }
-
-    /// Superscript digits the font lacks (⁹ in ×10⁹/L) are drawn as small raised digits.
-    fn segments(&self, text: &str) -> Vec<(bool, String)> {
-        let mut out: Vec<(bool, String)> = Vec::new();
-        for c in text.chars() {
-            let sup = (!self.main.covers(c)).then(|| superscript(c)).flatten();
-            let (is_sup, ch) = match sup {
-                Some(d) => (true, d),
-                None => (false, c),
-            };
-            match out.last_mut() {
-                Some((k, s)) if *k == is_sup => s.push(ch),
-                _ => out.push((is_sup, ch.to_string())),
-            }
-        }
-        out
-    }
-
-    fn width(&self, text: &str, size: f64) -> f64 {
-        self.segments(text)
-            .iter()
-            .map(|(sup, s)| self.run_width(s, if *sup { size * SUP } else { size }))
-            .sum()
-    }
-
-    fn run_width(&self, text: &str, size: f64) -> f64 {
-        self.runs(text)
-            .into_iter()
-            .map(|(face, s)| {
-                let Some(f) = face.font_ref() else { return 0.0 };
-                let upem = f64::from(
-                    f.metrics(Size::unscaled(), LocationRef::default())
-                        .units_per_em
-                        .max(1),
-                );
-                let gm = f.glyph_metrics(Size::unscaled(), LocationRef::default());
-                let cmap = f.charmap();
-                s.chars()
-                    .map(|c| {
-                        cmap.map(c)
-                            .and_then(|g| gm.advance_width(g))
-                            .map_or(size * 0.5, |w| f64::from(w) / upem * size)
-                    })
-                    .sum::<f64>()
-            })
-            .sum()
-    }
-
-    /// Greedy line breaking: at spaces, and between CJK characters.
-    fn wrap(&self, text: &str, size: f64, width: f64) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        let mut brk: Option<usize> = None;
-        for c in text.chars() {
-            if is_cjk(c) && !CLOSING.contains(c) {
-                brk = Some(line.len());
-            }
-            line.push(c);
-            if self.width(&line, size) > width && line.chars().count() > 1 {
-                line.pop();
-                let rest = match brk.filter(|b| *b > 0 && *b < line.len()) {
-                    Some(b) => line.split_off(b),
-                    None => String::new(),
-                };
-                lines.push(line.trim_end().to_string());
-                line = rest.trim_start().to_string();
-                line.push(c);
-                brk = None;
-            }
-            if c == ' ' || c == '/' || c == '·' || (is_cjk(c) && CLOSING.contains(c)) {
-                brk = Some(line.len());
-            }
-        }
-        if !line.is_empty() || lines.is_empty() {
-            lines.push(line);
-        }
-        lines
-    }
-}
-
-const SUP: f64 = 0.68;
-/// Punctuation that must not start a line.
-const CLOSING: &str = "）)，。、；：！？」』】%";
-
-fn is_cjk(c: char) -> bool {
-    c as u32 >= 0x2E80
-}
-
-fn superscript(c: char) -> Option<char> {
-    let d = match c {
-        '⁰' => 0,
-        '¹' => 1,
-        '²' => 2,
-        '³' => 3,
-        '⁴'..='⁹' => c as u32 - '⁰' as u32,
-        _ => return None,
-    };
-    char::from_digit(d, 10)
-}
 
 /// A positioned item on a page.
 enum Item {
