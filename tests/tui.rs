@@ -395,7 +395,10 @@ fn export_from_the_screen_runs_in_the_background() {
     let (msg, _) = app.message.clone().unwrap();
     assert!(msg.starts_with("Wrote"), "{msg}");
     let file = dir.path().join("exports").join("itp-diary-2026-03-10.csv");
-    assert!(msg.contains(&file.display().to_string()), "absolute path: {msg}");
+    assert!(
+        msg.contains(&file.display().to_string()),
+        "absolute path: {msg}"
+    );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("id,uid,kind,at,"));
     assert!(text.lines().count() > 500);

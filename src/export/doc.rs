@@ -232,7 +232,7 @@ fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
                     ("pct", &dc.pct.map(|p| fmt_num(p, 0)).unwrap_or_else(dash)),
                 ],
             ),
-            dc.missed > 0,
+            dc.pct.is_some_and(|p| p < 90.0),
         ),
     ));
     v
@@ -463,26 +463,29 @@ fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
         .collect();
     b.push(Block::Table { head, rows });
     b.push(Block::Heading(i.t("clinic.appendix_doses").into()));
-    b.push(Block::Table {
-        head: vec![
-            i.t("clinic.col_date").into(),
-            i.t("field.drug").into(),
-            i.t("field.dose").into(),
-            i.t("field.formulation").into(),
-        ],
-        rows: r
-            .dose_changes
-            .iter()
-            .map(|(d, drug, s)| {
-                vec![
-                    plain(d.to_string()),
-                    plain(i.t(&drug.label_key())),
-                    plain(s.describe()),
-                    plain(s.formulation.clone().unwrap_or_default()),
-                ]
-            })
-            .collect(),
-    });
+    b.push(table_or_none(
+        Block::Table {
+            head: vec![
+                i.t("clinic.col_date").into(),
+                i.t("field.drug").into(),
+                i.t("field.dose").into(),
+                i.t("field.formulation").into(),
+            ],
+            rows: r
+                .dose_changes
+                .iter()
+                .map(|(d, drug, s)| {
+                    vec![
+                        plain(d.to_string()),
+                        plain(i.t(&drug.label_key())),
+                        plain(s.describe()),
+                        plain(s.formulation.clone().unwrap_or_default()),
+                    ]
+                })
+                .collect(),
+        },
+        i,
+    ));
     b.push(Block::Heading(i.t("report.events").into()));
     let mut ev: Vec<Cell> = bleeds_and_effects(r, i);
     ev.extend(r.events.iter().map(|(at, e, n)| {
@@ -505,37 +508,40 @@ fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
         ev
     }));
     b.push(Block::Heading(i.t("field.csa_trough").into()));
-    b.push(Block::Table {
-        head: vec![
-            i.t("cli.col_time").into(),
-            "ng/mL".into(),
-            i.t("report.hours").into(),
-            i.t("report.trough_ok").into(),
-        ],
-        rows: r
-            .troughs
-            .iter()
-            .map(|t| {
-                vec![
-                    plain(t.at.format("%Y-%m-%d %H:%M").to_string()),
-                    toned(
-                        format!(
-                            "{} ({})",
-                            fmt_num(t.value, 0),
-                            i.t(&format!("trough_band.{}", t.band))
+    b.push(table_or_none(
+        Block::Table {
+            head: vec![
+                i.t("cli.col_time").into(),
+                "ng/mL".into(),
+                i.t("report.hours").into(),
+                i.t("report.trough_ok").into(),
+            ],
+            rows: r
+                .troughs
+                .iter()
+                .map(|t| {
+                    vec![
+                        plain(t.at.format("%Y-%m-%d %H:%M").to_string()),
+                        toned(
+                            format!(
+                                "{} ({})",
+                                fmt_num(t.value, 0),
+                                i.t(&format!("trough_band.{}", t.band))
+                            ),
+                            t.band != "in_target" && t.valid == Some(true),
                         ),
-                        t.band != "in_target" && t.valid == Some(true),
-                    ),
-                    plain(t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash)),
-                    match t.valid {
-                        Some(true) => plain(i.t("form.yes")),
-                        Some(false) => toned(i.t("report.not_trough"), true),
-                        None => plain(i.t("clinic.no_timing")),
-                    },
-                ]
-            })
-            .collect(),
-    });
+                        plain(t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash)),
+                        match t.valid {
+                            Some(true) => plain(i.t("form.yes")),
+                            Some(false) => toned(i.t("report.not_trough"), true),
+                            None => plain(i.t("clinic.no_timing")),
+                        },
+                    ]
+                })
+                .collect(),
+        },
+        i,
+    ));
     b
 }
 
@@ -561,4 +567,15 @@ fn short(a: Analyte) -> String {
         Analyte::Glucose => "GLU",
     }
     .into()
+}
+
+/// A table, or "none" when it has no rows.
+fn table_or_none(t: Block, i: &I18n) -> Block {
+    match t {
+        Block::Table { rows, .. } if rows.is_empty() => Block::List(vec![Cell {
+            text: i.t("report.none").into(),
+            tone: Tone::Muted,
+        }]),
+        other => other,
+    }
 }

@@ -170,6 +170,7 @@ impl Layout<'_> {
                     .chain(std::iter::once(self.fonts.width(&head[c], size)))
                     .fold(8.0, f64::max)
                     + 2.0 * pad
+                    + 1.0
             })
             .collect();
         let total: f64 = natural.iter().sum();
