@@ -219,6 +219,27 @@ fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
         )),
     ));
     v.push((i.t("clinic.iwg").to_string(), response(r, i)));
+    let sm = &r.trend.summary;
+    let n = |x: Option<f64>| x.map(|x| fmt_num(x, 0)).unwrap_or_else(dash);
+    let pct = |x: Option<f64>| format!("{}%", n(x));
+    v.push((
+        i.t("report.platelet_summary").to_string(),
+        plain(format!(
+            "{}; {}; {}",
+            i.tf(
+                "trends.median_low",
+                &[
+                    ("median", &n(sm.median_platelets)),
+                    ("low", &n(sm.lowest_platelets))
+                ]
+            ),
+            i.tf("trends.time_30", &[("pct", &pct(sm.days_at_least_30_pct))]),
+            i.tf(
+                "trends.time_100",
+                &[("pct", &pct(sm.days_at_least_100_pct))]
+            ),
+        )),
+    ));
     let dc = &r.doses;
     v.push((
         i.t("today.adherence").to_string(),

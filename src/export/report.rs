@@ -442,18 +442,12 @@ type Dated<T> = Vec<(DateTime<FixedOffset>, T, Option<String>)>;
 
 /// Bleeding that needed care first, then the largest, then the newest.
 fn worst_first_bleeding(mut v: Dated<Bleeding>) -> Dated<Bleeding> {
-    v.sort_by(|a, b| {
-        (b.1.care_needed, b.1.count.unwrap_or(0), b.0).cmp(&(
-            a.1.care_needed,
-            a.1.count.unwrap_or(0),
-            a.0,
-        ))
-    });
+    v.sort_by_key(|x| std::cmp::Reverse((x.1.care_needed, x.1.count.unwrap_or(0), x.0)));
     v
 }
 
 /// Severe first, then the newest.
 fn worst_first_effects(mut v: Dated<SideEffect>) -> Dated<SideEffect> {
-    v.sort_by(|a, b| (b.1.severity.unwrap_or(0), b.0).cmp(&(a.1.severity.unwrap_or(0), a.0)));
+    v.sort_by_key(|x| std::cmp::Reverse((x.1.severity.unwrap_or(0), x.0)));
     v
 }
