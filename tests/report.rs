@@ -192,3 +192,27 @@ fn default_period_starts_at_the_last_visit_before_today() {
     let html = d.ok(&["export", "--format", "html"]);
     assert!(html.contains("Period 2025-12-10 — 2026-03-10"), "{html}");
 }
+
+#[test]
+fn latest_values_are_flagged_and_a_level_without_timing_is_not_judged() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "18", "--at", "2026-03-01 08:00"]);
+    d.ok(&["log", "platelets", "25", "--at", "2026-03-08 08:00"]);
+    // 450 ng/mL would be above target, but without the dose time it is not a known trough.
+    d.ok(&["log", "lab", "csa-trough", "450", "--at", "2026-03-08 08:00"]);
+    d.ok(&["log", "lab", "potassium", "5.6", "--at", "2026-03-08 08:00"]);
+    d.ok(&["log", "bp", "150/95", "--at", "2026-03-08 09:00"]);
+    let html = d.ok(&["export", "--format", "html"]);
+    let text = html_text(&html);
+    // Row by row: (test, value, date, change, status).
+    for (test, value, change, status) in [
+        ("platelets", "25 ×10⁹/L", "+7", "↓ low"),
+        ("CsA trough (C0)", "450 ng/mL", "—", "not judged"),
+        ("potassium", "5.6 mmol/L", "—", "↑ high"),
+        ("blood pressure", "150/95 mmHg", "—", "↑ high"),
+    ] {
+        let row = format!("{test} {value} 2026-03-08 {change} {status}");
+        assert!(text.contains(&row), "{row} in:\n{text}");
+    }
+    assert!(text.contains("dose time unknown"));
+}
