@@ -95,6 +95,7 @@ fn pdf_text_has_latest_platelets_regimen_and_iwg_status() {
 fn pdf_chinese_labels_are_real_text() {
     let d = demo("2");
     let doc = lopdf::Document::load_mem(&pdf_zh(&d)).unwrap();
+    assert!(doc.get_pages().len() <= 2, "two pages in Chinese too");
     let text = text_of(&doc);
     for word in ["血小板", "环孢素", "谷浓度", "肌酐", "疗效评估"] {
         assert!(text.contains(word), "{word} in:\n{text}");
@@ -199,7 +200,14 @@ fn latest_values_are_flagged_and_a_level_without_timing_is_not_judged() {
     d.ok(&["log", "platelets", "18", "--at", "2026-03-01 08:00"]);
     d.ok(&["log", "platelets", "25", "--at", "2026-03-08 08:00"]);
     // 450 ng/mL would be above target, but without the dose time it is not a known trough.
-    d.ok(&["log", "lab", "csa-trough", "450", "--at", "2026-03-08 08:00"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "450",
+        "--at",
+        "2026-03-08 08:00",
+    ]);
     d.ok(&["log", "lab", "potassium", "5.6", "--at", "2026-03-08 08:00"]);
     d.ok(&["log", "bp", "150/95", "--at", "2026-03-08 09:00"]);
     let html = d.ok(&["export", "--format", "html"]);

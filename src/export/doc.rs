@@ -87,6 +87,10 @@ pub fn compose(r: &Report, i: &I18n, full: bool) -> Doc {
         blocks: vec![
             Block::Heading(i.t("clinic.charts").into()),
             Block::Chart(chart::build(r, i)),
+            Block::Line(Cell {
+                text: i.t("report.disclaimer").into(),
+                tone: Tone::Muted,
+            }),
         ],
     });
     if full {
