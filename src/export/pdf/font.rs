@@ -1,6 +1,8 @@
 //! The report's fonts: the embedded subset, a system fallback for the characters it lacks,
 //! text widths and line breaking.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io;
 
 use krilla::Data;
@@ -19,25 +21,53 @@ const FALLBACKS: [&str; 4] = [
 ];
 
 pub(super) struct Face {
-    data: &'static [u8],
-    index: u32,
     pub(super) font: Font,
+    font_ref: FontRef<'static>,
+    upem: f64,
+    /// Advance width in em of each character seen, `None` when the face lacks it.
+    cache: RefCell<HashMap<char, Option<f64>>>,
 }
 
 impl Face {
     fn load(data: &'static [u8], index: u32) -> Option<Face> {
         let font = Font::new(Data::from(data), index)?;
-        FontRef::from_index(data, index).ok()?;
-        Some(Face { data, index, font })
+        let font_ref = FontRef::from_index(data, index).ok()?;
+        let upem = f64::from(
+            font_ref
+                .metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em
+                .max(1),
+        );
+        Some(Face {
+            font,
+            font_ref,
+            upem,
+            cache: RefCell::new(HashMap::new()),
+        })
     }
 
-    fn font_ref(&self) -> Option<FontRef<'static>> {
-        FontRef::from_index(self.data, self.index).ok()
+    fn em(&self, c: char) -> Option<f64> {
+        if let Some(w) = self.cache.borrow().get(&c) {
+            return *w;
+        }
+        let gm = self
+            .font_ref
+            .glyph_metrics(Size::unscaled(), LocationRef::default());
+        let w = self
+            .font_ref
+            .charmap()
+            .map(c)
+            .filter(|g| g.to_u32() != 0)
+            .map(|g| {
+                gm.advance_width(g)
+                    .map_or(0.5, |w| f64::from(w) / self.upem)
+            });
+        self.cache.borrow_mut().insert(c, w);
+        w
     }
 
     fn covers(&self, c: char) -> bool {
-        self.font_ref()
-            .is_some_and(|f| f.charmap().map(c).is_some_and(|g| g.to_u32() != 0))
+        self.em(c).is_some()
     }
 }
 
@@ -129,20 +159,8 @@ impl Fonts {
         self.runs(text)
             .into_iter()
             .map(|(face, s)| {
-                let Some(f) = face.font_ref() else { return 0.0 };
-                let upem = f64::from(
-                    f.metrics(Size::unscaled(), LocationRef::default())
-                        .units_per_em
-                        .max(1),
-                );
-                let gm = f.glyph_metrics(Size::unscaled(), LocationRef::default());
-                let cmap = f.charmap();
                 s.chars()
-                    .map(|c| {
-                        cmap.map(c)
-                            .and_then(|g| gm.advance_width(g))
-                            .map_or(size * 0.5, |w| f64::from(w) / upem * size)
-                    })
+                    .map(|c| face.em(c).unwrap_or(0.5) * size)
                     .sum::<f64>()
             })
             .sum()
@@ -153,12 +171,15 @@ impl Fonts {
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut brk: Option<usize> = None;
+        let mut w = 0.0;
+        let mut buf = [0u8; 4];
         for c in text.chars() {
             if is_cjk(c) && !CLOSING.contains(c) {
                 brk = Some(line.len());
             }
             line.push(c);
-            if self.width(&line, size) > width && line.chars().count() > 1 {
+            w += self.width(c.encode_utf8(&mut buf), size);
+            if w > width && line.chars().count() > 1 {
                 line.pop();
                 let rest = match brk.filter(|b| *b > 0 && *b < line.len()) {
                     Some(b) => line.split_off(b),
@@ -167,6 +188,7 @@ impl Fonts {
                 lines.push(line.trim_end().to_string());
                 line = rest.trim_start().to_string();
                 line.push(c);
+                w = self.width(&line, size);
                 brk = None;
             }
             if c == ' ' || c == '/' || c == '·' || (is_cjk(c) && CLOSING.contains(c)) {
