@@ -224,3 +224,18 @@ fn latest_values_are_flagged_and_a_level_without_timing_is_not_judged() {
     }
     assert!(text.contains("dose time unknown"));
 }
+
+#[test]
+fn a_character_outside_the_embedded_font_comes_from_a_system_font_when_there_is_one() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "40", "--at", "2026-03-01 08:00"]);
+    // 龘 is not in the subset (GB 2312 level 1 + the catalogues); the export never fails on it.
+    d.ok(&["note", "--for-visit", "龘 question"]);
+    let doc = lopdf::Document::load_mem(&pdf(&d, &[])).unwrap();
+    let text = text_of(&doc);
+    assert!(text.contains("question"));
+    let system = std::path::Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+    if system.exists() {
+        assert!(text.contains('龘'), "drawn from the system font:\n{text}");
+    }
+}

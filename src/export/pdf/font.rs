@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io;
+use std::sync::OnceLock;
 
 use krilla::Data;
 use krilla::text::Font;
@@ -19,6 +20,20 @@ const FALLBACKS: [&str; 4] = [
     "/System/Library/Fonts/PingFang.ttc",
     "C:\\Windows\\Fonts\\msyh.ttc",
 ];
+
+/// The first system CJK font found, read once per process (its bytes stay for the process's
+/// life, so repeated exports from the terminal diary do not read or keep it again).
+fn system_font() -> Option<(&'static [u8], u32)> {
+    static FOUND: OnceLock<Option<(&'static [u8], u32)>> = OnceLock::new();
+    *FOUND.get_or_init(|| {
+        FALLBACKS.iter().find_map(|p| {
+            let bytes = std::fs::read(p).ok()?;
+            let index = if p.contains("NotoSansCJK") { 2 } else { 0 };
+            FontRef::from_index(&bytes, index).ok()?;
+            Some((&*Box::leak(bytes.into_boxed_slice()), index))
+        })
+    })
+}
 
 pub(super) struct Face {
     pub(super) font: Font,
@@ -92,17 +107,7 @@ impl Fonts {
         if self.fallback.is_some() || !text.chars().any(missing) {
             return;
         }
-        for p in FALLBACKS {
-            let Ok(bytes) = std::fs::read(p) else {
-                continue;
-            };
-            let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-            let index = if p.contains("NotoSansCJK") { 2 } else { 0 };
-            if let Some(f) = Face::load(data, index) {
-                self.fallback = Some(f);
-                return;
-            }
-        }
+        self.fallback = system_font().and_then(|(data, index)| Face::load(data, index));
     }
 
     /// The text split into runs of one face each (the main face unless only the fallback has it).
