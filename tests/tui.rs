@@ -400,7 +400,11 @@ fn export_from_the_screen_runs_in_the_background() {
     app.export_dir = dir.path().join("exports");
     typ(&mut app, "E");
     assert!(matches!(app.modal, Some(Modal::Export(_))));
-    // Choose CSV (html → md → csv) and export.
+    if let Some(Modal::Export(f)) = &app.modal {
+        assert_eq!(f.format(), itp_diary::app::export::Format::Pdf, "PDF first");
+    }
+    // Choose CSV (pdf → html → md → csv: the clinic report comes first) and export.
+    key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Enter);
@@ -413,6 +417,10 @@ fn export_from_the_screen_runs_in_the_background() {
     let (msg, _) = app.message.clone().unwrap();
     assert!(msg.starts_with("Wrote"), "{msg}");
     let file = dir.path().join("exports").join("itp-diary-2026-03-10.csv");
+    assert!(
+        msg.contains(&file.display().to_string()),
+        "absolute path: {msg}"
+    );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("id,uid,kind,at,"));
     assert!(text.lines().count() > 500);

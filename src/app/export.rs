@@ -10,12 +10,13 @@ use crate::app::config::Settings;
 use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::entry::Entry;
-use crate::export::{fhir, flat, html, ics, json, md, report};
+use crate::export::{doc, fhir, flat, html, ics, json, md, pdf, report};
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Order, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    Pdf,
     Html,
     Md,
     Csv,
@@ -25,7 +26,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    /// In the order the export dialog offers them: the clinic report first.
+    pub const ALL: [Format; 7] = [
+        Format::Pdf,
         Format::Html,
         Format::Md,
         Format::Csv,
@@ -36,6 +39,7 @@ impl Format {
 
     pub fn code(self) -> &'static str {
         match self {
+            Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Md => "md",
             Format::Csv => "csv",
@@ -62,6 +66,34 @@ pub struct Period {
     pub since_last_visit: bool,
     /// A full export: deleted entries too (CSV `deleted` = true, FHIR `entered-in-error`).
     pub include_deleted: bool,
+    /// Reports: add the appendix tables.
+    pub full: bool,
+}
+
+impl Period {
+    fn is_default(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && !self.since_last_visit
+    }
+}
+
+/// The report's default period: since the last clinic visit before today, else the last
+/// 3 months.
+fn report_period(
+    store: &Store,
+    clock: &Clock,
+) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+    let now = clock.now();
+    let visit = last_visit_before_today(store, clock)?;
+    let from = visit.unwrap_or_else(|| {
+        midnight(
+            clock,
+            clock
+                .today()
+                .checked_sub_months(chrono::Months::new(3))
+                .unwrap_or(clock.today()),
+        )
+    });
+    Ok((from.min(now), now + Duration::seconds(1)))
 }
 
 pub use super::{ExchangeError, Result};
@@ -326,7 +358,12 @@ pub fn export(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
     let t = &settings.thresholds;
-    let (from, to) = resolve(store, period, clock)?;
+    let is_report = matches!(format, Format::Pdf | Format::Html | Format::Md);
+    let (from, to) = if is_report && period.is_default() {
+        report_period(store, clock)?
+    } else {
+        resolve(store, period, clock)?
+    };
     let wide = widened(period, from, to);
     let labels = |code: &str| {
         if let Some(d) = crate::domain::drugs::Drug::parse(code) {
@@ -439,7 +476,7 @@ pub fn export(
         }
         Format::Fhir => fhir_bundle(store, period, wide, clock, t, &labels, w, progress)?,
         Format::Ics => calendar(store, clock, t, i, &labels, w, progress)?,
-        Format::Html | Format::Md => {
+        Format::Pdf | Format::Html | Format::Md => {
             let facts = facts::load_window(store, from, to, clock, t)?;
             progress(1, 3);
             // Where the patient stands at the end of the period, from the recent history
@@ -459,15 +496,25 @@ pub fn export(
                 .collect();
             let r = report::build(&facts, o, alerts, questions, from, to, clock, t);
             progress(2, 3);
-            if format == Format::Html {
-                html::write(&mut w, &r, i)?;
-            } else {
-                // Every result of the period, with its lab, note and own offset.
-                let results: Vec<Entry> = entries_between(store, wide, false)?
-                    .into_iter()
-                    .filter(|e| keeps(period, e) && md::is_result(e))
-                    .collect();
-                md::write(&mut w, &r, i, &results)?;
+            match format {
+                Format::Md => {
+                    // Every result of the period, with its lab, note and own offset.
+                    let results: Vec<Entry> = entries_between(store, wide, false)?
+                        .into_iter()
+                        .filter(|e| keeps(period, e) && md::is_result(e))
+                        .collect();
+                    md::write(&mut w, &r, i, &results)?
+                }
+                Format::Html => html::write(&mut w, &doc::compose(&r, i, period.full))?,
+                _ => {
+                    let page = |n: usize, of: usize| {
+                        i.tf(
+                            "clinic.page",
+                            &[("n", &n.to_string()), ("of", &of.to_string())],
+                        )
+                    };
+                    pdf::write(&mut w, &doc::compose(&r, i, period.full), &page)?;
+                }
             }
             r.entries
         }

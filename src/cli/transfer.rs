@@ -13,6 +13,8 @@ use crate::present::i18n::I18n;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum FormatArg {
+    /// The clinic report as an A4 PDF.
+    Pdf,
     Html,
     Md,
     Csv,
@@ -34,6 +36,9 @@ pub struct ExportArgs {
     /// From the last logged clinic visit to now.
     #[arg(long)]
     pub since_last_visit: bool,
+    /// Reports: add the appendix (labs by date, dose changes, events, troughs).
+    #[arg(long)]
+    pub full: bool,
     /// Write to this file (created readable by you only) instead of standard output; `-` is
     /// standard output.
     #[arg(short = 'o', long = "output", value_name = "PATH")]
@@ -136,6 +141,7 @@ fn deliver(
 
 pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
     let format = match a.format {
+        FormatArg::Pdf => Format::Pdf,
         FormatArg::Html => Format::Html,
         FormatArg::Md => Format::Md,
         FormatArg::Csv => Format::Csv,
@@ -153,6 +159,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
         to: day("to", &a.to)?,
         since_last_visit: a.since_last_visit,
         include_deleted: a.deleted,
+        full: a.full,
     };
     let bom = format == Format::Csv
         && !a.no_bom

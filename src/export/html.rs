@@ -4,11 +4,11 @@
 
 use std::io::{self, Write};
 
+use super::doc::{Block, Cell, Doc, Tone};
 use super::report::Report;
 use super::svg;
-use crate::domain::overview::TroughBand;
 use crate::domain::units::fmt_num;
-use crate::present::describe::{reminder_message, value, what};
+use crate::present::describe::{value, what};
 use crate::present::i18n::I18n;
 
 const CSS: &str = r#"
@@ -22,8 +22,10 @@ svg .frame { fill: none; stroke: #999; } svg .band { stroke: #bbb; stroke-dashar
 svg .axis { stroke: #ddd; } svg .plt { fill: none; stroke: #c0392b; stroke-width: 2; } svg circle.plt { fill: #c0392b; }
 svg .dose { fill: none; stroke: #2c6fbb; stroke-width: 2; } svg .trough { fill: #1e8449; } svg .nontrough { fill: #e67e22; }
 svg .target { fill: #d5f5e3; } svg text { font-size: 9px; fill: #333; } svg .title { font-size: 10px; font-weight: bold; } svg .marker { fill: #8e44ad; font-size: 9px; }
-@page { size: A4; margin: 15mm; }
-@media print { body { margin: 0; } h2 { break-after: avoid; } section { break-inside: avoid-page; } section.page { break-before: page; } }
+h2 { font-size: 11pt; color: #1f4e79; border-bottom: 1px solid #999; margin: .8em 0 .3em; } ul { margin: .2em 0; padding-left: 1.2em; }
+.foot { color: #666; font-size: 8pt; border-top: 1px solid #bbb; margin-top: 1em; padding-top: .3em; }
+@page { size: A4; margin: 14mm; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } section.page { break-before: page; } }
 "#;
 
 pub fn esc(s: &str) -> String {
@@ -35,29 +37,6 @@ pub fn esc(s: &str) -> String {
 
 fn d(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn table(w: &mut impl Write, head: &[&str], rows: &[Vec<String>], empty: &str) -> io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(w, r#"<p class="muted">{}</p>"#, esc(empty));
-    }
-    write!(w, "<table><thead><tr>")?;
-    for h in head {
-        write!(w, "<th>{}</th>", esc(h))?;
-    }
-    writeln!(w, "</tr></thead><tbody>")?;
-    for r in rows {
-        write!(w, "<tr>")?;
-        for c in r {
-            // Cells are escaped here; a leading "!" marks a flagged value.
-            match c.strip_prefix('!') {
-                Some(rest) => write!(w, r#"<td class="flag">{}</td>"#, esc(rest))?,
-                None => write!(w, "<td>{}</td>", esc(c))?,
-            }
-        }
-        writeln!(w, "</tr>")?;
-    }
-    writeln!(w, "</tbody></table>")
 }
 
 /// The summary lines shared with the Markdown report: (label, value).
@@ -223,7 +202,7 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
         vec![i.t("cli.col_time").into(), "×10⁹/L".into()],
         r.platelets
             .iter()
-            .map(|(at, v)| vec![d(at), flag(*v < r.platelets_low, fmt_num(*v, 1))])
+            .map(|(at, v)| vec![d(at), flag(*v < 30.0, fmt_num(*v, 1))])
             .collect(),
     ));
     out.push((
@@ -240,7 +219,7 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                 vec![
                     d(&t.at),
                     flag(
-                        t.band != TroughBand::InTarget,
+                        t.band != crate::domain::overview::TroughBand::InTarget,
                         format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
                     ),
                     t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash),
@@ -358,21 +337,14 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
     out
 }
 
-pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
-    let lang = if i.lang == crate::present::i18n::Lang::Zh {
-        "zh-CN"
-    } else {
-        "en"
-    };
-    let period = format!(
-        "{} — {}",
-        r.from.format("%Y-%m-%d"),
-        r.last().format("%Y-%m-%d")
-    );
+/// The report (see `doc`) as one HTML page: page 1 the summary, page 2 the charts, the
+/// appendix when asked; each printed page ends with the footer.
+pub fn write(w: &mut impl Write, doc: &Doc) -> io::Result<()> {
     writeln!(w, "<!DOCTYPE html>")?;
     writeln!(
         w,
-        r#"<html lang="{lang}" xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"/>"#
+        r#"<html lang="{}" xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"/>"#,
+        doc.lang
     )?;
     writeln!(
         w,
@@ -380,85 +352,63 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
     )?;
     writeln!(
         w,
-        "<title>{} {}</title><style>{CSS}</style></head><body>",
-        esc(i.t("report.title")),
-        esc(&period)
+        "<title>{}</title><style>{CSS}</style></head><body>",
+        esc(&doc.title)
     )?;
-    writeln!(
-        w,
-        r#"<h1>{}</h1><p class="muted">{}: {} · {}: {} · {}</p>"#,
-        esc(i.t("report.title")),
-        esc(i.t("report.period")),
-        esc(&period),
-        esc(i.t("report.generated")),
-        esc(&r.generated.format("%Y-%m-%d %H:%M").to_string()),
-        esc(&i.tf("report.entries", &[("n", &r.entries.to_string())]))
-    )?;
-    writeln!(
-        w,
-        r#"<section><h2>{}</h2><dl class="box">"#,
-        esc(i.t("report.summary"))
-    )?;
-    for (k, v) in summary(r, i) {
-        writeln!(w, "<dt>{}</dt><dd>{}</dd>", esc(&k), esc(&v))?;
-    }
-    writeln!(w, "</dl></section>")?;
-    let chart = svg::chart(
-        &r.trend,
-        i,
-        &r.from.format("%Y-%m-%d").to_string(),
-        &r.last().format("%Y-%m-%d").to_string(),
-    );
-    if !chart.is_empty() {
-        writeln!(
-            w,
-            "<section><h2>{}</h2>{chart}</section>",
-            esc(i.t("report.chart"))
-        )?;
-    }
-    writeln!(w, "<section><h2>{}</h2>", esc(i.t("report.alerts")))?;
-    if r.alerts.is_empty() {
-        writeln!(
-            w,
-            r#"<p class="muted">{}</p>"#,
-            esc(i.t("today.nothing_due"))
-        )?;
-    } else {
-        writeln!(w, "<ul>")?;
-        for a in &r.alerts {
-            writeln!(
-                w,
-                r#"<li><strong>[{}]</strong> {} <span class="muted">({})</span></li>"#,
-                esc(i.t(&format!("severity_word.{}", a.severity.code()))),
-                esc(&reminder_message(a, i)),
-                esc(&crate::present::describe::refs_text(a.refs(), i))
-            )?;
+    for (n, page) in doc.pages.iter().enumerate() {
+        let class = if n == 0 { "sheet" } else { "sheet page" };
+        writeln!(w, r#"<section class="{class}">"#)?;
+        for b in &page.blocks {
+            block(w, b, &doc.title)?;
         }
-        writeln!(w, "</ul>")?;
+        writeln!(w, r#"<p class="foot">{}</p></section>"#, esc(&doc.footer))?;
     }
-    writeln!(w, "</section>")?;
-    writeln!(w, "<section><h2>{}</h2>", esc(i.t("report.questions")))?;
-    if r.questions.is_empty() {
-        writeln!(w, r#"<p class="muted">—</p>"#)?;
-    } else {
-        writeln!(w, "<ol>")?;
-        for q in &r.questions {
-            writeln!(w, "<li>{}</li>", esc(q))?;
-        }
-        writeln!(w, "</ol>")?;
-    }
-    writeln!(w, "</section>")?;
-    for (n, (title, head, rows)) in tables(r, i).into_iter().enumerate() {
-        let class = if n == 0 { r#" class="page""# } else { "" };
-        writeln!(w, "<section{class}><h2>{}</h2>", esc(&title))?;
-        let head: Vec<&str> = head.iter().map(String::as_str).collect();
-        table(w, &head, &rows, i.t("report.none"))?;
-        writeln!(w, "</section>")?;
-    }
-    writeln!(
-        w,
-        r#"<p class="muted">{}</p>"#,
-        esc(i.t("report.disclaimer"))
-    )?;
     writeln!(w, "</body></html>")
+}
+
+fn cell(c: &Cell) -> String {
+    let class = match c.tone {
+        Tone::Plain => "",
+        Tone::Flag => r#" class="flag""#,
+        Tone::Muted => r#" class="muted""#,
+    };
+    format!("<span{class}>{}</span>", esc(&c.text))
+}
+
+fn block(w: &mut impl Write, b: &Block, title: &str) -> io::Result<()> {
+    match b {
+        Block::Title(t) => writeln!(w, "<h1>{}</h1>", esc(t)),
+        Block::Line(c) => writeln!(w, "<p>{}</p>", cell(c)),
+        Block::Heading(t) => writeln!(w, "<h2>{}</h2>", esc(t)),
+        Block::Pairs(rows) => {
+            writeln!(w, "<dl>")?;
+            for (k, v) in rows {
+                writeln!(w, "<dt>{}</dt><dd>{}</dd>", esc(k), cell(v))?;
+            }
+            writeln!(w, "</dl>")
+        }
+        Block::List(items) => {
+            writeln!(w, "<ul>")?;
+            for c in items {
+                writeln!(w, "<li>{}</li>", cell(c))?;
+            }
+            writeln!(w, "</ul>")
+        }
+        Block::Table { head, rows } => {
+            write!(w, "<table><thead><tr>")?;
+            for h in head {
+                write!(w, "<th>{}</th>", esc(h))?;
+            }
+            writeln!(w, "</tr></thead><tbody>")?;
+            for r in rows {
+                write!(w, "<tr>")?;
+                for c in r {
+                    write!(w, "<td>{}</td>", cell(c))?;
+                }
+                writeln!(w, "</tr>")?;
+            }
+            writeln!(w, "</tbody></table>")
+        }
+        Block::Chart(scene) => writeln!(w, "{}", svg::render(scene, title)),
+    }
 }

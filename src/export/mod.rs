@@ -1,6 +1,8 @@
 //! Pure functions from domain data to files: CSV, JSON backup, HTML and Markdown reports,
 //! FHIR R4 bundle, iCalendar. Each writes to `impl Write`.
 
+pub mod chart;
+pub mod doc;
 pub mod fhir;
 pub mod fhir_med;
 pub mod flat;
@@ -8,5 +10,6 @@ pub mod html;
 pub mod ics;
 pub mod json;
 pub mod md;
+pub mod pdf;
 pub mod report;
 pub mod svg;

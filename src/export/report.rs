@@ -1,13 +1,14 @@
 //! The clinic report's content, computed once and written as HTML or Markdown.
 
+use crate::domain::overview::TroughBand;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::clock::Clock;
 use crate::domain::dosing::{SlotState, slot_states};
-use crate::domain::entry::{Analyte, Bleeding, Entry, EntryData, Event, SideEffect};
+use crate::domain::entry::{Analyte, Bleeding, Entry, EntryData, Event, LabResult, SideEffect};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{Overview, TroughBand, trough_band, trough_target, trough_timing};
-use crate::domain::regimen::Profile;
+use crate::domain::overview::{Overview, trough_band, trough_target, trough_timing};
+use crate::domain::regimen::{Profile, Step};
 use crate::domain::reminders::{Reminder, creatinine_baseline};
 use crate::domain::settings::Thresholds;
 use crate::domain::trend::{self, TrendData};
@@ -30,7 +31,7 @@ pub struct TroughRow {
     pub value: f64,
     pub hours: Option<f64>,
     pub valid: Option<bool>,
-    pub band: TroughBand,
+    pub band: crate::domain::overview::TroughBand,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -42,7 +43,7 @@ pub struct DoseCounts {
     pub pct: Option<f64>,
 }
 
-/// A blood-pressure reading: (when, systolic, diastolic, pulse, above the limit).
+/// A blood-pressure reading: time, systolic, diastolic, pulse, above the limit.
 pub type BpRow = (DateTime<FixedOffset>, u16, u16, Option<u16>, bool);
 
 pub struct Report {
@@ -52,8 +53,6 @@ pub struct Report {
     pub profile: Profile,
     pub overview: Overview,
     pub platelets: Vec<(DateTime<FixedOffset>, f64)>,
-    /// Counts below this are flagged (`alerts.platelets_below`, the treatment line).
-    pub platelets_low: f64,
     pub troughs: Vec<TroughRow>,
     pub labs: Vec<LabRow>,
     pub creatinine_baseline: Option<f64>,
@@ -68,6 +67,214 @@ pub struct Report {
     pub trend: TrendData,
     /// Number of entries in the period.
     pub entries: usize,
+    /// Page 1: the latest value of each followed test at the end of the period.
+    pub latest: Vec<Latest>,
+    /// Every lab result of the period (for the appendix's one-row-per-date table).
+    pub all_labs: Vec<(DateTime<FixedOffset>, Analyte, f64, Flag)>,
+    /// Regimen steps that took effect in the period: (date, drug, step).
+    pub dose_changes: Vec<(chrono::NaiveDate, crate::domain::drugs::Drug, Step)>,
+    /// The thresholds the report draws, and whether the care team set them.
+    pub limits: Limits,
+}
+
+/// How a value stands against its band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    Normal,
+    High,
+    Low,
+    /// The value's context is unknown (a drug level without dose timing): not judged.
+    Unknown,
+}
+
+/// What a latest value measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    Platelets,
+    Lab(Analyte),
+    Bp,
+}
+
+/// A latest value with its date and its change since the value before.
+#[derive(Clone, Debug)]
+pub struct Latest {
+    pub item: Item,
+    pub at: DateTime<FixedOffset>,
+    pub value: f64,
+    /// Diastolic, for blood pressure.
+    pub value2: Option<f64>,
+    /// Change from the previous value (same unit), or % from baseline for creatinine.
+    pub change: Option<f64>,
+    pub flag: Flag,
+    /// Drug levels: hours after the previous dose and whether that makes a true trough.
+    pub hours: Option<f64>,
+    pub valid: Option<bool>,
+}
+
+/// The thresholds printed on the report, each with whether the care team set it.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub target: (f64, f64, bool),
+    pub bp: (f64, f64, bool),
+    pub creatinine: (f64, f64, bool),
+    pub platelets_low: (f64, bool),
+}
+
+fn team_set(t: &Thresholds, keys: &[&str]) -> bool {
+    keys.iter().any(|k| {
+        crate::domain::settings::Thresholds::spec(k)
+            .is_some_and(|s| ((s.get)(t) - s.default).abs() > 1e-9)
+    })
+}
+
+fn limits(r: Option<&crate::domain::regimen::Regimen>, t: &Thresholds) -> Limits {
+    let (lo, hi, from_regimen) = trough_target(r, t);
+    Limits {
+        target: (
+            lo,
+            hi,
+            from_regimen || team_set(t, &["trough.target_low", "trough.target_high"]),
+        ),
+        bp: (
+            t.bp_systolic,
+            t.bp_diastolic,
+            team_set(
+                t,
+                &["alerts.bp_systolic_above", "alerts.bp_diastolic_above"],
+            ),
+        ),
+        creatinine: (
+            t.creatinine_rise_pct,
+            t.creatinine_urgent_pct,
+            team_set(
+                t,
+                &[
+                    "alerts.creatinine_rise_percent",
+                    "alerts.creatinine_rise_urgent_percent",
+                ],
+            ),
+        ),
+        platelets_low: (t.platelets_low, team_set(t, &["alerts.platelets_below"])),
+    }
+}
+
+/// The flag of a lab value against the lab's own range, else the diary's thresholds.
+fn lab_flag(l: &LabResult, pct: Option<f64>, t: &Thresholds) -> Flag {
+    let high = l.reference.high.is_some_and(|h| l.value > h)
+        || pct.is_some_and(|p| p >= t.creatinine_rise_pct)
+        || (l.reference.high.is_none()
+            && match l.analyte {
+                Analyte::Potassium => l.value > t.potassium_high,
+                Analyte::Alt | Analyte::Ast => l.value > t.liver_uln,
+                _ => false,
+            });
+    let low = l.reference.low.is_some_and(|lo| l.value < lo)
+        || (l.analyte == Analyte::Magnesium
+            && l.reference.low.is_none()
+            && l.value < t.magnesium_low);
+    if high {
+        Flag::High
+    } else if low {
+        Flag::Low
+    } else {
+        Flag::Normal
+    }
+}
+
+const FOLLOWED: [Analyte; 8] = [
+    Analyte::CsaTrough,
+    Analyte::Creatinine,
+    Analyte::Egfr,
+    Analyte::Alt,
+    Analyte::Ast,
+    Analyte::Potassium,
+    Analyte::Magnesium,
+    Analyte::UricAcid,
+];
+
+fn latest_values(
+    f: &Facts,
+    to: DateTime<FixedOffset>,
+    base: Option<f64>,
+    (lo, hi): (f64, f64),
+    t: &Thresholds,
+) -> Vec<Latest> {
+    let mut out = Vec::new();
+    let before = |at: &DateTime<FixedOffset>| *at < to;
+    let mut plt = f.platelets().filter(|(at, _)| before(at)).rev();
+    if let Some((at, v)) = plt.next() {
+        let flag = if v < t.platelets_low {
+            Flag::Low
+        } else {
+            Flag::Normal
+        };
+        let change = plt.next().map(|(_, p)| v - p);
+        out.push(Latest {
+            item: Item::Platelets,
+            at,
+            value: v,
+            value2: None,
+            change,
+            flag,
+            hours: None,
+            valid: None,
+        });
+    }
+    for a in FOLLOWED {
+        let mut it = f.labs(a).filter(|(at, _)| before(at)).rev();
+        let Some((at, l)) = it.next() else { continue };
+        let (mut hours, mut valid) = (None, None);
+        let (change, flag) = match a {
+            Analyte::CsaTrough => {
+                (hours, valid) = trough_timing(at, l, t);
+                let flag = match (valid, trough_band(l.value, lo, hi, t)) {
+                    (Some(true), TroughBand::InTarget) => Flag::Normal,
+                    (Some(true), TroughBand::BelowTarget) => Flag::Low,
+                    (Some(true), _) => Flag::High,
+                    _ => Flag::Unknown,
+                };
+                (it.next().map(|(_, p)| l.value - p.value), flag)
+            }
+            Analyte::Creatinine => {
+                let pct = base
+                    .filter(|b| *b > 0.0)
+                    .map(|b| trend::pct_from_baseline(l.value, b));
+                (pct, lab_flag(l, pct, t))
+            }
+            _ => (
+                it.next().map(|(_, p)| l.value - p.value),
+                lab_flag(l, None, t),
+            ),
+        };
+        out.push(Latest {
+            item: Item::Lab(a),
+            at,
+            value: l.value,
+            value2: None,
+            change,
+            flag,
+            hours,
+            valid,
+        });
+    }
+    let mut bps = f.bp().filter(|(at, _)| before(at)).rev();
+    if let Some((at, b)) = bps.next() {
+        let high = f64::from(b.systolic) > t.bp_systolic || f64::from(b.diastolic) > t.bp_diastolic;
+        let change = bps
+            .next()
+            .map(|(_, p)| f64::from(b.systolic) - f64::from(p.systolic));
+        out.push(Latest {
+            item: Item::Bp,
+            at,
+            value: f64::from(b.systolic),
+            value2: Some(f64::from(b.diastolic)),
+            change,
+            flag: if high { Flag::High } else { Flag::Normal },
+            hours: None,
+            valid: None,
+        });
+    }
+    out
 }
 
 impl Report {
@@ -113,7 +320,16 @@ pub fn build(
     let mut bleeding = Vec::new();
     let mut side_effects = Vec::new();
     let mut events = Vec::new();
+    let mut all_labs = Vec::new();
     for e in &in_period {
+        if let EntryData::Lab(l) = &e.data {
+            let pct = (l.analyte == Analyte::Creatinine)
+                .then_some(base)
+                .flatten()
+                .filter(|b| *b > 0.0)
+                .map(|b| trend::pct_from_baseline(l.value, b));
+            all_labs.push((e.at, l.analyte, l.value, lab_flag(l, pct, t)));
+        }
         match &e.data {
             EntryData::Lab(l) if l.analyte == Analyte::CsaTrough => {
                 let (hours, valid) = trough_timing(e.at, l, t);
@@ -185,13 +401,30 @@ pub fn build(
         doses.pct =
             (counted > 0).then(|| (doses.taken + doses.late) as f64 * 100.0 / counted as f64);
     }
+    let dose_changes = f
+        .regimens
+        .iter()
+        .flat_map(|r| {
+            r.steps
+                .iter()
+                .map(move |s| (s.effective_from, r.drug, s.clone()))
+        })
+        .filter(|(d, _, _)| {
+            *d >= from.date_naive() && *d <= (to - chrono::Duration::seconds(1)).date_naive()
+        })
+        .collect();
+    let bleeding = worst_first_bleeding(bleeding);
+    let side_effects = worst_first_effects(side_effects);
     Report {
+        latest: latest_values(f, to, base, (lo, hi), t),
+        all_labs,
+        dose_changes,
+        limits: limits(r.as_ref(), t),
         generated: clock.now(),
         from,
         to,
         profile: f.profile.clone(),
         platelets: f.platelets().filter(|(at, _)| inside(at)).collect(),
-        platelets_low: t.platelets_low,
         weights: f.weights().filter(|(at, _)| inside(at)).collect(),
         trend: trend::build(f, from, to, clock, t),
         overview,
@@ -207,4 +440,18 @@ pub fn build(
         questions,
         entries: in_period.len(),
     }
+}
+
+type Dated<T> = Vec<(DateTime<FixedOffset>, T, Option<String>)>;
+
+/// Bleeding that needed care first, then the largest, then the newest.
+fn worst_first_bleeding(mut v: Dated<Bleeding>) -> Dated<Bleeding> {
+    v.sort_by_key(|x| std::cmp::Reverse((x.1.care_needed, x.1.count.unwrap_or(0), x.0)));
+    v
+}
+
+/// Severe first, then the newest.
+fn worst_first_effects(mut v: Dated<SideEffect>) -> Dated<SideEffect> {
+    v.sort_by_key(|x| std::cmp::Reverse((x.1.severity.unwrap_or(0), x.0)));
+    v
 }

@@ -211,14 +211,22 @@ impl App {
         match finished {
             Some(Ok((n, path))) => {
                 self.job = None;
-                self.info(self.i18n.tf(
-                    "export.written",
-                    &[
-                        ("path", &path.display().to_string()),
-                        ("n", &n.to_string()),
-                        ("format", ""),
-                    ],
-                ));
+                self.info(
+                    self.i18n.tf(
+                        "export.written",
+                        &[
+                            (
+                                "path",
+                                &std::path::absolute(&path)
+                                    .unwrap_or(path)
+                                    .display()
+                                    .to_string(),
+                            ),
+                            ("n", &n.to_string()),
+                            ("format", ""),
+                        ],
+                    ),
+                );
             }
             Some(Err(e)) => {
                 self.job = None;

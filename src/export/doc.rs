@@ -1,0 +1,603 @@
+//! The clinic report as translated blocks on pages: page 1 the summary, page 2 the charts,
+//! then (with `full`) the appendix tables. `html` and `pdf` lay out the same blocks.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::chart::{self, Scene};
+use super::report::{Flag, Item, Latest, Report};
+use crate::domain::entry::{Analyte, EntryData};
+use crate::domain::units::fmt_num;
+use crate::present::describe::{reminder_message, value, what};
+use crate::present::i18n::I18n;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Flag,
+    Muted,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub tone: Tone,
+}
+
+fn plain(s: impl Into<String>) -> Cell {
+    Cell {
+        text: s.into(),
+        tone: Tone::Plain,
+    }
+}
+
+fn toned(s: impl Into<String>, flagged: bool) -> Cell {
+    Cell {
+        text: s.into(),
+        tone: if flagged { Tone::Flag } else { Tone::Plain },
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Title(String),
+    Line(Cell),
+    Heading(String),
+    /// Label and value rows.
+    Pairs(Vec<(String, Cell)>),
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    },
+    List(Vec<Cell>),
+    Chart(Scene),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Doc {
+    pub lang: &'static str,
+    pub title: String,
+    pub pages: Vec<Page>,
+    /// Printed at the foot of every page.
+    pub footer: String,
+}
+
+const MAX_ITEMS: usize = 6;
+
+fn day(t: &DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+fn dash() -> String {
+    "—".into()
+}
+
+/// The whole report; `full` adds the appendix.
+pub fn compose(r: &Report, i: &I18n, full: bool) -> Doc {
+    let mut pages = vec![Page {
+        blocks: page_one(r, i),
+    }];
+    pages.push(Page {
+        blocks: vec![
+            Block::Heading(i.t("clinic.charts").into()),
+            Block::Chart(chart::build(r, i)),
+            Block::Line(Cell {
+                text: i.t("report.disclaimer").into(),
+                tone: Tone::Muted,
+            }),
+        ],
+    });
+    if full {
+        pages.push(Page {
+            blocks: appendix(r, i),
+        });
+    }
+    let footer = i.tf(
+        "clinic.footer",
+        &[
+            ("from", &day(&r.from)),
+            ("to", &day(&r.last())),
+            (
+                "generated",
+                &r.generated.format("%Y-%m-%d %H:%M").to_string(),
+            ),
+            ("n", &r.entries.to_string()),
+            ("version", env!("CARGO_PKG_VERSION")),
+        ],
+    );
+    Doc {
+        lang: if i.lang == crate::present::i18n::Lang::Zh {
+            "zh-CN"
+        } else {
+            "en"
+        },
+        title: i.t("report.title").into(),
+        pages,
+        footer,
+    }
+}
+
+fn patient_line(r: &Report, i: &I18n) -> String {
+    let p = &r.profile;
+    let mut parts = Vec::new();
+    if let Some(n) = &p.name {
+        parts.push(n.clone());
+    }
+    if let Some(y) = p.birth_year {
+        parts.push(i.tf(
+            "clinic.age",
+            &[("n", &(r.to.date_naive().year_ce().1 as i32 - y).to_string())],
+        ));
+    }
+    if let Some(s) = &p.sex {
+        let key = format!("clinic.sex_{}", s.trim().to_lowercase());
+        parts.push(if i.has(&key) {
+            i.t(&key).to_string()
+        } else {
+            s.clone()
+        });
+    }
+    if let Some(d) = p.diagnosed_on {
+        let phase = r
+            .overview
+            .disease_phase
+            .map(|ph| i.t(&format!("disease_phase.{ph}")).to_string())
+            .unwrap_or_default();
+        parts.push(format!("{} {d} · {phase}", i.t("profile.diagnosed")));
+    }
+    parts.join(" · ")
+}
+
+use chrono::Datelike;
+
+fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
+    let o = &r.overview;
+    let mut v = Vec::new();
+    if let Some(reg) = &o.regimen {
+        let step = reg.step_on(r.last().date_naive()).or(reg.steps.last());
+        let phase = o.course.as_ref().map(|c| {
+            i.tf(
+                "today.phase_value",
+                &[
+                    ("phase", i.t(&format!("phase.{}", c.phase.code()))),
+                    ("week", &c.week.to_string()),
+                    ("day", &c.day.to_string()),
+                ],
+            )
+        });
+        v.push((
+            i.t("report.regimen").to_string(),
+            plain(format!(
+                "{} {} · {}: {} · {} {}{}",
+                i.t(&reg.drug.label_key()),
+                step.map(|s| s.describe()).unwrap_or_default(),
+                i.t("field.formulation"),
+                step.and_then(|s| s.formulation.clone())
+                    .unwrap_or_else(dash),
+                i.t("report.since"),
+                reg.start,
+                phase.map(|p| format!(" · {p}")).unwrap_or_default()
+            )),
+        ));
+    } else {
+        v.push((
+            i.t("report.regimen").to_string(),
+            plain(i.t("phase.no_regimen")),
+        ));
+    }
+    if let Some(dd) = &o.dosing {
+        let n = |x: Option<f64>, d| x.map(|x| fmt_num(x, d)).unwrap_or_else(dash);
+        v.push((
+            i.t("clinic.dose").to_string(),
+            plain(i.tf(
+                "clinic.dose_value",
+                &[
+                    ("planned", &n(dd.planned_daily, 0)),
+                    ("planned_kg", &n(dd.planned_mg_per_kg, 2)),
+                    ("taken", &n(dd.taken_daily, 0)),
+                    ("taken_kg", &n(dd.taken_mg_per_kg, 2)),
+                    ("kg", &n(dd.weight_kg, 1)),
+                    ("date", &dd.weight_at.map(|t| day(&t)).unwrap_or_else(dash)),
+                ],
+            )),
+        ));
+    }
+    let (lo, hi, team) = r.limits.target;
+    v.push((
+        i.t("report.target").to_string(),
+        plain(format!(
+            "{}–{} ng/mL ({})",
+            fmt_num(lo, 0),
+            fmt_num(hi, 0),
+            i.t(if team {
+                "clinic.set_by_team"
+            } else {
+                "clinic.default"
+            })
+        )),
+    ));
+    v.push((i.t("clinic.iwg").to_string(), response(r, i)));
+    let sm = &r.trend.summary;
+    let n = |x: Option<f64>| x.map(|x| fmt_num(x, 0)).unwrap_or_else(dash);
+    let pct = |x: Option<f64>| format!("{}%", n(x));
+    v.push((
+        i.t("report.platelet_summary").to_string(),
+        plain(format!(
+            "{}; {}; {}",
+            i.tf(
+                "trends.median_low",
+                &[
+                    ("median", &n(sm.median_platelets)),
+                    ("low", &n(sm.lowest_platelets))
+                ]
+            ),
+            i.tf("trends.time_30", &[("pct", &pct(sm.days_at_least_30_pct))]),
+            i.tf(
+                "trends.time_100",
+                &[("pct", &pct(sm.days_at_least_100_pct))]
+            ),
+        )),
+    ));
+    let dc = &r.doses;
+    v.push((
+        i.t("today.adherence").to_string(),
+        toned(
+            i.tf(
+                "clinic.adherence_value",
+                &[
+                    ("taken", &dc.taken.to_string()),
+                    ("late", &dc.late.to_string()),
+                    ("missed", &dc.missed.to_string()),
+                    ("pct", &dc.pct.map(|p| fmt_num(p, 0)).unwrap_or_else(dash)),
+                ],
+            ),
+            dc.pct.is_some_and(|p| p < 90.0),
+        ),
+    ));
+    v
+}
+
+fn response(r: &Report, i: &I18n) -> Cell {
+    let o = &r.overview;
+    let Some(a) = &o.response else {
+        return plain(format!(
+            "{} — {}",
+            i.t("response.not_assessable"),
+            i.t("clinic.why_no_regimen")
+        ));
+    };
+    let mut s = format!(
+        "{} · {} {} ×10⁹/L{}",
+        i.t(&format!("response.{}", a.status.code())),
+        i.t("report.baseline"),
+        a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
+        a.baseline_at
+            .map(|t| format!(" ({})", day(&t)))
+            .unwrap_or_default()
+    );
+    if let Some(dd) = a.time_to_response_days {
+        s.push_str(&format!(
+            " · {}",
+            i.tf("clinic.time_to_response", &[("days", &dd.to_string())])
+        ));
+    }
+    if a.status == crate::domain::response::Response::NotAssessable {
+        let mut why = Vec::new();
+        if a.baseline.is_none() {
+            why.push(i.t("clinic.why_no_baseline"));
+        }
+        let since = o.regimen.as_ref().map(|g| g.start);
+        let counts = r
+            .platelets
+            .iter()
+            .filter(|(t, _)| since.is_some_and(|s| t.date_naive() >= s))
+            .count();
+        if counts < 2 {
+            why.push(i.t("clinic.why_few_counts"));
+        }
+        if why.is_empty() {
+            why.push(i.t("clinic.why_unconfirmed"));
+        }
+        s.push_str(&format!(" — {}", why.join("; ")));
+    }
+    if a.downgraded_by_bleeding {
+        s.push_str(&format!(" · {}", i.t("clinic.downgraded")));
+    }
+    s.push_str(&format!(" · {}", i.t("clinic.iwg_source")));
+    toned(s, !a.status.is_response())
+}
+
+fn latest_row(l: &Latest, i: &I18n) -> Vec<Cell> {
+    let (name, unit, dec) = match l.item {
+        Item::Platelets => (i.t("field.platelets").to_string(), "×10⁹/L", 1),
+        Item::Bp => (i.t("field.bp").to_string(), "mmHg", 0),
+        Item::Lab(a) => (
+            i.field(a.code()),
+            a.quantity().canonical().display,
+            if matches!(a, Analyte::Potassium | Analyte::Magnesium) {
+                2
+            } else {
+                1
+            },
+        ),
+    };
+    let value = match l.value2 {
+        Some(d) => format!("{}/{} {unit}", fmt_num(l.value, 0), fmt_num(d, 0)),
+        None => format!("{} {unit}", fmt_num(l.value, dec)),
+    };
+    let change = match (l.item, l.change) {
+        (Item::Lab(Analyte::Creatinine), Some(c)) => i.tf(
+            "clinic.pct_from_baseline",
+            &[("pct", &format!("{:+.0}", c))],
+        ),
+        (_, Some(c)) => format!("{}{}", if c >= 0.0 { "+" } else { "" }, fmt_num(c, dec)),
+        (_, None) => dash(),
+    };
+    let mut status = i
+        .t(match l.flag {
+            Flag::Normal => "clinic.flag_ok",
+            Flag::High => "clinic.flag_high",
+            Flag::Low => "clinic.flag_low",
+            Flag::Unknown => "clinic.flag_unknown",
+        })
+        .to_string();
+    if let Item::Lab(Analyte::CsaTrough) = l.item {
+        let h = l
+            .hours
+            .map(|h| i.tf("clinic.hours_after", &[("h", &fmt_num(h, 1))]))
+            .unwrap_or_else(|| i.t("clinic.no_timing").into());
+        status = format!("{status} · {h}");
+    }
+    let flagged = matches!(l.flag, Flag::High | Flag::Low);
+    vec![
+        plain(name),
+        toned(value, flagged),
+        plain(day(&l.at)),
+        plain(change),
+        toned(status, flagged),
+    ]
+}
+
+fn page_one(r: &Report, i: &I18n) -> Vec<Block> {
+    let mut b = vec![
+        Block::Title(i.t("report.title").into()),
+        Block::Line(plain(patient_line(r, i))),
+    ];
+    b.push(Block::Heading(i.t("clinic.treatment").into()));
+    b.push(Block::Pairs(treatment(r, i)));
+    b.push(Block::Heading(i.t("clinic.latest").into()));
+    let head = [
+        "clinic.col_test",
+        "clinic.col_value",
+        "clinic.col_date",
+        "clinic.col_change",
+        "clinic.col_status",
+    ]
+    .map(|k| i.t(k).to_string());
+    b.push(Block::Table {
+        head: head.to_vec(),
+        rows: r.latest.iter().map(|l| latest_row(l, i)).collect(),
+    });
+    b.push(Block::Heading(i.t("clinic.alerts_now").into()));
+    let alerts: Vec<Cell> = r
+        .alerts
+        .iter()
+        .map(|a| {
+            toned(
+                format!(
+                    "[{}] {}",
+                    i.t(&format!("severity_word.{}", a.severity.code())),
+                    reminder_message(a, i)
+                ),
+                a.severity == crate::domain::reminders::Severity::Urgent,
+            )
+        })
+        .collect();
+    b.push(Block::List(capped(alerts, i)));
+    b.push(Block::Heading(i.t("clinic.since_visit").into()));
+    b.push(Block::List(capped(bleeds_and_effects(r, i), i)));
+    b.push(Block::Heading(i.t("report.questions").into()));
+    b.push(Block::List(capped(
+        r.questions.iter().map(plain).collect(),
+        i,
+    )));
+    b
+}
+
+/// At most MAX_ITEMS lines and a count of the rest; "none" when empty.
+fn capped(mut v: Vec<Cell>, i: &I18n) -> Vec<Cell> {
+    if v.is_empty() {
+        return vec![Cell {
+            text: i.t("report.none").into(),
+            tone: Tone::Muted,
+        }];
+    }
+    if v.len() > MAX_ITEMS {
+        let more = v.len() - MAX_ITEMS + 1;
+        v.truncate(MAX_ITEMS - 1);
+        v.push(Cell {
+            text: i.tf("clinic.more", &[("n", &more.to_string())]),
+            tone: Tone::Muted,
+        });
+    }
+    v
+}
+
+fn bleeds_and_effects(r: &Report, i: &I18n) -> Vec<Cell> {
+    let line = |at: &DateTime<FixedOffset>, d: EntryData, n: &Option<String>| {
+        format!(
+            "{} {} {}{}",
+            day(at),
+            what(&d, i),
+            value(&d, i),
+            n.as_ref().map(|n| format!(" — {n}")).unwrap_or_default()
+        )
+    };
+    r.bleeding
+        .iter()
+        .map(|(at, b, n)| toned(line(at, EntryData::Bleeding(b.clone()), n), b.care_needed))
+        .chain(r.side_effects.iter().map(|(at, s, n)| {
+            toned(
+                line(at, EntryData::SideEffect(s.clone()), n),
+                s.severity.unwrap_or(0) >= 3,
+            )
+        }))
+        .collect()
+}
+
+fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
+    let mut b = vec![Block::Heading(i.t("clinic.appendix_labs").into())];
+    let mut cols: Vec<Analyte> = r.all_labs.iter().map(|l| l.1).collect();
+    cols.sort_by_key(|a| Analyte::ALL.iter().position(|x| x == a));
+    cols.dedup();
+    let mut by_day: BTreeMap<String, BTreeMap<Analyte, Cell>> = BTreeMap::new();
+    for (at, a, v, f) in &r.all_labs {
+        by_day.entry(day(at)).or_default().insert(
+            *a,
+            toned(fmt_num(*v, 2), matches!(f, Flag::High | Flag::Low)),
+        );
+    }
+    for (at, v) in &r.platelets {
+        by_day.entry(day(at)).or_default();
+        let _ = v;
+    }
+    let plt: BTreeMap<String, f64> = r.platelets.iter().map(|(at, v)| (day(at), *v)).collect();
+    let mut head = vec![i.t("clinic.col_date").to_string(), "PLT".into()];
+    head.extend(cols.iter().map(|a| short(*a)));
+    let rows = by_day
+        .iter()
+        .map(|(d, m)| {
+            let mut row = vec![
+                plain(d.clone()),
+                plt.get(d)
+                    .map(|v| toned(fmt_num(*v, 0), *v < r.limits.platelets_low.0))
+                    .unwrap_or_else(|| plain("")),
+            ];
+            row.extend(
+                cols.iter()
+                    .map(|a| m.get(a).cloned().unwrap_or_else(|| plain(""))),
+            );
+            row
+        })
+        .collect();
+    b.push(Block::Table { head, rows });
+    b.push(Block::Heading(i.t("clinic.appendix_doses").into()));
+    b.push(table_or_none(
+        Block::Table {
+            head: vec![
+                i.t("clinic.col_date").into(),
+                i.t("field.drug").into(),
+                i.t("field.dose").into(),
+                i.t("field.formulation").into(),
+            ],
+            rows: r
+                .dose_changes
+                .iter()
+                .map(|(d, drug, s)| {
+                    vec![
+                        plain(d.to_string()),
+                        plain(i.t(&drug.label_key())),
+                        plain(s.describe()),
+                        plain(s.formulation.clone().unwrap_or_default()),
+                    ]
+                })
+                .collect(),
+        },
+        i,
+    ));
+    b.push(Block::Heading(i.t("report.events").into()));
+    let mut ev: Vec<Cell> = bleeds_and_effects(r, i);
+    ev.extend(r.events.iter().map(|(at, e, n)| {
+        let d = EntryData::Event(e.clone());
+        plain(format!(
+            "{} {} {}{}",
+            day(at),
+            what(&d, i),
+            value(&d, i),
+            n.as_ref().map(|n| format!(" — {n}")).unwrap_or_default()
+        ))
+    }));
+    ev.sort_by(|a, b| a.text.cmp(&b.text));
+    b.push(Block::List(if ev.is_empty() {
+        vec![Cell {
+            text: i.t("report.none").into(),
+            tone: Tone::Muted,
+        }]
+    } else {
+        ev
+    }));
+    b.push(Block::Heading(i.t("field.csa_trough").into()));
+    b.push(table_or_none(
+        Block::Table {
+            head: vec![
+                i.t("cli.col_time").into(),
+                "ng/mL".into(),
+                i.t("report.hours").into(),
+                i.t("report.trough_ok").into(),
+            ],
+            rows: r
+                .troughs
+                .iter()
+                .map(|t| {
+                    vec![
+                        plain(t.at.format("%Y-%m-%d %H:%M").to_string()),
+                        toned(
+                            format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
+                            t.band != crate::domain::overview::TroughBand::InTarget
+                                && t.valid == Some(true),
+                        ),
+                        plain(t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash)),
+                        match t.valid {
+                            Some(true) => plain(i.t("form.yes")),
+                            Some(false) => toned(i.t("report.not_trough"), true),
+                            None => plain(i.t("clinic.no_timing")),
+                        },
+                    ]
+                })
+                .collect(),
+        },
+        i,
+    ));
+    b
+}
+
+/// The abbreviation lab sheets print (same in both languages).
+fn short(a: Analyte) -> String {
+    match a {
+        Analyte::CsaTrough => "CsA C0",
+        Analyte::CsaC2 => "CsA C2",
+        Analyte::Creatinine => "Cr",
+        Analyte::Egfr => "eGFR",
+        Analyte::Bun => "BUN",
+        Analyte::Urea => "Urea",
+        Analyte::Alt => "ALT",
+        Analyte::Ast => "AST",
+        Analyte::Bilirubin => "TBIL",
+        Analyte::Potassium => "K",
+        Analyte::Magnesium => "Mg",
+        Analyte::UricAcid => "UA",
+        Analyte::Cholesterol => "TC",
+        Analyte::Triglycerides => "TG",
+        Analyte::Haemoglobin => "HGB",
+        Analyte::Wbc => "WBC",
+        Analyte::Glucose => "GLU",
+    }
+    .into()
+}
+
+/// A table, or "none" when it has no rows.
+fn table_or_none(t: Block, i: &I18n) -> Block {
+    match t {
+        Block::Table { rows, .. } if rows.is_empty() => Block::List(vec![Cell {
+            text: i.t("report.none").into(),
+            tone: Tone::Muted,
+        }]),
+        other => other,
+    }
+}
