@@ -80,6 +80,8 @@ pub struct Settings {
     /// Keys the settings file sets (shown as "set by your care team").
     pub from_file: BTreeSet<&'static str>,
     pub language: Option<Lang>,
+    /// `[notify] quiet_hours`: when `remind --notify` holds all but urgent items.
+    pub quiet_hours: crate::domain::announce::QuietHours,
 }
 
 impl Settings {
@@ -138,6 +140,10 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
                 })?);
             continue;
         }
+        if name == "notify" {
+            s.quiet_hours = parse_notify(value)?;
+            continue;
+        }
         let Some(section) = value.as_table() else {
             return Err(format!(
                 "unknown key '{name}' (accepted: language, and the sections {})",
@@ -190,6 +196,27 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
     Ok(s)
 }
 
+/// `[notify]`: `quiet_hours = "22:30-07:00"` (or `"off"`).
+fn parse_notify(value: &toml::Value) -> Result<crate::domain::announce::QuietHours, String> {
+    use crate::domain::announce::QuietHours;
+    let table = value
+        .as_table()
+        .ok_or_else(|| "notify: expected a section [notify]".to_string())?;
+    let mut quiet = QuietHours::default();
+    for (k, v) in table {
+        if k != "quiet_hours" {
+            return Err(format!(
+                "unknown key 'notify.{k}' (accepted in [notify]: quiet_hours)"
+            ));
+        }
+        let text = v.as_str().unwrap_or_default();
+        quiet = QuietHours::parse(text).ok_or_else(|| {
+            format!("notify.quiet_hours = {v} is not accepted (\"HH:MM-HH:MM\", e.g. \"22:30-07:00\", or \"off\")")
+        })?;
+    }
+    Ok(quiet)
+}
+
 /// The text of a new settings file: every setting commented out at its default, with its unit
 /// and source, so that uncommenting a line is how the care team sets it.
 pub fn default_settings_text() -> String {
@@ -198,6 +225,11 @@ pub fn default_settings_text() -> String {
          # Uncomment and change a line to set it for this patient: the diary then shows\n\
          # \"set by your care team\" beside it. Sources: clinical.md, Defaults for the app.\n\n\
          # language = \"en\"   # or \"zh\"\n",
+    );
+    out.push_str(
+        "\n# Desktop notifications (`remind --notify`): only urgent items during quiet hours.\n\
+         # [notify]\n\
+         # quiet_hours = \"22:30-07:00\"   # or \"off\"\n",
     );
     let mut section = "";
     for s in SPECS {
@@ -234,6 +266,12 @@ mod tests {
         assert_eq!(s.thresholds.trough_high, 250.5);
         assert!(s.is_set_by_team("trough.target_low"));
         assert_eq!(s.language, Some(Lang::Zh));
+        assert_eq!(
+            s.quiet_hours,
+            crate::domain::announce::QuietHours::default()
+        );
+        let s = parse_settings("[notify]\nquiet_hours = \"off\"\n").unwrap();
+        assert_eq!(s.quiet_hours, crate::domain::announce::QuietHours::OFF);
         let cases = [
             (
                 "[trough]\ntarget_lo = 1\n",
@@ -250,6 +288,8 @@ mod tests {
             ("[trough]\ntarget_low = 300\n", "must not be above"),
             ("language = \"fr\"\n", "'fr' is not accepted"),
             ("[trough\n", "line 1"),
+            ("[notify]\nquiet_hours = \"23-7\"\n", "notify.quiet_hours"),
+            ("[notify]\nquiet = \"off\"\n", "unknown key 'notify.quiet'"),
         ];
         for (text, expected) in cases {
             let e = parse_settings(text).unwrap_err();

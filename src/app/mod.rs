@@ -9,6 +9,8 @@ pub mod entry_input;
 pub mod export;
 pub mod facts;
 pub mod import;
+pub mod notify;
+pub mod schedule;
 
 use crate::store::StoreError;
 

@@ -4,6 +4,7 @@ mod course;
 mod edit;
 mod list;
 mod log;
+mod notify;
 mod screen;
 mod settings;
 mod status;
@@ -95,6 +96,9 @@ pub enum Command {
     },
     /// Questions for the next clinic visit.
     Note(transfer::NoteArgs),
+    /// Reminders when the diary is closed: install or remove a timer running `remind --notify`.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
 }
 
 /// Automatic daily backups kept.
@@ -303,6 +307,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Log(cmd)) => log::run(&ctx, cmd, &mut out),
         Some(Command::Status(args)) => status::status(&ctx, args, &mut out),
         Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
+        Some(Command::Notify(cmd)) => notify::run(&ctx, None, cmd, &mut out),
         Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),
         Some(Command::Profile(args)) => course::profile(&ctx, args, &mut out),
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),

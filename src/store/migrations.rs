@@ -11,6 +11,9 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0002_source_and_kind_index.sql"
     )),
+    M::up(include_str!(
+        "../../assets/migrations/0004_announcements.sql"
+    )),
 ];
 
 /// Every migration, in order.

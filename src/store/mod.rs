@@ -6,6 +6,7 @@
 //! upgrade), and `synchronous=FULL`: each confirmed entry is on disk before the command says so,
 //! at a cost of one fsync per entry, which a diary written a few times a day never notices.
 
+mod announcements;
 mod entries;
 mod merge;
 mod migrations;

@@ -1,0 +1,270 @@
+//! End-to-end tests of issue 16: desktop notifications (against a private session bus with a
+//! notification server written here with zbus), the timer install, `remind --exit-code`.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::sync::{Arc, Mutex};
+
+use common::Diary;
+
+/// A diary with two urgent alerts open at the fixed "now".
+fn urgent_diary() -> Diary {
+    let d = Diary::new();
+    d.ok(&["log", "bp", "185/125"]);
+    d.ok(&["log", "platelets", "8"]);
+    d
+}
+
+#[test]
+fn remind_without_a_notification_service_prints_the_items_and_exits_0() {
+    let d = urgent_diary();
+    let out = d
+        .cmd()
+        .args(["remind", "--notify"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/itp-diary-test-bus",
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("No desktop notification service"),
+        "{stderr}"
+    );
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.lines().all(|l| l.starts_with("[!!]")), "{stdout}");
+}
+
+#[test]
+fn remind_exit_code_is_1_only_when_something_urgent_is_open() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "150"]);
+    d.cmd().args(["remind", "--exit-code"]).assert().code(0);
+    let d = urgent_diary();
+    let out = d.cmd().args(["remind", "--exit-code"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[!!]"));
+    assert!(out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
+fn quiet_hours_are_a_setting_with_a_clear_error() {
+    let d = Diary::new();
+    let cfg = d.db.with_file_name("config.toml");
+    std::fs::create_dir_all(cfg.parent().unwrap()).unwrap();
+    std::fs::write(&cfg, "[notify]\nquiet_hours = \"late\"\n").unwrap();
+    let out = d.cmd().args(["remind"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("notify.quiet_hours") && err.contains("22:30-07:00"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn notify_install_shows_writes_and_uninstall_removes_only_its_files() {
+    let d = Diary::new();
+    let xdg = d.dir.path().join("xdg");
+    let units = xdg.join("systemd").join("user");
+    let run = |args: &[&str]| {
+        let out = d
+            .cmd()
+            .args(args)
+            .env("XDG_CONFIG_HOME", &xdg)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let shown = run(&["notify", "install", "--every", "30m"]);
+    let timer = std::fs::read_to_string(units.join("itp-diary-remind.timer")).unwrap();
+    let service = std::fs::read_to_string(units.join("itp-diary-remind.service")).unwrap();
+    assert!(
+        shown.contains(&timer) && shown.contains(&service),
+        "shown before written"
+    );
+    assert!(timer.contains("Persistent=true") && timer.contains("OnCalendar=*-*-* *:00/30:00"));
+    assert!(service.contains("\"remind\" \"--notify\""));
+    assert!(service.contains(&d.db.display().to_string()));
+    assert!(shown.contains("systemctl --user enable --now itp-diary-remind.timer"));
+    assert!(shown.contains("*/30 * * * *"), "cron alternative: {shown}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(units.join("itp-diary-remind.timer"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Bad interval: a clear refusal, nothing changed.
+    let out = d
+        .cmd()
+        .args(["notify", "install", "--every", "15s"])
+        .env("XDG_CONFIG_HOME", &xdg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'15s'"));
+    // A unit of the user's own beside ours is left alone.
+    std::fs::write(units.join("mine.timer"), "[Timer]\n").unwrap();
+    let removed = run(&["notify", "uninstall"]);
+    assert!(removed.contains("systemctl --user disable --now itp-diary-remind.timer"));
+    assert!(!units.join("itp-diary-remind.timer").exists());
+    assert!(!units.join("itp-diary-remind.service").exists());
+    assert!(units.join("mine.timer").exists());
+    assert!(run(&["notify", "uninstall"]).contains("Nothing to remove"));
+}
+
+// ---- a private session bus with a notification server ------------------------------------
+
+type Seen = Arc<Mutex<Vec<(String, String, u8)>>>;
+
+struct Server {
+    seen: Seen,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Server {
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        body: String,
+        _actions: Vec<String>,
+        hints: HashMap<String, zbus::OwnedVariant>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let urgency = hints
+            .get("urgency")
+            .and_then(|v| u8::try_from(v).ok())
+            .unwrap_or(1);
+        let mut seen = self.seen.lock().unwrap();
+        seen.push((summary, body, urgency));
+        seen.len() as u32
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        ("test".into(), "itp-diary".into(), "1".into(), "1.2".into())
+    }
+
+    fn close_notification(&self, _id: u32) {}
+}
+
+/// `dbus-daemon --session` on a private address; killed on drop.
+struct Bus(Child);
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_bus() -> Option<(Bus, String)> {
+    let mut child = StdCommand::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    let addr = line.trim().to_string();
+    (!addr.is_empty()).then_some((Bus(child), addr))
+}
+
+/// Serve `org.freedesktop.Notifications` on `addr` from a thread that stays in `block_on`
+/// (zbus's runtime drives connections only there). Returns once the name is owned.
+fn serve(addr: String, seen: Seen) {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        zbus::block_on(async move {
+            let built = async {
+                zbus::connection::Builder::address(addr.as_str())
+                    .name("org.freedesktop.Notifications")
+                    .serve_at("/org/freedesktop/Notifications", Server { seen })
+                    .build()
+                    .await
+            }
+            .await;
+            match built {
+                Ok(conn) => {
+                    let _ = ready_tx.send(Ok(()));
+                    std::future::pending::<()>().await;
+                    drop(conn);
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e.to_string()));
+                }
+            }
+        })
+    });
+    ready_rx
+        .recv()
+        .expect("server thread")
+        .expect("notification server on the private bus");
+}
+
+#[test]
+fn notifications_reach_a_session_bus_once_each_urgent_as_critical() {
+    let Some((_bus, addr)) = start_bus() else {
+        // Visible even with captured output: the harness captures only the print macros.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED notifications_reach_a_session_bus_once_each_urgent_as_critical: no dbus-daemon"
+        );
+        return;
+    };
+    let seen: Seen = Arc::default();
+    serve(addr.clone(), seen.clone());
+    let d = urgent_diary();
+    let run = || {
+        let out = d
+            .cmd()
+            .args(["remind", "--notify"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &addr)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run();
+    assert_eq!(
+        first.lines().filter(|l| l.starts_with("Notified:")).count(),
+        2,
+        "{first}"
+    );
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(
+            seen.iter()
+                .all(|(s, _, u)| s == "ITP diary: URGENT" && *u == 2),
+            "{seen:?}"
+        );
+        assert!(
+            seen.iter().any(|(_, b, _)| b.contains("185/125")),
+            "{seen:?}"
+        );
+    }
+    // Again: nothing new, nothing sent.
+    assert_eq!(run(), "");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
