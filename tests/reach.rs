@@ -268,3 +268,218 @@ fn notifications_reach_a_session_bus_once_each_urgent_as_critical() {
     assert_eq!(run(), "");
     assert_eq!(seen.lock().unwrap().len(), 2);
 }
+
+// ---- several patients ---------------------------------------------------------------------
+
+/// The binary with its data and config folders inside `root` (no --db).
+fn in_home(root: &std::path::Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("itp-diary").unwrap();
+    c.env("XDG_DATA_HOME", root.join("data"))
+        .env("XDG_CONFIG_HOME", root.join("config"))
+        .env("HOME", root)
+        .env("ITP_DIARY_NOW", common::NOW)
+        .env("TZ", "Asia/Shanghai")
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("ITP_DIARY_DB")
+        .env_remove("ITP_DIARY_CONFIG")
+        .env_remove("ITP_DIARY_PATIENT");
+    c
+}
+
+#[test]
+fn each_patient_has_a_diary_settings_and_backups_of_their_own() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data").join("itp-diary");
+    in_home(home.path())
+        .args(["log", "weight", "60"])
+        .assert()
+        .success();
+    in_home(home.path())
+        .args(["--patient", "小明", "log", "platelets", "40"])
+        .assert()
+        .success();
+    in_home(home.path())
+        .env("ITP_DIARY_PATIENT", "anna")
+        .args(["log", "platelets", "90", "--at", "2026-03-01 09:00"])
+        .assert()
+        .success();
+    assert!(data.join("itp-diary.sqlite").exists());
+    assert!(data.join("小明.sqlite").exists() && data.join("anna.sqlite").exists());
+    assert!(
+        data.join("anna").join("backups").is_dir(),
+        "backups per patient"
+    );
+    assert!(
+        data.join("backups").is_dir(),
+        "the default diary's backups stay where they were"
+    );
+    // The default diary does not see a patient's entries.
+    let list = in_home(home.path())
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("platelets"));
+    // Settings beside the patient's diary apply to that patient only.
+    std::fs::write(
+        data.join("anna.toml"),
+        "[notify]\nquiet_hours = \"nonsense\"\n",
+    )
+    .unwrap();
+    in_home(home.path())
+        .args(["--patient", "anna", "status"])
+        .assert()
+        .code(2);
+    in_home(home.path())
+        .args(["--patient", "小明", "status"])
+        .assert()
+        .success();
+    std::fs::remove_file(data.join("anna.toml")).unwrap();
+
+    let out = in_home(home.path()).args(["patients"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        "(default diary)  latest: 2026-03-10  entries: 1\n\
+         anna  latest: 2026-03-01  entries: 1\n\
+         小明  latest: 2026-03-10  entries: 1\n"
+    );
+    let out = in_home(home.path())
+        .args(["patients", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["patients"][1]["name"], "anna");
+    assert_eq!(v["patients"][1]["latest"], "2026-03-01T09:00:00+08:00");
+    assert_eq!(v["patients"][0]["name"], serde_json::Value::Null);
+}
+
+#[test]
+fn patient_names_that_are_paths_are_refused_before_anything_is_written() {
+    let home = tempfile::tempdir().unwrap();
+    for bad in ["../escape", "a/b", "a\\b", ".hidden", "CON", "x.sqlite"] {
+        let out = in_home(home.path())
+            .args(["--patient", bad, "log", "platelets", "50"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--patient") && err.contains(bad),
+            "{bad}: {err}"
+        );
+    }
+    let out = in_home(home.path())
+        .args(["--patient", "anna", "--db"])
+        .arg(home.path().join("x.sqlite"))
+        .args(["log", "platelets", "50"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!home.path().join("data").exists(), "nothing written");
+    assert!(!home.path().join("x.sqlite").exists(), "nothing written");
+}
+
+// ---- the shell's manners ------------------------------------------------------------------
+
+#[test]
+fn help_shows_env_vars_and_groups_global_options() {
+    let out = in_home(std::path::Path::new("/nonexistent"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    // Undo the wrapping of long lines.
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let global = help.find("Global options:").expect(&help);
+    for (flag, env) in [
+        ("--db", "ITP_DIARY_DB"),
+        ("--config", "ITP_DIARY_CONFIG"),
+        ("--patient", "ITP_DIARY_PATIENT"),
+    ] {
+        let at = help.find(&format!("{flag} <")).expect(flag);
+        assert!(at > global, "{flag} under Global options");
+        assert!(help[at..].contains(&format!("[env: {env}")), "{env}");
+    }
+    // A command's own options come apart from the global ones.
+    let out = in_home(std::path::Path::new("/nonexistent"))
+        .args(["remind", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let global = help.find("Global options:").expect(&help);
+    assert!(help.find("--exit-code").unwrap() < global, "{help}");
+}
+
+#[test]
+fn completions_parse_in_their_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = in_home(std::path::Path::new("/nonexistent"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("itp-diary") && text.contains("remind"),
+            "{shell}"
+        );
+    }
+    let out = in_home(std::path::Path::new("/nonexistent"))
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("itp-diary.bash");
+    std::fs::write(&file, &out.stdout).unwrap();
+    match StdCommand::new("bash").arg("-n").arg(&file).status() {
+        Ok(status) => assert!(status.success(), "bash -n rejects the completion script"),
+        Err(_) => {
+            let _ = writeln!(std::io::stderr(), "SKIPPED bash -n: no bash");
+        }
+    }
+    // And it completes: the subcommands are offered after `itp-diary `.
+    let script = format!(
+        "source '{}'; COMP_WORDS=(itp-diary re); COMP_CWORD=1; COMP_LINE='itp-diary re'; COMP_POINT=12; _itp__diary itp-diary re itp-diary; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        file.display()
+    );
+    if let Ok(out) = StdCommand::new("bash").arg("-c").arg(&script).output() {
+        let words = String::from_utf8_lossy(&out.stdout);
+        assert!(words.lines().any(|w| w == "remind"), "{words}");
+    }
+}
+
+#[test]
+fn man_page_renders() {
+    let out = in_home(std::path::Path::new("/nonexistent"))
+        .arg("man")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let roff = String::from_utf8(out.stdout).unwrap();
+    assert!(roff.starts_with(".ie") || roff.contains(".TH"), "roff");
+    assert!(roff.contains("itp\\-diary") && roff.contains("ITP_DIARY_PATIENT"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("itp-diary.1");
+    std::fs::write(&file, &roff).unwrap();
+    match StdCommand::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("NAME") && text.contains("itp-diary"),
+                "{text}"
+            );
+        }
+        _ => {
+            let _ = writeln!(std::io::stderr(), "SKIPPED man -l: no working man");
+        }
+    }
+}

@@ -10,6 +10,8 @@ use directories::ProjectDirs;
 pub const ENV_DB: &str = "ITP_DIARY_DB";
 /// Environment variable naming the settings file.
 pub const ENV_CONFIG: &str = "ITP_DIARY_CONFIG";
+/// Environment variable choosing a patient's diary (`<data dir>/NAME.sqlite`).
+pub const ENV_PATIENT: &str = "ITP_DIARY_PATIENT";
 /// Environment variable fixing "now" (RFC 3339) — for end-to-end tests and demonstrations.
 pub const ENV_NOW: &str = "ITP_DIARY_NOW";
 
@@ -18,8 +20,11 @@ pub const ENV_NOW: &str = "ITP_DIARY_NOW";
 pub struct Paths {
     pub db: PathBuf,
     pub config: PathBuf,
-    /// Folder for automatic backups (beside the database).
+    /// Folder for automatic backups (beside the database; a patient's own folder
+    /// `<data dir>/NAME/` for a named patient, so backups never mix).
     pub data_dir: PathBuf,
+    /// The named patient, when `--patient` / `ITP_DIARY_PATIENT` chose one.
+    pub patient: Option<String>,
 }
 
 fn project_dirs() -> Option<ProjectDirs> {
@@ -27,8 +32,18 @@ fn project_dirs() -> Option<ProjectDirs> {
 }
 
 impl Paths {
-    /// Resolve from flags and the environment.
-    pub fn resolve(db_flag: Option<&Path>, config_flag: Option<&Path>) -> anyhow::Result<Paths> {
+    /// Resolve from flags and the environment. A named patient (already validated with
+    /// [`crate::app::patients::check_name`]) has `<data dir>/NAME.sqlite`, the settings file
+    /// `<data dir>/NAME.toml` beside it and the backups in `<data dir>/NAME/backups`, unless
+    /// `--db` / `--config` name files.
+    pub fn resolve(
+        db_flag: Option<&Path>,
+        config_flag: Option<&Path>,
+        patient: Option<&str>,
+    ) -> anyhow::Result<Paths> {
+        if let Some(name) = patient {
+            return Self::for_patient(name, config_flag);
+        }
         let dirs = project_dirs();
         let env_path = |k: &str| {
             std::env::var_os(k)
@@ -64,8 +79,34 @@ impl Paths {
             db,
             config,
             data_dir,
+            patient: None,
         })
     }
+
+    fn for_patient(name: &str, config_flag: Option<&Path>) -> anyhow::Result<Paths> {
+        let root = default_data_dir().ok_or_else(|| {
+            anyhow::anyhow!("no home folder found: give the database with --db PATH or {ENV_DB}")
+        })?;
+        let config = config_flag
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                std::env::var_os(ENV_CONFIG)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| root.join(format!("{name}.toml")));
+        Ok(Paths {
+            db: root.join(format!("{name}.sqlite")),
+            config,
+            data_dir: root.join(name),
+            patient: Some(name.to_string()),
+        })
+    }
+}
+
+/// The platform's data folder for the diary (where the default diary and patients' diaries live).
+pub fn default_data_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().to_path_buf())
 }
 
 use std::collections::BTreeSet;

@@ -10,6 +10,7 @@ pub mod export;
 pub mod facts;
 pub mod import;
 pub mod notify;
+pub mod patients;
 pub mod schedule;
 
 use crate::store::StoreError;

@@ -7,6 +7,7 @@ mod log;
 mod notify;
 mod screen;
 mod settings;
+mod shell;
 mod status;
 mod transfer;
 
@@ -16,7 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::config::{ENV_NOW, Paths, Settings, load_settings};
+use crate::app::config::{
+    ENV_CONFIG, ENV_DB, ENV_NOW, ENV_PATIENT, Paths, Settings, load_settings,
+};
 use crate::domain::clock::Clock;
 use crate::domain::validate::{ValidationError, Warning};
 use crate::domain::when::WhenError;
@@ -29,18 +32,27 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Parser)]
 #[command(name = "itp-diary", version, about, long_about = None)]
 pub struct Cli {
-    /// The diary database (default: $ITP_DIARY_DB, else itp-diary.sqlite in the data folder).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The diary database (default: itp-diary.sqlite in the data folder).
+    #[arg(long, global = true, value_name = "PATH", env = ENV_DB, help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
-    /// The settings file (default: $ITP_DIARY_CONFIG, else config.toml in the config folder).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The settings file (default: config.toml in the config folder; NAME.toml beside a
+    /// patient's diary).
+    #[arg(long, global = true, value_name = "PATH", env = ENV_CONFIG, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
-    /// Language of messages: en or zh (default: the settings file, else LC_ALL / LANG).
-    #[arg(long, global = true, value_name = "LANG")]
+    /// Language of messages: en or zh (default: the settings file, else LC_ALL / LANG, else
+    /// the system's language).
+    #[arg(long, global = true, value_name = "LANG", help_heading = GLOBAL)]
     pub lang: Option<String>,
+    /// A patient's own diary, NAME.sqlite in the data folder (see `patients`); the default
+    /// diary when not given.
+    #[arg(long, global = true, value_name = "NAME", env = ENV_PATIENT, help_heading = GLOBAL)]
+    pub patient: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The heading under which `--help` lists the options every command takes.
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -99,6 +111,13 @@ pub enum Command {
     /// Reminders when the diary is closed: install or remove a timer running `remind --notify`.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
+    /// The diaries in the data folder (the default one and each patient's), with the date of
+    /// the latest entry.
+    Patients(shell::PatientsArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `itp-diary man > ~/.local/share/man/man1/itp-diary.1`.
+    Man,
 }
 
 /// Automatic daily backups kept.
@@ -249,8 +268,30 @@ fn lang_of(cli: &Cli, settings: &Settings) -> CliResult<Lang> {
     }
 }
 
+/// The patient, checked: a plain file name, and not together with `--db`.
+fn patient_of(cli: &Cli) -> CliResult<Option<&str>> {
+    let Some(name) = cli.patient.as_deref().filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let name = crate::app::patients::check_name(name)
+        .map_err(|e| CliError::Invalid(format!("--patient ({ENV_PATIENT}): {e}")))?;
+    if cli.db.is_some() {
+        return Err(CliError::Invalid(format!(
+            "--patient ({ENV_PATIENT}) and --db ({ENV_DB}) both name a diary: give one"
+        )));
+    }
+    Ok(Some(name))
+}
+
 pub fn run(cli: Cli) -> CliResult {
-    let paths = Paths::resolve(cli.db.as_deref(), cli.config.as_deref())
+    // Printed without a diary, settings or language.
+    match &cli.command {
+        Some(Command::Completions(a)) => return shell::completions(a),
+        Some(Command::Man) => return shell::man(),
+        _ => {}
+    }
+    let patient = patient_of(&cli)?.map(str::to_string);
+    let paths = Paths::resolve(cli.db.as_deref(), cli.config.as_deref(), patient.as_deref())
         .map_err(|e| CliError::Failed(e.to_string()))?;
     // `config path` and `config init` must work even when the file is broken.
     let lenient = matches!(
@@ -307,7 +348,9 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Log(cmd)) => log::run(&ctx, cmd, &mut out),
         Some(Command::Status(args)) => status::status(&ctx, args, &mut out),
         Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
-        Some(Command::Notify(cmd)) => notify::run(&ctx, None, cmd, &mut out),
+        Some(Command::Notify(cmd)) => notify::run(&ctx, patient.as_deref(), cmd, &mut out),
+        Some(Command::Patients(args)) => shell::patients(&ctx, args, &mut out),
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
         Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),
         Some(Command::Profile(args)) => course::profile(&ctx, args, &mut out),
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),

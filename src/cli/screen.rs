@@ -42,13 +42,15 @@ fn terminal() -> bool {
 }
 
 fn app(ctx: &Ctx, store: Store, clock: Clock) -> App {
-    App::new(
+    let mut app = App::new(
         store,
         clock,
         ctx.i18n.clone(),
         ctx.settings.clone(),
         Theme::from_env(),
-    )
+    );
+    app.patient = ctx.paths.patient.clone();
+    app
 }
 
 /// `itp-diary` with no command: the diary in the terminal (never without one).

@@ -22,6 +22,7 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
+    /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
     /// Evaluate at another time (default now).

@@ -120,6 +120,8 @@ pub struct App {
     pub job: Option<Job>,
     /// How far the help is scrolled.
     pub help_scroll: u16,
+    /// The named patient whose diary this is (shown in the top bar).
+    pub patient: Option<String>,
     /// Where exports go by default, and the settings file (for the JSON backup).
     pub export_dir: std::path::PathBuf,
     pub config_path: std::path::PathBuf,
@@ -150,6 +152,7 @@ impl App {
             history_hit: None,
             job: None,
             help_scroll: 0,
+            patient: None,
             export_dir: std::path::PathBuf::from("."),
             config_path: std::path::PathBuf::from("config.toml"),
         };

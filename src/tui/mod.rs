@@ -74,12 +74,13 @@ pub fn render(f: &mut Frame, app: &mut App) {
             hit
         })
         .collect();
-    let now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
-    let [tabs_area, clock_area] = Layout::horizontal([
-        Constraint::Min(40),
-        Constraint::Length(now.len() as u16 + 1),
-    ])
-    .areas(top);
+    let mut now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
+    if let Some(p) = &app.patient {
+        now = format!("{p} · {now}");
+    }
+    let now_w = unicode_width::UnicodeWidthStr::width(now.as_str()) as u16;
+    let [tabs_area, clock_area] =
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(now_w + 1)]).areas(top);
     f.render_widget(
         Tabs::new(titles)
             .select(selected)
