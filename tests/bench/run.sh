@@ -5,8 +5,8 @@
 # Usage: tests/bench/run.sh [trends|tui|export|process|all]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --bins
-B=target/release/itp-diary-bench
+cargo build --release --bins --examples
+B=target/release/examples/itp-diary-bench
 D=target/release/itp-diary
 what=${1:-all}
 if [[ $what == trends || $what == all ]]; then
