@@ -766,6 +766,7 @@ fn lab_csv_import_is_all_or_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown column 'when'"));
 }
 
+#[cfg(unix)]
 #[test]
 fn backup_restore_and_daily_rotation() {
     use std::os::unix::fs::PermissionsExt;

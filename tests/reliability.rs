@@ -570,6 +570,7 @@ fn a_lock_held_too_long_is_a_clear_message() {
 
 /// Make a file or folder read-only even for root (`chattr +i` on ext4), or by permissions when
 /// not root. Returns false when neither works here.
+#[cfg(unix)]
 fn make_read_only(p: &std::path::Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     let root = Command::new("id")
@@ -589,6 +590,7 @@ fn make_read_only(p: &std::path::Path) -> bool {
     }
 }
 
+#[cfg(unix)]
 fn make_writable(p: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     let _ = Command::new("chattr").arg("-i").arg(p).status();
@@ -596,6 +598,7 @@ fn make_writable(p: &std::path::Path) {
     let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
 }
 
+#[cfg(unix)]
 #[test]
 fn read_only_file_or_folder_is_a_clear_message() {
     for target in ["file", "folder"] {

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod import;
 pub mod notify;
 pub mod patients;
+pub mod platform;
 pub mod schedule;
 
 use crate::store::StoreError;

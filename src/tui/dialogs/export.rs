@@ -127,16 +127,12 @@ pub fn start(
                     .map_err(|e| format!("{}: {e}", dir.display()))?;
             }
             let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-            let file = {
-                use std::os::unix::fs::OpenOptionsExt;
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .mode(0o600)
-                    .open(&tmp)
-            }
-            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+            let file = crate::app::platform::private_file_options()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&tmp)
+                .map_err(|e| format!("{}: {e}", tmp.display()))?;
             let mut w = std::io::BufWriter::new(file);
             let i = I18n::new(lang);
             let progress_tx = tx.clone();
