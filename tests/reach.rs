@@ -483,3 +483,50 @@ fn man_page_renders() {
         }
     }
 }
+
+#[test]
+fn typed_input_is_echoed_as_typed_never_expanded() {
+    let d = Diary::new();
+    let out = d
+        .cmd()
+        .args(["log", "side-effect", "tremor{accepted}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tremor{accepted}"), "{err}");
+}
+
+#[test]
+fn json_of_commands_that_write() {
+    let d = Diary::new();
+    let v = d.json(&["log", "platelets", "45", "--json"]);
+    assert_eq!(v["id"], 1);
+    assert_eq!(v["action"], "logged");
+    assert_eq!(v["uid"].as_str().map(str::len), Some(32));
+    assert!(
+        v["entry"].is_object() && v["warnings"].as_array().is_some(),
+        "{v}"
+    );
+    let v = d.json(&["log", "platelets", "1", "--json"]);
+    assert_eq!(v["warnings"][0]["field"], "platelets", "{v}");
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("below 5"),
+        "{v}"
+    );
+    let v = d.json(&["edit", "1", "--value", "50", "--json"]);
+    assert_eq!(
+        (v["id"].as_i64(), v["action"].as_str()),
+        (Some(1), Some("edited"))
+    );
+    let v = d.json(&["delete", "1", "--json"]);
+    assert_eq!(v["action"], "deleted");
+    let v = d.json(&["undelete", "1", "--json"]);
+    assert_eq!(v["action"], "undeleted");
+    let v = d.json(&["config", "show", "--json"]);
+    assert_eq!(v["notify"]["quiet_hours"], "22:30-07:00");
+    assert!(v["settings"].as_array().is_some_and(|a| !a.is_empty()));
+}

@@ -15,6 +15,9 @@ use crate::domain::entry::{DoseStatus, Entry, EntryData, NewEntry};
 pub struct EditArgs {
     /// The entry's id (see `list`).
     pub id: i64,
+    /// Print one JSON object (id, uid, the entry written, warnings) instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// New time.
     #[arg(long, value_name = "WHEN")]
     pub at: Option<String>,
@@ -182,6 +185,9 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
             ctx.clock.now(),
         )
         .map_err(|e| ctx.store_error(e))?;
+    if a.json {
+        return super::written_json(ctx, &updated, "edited", &checked.warnings, out);
+    }
     ctx.warn(&checked.warnings);
     writeln!(
         out,

@@ -17,6 +17,9 @@ pub struct Common {
     /// A free-text note.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Print one JSON object (id, uid, the entry written, warnings) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,6 +347,9 @@ pub fn run(ctx: &Ctx, cmd: LogCommand, out: &mut impl Write) -> CliResult {
             ctx.clock.now(),
         )
         .map_err(|e| ctx.store_error(e))?;
+    if common.json {
+        return super::written_json(ctx, &entry, "logged", &checked.warnings, out);
+    }
     ctx.warn(&checked.warnings);
     writeln!(
         out,

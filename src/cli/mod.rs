@@ -67,11 +67,17 @@ pub enum Command {
     Delete {
         /// The entry's id (see `list`).
         id: i64,
+        /// Print one JSON object (id, uid, the entry, warnings) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Undo a delete.
     Undelete {
         /// The entry's id.
         id: i64,
+        /// Print one JSON object (id, uid, the entry, warnings) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Print where the database and the settings file are.
     Paths,
@@ -356,11 +362,15 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
         Some(Command::List(args)) => list::run(&ctx, args, &mut out),
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
-        Some(Command::Delete { id }) => {
+        Some(Command::Delete { id, json }) => {
             let mut store = ctx.open_store()?;
             store
                 .delete_entry(id, ctx.clock.now())
                 .map_err(|e| ctx.store_error(e))?;
+            if json {
+                let e = store.entry(id).map_err(|e| ctx.store_error(e))?;
+                return finish(&ctx, written_json(&ctx, &e, "deleted", &[], &mut out), out);
+            }
             writeln!(
                 out,
                 "{}",
@@ -368,11 +378,19 @@ pub fn run(cli: Cli) -> CliResult {
             )
             .map_err(io_error)
         }
-        Some(Command::Undelete { id }) => {
+        Some(Command::Undelete { id, json }) => {
             let mut store = ctx.open_store()?;
             store
                 .undelete_entry(id, ctx.clock.now())
                 .map_err(|e| ctx.store_error(e))?;
+            if json {
+                let e = store.entry(id).map_err(|e| ctx.store_error(e))?;
+                return finish(
+                    &ctx,
+                    written_json(&ctx, &e, "undeleted", &[], &mut out),
+                    out,
+                );
+            }
             writeln!(
                 out,
                 "{}",
@@ -381,6 +399,11 @@ pub fn run(cli: Cli) -> CliResult {
             .map_err(io_error)
         }
     };
+    finish(&ctx, result, out)
+}
+
+/// Flush the output; after success, the daily backup.
+fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write) -> CliResult {
     let flushed = out.flush().map_err(io_error);
     drop(out);
     let result = result.and(flushed);
@@ -388,6 +411,30 @@ pub fn run(cli: Cli) -> CliResult {
         ctx.daily_backup();
     }
     result
+}
+
+/// `--json` of a command that wrote an entry: one object with the entry's id and uid, what
+/// was done, the entry as written (the backup format's shape) and the warnings, translated.
+pub fn written_json(
+    ctx: &Ctx,
+    entry: &crate::domain::entry::Entry,
+    action: &str,
+    warnings: &[Warning],
+    out: &mut impl Write,
+) -> CliResult {
+    let warnings: Vec<serde_json::Value> = warnings
+        .iter()
+        .map(|w| serde_json::json!({ "field": w.field, "message": ctx.i18n.warning(w) }))
+        .collect();
+    let v = serde_json::json!({
+        "id": entry.id,
+        "uid": entry.uid,
+        "action": action,
+        "entry": crate::export::json::EntryDoc::from_entry(entry),
+        "warnings": warnings,
+    });
+    serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
+    writeln!(out).map_err(io_error)
 }
 
 /// Output errors: a closed pipe (`| head`) is not a failure worth a message.
