@@ -119,7 +119,7 @@ pub fn plan<'a>(
         }
         p.open.push(k);
     }
-    p.send.sort_by(|a, b| b.severity.cmp(&a.severity));
+    p.send.sort_by_key(|r| std::cmp::Reverse(r.severity));
     p
 }
 
