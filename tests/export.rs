@@ -745,7 +745,7 @@ fn lab_csv_import_is_all_or_nothing() {
     );
     assert_eq!(d.content(), before);
     let out = d.ok(&["import", p_bad.to_str().unwrap(), "--skip-invalid"]);
-    assert!(out.contains("Imported 1 results"), "{out}");
+    assert!(out.contains("Imported 1 result ("), "{out}");
     let p = d.dir.path().join("good.csv");
     std::fs::write(&p, good).unwrap();
     assert!(

@@ -530,3 +530,53 @@ fn json_of_commands_that_write() {
     assert_eq!(v["notify"]["quiet_hours"], "22:30-07:00");
     assert!(v["settings"].as_array().is_some_and(|a| !a.is_empty()));
 }
+
+#[test]
+fn store_errors_are_translated() {
+    let d = Diary::new();
+    std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
+    std::fs::write(
+        &d.db,
+        b"this is not a database, just text long enough to be read",
+    )
+    .unwrap();
+    let out = d.cmd().args(["--lang", "zh", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("不是 itp-diary 数据库"), "{err}");
+    let out = d.cmd().args(["list"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not an itp-diary database"), "{err}");
+}
+
+#[test]
+fn a_command_line_option_beats_the_other_ones_environment_variable() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data").join("itp-diary");
+    let other = home.path().join("other.sqlite");
+    // --patient on the command line, ITP_DIARY_DB in the environment: the patient's diary.
+    in_home(home.path())
+        .env("ITP_DIARY_DB", &other)
+        .args(["--patient", "anna", "log", "platelets", "50"])
+        .assert()
+        .success();
+    assert!(data.join("anna.sqlite").exists() && !other.exists());
+    // --db on the command line, ITP_DIARY_PATIENT in the environment: the named file.
+    in_home(home.path())
+        .env("ITP_DIARY_PATIENT", "ben")
+        .arg("--db")
+        .arg(&other)
+        .args(["log", "platelets", "50"])
+        .assert()
+        .success();
+    assert!(other.exists() && !data.join("ben.sqlite").exists());
+    // Both in the environment: refused, nothing written.
+    let out = in_home(home.path())
+        .env("ITP_DIARY_PATIENT", "ben")
+        .env("ITP_DIARY_DB", home.path().join("third.sqlite"))
+        .args(["log", "platelets", "50"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!home.path().join("third.sqlite").exists());
+}

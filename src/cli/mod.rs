@@ -49,6 +49,30 @@ pub struct Cli {
     pub patient: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Which of `db` and `patient` came from the command line rather than the environment
+    /// (set by [`parse`]).
+    #[arg(skip)]
+    pub given: Given,
+}
+
+/// Options given on the command line (not from an environment variable).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Given {
+    pub db: bool,
+    pub patient: bool,
+}
+
+/// Parse the arguments, remembering which options the command line gave.
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+    let m = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&m)?;
+    let on_line = |id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
+    cli.given = Given {
+        db: on_line("db"),
+        patient: on_line("patient"),
+    };
+    Ok(cli)
 }
 
 /// The heading under which `--help` lists the options every command takes.
@@ -203,7 +227,39 @@ impl Ctx {
             StoreError::NotFound(id) => {
                 CliError::Invalid(self.i18n.tf("error.not_found", &[("id", &id.to_string())]))
             }
-            other => CliError::Failed(other.to_string()),
+            other => CliError::Failed(self.store_message(&other)),
+        }
+    }
+
+    /// A store error in the patient's language (the English text is the error's own).
+    pub fn store_message(&self, e: &StoreError) -> String {
+        let i = &self.i18n;
+        match e {
+            StoreError::TooNew {
+                path,
+                found,
+                supported,
+            } => i.tf(
+                "store_error.too_new",
+                &[
+                    ("path", path),
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            StoreError::NotADatabase { path } => {
+                i.tf("store_error.not_a_database", &[("path", path)])
+            }
+            StoreError::ReadOnly { path } => i.tf("store_error.read_only", &[("path", path)]),
+            StoreError::Locked(secs) => i.tf("store_error.locked", &[("secs", &secs.to_string())]),
+            StoreError::Full => i.t("store_error.full").to_string(),
+            StoreError::Create { path, source } => i.tf(
+                "store_error.create",
+                &[("path", path), ("reason", &source.to_string())],
+            ),
+            StoreError::Corrupt(what) => i.tf("store_error.corrupt", &[("reason", what)]),
+            StoreError::Migration(why) => i.tf("store_error.migration", &[("reason", why)]),
+            other => other.to_string(),
         }
     }
 
@@ -244,7 +300,7 @@ pub fn clock_from_env() -> Result<Clock, CliError> {
 
 /// Parse the arguments and run. Usage errors exit through clap (code 2; `--help` exits 0).
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
@@ -274,14 +330,18 @@ fn lang_of(cli: &Cli, settings: &Settings) -> CliResult<Lang> {
     }
 }
 
-/// The patient, checked: a plain file name, and not together with `--db`.
+/// The patient, checked: a plain file name, and not together with `--db`. An option on the
+/// command line beats the other's environment variable.
 fn patient_of(cli: &Cli) -> CliResult<Option<&str>> {
     let Some(name) = cli.patient.as_deref().filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
+    if cli.given.db && !cli.given.patient {
+        return Ok(None);
+    }
     let name = crate::app::patients::check_name(name)
         .map_err(|e| CliError::Invalid(format!("--patient ({ENV_PATIENT}): {e}")))?;
-    if cli.db.is_some() {
+    if cli.db.is_some() && cli.given.db == cli.given.patient {
         return Err(CliError::Invalid(format!(
             "--patient ({ENV_PATIENT}) and --db ({ENV_DB}) both name a diary: give one"
         )));
@@ -324,7 +384,7 @@ pub fn run(cli: Cli) -> CliResult {
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
-        Some(Command::Demo(args)) => screen::demo(&ctx, cli.db.is_some(), args, &mut out),
+        Some(Command::Demo(args)) => screen::demo(&ctx, cli.given.db, args, &mut out),
         Some(Command::Export(args)) => transfer::export(&ctx, args, &mut out),
         Some(Command::Import(args)) => transfer::import(&ctx, args, &mut out),
         Some(Command::Backup { path }) => transfer::backup(&ctx, path, &mut out),
