@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use common::{Diary, cmd_on};
 use predicates::prelude::*;
 
@@ -469,8 +467,10 @@ fn csv_lists_every_column() {
     assert_eq!(col(&rows[1], "systolic"), "120");
 }
 
+#[cfg(unix)]
 #[test]
 fn database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
     let d = Diary::new();
     d.ok(&["log", "platelets", "45"]);
     let mode = std::fs::metadata(&d.db).unwrap().permissions().mode() & 0o777;

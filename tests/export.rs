@@ -754,7 +754,7 @@ fn lab_csv_import_is_all_or_nothing() {
     );
     assert_eq!(d.content(), before);
     let out = d.ok(&["import", p_bad.to_str().unwrap(), "--skip-invalid"]);
-    assert!(out.contains("Imported 1 results"), "{out}");
+    assert!(out.contains("Imported 1 result ("), "{out}");
     let p = d.dir.path().join("good.csv");
     std::fs::write(&p, good).unwrap();
     assert!(
@@ -775,6 +775,7 @@ fn lab_csv_import_is_all_or_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown column 'when'"));
 }
 
+#[cfg(unix)]
 #[test]
 fn backup_restore_and_daily_rotation() {
     use std::os::unix::fs::PermissionsExt;

@@ -44,6 +44,7 @@ fn snapshot_draws_the_chosen_trends_window_and_list_json_streams() {
     assert_eq!(e.ok(&["list", "bp", "--format", "json"]).trim(), "[]");
 }
 
+#[cfg(unix)]
 #[test]
 fn the_daily_backup_is_a_sound_private_copy() {
     use std::os::unix::fs::PermissionsExt;

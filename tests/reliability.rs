@@ -40,11 +40,32 @@ fn notes(path: &std::path::Path) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// The bench program (an example, so `cargo install` installs only `itp-diary`): `cargo test`
+/// builds it beside the test binaries; a run of this test file alone builds it here.
+fn bench_example() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let examples = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .join("examples");
+    let bin = examples.join(format!("itp-diary-bench{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let ok = Command::new(cargo)
+            .args(["build", "--example", "itp-diary-bench"])
+            .status()
+            .expect("cargo");
+        assert!(ok.success(), "cargo build --example itp-diary-bench");
+    }
+    bin
+}
+
 #[test]
 fn killed_writers_lose_nothing_they_confirmed() {
     let d = Diary::new();
     std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("itp-diary-bench");
+    let bin = bench_example();
     let mut rng = Rng(0x5eed_1234);
     let mut confirmed_total = 0;
     for round in 0..25 {
@@ -558,6 +579,7 @@ fn a_lock_held_too_long_is_a_clear_message() {
 
 /// Make a file or folder read-only even for root (`chattr +i` on ext4), or by permissions when
 /// not root. Returns false when neither works here.
+#[cfg(unix)]
 fn make_read_only(p: &std::path::Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     let root = Command::new("id")
@@ -577,6 +599,7 @@ fn make_read_only(p: &std::path::Path) -> bool {
     }
 }
 
+#[cfg(unix)]
 fn make_writable(p: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     let _ = Command::new("chattr").arg("-i").arg(p).status();
@@ -584,6 +607,7 @@ fn make_writable(p: &std::path::Path) {
     let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
 }
 
+#[cfg(unix)]
 #[test]
 fn read_only_file_or_folder_is_a_clear_message() {
     for target in ["file", "folder"] {

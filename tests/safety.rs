@@ -2,6 +2,9 @@
 //! full backups, unique safety copies, per-diary automatic backups. Each test fails on the code
 //! before the fix.
 
+// Unix-only: these tests use file modes, `chattr`, symlinks and signals.
+#![cfg(unix)]
+
 mod common;
 mod safety_util;
 

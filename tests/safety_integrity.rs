@@ -1,5 +1,8 @@
 //! Issue 12, data safety — corruption (items 6–9) and leaks (10–15).
 
+// Unix-only: these tests use file modes, `chattr`, symlinks and signals.
+#![cfg(unix)]
+
 mod common;
 mod safety_util;
 

@@ -1,5 +1,8 @@
 //! Issue 12, data safety — misleading messages and bounds (items 16–20).
 
+// Unix-only: these tests use file modes, `chattr`, symlinks and signals.
+#![cfg(unix)]
+
 mod common;
 mod safety_util;
 

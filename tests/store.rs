@@ -194,6 +194,7 @@ fn a_file_that_is_not_a_diary_is_refused_untouched() {
     ));
 }
 
+#[cfg(unix)]
 #[test]
 fn backup_copy_is_consistent_and_private() {
     use std::os::unix::fs::PermissionsExt;

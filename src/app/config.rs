@@ -10,6 +10,8 @@ use directories::ProjectDirs;
 pub const ENV_DB: &str = "ITP_DIARY_DB";
 /// Environment variable naming the settings file.
 pub const ENV_CONFIG: &str = "ITP_DIARY_CONFIG";
+/// Environment variable choosing a patient's diary (`<data dir>/NAME.sqlite`).
+pub const ENV_PATIENT: &str = "ITP_DIARY_PATIENT";
 /// Environment variable fixing "now" (RFC 3339) — for end-to-end tests and demonstrations.
 pub const ENV_NOW: &str = "ITP_DIARY_NOW";
 /// Environment variable shortening the wait for a diary locked by another program
@@ -21,8 +23,11 @@ pub const ENV_BUSY_TIMEOUT_MS: &str = "ITP_DIARY_BUSY_TIMEOUT_MS";
 pub struct Paths {
     pub db: PathBuf,
     pub config: PathBuf,
-    /// Folder for automatic backups (beside the database).
+    /// Folder for automatic backups (beside the database; a patient's own folder
+    /// `<data dir>/NAME/` for a named patient, so backups never mix).
     pub data_dir: PathBuf,
+    /// The named patient, when `--patient` / `ITP_DIARY_PATIENT` chose one.
+    pub patient: Option<String>,
 }
 
 fn project_dirs() -> Option<ProjectDirs> {
@@ -40,11 +45,22 @@ impl Paths {
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| PathBuf::from(".")),
+            patient: None,
         }
     }
 
-    /// Resolve from flags and the environment.
-    pub fn resolve(db_flag: Option<&Path>, config_flag: Option<&Path>) -> anyhow::Result<Paths> {
+    /// Resolve from flags and the environment. A named patient (already validated with
+    /// [`crate::app::patients::check_name`]) has `<data dir>/NAME.sqlite`, the settings file
+    /// `<data dir>/NAME.toml` beside it and the backups in `<data dir>/NAME/backups`, unless
+    /// `--db` / `--config` name files.
+    pub fn resolve(
+        db_flag: Option<&Path>,
+        config_flag: Option<&Path>,
+        patient: Option<&str>,
+    ) -> anyhow::Result<Paths> {
+        if let Some(name) = patient {
+            return Self::for_patient(name, config_flag);
+        }
         let dirs = project_dirs();
         let env_path = |k: &str| {
             std::env::var_os(k)
@@ -80,8 +96,34 @@ impl Paths {
             db,
             config,
             data_dir,
+            patient: None,
         })
     }
+
+    fn for_patient(name: &str, config_flag: Option<&Path>) -> anyhow::Result<Paths> {
+        let root = default_data_dir().ok_or_else(|| {
+            anyhow::anyhow!("no home folder found: give the database with --db PATH or {ENV_DB}")
+        })?;
+        let config = config_flag
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                std::env::var_os(ENV_CONFIG)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| root.join(format!("{name}.toml")));
+        Ok(Paths {
+            db: root.join(format!("{name}.sqlite")),
+            config,
+            data_dir: root.join(name),
+            patient: Some(name.to_string()),
+        })
+    }
+}
+
+/// The platform's data folder for the diary (where the default diary and patients' diaries live).
+pub fn default_data_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().to_path_buf())
 }
 
 use std::collections::BTreeSet;
@@ -96,6 +138,8 @@ pub struct Settings {
     /// Keys the settings file sets (shown as "set by your care team").
     pub from_file: BTreeSet<&'static str>,
     pub language: Option<Lang>,
+    /// `[notify] quiet_hours`: when `remind --notify` holds all but urgent items.
+    pub quiet_hours: crate::domain::announce::QuietHours,
 }
 
 impl Settings {
@@ -167,6 +211,10 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
                 })?);
             continue;
         }
+        if name == "notify" {
+            s.quiet_hours = parse_notify(value)?;
+            continue;
+        }
         let Some(section) = value.as_table() else {
             return Err(format!(
                 "unknown key '{name}' (accepted: language, and the sections {})",
@@ -219,6 +267,27 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
     Ok(s)
 }
 
+/// `[notify]`: `quiet_hours = "22:30-07:00"` (or `"off"`).
+fn parse_notify(value: &toml::Value) -> Result<crate::domain::announce::QuietHours, String> {
+    use crate::domain::announce::QuietHours;
+    let table = value
+        .as_table()
+        .ok_or_else(|| "notify: expected a section [notify]".to_string())?;
+    let mut quiet = QuietHours::default();
+    for (k, v) in table {
+        if k != "quiet_hours" {
+            return Err(format!(
+                "unknown key 'notify.{k}' (accepted in [notify]: quiet_hours)"
+            ));
+        }
+        let text = v.as_str().unwrap_or_default();
+        quiet = QuietHours::parse(text).ok_or_else(|| {
+            format!("notify.quiet_hours = {v} is not accepted (\"HH:MM-HH:MM\", e.g. \"22:30-07:00\", or \"off\")")
+        })?;
+    }
+    Ok(quiet)
+}
+
 /// The text of a new settings file: every setting commented out at its default, with its unit
 /// and source, so that uncommenting a line is how the care team sets it.
 pub fn default_settings_text() -> String {
@@ -227,6 +296,11 @@ pub fn default_settings_text() -> String {
          # Uncomment and change a line to set it for this patient: the diary then shows\n\
          # \"set by your care team\" beside it.\n\n\
          # language = \"en\"   # or \"zh\"\n",
+    );
+    out.push_str(
+        "\n# Desktop notifications (`remind --notify`): only urgent items during quiet hours.\n\
+         # [notify]\n\
+         # quiet_hours = \"22:30-07:00\"   # or \"off\"\n",
     );
     let mut section = "";
     for s in SPECS {
@@ -270,6 +344,12 @@ mod tests {
         assert_eq!(s.thresholds.trough_high, 250.5);
         assert!(s.is_set_by_team("trough.target_low"));
         assert_eq!(s.language, Some(Lang::Zh));
+        assert_eq!(
+            s.quiet_hours,
+            crate::domain::announce::QuietHours::default()
+        );
+        let s = parse_settings("[notify]\nquiet_hours = \"off\"\n").unwrap();
+        assert_eq!(s.quiet_hours, crate::domain::announce::QuietHours::OFF);
         let cases = [
             (
                 "[trough]\ntarget_lo = 1\n",
@@ -286,6 +366,8 @@ mod tests {
             ("[trough]\ntarget_low = 300\n", "must not be above"),
             ("language = \"fr\"\n", "'fr' is not accepted"),
             ("[trough\n", "line 1"),
+            ("[notify]\nquiet_hours = \"23-7\"\n", "notify.quiet_hours"),
+            ("[notify]\nquiet = \"off\"\n", "unknown key 'notify.quiet'"),
         ];
         for (text, expected) in cases {
             let e = parse_settings(text).unwrap_err();

@@ -142,24 +142,26 @@ pub fn import_backup(
 /// when there is one, is kept as `<path>.before-import`.
 pub fn restore_settings(path: &std::path::Path, text: &str) -> Result<Option<std::path::PathBuf>> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
     let kept = path.with_extension("toml.before-import");
     let kept = if path.exists() {
         std::fs::copy(path, &kept)?;
-        std::fs::set_permissions(&kept, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600))?;
+        }
         Some(kept)
     } else {
         None
     };
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut f = std::fs::OpenOptions::new()
+    let mut f = crate::app::platform::private_file_options()
         .write(true)
         .create(true)
         .truncate(true)
-        .mode(0o600)
         .open(&tmp)?;
     f.write_all(text.as_bytes())?;
     f.sync_all()?;

@@ -12,6 +12,10 @@ pub mod export;
 pub mod facts;
 pub mod import;
 pub mod lab_sheet;
+pub mod notify;
+pub mod patients;
+pub mod platform;
+pub mod schedule;
 pub mod session;
 
 use crate::store::StoreError;

@@ -16,6 +16,9 @@ use crate::domain::entry::{DoseStatus, Entry, EntryData};
 pub struct EditArgs {
     /// The entry's id (see `list`).
     pub id: i64,
+    /// Print one JSON object (id, uid, the entry written, warnings) instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// New time.
     #[arg(long, value_name = "WHEN")]
     pub at: Option<String>,
@@ -173,5 +176,8 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
         note: a.note.clone().or_else(|| e.note.clone()),
     };
     let saved = entries::edit(&mut store, &e, &draft, &ctx.clock).map_err(|e| ctx.save_error(e))?;
+    if a.json {
+        return super::written_json(ctx, &saved.entry, "edited", &saved.warnings, out);
+    }
     ctx.saved(&saved, out)
 }

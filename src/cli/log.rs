@@ -18,6 +18,9 @@ pub struct Common {
     /// A free-text note.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Print one JSON object (id, uid, the entry written, warnings) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -322,6 +325,9 @@ pub fn run(ctx: &Ctx, mut cmd: LogCommand, out: &mut impl Write) -> CliResult {
         }
     }
     let saved = entries::insert(&mut store, built, &ctx.clock).map_err(|e| ctx.save_error(e))?;
+    if common.json {
+        return super::written_json(ctx, &saved.entry, "logged", &saved.warnings, out);
+    }
     ctx.saved(&saved, out)?;
     match from_plan {
         Some(line) => writeln!(out, "{line}").map_err(super::io_error),

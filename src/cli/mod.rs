@@ -5,8 +5,10 @@ mod edit;
 mod history;
 mod list;
 mod log;
+mod notify;
 mod screen;
 mod settings;
+mod shell;
 mod status;
 mod take;
 mod transfer;
@@ -17,7 +19,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::config::{ENV_BUSY_TIMEOUT_MS, ENV_NOW, Paths, Settings, load_settings};
+use crate::app::config::{
+    ENV_BUSY_TIMEOUT_MS, ENV_CONFIG, ENV_DB, ENV_NOW, ENV_PATIENT, Paths, Settings, load_settings,
+};
 use crate::app::entries::{self, SaveError, Saved};
 use crate::domain::clock::Clock;
 use crate::domain::validate::{ValidationError, Warning};
@@ -31,18 +35,51 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Parser)]
 #[command(name = "itp-diary", version, about, long_about = None)]
 pub struct Cli {
-    /// The diary database (default: $ITP_DIARY_DB, else itp-diary.sqlite in the data folder).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The diary database (default: itp-diary.sqlite in the data folder).
+    #[arg(long, global = true, value_name = "PATH", env = ENV_DB, help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
-    /// The settings file (default: $ITP_DIARY_CONFIG, else config.toml in the config folder).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The settings file (default: config.toml in the config folder; NAME.toml beside a
+    /// patient's diary).
+    #[arg(long, global = true, value_name = "PATH", env = ENV_CONFIG, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
-    /// Language of messages: en or zh (default: the settings file, else LC_ALL / LANG).
-    #[arg(long, global = true, value_name = "LANG")]
+    /// Language of messages: en or zh (default: the settings file, else LC_ALL / LANG, else
+    /// the system's language).
+    #[arg(long, global = true, value_name = "LANG", help_heading = GLOBAL)]
     pub lang: Option<String>,
+    /// A patient's own diary, NAME.sqlite in the data folder (see `patients`); the default
+    /// diary when not given.
+    #[arg(long, global = true, value_name = "NAME", env = ENV_PATIENT, help_heading = GLOBAL)]
+    pub patient: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Which of `db` and `patient` came from the command line rather than the environment
+    /// (set by [`parse`]).
+    #[arg(skip)]
+    pub given: Given,
 }
+
+/// Options given on the command line (not from an environment variable).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Given {
+    pub db: bool,
+    pub patient: bool,
+}
+
+/// Parse the arguments, remembering which options the command line gave.
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+    let m = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&m)?;
+    let on_line = |id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
+    cli.given = Given {
+        db: on_line("db"),
+        patient: on_line("patient"),
+    };
+    Ok(cli)
+}
+
+/// The heading under which `--help` lists the options every command takes.
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -62,11 +99,17 @@ pub enum Command {
     Delete {
         /// The entry's id (see `list`).
         id: i64,
+        /// Print one JSON object (id, uid, the entry, warnings) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Undo a delete.
     Undelete {
         /// The entry's id.
         id: i64,
+        /// Print one JSON object (id, uid, the entry, warnings) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Every earlier version of an entry (edits, deletes, undeletes), oldest first.
     History {
@@ -108,6 +151,16 @@ pub enum Command {
     },
     /// Questions for the next clinic visit.
     Note(transfer::NoteArgs),
+    /// Reminders when the diary is closed: install or remove a timer running `remind --notify`.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
+    /// The diaries in the data folder (the default one and each patient's), with the date of
+    /// the latest entry.
+    Patients(shell::PatientsArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `itp-diary man > ~/.local/share/man/man1/itp-diary.1`.
+    Man,
 }
 
 /// Automatic daily backups kept.
@@ -120,6 +173,9 @@ pub enum CliError {
     Invalid(String),
     /// Anything else: exit code 1, with what to do.
     Failed(String),
+    /// Exit code 1 without a message: what it concerns was printed already (`remind
+    /// --exit-code` while something urgent is open).
+    Quiet,
 }
 
 impl CliError {
@@ -128,13 +184,14 @@ impl CliError {
             CliError::Invalid(_) => ExitCode::from(2),
             // A closed pipe (`| head`): the reader has what it wanted.
             CliError::Failed(m) if m.is_empty() => ExitCode::SUCCESS,
-            CliError::Failed(_) => ExitCode::from(1),
+            CliError::Failed(_) | CliError::Quiet => ExitCode::from(1),
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
             CliError::Invalid(m) | CliError::Failed(m) => m,
+            CliError::Quiet => "",
         }
     }
 }
@@ -260,7 +317,39 @@ impl Ctx {
                 };
                 CliError::Failed(format!("{e}; {newest}"))
             }
-            other => CliError::Failed(other.to_string()),
+            other => CliError::Failed(self.store_message(&other)),
+        }
+    }
+
+    /// A store error in the patient's language (the English text is the error's own).
+    pub fn store_message(&self, e: &StoreError) -> String {
+        let i = &self.i18n;
+        match e {
+            StoreError::TooNew {
+                path,
+                found,
+                supported,
+            } => i.tf(
+                "store_error.too_new",
+                &[
+                    ("path", path),
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            StoreError::NotADatabase { path } => {
+                i.tf("store_error.not_a_database", &[("path", path)])
+            }
+            StoreError::ReadOnly { path } => i.tf("store_error.read_only", &[("path", path)]),
+            StoreError::Locked(secs) => i.tf("store_error.locked", &[("secs", &secs.to_string())]),
+            StoreError::Full => i.t("store_error.full").to_string(),
+            StoreError::Create { path, source } => i.tf(
+                "store_error.create",
+                &[("path", path), ("reason", &source.to_string())],
+            ),
+            StoreError::Corrupt(what) => i.tf("store_error.corrupt", &[("reason", what)]),
+            StoreError::Migration(why) => i.tf("store_error.migration", &[("reason", why)]),
+            other => other.to_string(),
         }
     }
 
@@ -349,7 +438,7 @@ pub fn clock_from_env() -> Result<Clock, CliError> {
 
 /// Parse the arguments and run. Usage errors exit through clap (code 2; `--help` exits 0).
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
@@ -380,8 +469,34 @@ fn lang_of(cli: &Cli, settings: &Settings) -> CliResult<Lang> {
     }
 }
 
+/// The patient, checked: a plain file name, and not together with `--db`. An option on the
+/// command line beats the other's environment variable.
+fn patient_of(cli: &Cli) -> CliResult<Option<&str>> {
+    let Some(name) = cli.patient.as_deref().filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    if cli.given.db && !cli.given.patient {
+        return Ok(None);
+    }
+    let name = crate::app::patients::check_name(name)
+        .map_err(|e| CliError::Invalid(format!("--patient ({ENV_PATIENT}): {e}")))?;
+    if cli.db.is_some() && cli.given.db == cli.given.patient {
+        return Err(CliError::Invalid(format!(
+            "--patient ({ENV_PATIENT}) and --db ({ENV_DB}) both name a diary: give one"
+        )));
+    }
+    Ok(Some(name))
+}
+
 pub fn run(cli: Cli) -> CliResult {
-    let paths = Paths::resolve(cli.db.as_deref(), cli.config.as_deref())
+    // Printed without a diary, settings or language.
+    match &cli.command {
+        Some(Command::Completions(a)) => return shell::completions(a),
+        Some(Command::Man) => return shell::man(),
+        _ => {}
+    }
+    let patient = patient_of(&cli)?.map(str::to_string);
+    let paths = Paths::resolve(cli.db.as_deref(), cli.config.as_deref(), patient.as_deref())
         .map_err(|e| CliError::Failed(e.to_string()))?;
     // `config path` and `config init` must work even when the file is broken.
     let lenient = matches!(
@@ -416,7 +531,7 @@ pub fn run(cli: Cli) -> CliResult {
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
-        Some(Command::Demo(args)) => screen::demo(&ctx, cli.db.is_some(), args, &mut out),
+        Some(Command::Demo(args)) => screen::demo(&ctx, cli.given.db, args, &mut out),
         Some(Command::Export(args)) => transfer::export(&ctx, args, &mut out),
         Some(Command::Import(args)) => transfer::import(&ctx, args, &mut out),
         Some(Command::Backup { path }) => transfer::backup(&ctx, path, &mut out),
@@ -458,15 +573,23 @@ pub fn run(cli: Cli) -> CliResult {
         ),
         Some(Command::Status(args)) => status::status(&ctx, args, &mut out),
         Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
+        Some(Command::Notify(cmd)) => notify::run(&ctx, patient.as_deref(), cmd, &mut out),
+        Some(Command::Patients(args)) => shell::patients(&ctx, args, &mut out),
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
         Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),
         Some(Command::Profile(args)) => course::profile(&ctx, args, &mut out),
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
         Some(Command::List(args)) => list::run(&ctx, args, &mut out),
         Some(Command::Edit(args)) => edit::run(&ctx, args, &mut out),
         Some(Command::History { id }) => history::run(&ctx, id, &mut out),
-        Some(Command::Delete { id }) => mark_deleted(&ctx, id, true, &mut out),
-        Some(Command::Undelete { id }) => mark_deleted(&ctx, id, false, &mut out),
+        Some(Command::Delete { id, json }) => mark_deleted(&ctx, id, true, json, &mut out),
+        Some(Command::Undelete { id, json }) => mark_deleted(&ctx, id, false, json, &mut out),
     };
+    finish(&ctx, result, out)
+}
+
+/// Flush the output; after success, the daily backup.
+fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write) -> CliResult {
     let flushed = out.flush().map_err(io_error);
     drop(out);
     let result = result.and(flushed);
@@ -477,22 +600,52 @@ pub fn run(cli: Cli) -> CliResult {
 }
 
 /// `delete` / `undelete`: the entry is read, then marked, through the one save path.
-fn mark_deleted(ctx: &Ctx, id: i64, deleted: bool, out: &mut impl Write) -> CliResult {
+fn mark_deleted(ctx: &Ctx, id: i64, deleted: bool, json: bool, out: &mut impl Write) -> CliResult {
     let mut store = ctx.open_store()?;
     let read = store.entry(id).map_err(|e| ctx.store_error(e))?;
-    let (result, key) = if deleted {
+    let (result, key, action) = if deleted {
         (
             entries::delete(&mut store, &read, &ctx.clock),
             "cli.deleted",
+            "deleted",
         )
     } else {
         (
             entries::undelete(&mut store, &read, &ctx.clock),
             "cli.undeleted",
+            "undeleted",
         )
     };
     result.map_err(|e| ctx.store_error(e))?;
+    if json {
+        let e = store.entry(id).map_err(|e| ctx.store_error(e))?;
+        return written_json(ctx, &e, action, &[], out);
+    }
     writeln!(out, "{}", ctx.i18n.tf(key, &[("id", &id.to_string())])).map_err(io_error)
+}
+
+/// `--json` of a command that wrote an entry: one object with the entry's id and uid, what
+/// was done, the entry as written (the backup format's shape) and the warnings, translated.
+pub fn written_json(
+    ctx: &Ctx,
+    entry: &crate::domain::entry::Entry,
+    action: &str,
+    warnings: &[Warning],
+    out: &mut impl Write,
+) -> CliResult {
+    let warnings: Vec<serde_json::Value> = warnings
+        .iter()
+        .map(|w| serde_json::json!({ "field": w.field, "message": ctx.i18n.warning(w) }))
+        .collect();
+    let v = serde_json::json!({
+        "id": entry.id,
+        "uid": entry.uid,
+        "action": action,
+        "entry": crate::export::json::EntryDoc::from_entry(entry),
+        "warnings": warnings,
+    });
+    serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
+    writeln!(out).map_err(io_error)
 }
 
 /// Output errors: a closed pipe (`| head`) is not a failure worth a message.

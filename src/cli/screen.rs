@@ -77,7 +77,7 @@ fn terminal() -> bool {
 
 /// The terminal app on `store`, with the command line's settings file and folders.
 fn app(ctx: &Ctx, store: Store, clock: Clock, paths: Paths) -> App {
-    App::new(
+    let mut app = App::new(
         Session {
             store,
             clock,
@@ -86,7 +86,9 @@ fn app(ctx: &Ctx, store: Store, clock: Clock, paths: Paths) -> App {
             paths,
         },
         Theme::from_env(),
-    )
+    );
+    app.patient = ctx.paths.patient.clone();
+    app
 }
 
 /// `itp-diary` with no command: the diary in the terminal (never without one).

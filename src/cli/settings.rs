@@ -14,7 +14,11 @@ pub enum ConfigCommand {
     Path,
     /// Print every setting in effect, with its unit and whether it is the app default (and its
     /// source) or set by the care team.
-    Show,
+    Show {
+        /// Machine-readable output: one object with the path, every setting and warnings.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a settings file with every setting commented out at its default.
     Init {
         /// Replace an existing file.
@@ -27,7 +31,8 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
     let i = &ctx.i18n;
     match cmd {
         ConfigCommand::Path => writeln!(out, "{}", ctx.paths.config.display()).map_err(io_error),
-        ConfigCommand::Show => {
+        ConfigCommand::Show { json: true } => show_json(ctx, out),
+        ConfigCommand::Show { json: false } => {
             for s in SPECS {
                 let v = (s.get)(&ctx.settings.thresholds);
                 let origin = if ctx.settings.is_set_by_team(s.key) {
@@ -38,7 +43,8 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
                 };
                 writeln!(out, "{} = {} {}  ({origin})", s.key, v, s.unit).map_err(io_error)?;
             }
-            Ok(())
+            let q = ctx.settings.quiet_hours.label();
+            writeln!(out, "notify.quiet_hours = {q}").map_err(io_error)
         }
         ConfigCommand::Init { force } => {
             let path = &ctx.paths.config;
@@ -66,4 +72,29 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
             .map_err(io_error)
         }
     }
+}
+
+/// `config show --json`.
+fn show_json(ctx: &Ctx, out: &mut impl Write) -> CliResult {
+    let settings: Vec<serde_json::Value> = SPECS
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "key": s.key,
+                "value": (s.get)(&ctx.settings.thresholds),
+                "unit": s.unit,
+                "set_by": if ctx.settings.is_set_by_team(s.key) { "care_team" } else { "app_default" },
+                "refs": s.refs.iter().map(|r| r.code()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "path": ctx.paths.config.display().to_string(),
+        "settings": settings,
+        "notify": { "quiet_hours": ctx.settings.quiet_hours.label() },
+        "language": ctx.settings.language.map(|l| l.code()),
+        "warnings": [],
+    });
+    serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
+    writeln!(out).map_err(io_error)
 }

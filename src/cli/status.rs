@@ -23,11 +23,19 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
+    /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
     /// Evaluate at another time (default now).
     #[arg(long, value_name = "WHEN")]
     pub at: Option<String>,
+    /// Send each new or escalated item as a desktop notification (once per item; quiet hours
+    /// hold all but urgent ones). Without a notification service, print the items.
+    #[arg(long, conflicts_with = "json")]
+    pub notify: bool,
+    /// Exit with code 1 when anything urgent is open (for a shell prompt).
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 fn r1(x: f64) -> f64 {
@@ -172,13 +180,34 @@ pub fn remind(ctx: &Ctx, a: RemindArgs, out: &mut impl Write) -> CliResult {
         None => ctx.clock.clone(),
     };
     let (_, reminders) = evaluate(ctx, &clock)?;
+    let urgent = reminders
+        .iter()
+        .any(|r| r.severity == crate::domain::reminders::Severity::Urgent);
+    print_reminders(ctx, &a, &clock, &reminders, out)?;
+    if a.exit_code && urgent {
+        // Silent: the items were printed (or notified) above.
+        return Err(CliError::Quiet);
+    }
+    Ok(())
+}
+
+fn print_reminders(
+    ctx: &Ctx,
+    a: &RemindArgs,
+    clock: &Clock,
+    reminders: &[Reminder],
+    out: &mut impl Write,
+) -> CliResult {
+    if a.notify {
+        return super::notify::remind(ctx, clock, reminders, out);
+    }
     if a.json {
         // An empty array when nothing is due: still valid JSON for scripts.
         let v: Vec<Value> = reminders.iter().map(|r| reminder_json(ctx, r)).collect();
         serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| CliError::Failed(e.to_string()))?;
         return writeln!(out).map_err(io_error);
     }
-    for r in &reminders {
+    for r in reminders {
         writeln!(
             out,
             "{} {}",

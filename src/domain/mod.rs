@@ -1,5 +1,6 @@
 //! Pure domain: entries, units, validation, rules. No SQL, no terminal, no system clock.
 
+pub mod announce;
 pub mod clock;
 pub mod codes;
 pub mod course;

@@ -28,13 +28,26 @@ impl Lang {
         }
     }
 
-    /// From the environment: `LC_ALL`, then `LC_MESSAGES`, then `LANG` (POSIX order).
+    /// From the environment: `LC_ALL`, then `LC_MESSAGES`, then `LANG` (POSIX order); when
+    /// none is set (Windows has none, nor has a macOS app), the system's language
+    /// (`sys-locale`: the user's UI language on Windows, the preferred language on macOS).
     pub fn from_env() -> Option<Lang> {
-        ["LC_ALL", "LC_MESSAGES", "LANG"]
+        Lang::pick(|k| std::env::var(k).ok(), sys_locale::get_locale)
+    }
+
+    /// [`Lang::from_env`] with the environment and the system asked through functions.
+    pub fn pick(
+        env: impl Fn(&str) -> Option<String>,
+        system: impl FnOnce() -> Option<String>,
+    ) -> Option<Lang> {
+        match ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
-            .filter_map(|k| std::env::var(k).ok())
+            .filter_map(|k| env(k))
             .find(|v| !v.is_empty())
-            .and_then(|v| Lang::parse(&v))
+        {
+            Some(v) => Lang::parse(&v),
+            None => system().and_then(|v| Lang::parse(&v)),
+        }
     }
 
     pub fn code(self) -> &'static str {
@@ -74,6 +87,46 @@ fn quick_all(sources: &[&str]) -> HashMap<String, String> {
     for s in sources {
         out.extend(quick_flatten(s));
     }
+    out
+}
+
+/// Fill `{name}` and `{name:one|other}` in `template` from `args`, in one pass. Unknown
+/// placeholders and lone braces are kept as written.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after
+            .find(['}', '{'])
+            .filter(|&c| after.as_bytes()[c] == b'}')
+        else {
+            out.push('{');
+            rest = after;
+            continue;
+        };
+        let inner = &after[..close];
+        let (name, forms) = match inner.split_once(':') {
+            Some((n, f)) => (n, Some(f)),
+            None => (inner, None),
+        };
+        match (args.iter().find(|(k, _)| *k == name), forms) {
+            (Some((_, v)), None) => out.push_str(v),
+            (Some((_, v)), Some(forms)) => {
+                let (one, other) = forms.split_once('|').unwrap_or((forms, forms));
+                let is_one = v.trim().parse::<f64>().is_ok_and(|n| n == 1.0);
+                out.push_str(if is_one { one } else { other });
+            }
+            (None, _) => {
+                out.push('{');
+                out.push_str(inner);
+                out.push('}');
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -190,13 +243,12 @@ impl I18n {
         self.strings.contains_key(key) || self.fallback.contains_key(key)
     }
 
-    /// The text of `key` with `{name}` placeholders filled.
+    /// The text of `key` with `{name}` placeholders filled, in one pass: a value is never
+    /// searched for placeholders again (a note typed as `tremor{accepted}` stays as typed).
+    /// `{name:one|other}` is a plural form chosen by the number `name` holds ("1 day",
+    /// "2 days"); Chinese has none and writes `{name}` alone.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
-        }
-        s
+        fill(self.t(key), args)
     }
 
     /// The label of a field or code, e.g. `field.platelets`; the code itself when unknown.
@@ -391,7 +443,9 @@ mod tests {
         let mut rest = s;
         while let Some(i) = rest.find('{') {
             if let Some(j) = rest[i..].find('}') {
-                out.insert(rest[i + 1..i + j].to_string());
+                // `{n:entry|entries}` is the placeholder `n` (plural forms are per language).
+                let inner = &rest[i + 1..i + j];
+                out.insert(inner.split(':').next().unwrap_or(inner).to_string());
                 rest = &rest[i + j..];
             } else {
                 break;
@@ -559,6 +613,45 @@ mod tests {
         assert_eq!(Lang::parse("en_GB.UTF-8"), Some(Lang::En));
         assert_eq!(Lang::parse("C.UTF-8"), Some(Lang::En));
         assert_eq!(Lang::parse("fr_FR"), None);
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass_with_plural_forms() {
+        assert_eq!(
+            fill(
+                "'{input}' is not a side effect (accepted: {accepted})",
+                &[("input", "tremor{accepted}"), ("accepted", "tremor, rash"),]
+            ),
+            "'tremor{accepted}' is not a side effect (accepted: tremor, rash)"
+        );
+        let f = "{n} {n:day|days} ago";
+        assert_eq!(fill(f, &[("n", "1")]), "1 day ago");
+        assert_eq!(fill(f, &[("n", "0")]), "0 days ago");
+        assert_eq!(fill(f, &[("n", "2")]), "2 days ago");
+        assert_eq!(fill("{x} and {", &[]), "{x} and {");
+        assert_eq!(fill("{{a}", &[("a", "1")]), "{1");
+        let i = I18n::new(Lang::En);
+        assert_eq!(
+            i.tf(
+                "import.csv_done",
+                &[("imported", "1"), ("present", "0"), ("refused", "0")]
+            ),
+            "Imported 1 result (0 already present, 0 refused)"
+        );
+    }
+
+    #[test]
+    fn language_from_the_system_when_the_environment_has_none() {
+        let none = |_: &str| None;
+        assert_eq!(Lang::pick(none, || Some("zh-CN".into())), Some(Lang::Zh));
+        assert_eq!(Lang::pick(none, || None), None);
+        let lang = |k: &str| (k == "LANG").then(|| "en_US.UTF-8".to_string());
+        assert_eq!(Lang::pick(lang, || Some("zh-CN".into())), Some(Lang::En));
+        let empty = |_: &str| Some(String::new());
+        assert_eq!(
+            Lang::pick(empty, || Some("zh-Hans-CN".into())),
+            Some(Lang::Zh)
+        );
     }
 
     #[test]

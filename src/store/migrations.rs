@@ -14,6 +14,9 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0003_row_versions.sql"
     )),
+    M::up(include_str!(
+        "../../assets/migrations/0004_announcements.sql"
+    )),
 ];
 
 /// Every migration, in order.

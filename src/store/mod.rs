@@ -6,6 +6,7 @@
 //! upgrade), and `synchronous=FULL`: each confirmed entry is on disk before the command says so,
 //! at a cost of one fsync per entry, which a diary written a few times a day never notices.
 
+mod announcements;
 pub mod atomic;
 mod entries;
 mod history;
@@ -16,7 +17,6 @@ mod regimens;
 mod safety;
 
 use std::fs::{DirBuilder, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -325,21 +325,26 @@ pub(crate) fn ensure_private_file(path: &Path) -> Result<bool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.exists()
     {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|source| StoreError::Create {
-                path: dir.display().to_string(),
-                source,
-            })?;
+        let mut b = DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir).map_err(|source| StoreError::Create {
+            path: dir.display().to_string(),
+            source,
+        })?;
     }
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
     {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    match o.open(path) {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(source) => Err(StoreError::Create {

@@ -128,6 +128,8 @@ pub struct App {
     pub job: Option<Job>,
     /// How far the help is scrolled.
     pub(crate) help_scroll: u16,
+    /// The named patient whose diary this is (shown in the top bar).
+    pub patient: Option<String>,
     /// Where exports go by default.
     pub export_dir: std::path::PathBuf,
     /// The database, the settings file (for the JSON backup) and the data folder, resolved by
@@ -169,6 +171,7 @@ impl App {
             size: ratatui::layout::Rect::default(),
             job: None,
             help_scroll: 0,
+            patient: None,
             export_dir: std::path::PathBuf::from("."),
         };
         app.refresh();

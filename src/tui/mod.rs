@@ -96,12 +96,13 @@ pub fn render(f: &mut Frame, app: &App) {
     let [top, body, msg, keys] = frame_layout(area);
     let titles = tab_titles(i);
     let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
-    let now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
-    let [tabs_area, clock_area] = Layout::horizontal([
-        Constraint::Min(40),
-        Constraint::Length(now.len() as u16 + 1),
-    ])
-    .areas(top);
+    let mut now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
+    if let Some(p) = &app.patient {
+        now = format!("{p} · {now}");
+    }
+    let now_w = unicode_width::UnicodeWidthStr::width(now.as_str()) as u16;
+    let [tabs_area, clock_area] =
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(now_w + 1)]).areas(top);
     f.render_widget(
         Tabs::new(titles)
             .select(selected)

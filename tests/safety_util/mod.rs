@@ -1,4 +1,5 @@
 //! Helpers shared by the data-safety tests (issue 12).
+#![cfg(unix)]
 #![allow(dead_code)]
 
 use std::path::Path;

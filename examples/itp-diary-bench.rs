@@ -1,4 +1,4 @@
-//! Benchmarks (not timed tests): `cargo run --release --bin itp-diary-bench -- <what>`.
+//! Benchmarks (not timed tests): `cargo run --release --example itp-diary-bench -- <what>`.
 //! Each figure is the median of repeated runs on a fixed demo diary and a fixed clock.
 //!
 //! - `trends`: load and draw the trends panel for a 1-month and a 20-year diary.

@@ -1,0 +1,417 @@
+//! `notify install|uninstall`: run `itp-diary remind --notify` every few minutes while the
+//! diary is closed. A systemd user timer + service on Linux and the BSDs (written, after being
+//! shown); the cron line, a launchd agent (macOS) or a `schtasks` command (Windows) printed.
+//!
+//! Every platform's text is built on every platform, so the tests here cover them all.
+
+use std::path::{Path, PathBuf};
+
+/// The first line of every file written here: uninstall removes only files that carry it.
+pub const MARKER: &str =
+    "# Written by `itp-diary notify install`; removed by `itp-diary notify uninstall`.";
+
+/// The scheduler a platform has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Platform {
+    /// Linux and the BSDs: a systemd user timer (and the cron line for systems without it).
+    Systemd,
+    /// macOS: a launchd agent.
+    Launchd,
+    /// Windows: the task scheduler.
+    Windows,
+}
+
+impl Platform {
+    pub fn current() -> Platform {
+        if cfg!(windows) {
+            Platform::Windows
+        } else if cfg!(target_os = "macos") {
+            Platform::Launchd
+        } else {
+            Platform::Systemd
+        }
+    }
+}
+
+/// How often: whole minutes, 1 minute to 24 hours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Every {
+    pub minutes: u32,
+}
+
+impl Every {
+    /// `15m`, `15min`, `1h`, `90` (minutes). `None` when not understood or out of range.
+    pub fn parse(s: &str) -> Option<Every> {
+        let s = s.trim().to_ascii_lowercase();
+        let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let n: u32 = digits.trim().parse().ok()?;
+        let minutes = match &s[digits.len()..] {
+            "" | "m" | "min" | "mins" | "minutes" => n,
+            "h" | "hour" | "hours" => n.checked_mul(60)?,
+            _ => return None,
+        };
+        (1..=24 * 60)
+            .contains(&minutes)
+            .then_some(Every { minutes })
+    }
+
+    /// systemd `OnCalendar=`: every N minutes of each hour, or every N hours.
+    fn on_calendar(self) -> String {
+        let m = self.minutes;
+        if m < 60 {
+            format!("*-*-* *:00/{m}:00")
+        } else {
+            format!("*-*-* 00/{}:00:00", (m / 60).max(1))
+        }
+    }
+
+    fn cron(self) -> String {
+        let m = self.minutes;
+        if m < 60 {
+            format!("*/{m} * * * *")
+        } else {
+            format!("0 */{} * * *", (m / 60).max(1))
+        }
+    }
+}
+
+/// The command to run: the program and its arguments.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub exe: PathBuf,
+    pub args: Vec<String>,
+    /// `itp-diary-remind`, or `itp-diary-remind-NAME` for a patient's diary.
+    pub name: String,
+}
+
+/// One file to write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// What install does on this platform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Install {
+    /// Files written (systemd), shown first.
+    pub files: Vec<UnitFile>,
+    /// Text printed for the patient to use (the cron line, the plist, the schtasks command)
+    /// and the command that turns the timer on.
+    pub instructions: Vec<String>,
+}
+
+/// systemd quoting: double quotes, `\` and `"` escaped, `%` doubled.
+fn systemd_quote(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('%', "%%");
+    format!("\"{escaped}\"")
+}
+
+/// POSIX shell quoting for the cron line.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn argv(job: &Job) -> Vec<String> {
+    let mut v = vec![job.exe.display().to_string()];
+    v.extend(job.args.iter().cloned());
+    v
+}
+
+/// The systemd service and timer for `job` in `unit_dir`.
+pub fn systemd_units(job: &Job, every: Every, unit_dir: &Path) -> Vec<UnitFile> {
+    let exec: Vec<String> = argv(job).iter().map(|a| systemd_quote(a)).collect();
+    let service = format!(
+        "{MARKER}\n[Unit]\nDescription=itp-diary: desktop notifications of due and overdue items\n\n\
+         [Service]\nType=oneshot\nExecStart={}\n",
+        exec.join(" ")
+    );
+    let timer = format!(
+        "{MARKER}\n[Unit]\nDescription=itp-diary: check reminders every {} minutes\n\n\
+         [Timer]\nOnCalendar={}\nPersistent=true\nUnit={}.service\n\n\
+         [Install]\nWantedBy=timers.target\n",
+        every.minutes,
+        every.on_calendar(),
+        job.name
+    );
+    vec![
+        UnitFile {
+            path: unit_dir.join(format!("{}.service", job.name)),
+            text: service,
+        },
+        UnitFile {
+            path: unit_dir.join(format!("{}.timer", job.name)),
+            text: timer,
+        },
+    ]
+}
+
+/// The crontab line.
+pub fn cron_line(job: &Job, every: Every) -> String {
+    let cmd: Vec<String> = argv(job).iter().map(|a| sh_quote(a)).collect();
+    format!("{} {}", every.cron(), cmd.join(" "))
+}
+
+/// The launchd agent (save in `~/Library/LaunchAgents/<label>.plist`).
+pub fn launchd_plist(job: &Job, every: Every) -> String {
+    let args: String = argv(job)
+        .iter()
+        .map(|a| format!("    <string>{}</string>\n", xml_escape(a)))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
+         <plist version=\"1.0\">\n<dict>\n  <key>Label</key>\n  <string>org.{}</string>\n\
+         \x20 <key>ProgramArguments</key>\n  <array>\n{args}  </array>\n\
+         \x20 <key>StartInterval</key>\n  <integer>{}</integer>\n\
+         \x20 <key>RunAtLoad</key>\n  <true/>\n</dict>\n</plist>\n",
+        job.name,
+        every.minutes * 60
+    )
+}
+
+/// The `schtasks` command (Windows quoting: the whole command in double quotes, inner quotes
+/// as `\"`).
+pub fn schtasks(job: &Job, every: Every) -> String {
+    let cmd: Vec<String> = argv(job)
+        .iter()
+        .map(|a| format!("\\\"{}\\\"", a.replace('"', "")))
+        .collect();
+    let (sc, mo) = if every.minutes < 60 {
+        ("MINUTE", every.minutes)
+    } else {
+        ("HOURLY", (every.minutes / 60).max(1))
+    };
+    format!(
+        "schtasks /Create /F /TN {} /SC {sc} /MO {mo} /TR \"{}\"",
+        job.name,
+        cmd.join(" ")
+    )
+}
+
+/// The plan for `platform`. `unit_dir` is where systemd user units live.
+pub fn install_plan(platform: Platform, job: &Job, every: Every, unit_dir: &Path) -> Install {
+    match platform {
+        Platform::Systemd => Install {
+            files: systemd_units(job, every, unit_dir),
+            instructions: vec![
+                format!(
+                    "systemctl --user daemon-reload && systemctl --user enable --now {}.timer",
+                    job.name
+                ),
+                cron_line(job, every),
+            ],
+        },
+        Platform::Launchd => Install {
+            files: Vec::new(),
+            instructions: vec![
+                launchd_plist(job, every),
+                format!(
+                    "launchctl load ~/Library/LaunchAgents/org.{}.plist",
+                    job.name
+                ),
+            ],
+        },
+        Platform::Windows => Install {
+            files: Vec::new(),
+            instructions: vec![schtasks(job, every)],
+        },
+    }
+}
+
+/// How to undo on platforms where nothing was written.
+pub fn uninstall_instructions(platform: Platform, job_name: &str) -> Vec<String> {
+    match platform {
+        Platform::Systemd => vec![format!("systemctl --user disable --now {job_name}.timer")],
+        Platform::Launchd => vec![format!(
+            "launchctl unload ~/Library/LaunchAgents/org.{job_name}.plist && rm ~/Library/LaunchAgents/org.{job_name}.plist"
+        )],
+        Platform::Windows => vec![format!("schtasks /Delete /F /TN {job_name}")],
+    }
+}
+
+/// Where systemd user units live (`$XDG_CONFIG_HOME/systemd/user`).
+pub fn systemd_user_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.config_dir().join("systemd").join("user"))
+}
+
+/// Why a unit file was not written or removed.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("{0} exists and was not written by itp-diary; it was left untouched")]
+    NotOurs(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ScheduleError + '_ {
+    move |source| ScheduleError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Whether `path` is a file this program wrote (or absent).
+fn ours_or_absent(path: &Path) -> Result<bool, ScheduleError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t.starts_with(MARKER)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(io_err(path)(e)),
+    }
+}
+
+/// Write the unit files (owner-only), refusing if any exists that this program did not write.
+pub fn write_units(files: &[UnitFile]) -> Result<(), ScheduleError> {
+    for f in files {
+        if !ours_or_absent(&f.path)? {
+            return Err(ScheduleError::NotOurs(f.path.display().to_string()));
+        }
+    }
+    for f in files {
+        if let Some(dir) = f.path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        write_private(&f.path, &f.text).map_err(io_err(&f.path))?;
+    }
+    Ok(())
+}
+
+/// Remove the unit files this program wrote; returns those removed.
+pub fn remove_units(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScheduleError> {
+    let mut removed = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            continue;
+        }
+        if !ours_or_absent(p)? {
+            return Err(ScheduleError::NotOurs(p.display().to_string()));
+        }
+        std::fs::remove_file(p).map_err(io_err(p))?;
+        removed.push(p.clone());
+    }
+    Ok(removed)
+}
+
+/// Write `text` to `path` through a temporary file beside it (mode 0600 on unix), renamed
+/// over the target: a reader never sees half a unit file.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("itp-diary-tmp");
+    let mut f = crate::app::platform::private_file_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job() -> Job {
+        Job {
+            exe: PathBuf::from("/opt/my apps/itp-diary"),
+            args: vec![
+                "--db".into(),
+                "/home/a/100%.sqlite".into(),
+                "remind".into(),
+                "--notify".into(),
+            ],
+            name: "itp-diary-remind".into(),
+        }
+    }
+
+    #[test]
+    fn intervals() {
+        assert_eq!(Every::parse("15m"), Some(Every { minutes: 15 }));
+        assert_eq!(Every::parse("2h"), Some(Every { minutes: 120 }));
+        assert_eq!(Every::parse("30"), Some(Every { minutes: 30 }));
+        for bad in ["0m", "25h", "15s", "", "m", "-5m"] {
+            assert_eq!(Every::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Every { minutes: 15 }.on_calendar(), "*-*-* *:00/15:00");
+        assert_eq!(Every { minutes: 120 }.cron(), "0 */2 * * *");
+    }
+
+    #[test]
+    fn systemd_timer_is_persistent_and_quoted() {
+        let files = systemd_units(&job(), Every { minutes: 15 }, Path::new("/u"));
+        assert_eq!(files[0].path, Path::new("/u/itp-diary-remind.service"));
+        assert!(files[0].text.starts_with(MARKER));
+        assert!(files[0].text.contains(
+            "ExecStart=\"/opt/my apps/itp-diary\" \"--db\" \"/home/a/100%%.sqlite\" \"remind\" \"--notify\""
+        ), "{}", files[0].text);
+        assert!(files[1].text.contains("Persistent=true"));
+        assert!(files[1].text.contains("OnCalendar=*-*-* *:00/15:00"));
+    }
+
+    #[test]
+    fn every_platform_has_its_text() {
+        let e = Every { minutes: 15 };
+        assert_eq!(
+            cron_line(&job(), e),
+            "*/15 * * * * '/opt/my apps/itp-diary' '--db' '/home/a/100%.sqlite' 'remind' '--notify'"
+        );
+        let plist = launchd_plist(&job(), e);
+        assert!(
+            plist.contains("<integer>900</integer>")
+                && plist.contains("<string>/opt/my apps/itp-diary</string>")
+        );
+        assert!(roxmltree_free_check(&plist));
+        let w = install_plan(Platform::Windows, &job(), e, Path::new("/u"));
+        assert!(w.files.is_empty());
+        assert!(
+            w.instructions[0]
+                .starts_with("schtasks /Create /F /TN itp-diary-remind /SC MINUTE /MO 15 /TR")
+        );
+        assert!(
+            uninstall_instructions(Platform::Windows, "itp-diary-remind")[0].contains("/Delete")
+        );
+    }
+
+    /// Balanced tags, without an XML crate in the library.
+    fn roxmltree_free_check(xml: &str) -> bool {
+        ["plist", "dict", "array"].iter().all(|t| {
+            xml.matches(&format!("<{t}")).count() == xml.matches(&format!("</{t}>")).count()
+        })
+    }
+
+    #[test]
+    fn foreign_files_are_never_overwritten_or_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let files = systemd_units(&job(), Every { minutes: 15 }, d.path());
+        std::fs::write(&files[1].path, "[Timer]\n# mine\n").unwrap();
+        assert!(matches!(
+            write_units(&files),
+            Err(ScheduleError::NotOurs(_))
+        ));
+        assert!(!files[0].path.exists());
+        assert!(matches!(
+            remove_units(&[files[1].path.clone()]),
+            Err(ScheduleError::NotOurs(_))
+        ));
+        std::fs::remove_file(&files[1].path).unwrap();
+        write_units(&files).unwrap();
+        write_units(&files).unwrap(); // again: ours, replaced
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(remove_units(&paths).unwrap().len(), 2);
+        assert!(!files[0].path.exists() && !files[1].path.exists());
+    }
+}
