@@ -160,6 +160,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
         since_last_visit: a.since_last_visit,
         include_deleted: a.deleted,
         full: a.full,
+        patient: ctx.paths.patient.clone(),
     };
     let bom = format == Format::Csv
         && !a.no_bom
@@ -290,6 +291,7 @@ fn new_patient_db(ctx: &Ctx, b: &crate::export::json::Backup) -> PathBuf {
         .profile
         .name
         .as_deref()
+        .or(b.patient_name.as_deref())
         .unwrap_or_default()
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
