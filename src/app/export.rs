@@ -306,6 +306,7 @@ fn fhir_bundle(
 }
 
 /// The calendar: dose series and the next date of every monitoring item.
+#[allow(clippy::too_many_arguments)]
 fn calendar(
     store: &mut Store,
     period: &Period,
