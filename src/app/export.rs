@@ -68,9 +68,17 @@ pub struct Period {
     pub include_deleted: bool,
     /// Reports: add the appendix tables.
     pub full: bool,
+    /// The patient's name from `--patient` / the TUI's chosen diary: every export names it
+    /// when the profile has no name of its own.
+    pub patient: Option<String>,
 }
 
 impl Period {
+    /// The name an export shows: the profile's own, else the diary's patient name.
+    fn name_of(&self, profile: &crate::domain::regimen::Profile) -> Option<String> {
+        profile.name.clone().or_else(|| self.patient.clone())
+    }
+
     fn is_default(&self) -> bool {
         self.from.is_none() && self.to.is_none() && !self.since_last_visit
     }
@@ -257,7 +265,8 @@ fn fhir_bundle(
             _ => None,
         })
         .collect();
-    let (profile, regimens) = (store.profile()?, store.regimens()?);
+    let (mut profile, regimens) = (store.profile()?, store.regimens()?);
+    profile.name = period.name_of(&profile);
     progress(1, 3);
     let ctx = fhir::Context {
         patient_uid: &patient,
@@ -297,8 +306,10 @@ fn fhir_bundle(
 }
 
 /// The calendar: dose series and the next date of every monitoring item.
+#[allow(clippy::too_many_arguments)]
 fn calendar(
     store: &mut Store,
+    period: &Period,
     clock: &Clock,
     t: &crate::domain::settings::Thresholds,
     i: &I18n,
@@ -332,6 +343,13 @@ fn calendar(
         tzid: zone_name(clock),
         offset_at: &offset_at,
     };
+    let title = match period.name_of(&store.profile()?) {
+        Some(p) => i.tf(
+            "patients.calendar_title",
+            &[("app", i.t("app.name")), ("patient", &p)],
+        ),
+        None => i.t("app.name").to_string(),
+    };
     ics::write(
         &mut w,
         &store.regimens()?,
@@ -339,7 +357,7 @@ fn calendar(
         clock.now(),
         &zone,
         &labels,
-        i.t("app.name"),
+        &title,
     )?;
     Ok(due.len())
 }
@@ -450,12 +468,14 @@ pub fn export(
                 });
             }
             progress(1, 3);
+            let profile = store.profile()?;
             let b = json::Backup {
                 format: json::FORMAT.into(),
                 version: json::VERSION,
                 exported_at: clock.now(),
                 patient_uid: Some(store.patient_uid()?),
-                profile: store.profile()?,
+                patient_name: period.name_of(&profile),
+                profile,
                 settings: std::fs::read_to_string(config_path).ok(),
                 regimens: store.regimens()?,
                 entries: docs,
@@ -475,7 +495,7 @@ pub fn export(
             es.len()
         }
         Format::Fhir => fhir_bundle(store, period, wide, clock, t, &labels, w, progress)?,
-        Format::Ics => calendar(store, clock, t, i, &labels, w, progress)?,
+        Format::Ics => calendar(store, period, clock, t, i, &labels, w, progress)?,
         Format::Pdf | Format::Html | Format::Md => {
             let facts = facts::load_window(store, from, to, clock, t)?;
             progress(1, 3);
@@ -494,7 +514,8 @@ pub fn export(
                 .into_iter()
                 .map(|q| q.text)
                 .collect();
-            let r = report::build(&facts, o, alerts, questions, from, to, clock, t);
+            let mut r = report::build(&facts, o, alerts, questions, from, to, clock, t);
+            r.profile.name = period.name_of(&r.profile);
             progress(2, 3);
             match format {
                 Format::Md => {

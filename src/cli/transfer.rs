@@ -74,6 +74,10 @@ pub struct ImportArgs {
     /// Keep this computer's settings instead of restoring the backup's.
     #[arg(long)]
     pub keep_settings: bool,
+    /// Print one JSON object (what was imported, refused rows, the settings outcome) instead
+    /// of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +164,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs, out: &mut impl Write) -> CliResult {
         since_last_visit: a.since_last_visit,
         include_deleted: a.deleted,
         full: a.full,
+        patient: ctx.paths.patient.clone(),
     };
     let bom = format == Format::Csv
         && !a.no_bom
@@ -254,7 +259,18 @@ pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
             ExchangeError::Invalid(m) => refused(m),
             other => err(ctx, other),
         })?;
-    for (line, why) in &r.refused {
+    if a.json {
+        let v = serde_json::json!({
+            "imported": "lab_results",
+            "file": shown,
+            "written": r.written,
+            "entries_added": r.imported,
+            "entries_present": r.already_present,
+            "refused": r.refused.iter().map(|(line, why)| serde_json::json!({ "line": line, "reason": why })).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{v}").map_err(io_error)?;
+    }
+    for (line, why) in r.refused.iter().filter(|_| !a.json) {
         eprintln!(
             "{}",
             i.tf(
@@ -267,6 +283,9 @@ pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
         return Err(CliError::Invalid(
             i.tf("import.csv_refused", &[("n", &r.refused.len().to_string())]),
         ));
+    }
+    if a.json {
+        return Ok(());
     }
     writeln!(
         out,
@@ -290,6 +309,7 @@ fn new_patient_db(ctx: &Ctx, b: &crate::export::json::Backup) -> PathBuf {
         .profile
         .name
         .as_deref()
+        .or(b.patient_name.as_deref())
         .unwrap_or_default()
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
@@ -345,6 +365,52 @@ fn import_backup(
         current.as_deref(),
         i,
     )?;
+    use crate::app::import::SettingsOutcome;
+    let kept = match (r.settings, &r.settings_text) {
+        (SettingsOutcome::Restored, Some(t)) => {
+            crate::app::import::restore_settings(&ctx.paths.config, t)?
+        }
+        _ => None,
+    };
+    if a.json {
+        let m = &r.merge;
+        let v = serde_json::json!({
+            "imported": "backup",
+            "file": a.file.display().to_string(),
+            "entries_added": m.entries_added,
+            "entries_present": m.entries_present,
+            "regimens_added": m.regimens_added,
+            "regimens_present": m.regimens_present,
+            "questions_added": m.questions_added,
+            "profile_fields_filled": m.profile_fields_filled,
+            "refused": [],
+            "new_diary": new_db.as_ref().map(|p| p.display().to_string()),
+            "settings": match r.settings {
+                SettingsOutcome::Restored if r.settings_text.is_some() => "restored",
+                SettingsOutcome::Restored | SettingsOutcome::NoneInBackup => "none_in_backup",
+                SettingsOutcome::Same => "same",
+                SettingsOutcome::KeptLocal => "kept_local",
+            },
+            "previous_settings_kept_at": kept.as_ref().map(|p| p.display().to_string()),
+        });
+        writeln!(out, "{v}")?;
+        return Ok(());
+    }
+    let lines = backup_lines(i, &r, new_db.as_deref(), kept.as_deref());
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
+}
+
+/// What a backup import did, in words.
+fn backup_lines(
+    i: &I18n,
+    r: &crate::app::import::JsonReport,
+    new_db: Option<&Path>,
+    kept: Option<&Path>,
+) -> Vec<String> {
+    use crate::app::import::SettingsOutcome;
     let m = &r.merge;
     let mut lines = vec![i.tf(
         "import.json_done",
@@ -355,30 +421,23 @@ fn import_backup(
             ("questions", &m.questions_added.to_string()),
         ],
     )];
-    if let Some(p) = &new_db {
+    if let Some(p) = new_db {
         lines.push(i.tf(
             "exchange.new_patient_done",
             &[("path", &p.display().to_string())],
         ));
     }
-    lines.push(match (r.settings, &r.settings_text) {
-        (crate::app::import::SettingsOutcome::Restored, Some(t)) => {
-            match crate::app::import::restore_settings(&ctx.paths.config, t)? {
-                Some(kept) => i.tf(
-                    "exchange.settings_restored",
-                    &[("kept", &kept.display().to_string())],
-                ),
-                None => i.t("exchange.settings_restored_new").into(),
-            }
-        }
-        (crate::app::import::SettingsOutcome::Same, _) => i.t("exchange.settings_same").into(),
-        (crate::app::import::SettingsOutcome::KeptLocal, _) => i.t("exchange.settings_kept").into(),
+    lines.push(match (r.settings, &r.settings_text, kept) {
+        (SettingsOutcome::Restored, Some(_), Some(kept)) => i.tf(
+            "exchange.settings_restored",
+            &[("kept", &kept.display().to_string())],
+        ),
+        (SettingsOutcome::Restored, Some(_), None) => i.t("exchange.settings_restored_new").into(),
+        (SettingsOutcome::Same, _, _) => i.t("exchange.settings_same").into(),
+        (SettingsOutcome::KeptLocal, _, _) => i.t("exchange.settings_kept").into(),
         _ => i.t("exchange.settings_none").into(),
     });
-    for l in lines {
-        writeln!(out, "{l}")?;
-    }
-    Ok(())
+    lines
 }
 
 pub fn backup(ctx: &Ctx, path: Option<PathBuf>, out: &mut impl Write) -> CliResult {

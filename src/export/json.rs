@@ -52,6 +52,10 @@ pub struct Backup {
     /// The diary's patient id (FHIR Patient and Condition ids derive from it).
     #[serde(default)]
     pub patient_uid: Option<String>,
+    /// Whose diary this is: the profile's name, else the `--patient` name the diary was
+    /// chosen by (informative: an import does not write it into the profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_name: Option<String>,
     #[serde(default)]
     pub profile: Profile,
     /// The settings file's text, when there is one.

@@ -421,7 +421,11 @@ impl App {
             Action::FormSave if matches!(self.modal, Some(Modal::Export(_))) => self.start_export(),
             Action::FormSave => self.save_form(),
             Action::Export => {
-                let f = ExportForm::new(&self.export_dir, &self.clock, self.i18n.lang);
+                let f = ExportForm::new(&self.export_dir, &self.clock, self.i18n.lang).for_patient(
+                    self.patient.clone(),
+                    &self.export_dir,
+                    &self.clock,
+                );
                 self.modal = Some(Modal::Export(Box::new(f)));
             }
             Action::FormCancel => {

@@ -24,6 +24,8 @@ pub struct ExportForm {
     pub path: String,
     pub focus: usize,
     pub error: Option<String>,
+    /// The named patient whose diary is open: in the default file name and in the export.
+    pub patient: Option<String>,
 }
 
 impl ExportForm {
@@ -35,9 +37,25 @@ impl ExportForm {
             path: String::new(),
             focus: 0,
             error: None,
+            patient: None,
         };
         f.path = f.default_path(dir, clock);
         f
+    }
+
+    /// The form for a named patient's diary: the default file name carries the name.
+    pub fn for_patient(
+        mut self,
+        patient: Option<String>,
+        dir: &std::path::Path,
+        clock: &Clock,
+    ) -> ExportForm {
+        let was = self.default_path(dir, clock);
+        self.patient = patient;
+        if self.path == was {
+            self.path = self.default_path(dir, clock);
+        }
+        self
     }
 
     pub fn format(&self) -> Format {
@@ -45,8 +63,13 @@ impl ExportForm {
     }
 
     fn default_path(&self, dir: &std::path::Path, clock: &Clock) -> String {
+        let who = self
+            .patient
+            .as_deref()
+            .map(|p| format!("{p}-"))
+            .unwrap_or_default();
         dir.join(format!(
-            "itp-diary-{}.{}",
+            "itp-diary-{who}{}.{}",
             clock.today().format("%Y-%m-%d"),
             self.format().extension()
         ))
@@ -77,6 +100,13 @@ impl ExportForm {
     }
 
     pub fn period(&self, clock: &Clock) -> Period {
+        Period {
+            patient: self.patient.clone(),
+            ..self.span(clock)
+        }
+    }
+
+    fn span(&self, clock: &Clock) -> Period {
         let today = clock.today();
         match PERIODS[self.period] {
             "since_visit" => Period {
