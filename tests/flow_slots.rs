@@ -124,7 +124,6 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
             r.rule == RuleId::DoseNotLogged && r.due == Some(at("2026-03-10T08:00:00+08:00"))
         })
         .expect("the 08:00 dose is reminded");
-    eprintln!("{:?}", app.reminders.iter().map(|r| (r.rule, r.due)).collect::<Vec<_>>());
     for _ in 0..n {
         key(&mut app, KeyCode::Down);
     }

@@ -15,6 +15,7 @@ use crate::app::entry_input::RawEntry;
 use crate::app::facts::load_facts;
 use crate::domain::entry::{DoseStatus, Kind};
 use crate::domain::rules::RuleId;
+use crate::domain::settings::Thresholds;
 use crate::domain::take::{Pick, PickError, pick, slot_for};
 use crate::domain::units::fmt_num;
 use crate::tui::action::Action;
@@ -45,6 +46,13 @@ fn is_dose_rule(r: RuleId) -> bool {
     matches!(r, RuleId::DoseDue | RuleId::DoseSoon | RuleId::DoseNotLogged)
 }
 
+/// Whether `p` is of today or already within its window.
+fn is_near(p: &Pick, clock: &crate::domain::clock::Clock, t: &Thresholds) -> bool {
+    let now = clock.now();
+    let window = chrono::Duration::minutes((t.slot_window_hours * 60.0) as i64);
+    p.at.date_naive() == now.date_naive() || p.at - now <= window
+}
+
 impl App {
     /// `t` / `s`: answer the slot `domain::take` picks, now; ask when two are open.
     pub(crate) fn dose_now(&mut self, status: DoseStatus) {
@@ -58,6 +66,11 @@ impl App {
             Err(e) => return self.error(e.to_string()),
         };
         match pick(&facts, &self.clock, &t, slot.map(|s| s.time()), false) {
+            // One key never logs tomorrow's dose as taken today: a slot of a later day only
+            // when it is already within its window (a 00:00 slot at 23:30).
+            Ok(p) if !is_near(&p, &self.clock, &t) => {
+                self.info(self.i18n.t("tui.no_dose_due").to_string())
+            }
             Ok(p) => self.save_answer(&p, status),
             Err(PickError::Ambiguous { missed, due }) => {
                 self.modal = Some(Modal::Slot(SlotChoice {
