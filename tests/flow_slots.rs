@@ -247,3 +247,54 @@ fn reminders_list_the_next_date_of_every_monitoring_item() {
         "{text}"
     );
 }
+
+/// Every catalogue text the screen shows for typed input (errors and warnings) is free of
+/// command-line flags; the command line keeps naming them.
+#[test]
+fn screen_messages_never_mention_command_line_flags() {
+    use itp_diary::app::entry_input::{RawEntry, build};
+    let platelets = |v: &str, u: Option<&str>| RawEntry::Platelets {
+        value: v.into(),
+        unit: u.map(str::to_string),
+        lab: None,
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = app_at(planned(), AFTERNOON, lang);
+        let clock = app.clock.clone();
+        let cli = I18n::new(lang);
+        // A count out of range (refused, with the per-µL hint), a lab value without its unit
+        // (refused), a count that looks typed per µL (a warning).
+        let creatinine = RawEntry::Lab {
+            analyte: "creatinine".into(),
+            value: "87".into(),
+            unit: None,
+            lab: None,
+            method: None,
+            reference: None,
+            last_dose: None,
+        };
+        for raw in [platelets("150000", None), creatinine] {
+            let Err(e) = build(&raw, None, None, &clock, || None) else {
+                panic!("{raw:?} is refused")
+            };
+            let said = app.i18n.input_error(&e);
+            assert!(!said.contains("--"), "{said}");
+            assert!(cli.input_error(&e).contains("--unit"), "{}", cli.input_error(&e));
+        }
+        let b = build(&platelets("1500", None), None, None, &clock, || None)
+            .expect("saved as entered, with a warning");
+        assert!(!b.warnings.is_empty());
+        for w in &b.warnings {
+            assert!(!app.i18n.warning(w).contains("--"), "{}", app.i18n.warning(w));
+            assert!(cli.warning(w).contains("--unit"));
+        }
+        // The screen the patient sees after typing a bare count.
+        ch(&mut app, 'p');
+        for c in "150000".chars() {
+            ch(&mut app, c);
+        }
+        key(&mut app, KeyCode::Enter);
+        let text = screen(&mut app, 120, 40);
+        assert!(!text.contains("--"), "{text}");
+    }
+}

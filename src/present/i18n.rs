@@ -136,6 +136,8 @@ pub struct I18n {
     pub lang: Lang,
     strings: HashMap<String, String>,
     fallback: HashMap<String, String>,
+    /// Read on the screen, not the command line: hints name keys and fields, never flags.
+    screen: bool,
 }
 
 /// Flatten a TOML catalogue into dotted keys.
@@ -225,7 +227,20 @@ impl I18n {
             lang,
             strings,
             fallback: en,
+            screen: false,
         }
+    }
+
+    /// The same catalogue for the screen: hints that name command-line flags (`--unit`) say
+    /// what to choose in the form instead.
+    pub fn for_screen(mut self) -> I18n {
+        self.screen = true;
+        self
+    }
+
+    /// `cli`, or `screen` when the text is read on the screen.
+    fn surface<'a>(&self, cli: &'a str, screen: &'a str) -> &'a str {
+        if self.screen { screen } else { cli }
     }
 
     /// The text of `key` (English when the language lacks it; `?` when both do — a test
@@ -286,7 +301,7 @@ impl I18n {
                     ],
                 );
                 if *field == "platelets" {
-                    s.push_str(self.t("error.platelets_hint"));
+                    s.push_str(self.t(self.surface("error.platelets_hint", "screen.platelets_hint")));
                 }
                 s
             }
@@ -300,7 +315,7 @@ impl I18n {
                     ],
                 ),
                 crate::domain::units::UnitError::Required { accepted } => self.tf(
-                    "error.unit_required",
+                    self.surface("error.unit_required", "screen.unit_required"),
                     &[("field", &self.field(field)), ("accepted", accepted)],
                 ),
             },
@@ -406,7 +421,7 @@ impl I18n {
                 ],
             ),
             WarningKind::ProbablyPerMicrolitre { value } => self.tf(
-                "warning.per_microlitre",
+                self.surface("warning.per_microlitre", "screen.per_microlitre"),
                 &[
                     ("value", &fmt_num(*value, 1)),
                     ("guess", &fmt_num(value / 1000.0, 1)),

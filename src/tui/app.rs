@@ -154,7 +154,7 @@ impl App {
         let mut app = App {
             store,
             clock,
-            i18n,
+            i18n: i18n.for_screen(),
             settings,
             paths,
             theme,
