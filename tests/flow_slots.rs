@@ -87,7 +87,14 @@ fn rows(app: &App) -> Vec<Entry> {
     app.store.entries(&EntryFilter::default()).unwrap()
 }
 
-fn doses(app: &App) -> Vec<(DateTime<chrono::FixedOffset>, f64, DoseStatus, Option<String>)> {
+fn doses(
+    app: &App,
+) -> Vec<(
+    DateTime<chrono::FixedOffset>,
+    f64,
+    DoseStatus,
+    Option<String>,
+)> {
     rows(app)
         .into_iter()
         .filter_map(|e| match e.data {
@@ -110,7 +117,10 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
 }
 
 fn message(app: &App) -> String {
-    app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default()
+    app.message
+        .as_ref()
+        .map(|m| m.0.clone())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -207,7 +217,10 @@ fn t_asks_which_slot_when_one_was_missed_and_the_next_is_due() {
         };
         assert_eq!(
             c.slots,
-            [at("2026-03-10T08:00:00+08:00"), at("2026-03-10T20:00:00+08:00")]
+            [
+                at("2026-03-10T08:00:00+08:00"),
+                at("2026-03-10T20:00:00+08:00")
+            ]
         );
         let text = screen(&mut app, 80, 24);
         assert!(text.contains("Which dose is this?"), "{text}");
@@ -237,7 +250,11 @@ fn reminders_list_the_next_date_of_every_monitoring_item() {
     let due: Vec<RuleId> = app.reminders.iter().map(|r| r.rule).collect();
     assert!(!app.upcoming.is_empty());
     for u in &app.upcoming {
-        assert!(!due.contains(&u.rule), "{:?} is both due and upcoming", u.rule);
+        assert!(
+            !due.contains(&u.rule),
+            "{:?} is both due and upcoming",
+            u.rule
+        );
         assert!(u.date > NaiveDate::from_ymd_opt(2026, 3, 12).unwrap());
     }
     let text = screen(&mut app, 120, 40);
@@ -279,13 +296,21 @@ fn screen_messages_never_mention_command_line_flags() {
             };
             let said = app.i18n.input_error(&e);
             assert!(!said.contains("--"), "{said}");
-            assert!(cli.input_error(&e).contains("--unit"), "{}", cli.input_error(&e));
+            assert!(
+                cli.input_error(&e).contains("--unit"),
+                "{}",
+                cli.input_error(&e)
+            );
         }
         let b = build(&platelets("1500", None), None, None, &clock, || None)
             .expect("saved as entered, with a warning");
         assert!(!b.warnings.is_empty());
         for w in &b.warnings {
-            assert!(!app.i18n.warning(w).contains("--"), "{}", app.i18n.warning(w));
+            assert!(
+                !app.i18n.warning(w).contains("--"),
+                "{}",
+                app.i18n.warning(w)
+            );
             assert!(cli.warning(w).contains("--unit"));
         }
         // The screen the patient sees after typing a bare count.

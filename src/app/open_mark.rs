@@ -67,7 +67,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(mark_path(&db)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(mark_path(&db))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -301,7 +301,9 @@ impl I18n {
                     ],
                 );
                 if *field == "platelets" {
-                    s.push_str(self.t(self.surface("error.platelets_hint", "screen.platelets_hint")));
+                    s.push_str(
+                        self.t(self.surface("error.platelets_hint", "screen.platelets_hint")),
+                    );
                 }
                 s
             }

@@ -43,7 +43,10 @@ pub struct SlotChoice {
 
 /// Whether a rule asks for a dose of a planned slot.
 fn is_dose_rule(r: RuleId) -> bool {
-    matches!(r, RuleId::DoseDue | RuleId::DoseSoon | RuleId::DoseNotLogged)
+    matches!(
+        r,
+        RuleId::DoseDue | RuleId::DoseSoon | RuleId::DoseNotLogged
+    )
 }
 
 /// Whether `p` is of today or already within its window.
@@ -176,7 +179,10 @@ impl App {
         match result {
             Ok(()) => {
                 self.refresh();
-                self.info(self.i18n.tf("flow.undone_answer", &[("id", &id.to_string())]));
+                self.info(
+                    self.i18n
+                        .tf("flow.undone_answer", &[("id", &id.to_string())]),
+                );
             }
             Err(e) => {
                 self.refresh();

@@ -67,7 +67,12 @@ fn upcoming(
     if shown.iter().any(|s| *s == row.due || *s == row.overdue) {
         return None;
     }
-    let arg = |k: &str| r.args.iter().find(|(a, _)| *a == k).map(|(_, v)| v.as_str());
+    let arg = |k: &str| {
+        r.args
+            .iter()
+            .find(|(a, _)| *a == k)
+            .map(|(_, v)| v.as_str())
+    };
     let date = arg("date").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())?;
     let every_days = arg("every")
         .and_then(|e| e.parse::<f64>().ok())
@@ -94,7 +99,10 @@ pub fn line(u: &Upcoming, i: &I18n) -> String {
         i.tf("flow.every_days", &[("n", &fmt_num(u.every_days, 0))])
     };
     let every = match u.until_week {
-        Some(w) => i.tf("flow.until_week", &[("every", &every), ("week", &w.to_string())]),
+        Some(w) => i.tf(
+            "flow.until_week",
+            &[("every", &every), ("week", &w.to_string())],
+        ),
         None => every,
     };
     i.tf(
@@ -116,7 +124,11 @@ pub fn height(app: &App, width: u16) -> u16 {
     let rows: usize = app
         .upcoming
         .iter()
-        .map(|u| crate::tui::widgets::wrap::wrap(&line(u, &app.i18n), inner).len().max(1))
+        .map(|u| {
+            crate::tui::widgets::wrap::wrap(&line(u, &app.i18n), inner)
+                .len()
+                .max(1)
+        })
         .sum();
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
