@@ -83,15 +83,14 @@ impl App {
                 }));
             }
             Err(PickError::NoRegimen) => self.info(self.i18n.t("flow.no_regimen").to_string()),
-            Err(PickError::NoSlot) => self.info(self.i18n.t("tui.no_dose_due").to_string()),
+            // (A slot chosen in the question that vanished meanwhile is simply not open.)
+            Err(PickError::NoSlot | PickError::NotASlot { .. }) => {
+                self.info(self.i18n.t("tui.no_dose_due").to_string())
+            }
             Err(PickError::Answered { at, .. }) => self.error(
                 self.i18n
                     .tf("flow.answered_already", &[("slot", &stamp(at))]),
             ),
-            Err(PickError::NotASlot { wanted, .. }) => self.error(self.i18n.tf(
-                "flow.answered_already",
-                &[("slot", &wanted.format("%H:%M").to_string())],
-            )),
         }
     }
 
