@@ -13,6 +13,7 @@ pub mod facts;
 pub mod import;
 pub mod lab_sheet;
 pub mod notify;
+pub mod open_mark;
 pub mod patients;
 pub mod platform;
 pub mod schedule;

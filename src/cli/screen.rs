@@ -97,7 +97,7 @@ pub fn open(ctx: &Ctx) -> CliResult {
         return Err(CliError::Invalid(ctx.i18n.t("tui.no_terminal").to_string()));
     }
     let store = ctx.open_store()?;
-    crate::tui::run(app(ctx, store, ctx.clock.clone(), ctx.paths.clone()))
+    run_screen(app(ctx, store, ctx.clock.clone(), ctx.paths.clone()))
         .map_err(|e| CliError::Failed(e.to_string()))
 }
 
@@ -134,6 +134,14 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
     out.write_all(text.as_bytes()).map_err(io_error)
 }
 
+/// The screen, with the diary marked open on it while it runs (a fresh `demo` never replaces
+/// a diary a screen has open).
+fn run_screen(app: App) -> anyhow::Result<()> {
+    // Best effort: a folder that refuses the mark file does not keep the diary closed.
+    let _open = crate::app::open_mark::hold(&app.paths.db);
+    crate::tui::run(app)
+}
+
 /// The demo diary: `--db` when given, else `itp-diary-demo.sqlite` beside the real diary.
 pub fn demo(ctx: &Ctx, db_given: bool, a: DemoArgs, out: &mut impl Write) -> CliResult {
     if !(1..=100).contains(&a.years) {
@@ -148,7 +156,14 @@ pub fn demo(ctx: &Ctx, db_given: bool, a: DemoArgs, out: &mut impl Write) -> Cli
         ctx.paths.data_dir.join("itp-diary-demo.sqlite")
     };
     if !db_given {
-        // A fresh demo each time; the real diary is never touched.
+        // A fresh demo each time, but never under a screen that has it open.
+        if crate::app::open_mark::in_use(&path).unwrap_or(false) {
+            return Err(CliError::Invalid(
+                ctx.i18n
+                    .tf("flow.demo_open", &[("path", &path.display().to_string())]),
+            ));
+        }
+        // The real diary is never touched.
         for suffix in ["", "-wal", "-shm"] {
             let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
             if p.exists() {
@@ -175,7 +190,7 @@ pub fn demo(ctx: &Ctx, db_given: bool, a: DemoArgs, out: &mut impl Write) -> Cli
             db: path.clone(),
             ..ctx.paths.clone()
         };
-        return crate::tui::run(app(ctx, store, ctx.clock.clone(), paths))
+        return run_screen(app(ctx, store, ctx.clock.clone(), paths))
             .map_err(|e| CliError::Failed(e.to_string()));
     }
     writeln!(

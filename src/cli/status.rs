@@ -158,6 +158,10 @@ pub fn status(ctx: &Ctx, a: StatusArgs, out: &mut impl Write) -> CliResult {
     for line in status_lines(&view, &ctx.i18n) {
         writeln!(out, "{line}").map_err(io_error)?;
     }
+    if o.regimen.is_none() {
+        // Name what sets one, on the command line and on the screen.
+        writeln!(out, "{}", ctx.i18n.t("flow.status_set_regimen")).map_err(io_error)?;
+    }
     Ok(())
 }
 

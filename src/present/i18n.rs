@@ -127,6 +127,8 @@ pub struct I18n {
     pub lang: Lang,
     strings: &'static [(&'static str, &'static str)],
     fallback: &'static [(&'static str, &'static str)],
+    /// Read on the screen, not the command line: hints name keys and fields, never flags.
+    screen: bool,
 }
 
 /// Flatten a TOML catalogue into dotted keys.
@@ -182,7 +184,20 @@ impl I18n {
             lang,
             strings,
             fallback: compiled::EN,
+            screen: false,
         }
+    }
+
+    /// The same catalogue for the screen: hints that name command-line flags (`--unit`) say
+    /// what to choose in the form instead.
+    pub fn for_screen(mut self) -> I18n {
+        self.screen = true;
+        self
+    }
+
+    /// `cli`, or `screen` when the text is read on the screen.
+    fn surface<'a>(&self, cli: &'a str, screen: &'a str) -> &'a str {
+        if self.screen { screen } else { cli }
     }
 
     /// The text of `key` (English when the language lacks it; `?` when both do — a test
@@ -241,7 +256,9 @@ impl I18n {
                     ],
                 );
                 if *field == "platelets" {
-                    s.push_str(self.t("error.platelets_hint"));
+                    s.push_str(
+                        self.t(self.surface("error.platelets_hint", "screen.platelets_hint")),
+                    );
                 }
                 s
             }
@@ -255,7 +272,7 @@ impl I18n {
                     ],
                 ),
                 crate::domain::units::UnitError::Required { accepted } => self.tf(
-                    "error.unit_required",
+                    self.surface("error.unit_required", "screen.unit_required"),
                     &[("field", &self.field(field)), ("accepted", accepted)],
                 ),
             },
@@ -361,7 +378,7 @@ impl I18n {
                 ],
             ),
             WarningKind::ProbablyPerMicrolitre { value } => self.tf(
-                "warning.per_microlitre",
+                self.surface("warning.per_microlitre", "screen.per_microlitre"),
                 &[
                     ("value", &fmt_num(*value, 1)),
                     ("guess", &fmt_num(value / 1000.0, 1)),

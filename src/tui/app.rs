@@ -67,6 +67,8 @@ pub enum Modal {
     Help,
     Form(Box<Form>),
     Export(Box<ExportForm>),
+    /// Which slot a dose answers (a missed one and a due one are open).
+    Slot(crate::tui::dialogs::slots::SlotChoice),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +113,8 @@ pub struct App {
     /// What Today shows, derived from the overview in `refresh` (the same view as `status`).
     pub status: Option<StatusView>,
     pub reminders: Vec<Reminder>,
+    /// The next date of every monitoring item not due yet (loaded when Reminders is shown).
+    pub upcoming: Vec<crate::tui::screens::upcoming::Upcoming>,
     /// Platelet counts of the last 12 weeks as (days into the 12 weeks, count), oldest first;
     /// the count before the window (if any) at day 0, so the line starts filled.
     pub(crate) spark: Vec<(f64, f64)>,
@@ -119,8 +123,8 @@ pub struct App {
     pub(crate) recent: Vec<Entry>,
     pub reminder_selected: usize,
     pub trends: TrendsState,
-    /// Ids deleted in this session, for undo.
-    pub(crate) undo: Vec<i64>,
+    /// What `u` takes back: deletes and one-key doses of this session, newest last.
+    pub(crate) undo: Vec<crate::tui::dialogs::slots::Undo>,
     /// The terminal's size, set by the event loop before each frame (mouse clicks are mapped
     /// through the same layout the frame is drawn with).
     pub(crate) size: ratatui::layout::Rect,
@@ -150,7 +154,7 @@ impl App {
         let mut app = App {
             store,
             clock,
-            i18n,
+            i18n: i18n.for_screen(),
             settings,
             paths,
             theme,
@@ -162,6 +166,7 @@ impl App {
             overview: None,
             status: None,
             reminders: Vec::new(),
+            upcoming: Vec::new(),
             spark: Vec::new(),
             history: History::default(),
             recent: Vec::new(),
@@ -229,7 +234,8 @@ impl App {
         match self.tab {
             Tab::History => self.load_history(),
             Tab::Trends => self.load_trends(),
-            Tab::Today | Tab::Reminders => {}
+            Tab::Reminders => self.load_upcoming(),
+            Tab::Today => {}
         }
     }
 
@@ -287,7 +293,7 @@ impl App {
                 }
                 _ => Some(Action::Help),
             },
-            Some(Modal::Form(_)) | Some(Modal::Export(_)) => {
+            Some(Modal::Form(_)) | Some(Modal::Export(_)) | Some(Modal::Slot(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
                 }
@@ -332,6 +338,9 @@ impl App {
             if a == Action::Yes {
                 self.confirmed(c);
             }
+            return;
+        }
+        if self.slot_choice_key(a) {
             return;
         }
         match a {
@@ -388,7 +397,7 @@ impl App {
                     self.confirm = Some(Confirm::Delete(e.id));
                 }
             }
-            Action::Undo => self.undo_delete(),
+            Action::Undo => self.undo_last(),
             Action::CycleFilter => {
                 self.history.filter = next_filter(self.history.filter);
                 self.history.selected = 0;
@@ -474,7 +483,8 @@ impl App {
         match t {
             Tab::Trends => self.load_trends(),
             Tab::History => self.load_history(),
-            _ => {}
+            Tab::Reminders => self.load_upcoming(),
+            Tab::Today => {}
         }
     }
 

@@ -153,6 +153,7 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Help) => crate::tui::dialogs::overlays::help(f, body, app),
         Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
         Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
+        Some(Modal::Slot(c)) => crate::tui::dialogs::slots::render(f, body, app, c),
         None => {}
     }
     if let Some(c) = app.confirm {

@@ -23,6 +23,7 @@ mod monitoring;
 mod table;
 
 pub use alerts::creatinine_baseline;
+pub use monitoring::{Item as MonitoringItem, SCHEDULE};
 pub use table::{RuleId, TABLE};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

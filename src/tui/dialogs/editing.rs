@@ -2,13 +2,11 @@
 //! new entry or an edit; the form stays filled when the store refuses), the one-key dose,
 //! delete and undo, and the form a reminder asks for. Every write goes through `app::entries`.
 
-use crate::app::entries::{self, Draft, SaveError, Saved};
-use crate::app::entry_input::RawEntry;
-use crate::domain::dosing::SlotState;
-use crate::domain::entry::DoseStatus;
+use crate::app::entries::{self, SaveError, Saved};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Modal};
 use crate::tui::dialogs::form::Form;
+use crate::tui::dialogs::slots::Undo;
 
 /// Editing and saving forms: what `App::update` does with the form actions.
 impl App {
@@ -122,56 +120,6 @@ impl App {
         }
     }
 
-    /// Log the next due (or next upcoming) dose of today as taken or skipped, now.
-    pub(crate) fn dose_now(&mut self, status: DoseStatus) {
-        let Some(o) = &self.overview else { return };
-        let (Some(r), now) = (o.regimen.as_ref(), self.clock.now()) else {
-            self.info(self.i18n.t("regimen.none_active").to_string());
-            return;
-        };
-        let slot = o
-            .slots
-            .iter()
-            .find(|s| s.state == SlotState::Due)
-            .or_else(|| {
-                o.slots.iter().find(|s| {
-                    s.state == SlotState::Upcoming && s.at.date_naive() == now.date_naive()
-                })
-            });
-        let Some(slot) = slot else {
-            self.info(self.i18n.t("tui.no_dose_due").to_string());
-            return;
-        };
-        let step = r.step_on(slot.at.date_naive());
-        let raw = RawEntry::Dose {
-            drug: r.drug.code().to_string(),
-            amount: Some(format!("{}", slot.amount)),
-            unit: step.map(|s| s.unit.clone()),
-            mg_per_ml: None,
-            route: Some(r.route.code().to_string()),
-            formulation: step.and_then(|s| s.formulation.clone()),
-            status,
-            scheduled: Some(slot.at.to_rfc3339()),
-        };
-        let draft = Draft {
-            raw,
-            at: None,
-            note: None,
-        };
-        match entries::save(&mut self.store, &draft, &self.clock) {
-            Ok(saved) => {
-                let text = self.saved_text(&saved);
-                self.refresh();
-                self.info(text);
-            }
-            Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
-            Err(SaveError::Store(e)) => self.error(
-                self.i18n
-                    .tf("tui.save_failed", &[("reason", &e.to_string())]),
-            ),
-        }
-    }
-
     /// Delete the entry as the history shows it (undoable).
     pub(crate) fn delete(&mut self, id: i64) {
         let read = match self.history.rows.iter().find(|e| e.id == id) {
@@ -180,7 +128,7 @@ impl App {
         };
         match read.and_then(|e| entries::delete(&mut self.store, &e, &self.clock)) {
             Ok(()) => {
-                self.undo.push(id);
+                self.undo.push(Undo::Deleted(id));
                 self.refresh();
                 self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
             }
@@ -195,11 +143,15 @@ impl App {
         }
     }
 
-    /// Undo the last delete of this session.
-    pub(crate) fn undo_delete(&mut self) {
-        let Some(id) = self.undo.pop() else {
-            self.info(self.i18n.t("tui.nothing_to_undo").to_string());
-            return;
+    /// Undo the last delete or one-key dose of this session.
+    pub(crate) fn undo_last(&mut self) {
+        let id = match self.undo.pop() {
+            None => {
+                self.info(self.i18n.t("tui.nothing_to_undo").to_string());
+                return;
+            }
+            Some(Undo::Answered(id)) => return self.undo_answer(id),
+            Some(Undo::Deleted(id)) => id,
         };
         let result = self
             .store
@@ -211,7 +163,7 @@ impl App {
                 self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
             }
             Err(e) => {
-                self.undo.push(id);
+                self.undo.push(Undo::Deleted(id));
                 self.error(e.to_string());
             }
         }
@@ -219,6 +171,9 @@ impl App {
 
     /// Enter on a reminder: open the form that records what it asks for.
     pub(crate) fn activate_reminder(&mut self) {
+        if self.activate_dose_reminder() {
+            return;
+        }
         let Some(r) = self.reminders.get(self.reminder_selected) else {
             return;
         };

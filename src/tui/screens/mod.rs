@@ -4,3 +4,4 @@ pub mod history;
 pub mod reminders;
 pub mod today;
 pub mod trends;
+pub mod upcoming;

@@ -83,6 +83,16 @@ fn item<'a>(app: &App, r: &Reminder, selected: bool, width: usize) -> ListItem<'
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
+    // The due items first; the upcoming dates below them, as much as fits.
+    let below = crate::tui::screens::upcoming::height(app, area.width).min(area.height / 2);
+    let [area, rest] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Min(3),
+        ratatui::layout::Constraint::Length(below),
+    ])
+    .areas(area);
+    if below > 0 {
+        crate::tui::screens::upcoming::render(f, rest, app);
+    }
     let i = &app.i18n;
     let th = &app.theme;
     let block = Block::default()
