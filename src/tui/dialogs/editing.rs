@@ -40,6 +40,7 @@ impl App {
             Action::FormChar(c) => f.type_char(c),
             _ => {}
         }
+        f.extra_confirmed = false;
         self.validate_form();
     }
 
@@ -68,7 +69,13 @@ impl App {
         // is refused, never overwritten.
         let result = match &f.read {
             Some(read) => entries::edit(&mut self.store, read, &draft, &self.clock),
-            None => entries::save(&mut self.store, &draft, &self.clock),
+            None => {
+                let policy = entries::Policy {
+                    thresholds: &self.settings.thresholds,
+                    extra: f.extra_confirmed,
+                };
+                entries::save(&mut self.store, &draft, &self.clock, policy)
+            }
         };
         match result {
             Ok(saved) => {
@@ -78,6 +85,11 @@ impl App {
                 self.info(text);
             }
             Err(SaveError::Input(e)) => f.error = Some(self.i18n.input_error(&e)),
+            Err(SaveError::SlotAnswered(slot)) => {
+                // Told once; saving again unchanged is the explicit "this is an extra dose".
+                f.error = Some(slot_answered(&self.i18n, slot, "rules_text.slot_answered_form"));
+                f.extra_confirmed = true;
+            }
             Err(SaveError::Store(crate::store::StoreError::Changed(id))) => {
                 // Changed elsewhere: reload the entry into the form (what is stored now) and
                 // say so; nothing was written.
@@ -158,13 +170,22 @@ impl App {
             at: None,
             note: None,
         };
-        match entries::save(&mut self.store, &draft, &self.clock) {
+        let policy = entries::Policy {
+            thresholds: &self.settings.thresholds,
+            extra: false,
+        };
+        match entries::save(&mut self.store, &draft, &self.clock, policy) {
             Ok(saved) => {
                 let text = self.saved_text(&saved);
                 self.refresh();
                 self.info(text);
             }
             Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
+            Err(SaveError::SlotAnswered(slot)) => self.error(slot_answered(
+                &self.i18n,
+                slot,
+                "rules_text.slot_answered_key",
+            )),
             Err(SaveError::Store(e)) => self.error(
                 self.i18n
                     .tf("tui.save_failed", &[("reason", &e.to_string())]),
@@ -238,4 +259,16 @@ impl App {
         }
         self.modal = Some(Modal::Form(Box::new(f)));
     }
+}
+
+/// The command line's refusal (`key`: the screen's way out instead of `--extra`).
+fn slot_answered(
+    i: &crate::present::i18n::I18n,
+    slot: chrono::DateTime<chrono::FixedOffset>,
+    key: &str,
+) -> String {
+    i.tf(
+        key,
+        &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())],
+    )
 }
