@@ -2,6 +2,8 @@
 //! is refused by the one save path (CLI and TUI alike, `extra` to override), and the Chinese
 //! screens use the glossary's mg/(kg·d). Fixed clock (2026-03-10 14:30 +08:00).
 
+mod common;
+
 use chrono::DateTime;
 use itp_diary::app::config::Settings;
 use itp_diary::domain::clock::Clock;
@@ -52,9 +54,24 @@ fn chinese_today_and_trends_use_the_glossary_mg_per_kg_day() {
         app.refresh();
         all.push_str(&tui::snapshot(&mut app, w, h).unwrap());
     }
-    std::fs::write("/tmp/wa/zh.txt", &all).unwrap();
-    assert!(!all.contains("mg/kg"), "{all}");
-    assert!(all.contains("mg/(kg·d)"), "{all}");
+    assert!(!all.contains("mg/kg") && !all.contains("/kg "), "{all}");
+    // The dose row itself (not only a reminder) names the unit the glossary's way.
+    let rows: Vec<&str> = all.lines().filter(|l| l.contains("计划 150")).collect();
+    assert!(!rows.is_empty(), "{all}");
+    assert!(rows.iter().all(|l| l.contains("mg/(kg·d)")), "{rows:#?}");
+}
+
+/// Defect 24 in the report: the Markdown clinic report in Chinese has no "mg/kg/d".
+#[test]
+fn chinese_markdown_report_uses_the_glossary_mg_per_kg_day() {
+    let d = common::Diary::new();
+    d.ok(&["demo", "--years", "1"]);
+    let md = d.dir.path().join("r.md");
+    d.ok(&["--lang", "zh", "export", "--format", "md", "-o", md.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(!text.contains("mg/kg"), "{text}");
+    // The planned-dose line of the summary (it printed "mg/kg/d" before).
+    assert!(text.contains("mg/(kg·d)（体重"), "{text}");
 }
 
 fn key(app: &mut App, c: char) {
