@@ -250,7 +250,10 @@ fn crowded(lang: Lang) -> App {
             note: None,
         };
         let t = itp_diary::domain::settings::Thresholds::default();
-        let policy = itp_diary::app::entries::Policy { thresholds: &t, extra: false };
+        let policy = itp_diary::app::entries::Policy {
+            thresholds: &t,
+            extra: false,
+        };
         save(&mut store, &draft, &clock(), policy).unwrap();
     }
     let mut app = App::new(

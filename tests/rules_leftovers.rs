@@ -6,12 +6,12 @@ mod common;
 
 use chrono::DateTime;
 use itp_diary::app::config::Settings;
+use itp_diary::app::entry_input::{RawEntry, build};
 use itp_diary::domain::clock::Clock;
 use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::Store;
-use itp_diary::tui::theme::Theme;
-use itp_diary::app::entry_input::{RawEntry, build};
 use itp_diary::tui::app::MessageKind;
+use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, App, Modal, Tab};
 
 const NOW: &str = "2026-03-10T14:30:00+08:00";
@@ -67,7 +67,15 @@ fn chinese_markdown_report_uses_the_glossary_mg_per_kg_day() {
     let d = common::Diary::new();
     d.ok(&["demo", "--years", "1"]);
     let md = d.dir.path().join("r.md");
-    d.ok(&["--lang", "zh", "export", "--format", "md", "-o", md.to_str().unwrap()]);
+    d.ok(&[
+        "--lang",
+        "zh",
+        "export",
+        "--format",
+        "md",
+        "-o",
+        md.to_str().unwrap(),
+    ]);
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(!text.contains("mg/kg"), "{text}");
     // The planned-dose line of the summary (it printed "mg/kg/d" before).
@@ -156,6 +164,9 @@ fn the_take_key_refuses_a_slot_answered_meanwhile() {
     key(&mut app, 't');
     let (msg, kind) = app.message.clone().expect("a message");
     assert_eq!(kind, MessageKind::Error, "{msg}");
-    assert!(msg.contains("2026-03-10 20:00 这次服药已有记录；未保存"), "{msg}");
+    assert!(
+        msg.contains("2026-03-10 20:00 这次服药已有记录；未保存"),
+        "{msg}"
+    );
     assert_eq!(dose_count(&app), before, "nothing saved");
 }

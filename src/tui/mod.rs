@@ -98,7 +98,7 @@ pub fn render(f: &mut Frame, app: &App) {
     let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
     let mut now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
     if let Some(p) = &app.patient {
-        now = format!("{p} · {now}");
+        now = format!("{} · {now}", crate::present::sanitize::visible(p));
     }
     let now_w = unicode_width::UnicodeWidthStr::width(now.as_str()) as u16;
     let [tabs_area, clock_area] =

@@ -87,7 +87,11 @@ impl App {
             Err(SaveError::Input(e)) => f.error = Some(self.i18n.input_error(&e)),
             Err(SaveError::SlotAnswered(slot)) => {
                 // Told once; saving again unchanged is the explicit "this is an extra dose".
-                f.error = Some(slot_answered(&self.i18n, slot, "rules_text.slot_answered_form"));
+                f.error = Some(slot_answered(
+                    &self.i18n,
+                    slot,
+                    "rules_text.slot_answered_form",
+                ));
                 f.extra_confirmed = true;
             }
             Err(SaveError::Store(crate::store::StoreError::Changed(id))) => {
@@ -267,8 +271,5 @@ fn slot_answered(
     slot: chrono::DateTime<chrono::FixedOffset>,
     key: &str,
 ) -> String {
-    i.tf(
-        key,
-        &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())],
-    )
+    i.tf(key, &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())])
 }
