@@ -92,3 +92,64 @@ fn the_screen_shows_hostile_diary_text_made_visible() {
     assert!(!form.chars().any(itp_diary::present::sanitize::is_unsafe));
     assert!(form.contains("A<U+202E>evil"), "{form}");
 }
+
+fn run(d: &common::Diary, args: &[&str]) -> (i32, String) {
+    let out = d.cmd().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Item 19: with a birth year in the profile, an entry dated before it is refused (field,
+/// value, accepted range) and nothing is written; without one, old dates stay accepted.
+#[test]
+fn log_refuses_a_date_before_the_birth_year() {
+    let d = common::Diary::new();
+    d.ok(&["log", "platelets", "45", "--at", "1979-06-01 08:00"]);
+    d.ok(&["profile", "--birth-year", "1986"]);
+    let before = d.content();
+    let (code, err) = run(&d, &["log", "platelets", "45", "--at", "1985-12-31 08:00"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("'1985-12-31 08:00' is before the birth year in the profile (1986)")
+            && err.contains("1986-01-01 to 2026-03-10"),
+        "{err}"
+    );
+    assert_eq!(d.content(), before, "nothing written");
+    d.ok(&["log", "platelets", "45", "--at", "1986-01-01 08:00"]);
+}
+
+/// Item 19 for imports: a backup entry or a CSV row before the birth year refuses the whole
+/// import (nothing written), naming the entry, the time and the range.
+#[test]
+fn import_refuses_dates_before_the_birth_year() {
+    let src = common::Diary::new();
+    src.ok(&["log", "platelets", "45", "--at", "1979-06-01 08:00"]);
+    let backup = src.ok(&["export", "--format", "json"]);
+    let d = common::Diary::new();
+    d.ok(&["profile", "--birth-year", "1986"]);
+    let before = d.content();
+    let path = d.dir.path().join("b.json");
+    std::fs::write(&path, backup).unwrap();
+    let (code, err) = run(&d, &["import", path.to_str().unwrap()]);
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains("entries[0]") && err.contains("before the birth year in the profile (1986)"),
+        "{err}"
+    );
+    assert_eq!(d.content(), before, "nothing written");
+    let csv = d.dir.path().join("labs.csv");
+    std::fs::write(
+        &csv,
+        "time,analyte,value,unit\n2026-03-01 08:00,creatinine,80,umol/L\n1980-03-01 08:00,creatinine,80,umol/L\n",
+    )
+    .unwrap();
+    let (code, err) = run(&d, &["import", csv.to_str().unwrap()]);
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains("'1980-03-01 08:00' is before the birth year"),
+        "{err}"
+    );
+    assert_eq!(d.content(), before, "nothing written");
+}

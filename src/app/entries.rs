@@ -102,6 +102,12 @@ pub fn check(
         clock,
         || None,
     )?;
+    // A time before the birth year in the profile (when one is known) is refused.
+    if let Some(store) = store {
+        let year = store.profile().ok().and_then(|p| p.birth_year);
+        crate::domain::when::not_before_birth(built.entry.at, year, clock)
+            .map_err(|err| InputError::When { field: "at", err })?;
+    }
     let (Some(store), EntryData::Weight(_)) = (store, &built.entry.data) else {
         return Ok(built);
     };
