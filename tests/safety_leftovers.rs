@@ -35,11 +35,6 @@ fn app_on(store: Store, lang: Lang) -> App {
     )
 }
 
-fn add(store: &mut Store, raw: RawEntry, at: &str) -> i64 {
-    let b = build(&raw, Some(at), None, &clock(), || None).unwrap();
-    store.add_entry(&b.entry, clock().now()).unwrap().id
-}
-
 /// An entry as an old diary or another program may hold it: input validation refuses such
 /// text, so it is put in the row directly.
 fn add_hostile(store: &mut Store) -> i64 {
@@ -152,4 +147,59 @@ fn import_refuses_dates_before_the_birth_year() {
         "{err}"
     );
     assert_eq!(d.content(), before, "nothing written");
+}
+
+fn press(app: &mut App, c: char) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+}
+
+/// Item 20: `h` in History shows the selected entry's edit history (the same lines as
+/// `itp-diary history ID`); any key closes it; the help lists `h`.
+#[test]
+fn h_in_history_shows_the_entry_edit_history() {
+    use itp_diary::app::entries::{self, Draft};
+    for lang in [Lang::En, Lang::Zh] {
+        let mut store = Store::open_in_memory().unwrap();
+        let c = clock();
+        let t = itp_diary::domain::settings::Thresholds::default();
+        let policy = entries::Policy {
+            thresholds: &t,
+            extra: false,
+        };
+        let w = |v: &str| Draft {
+            raw: RawEntry::Weight {
+                value: v.into(),
+                unit: None,
+            },
+            at: Some("2026-03-05 08:00".into()),
+            note: None,
+        };
+        let a = entries::save(&mut store, &w("61"), &c, policy).unwrap();
+        let b = entries::edit(&mut store, &a.entry, &w("62.5"), &c).unwrap();
+        let versions = store.entry_history(b.id).unwrap();
+        let now = store.entry(b.id).unwrap();
+        let i = I18n::new(lang);
+        let expected =
+            itp_diary::present::revisions::lines(b.id, &versions, &now, *c.now().offset(), &i);
+        let mut app = app_on(store, lang);
+        app.tab = Tab::History;
+        app.refresh();
+        press(&mut app, 'h');
+        let shot = tui::snapshot(&mut app, 80, 24).unwrap();
+        for line in &expected {
+            assert!(shot.contains(line.as_str()), "{line:?} missing:\n{shot}");
+        }
+        let name = match lang {
+            Lang::En => "entry_history_en_80x24",
+            _ => "entry_history_zh_80x24",
+        };
+        insta::assert_snapshot!(name, shot);
+        press(&mut app, 'x');
+        assert!(app.modal.is_none(), "any key closes it");
+        assert_eq!(app.tab, Tab::History, "h did not change the tab");
+        press(&mut app, '?');
+        let help = tui::snapshot(&mut app, 160, 50).unwrap();
+        assert!(help.contains(i.t("safety.key_entry_history")), "{help}");
+    }
 }

@@ -153,6 +153,9 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Help) => crate::tui::dialogs::overlays::help(f, body, app),
         Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
         Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
+        Some(Modal::Revisions(lines)) => {
+            crate::tui::dialogs::revisions::render(f, body, app, lines)
+        }
         None => {}
     }
     if let Some(c) = app.confirm {

@@ -5,3 +5,4 @@ pub mod export;
 pub mod form;
 pub mod overlays;
 pub mod prefill;
+pub mod revisions;

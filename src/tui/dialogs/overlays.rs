@@ -11,7 +11,7 @@ use crate::tui::app::{App, Confirm};
 use crate::tui::dialogs::form::Form;
 use crate::tui::keymap::{Context, help_rows};
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(h.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
