@@ -249,7 +249,12 @@ fn crowded(lang: Lang) -> App {
             at: Some("2026-03-09 07:30".into()),
             note: None,
         };
-        save(&mut store, &draft, &clock()).unwrap();
+        let t = itp_diary::domain::settings::Thresholds::default();
+        let policy = itp_diary::app::entries::Policy {
+            thresholds: &t,
+            extra: false,
+        };
+        save(&mut store, &draft, &clock(), policy).unwrap();
     }
     let mut app = App::new(
         Session {

@@ -8,6 +8,7 @@
 use crate::app::entry_input::{self, Built, InputError, RawEntry};
 use crate::domain::clock::Clock;
 use crate::domain::entry::{Entry, EntryData, Kind};
+use crate::domain::settings::Thresholds;
 use crate::domain::validate::Warning;
 use crate::store::{EntryFilter, Store, StoreError};
 
@@ -42,6 +43,19 @@ pub enum SaveError {
     /// The store refused or failed (not found, busy, disk full …).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A taken dose for a slot that already has a logged dose (issue 11 defect 10): nothing
+    /// saved unless the patient said it is an extra dose. Holds the slot's planned time.
+    #[error("the {0} slot already has a logged dose")]
+    SlotAnswered(chrono::DateTime<chrono::FixedOffset>),
+}
+
+/// How a new entry is saved: the thresholds the slot matching reads, and whether a second
+/// taken dose for an already answered slot is meant (`--extra`, or the screen's explicit
+/// confirmation). Every new entry goes through this, from the command line and the screen.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy<'a> {
+    pub thresholds: &'a Thresholds,
+    pub extra: bool,
 }
 
 impl From<InputError> for SaveError {
@@ -88,6 +102,12 @@ pub fn check(
         clock,
         || None,
     )?;
+    // A time before the birth year in the profile (when one is known) is refused.
+    if let Some(store) = store {
+        let year = store.profile().ok().and_then(|p| p.birth_year);
+        crate::domain::when::not_before_birth(built.entry.at, year, clock)
+            .map_err(|err| InputError::When { field: "at", err })?;
+    }
     let (Some(store), EntryData::Weight(_)) = (store, &built.entry.data) else {
         return Ok(built);
     };
@@ -103,16 +123,39 @@ pub fn check(
     )
 }
 
-/// Store a validated draft as a new entry (one transaction).
-pub fn insert(store: &mut Store, built: Built, clock: &Clock) -> Result<Saved, SaveError> {
+/// Store a validated draft as a new entry (one transaction). A taken dose for a slot that
+/// already has one is refused ([`SaveError::SlotAnswered`]) unless `policy.extra`.
+pub fn insert(
+    store: &mut Store,
+    built: Built,
+    clock: &Clock,
+    policy: Policy,
+) -> Result<Saved, SaveError> {
+    if let (EntryData::Dose(d), false) = (&built.entry.data, policy.extra) {
+        let answered = crate::app::facts::second_dose_for_slot(
+            store,
+            clock,
+            policy.thresholds,
+            built.entry.at,
+            d,
+        )?;
+        if let Some(slot) = answered {
+            return Err(SaveError::SlotAnswered(slot));
+        }
+    }
     let entry = store.add_entry(&built.entry, clock.now())?;
     Ok(saved(entry, built.warnings, false))
 }
 
 /// Validate and store a new entry.
-pub fn save(store: &mut Store, draft: &Draft, clock: &Clock) -> Result<Saved, SaveError> {
+pub fn save(
+    store: &mut Store,
+    draft: &Draft,
+    clock: &Clock,
+    policy: Policy,
+) -> Result<Saved, SaveError> {
     let built = check(Some(store), draft, clock, None)?;
-    insert(store, built, clock)
+    insert(store, built, clock, policy)
 }
 
 /// Validate and store a changed entry; `read` is the entry as the patient saw it (the previous
@@ -156,6 +199,14 @@ mod tests {
         Clock::Fixed(chrono::DateTime::parse_from_rfc3339("2026-03-10T08:00:00+08:00").unwrap())
     }
 
+    fn policy() -> Policy<'static> {
+        static T: std::sync::LazyLock<Thresholds> = std::sync::LazyLock::new(Thresholds::default);
+        Policy {
+            thresholds: &T,
+            extra: false,
+        }
+    }
+
     fn weight(v: &str, at: &str) -> Draft {
         Draft {
             raw: RawEntry::Weight {
@@ -171,8 +222,8 @@ mod tests {
     fn edit_warns_about_a_weight_change_against_the_entry_before_it() {
         let mut s = Store::open_in_memory().unwrap();
         let c = clock();
-        save(&mut s, &weight("60", "2026-03-01 08:00"), &c).unwrap();
-        let second = save(&mut s, &weight("61", "2026-03-05 08:00"), &c).unwrap();
+        save(&mut s, &weight("60", "2026-03-01 08:00"), &c, policy()).unwrap();
+        let second = save(&mut s, &weight("61", "2026-03-05 08:00"), &c, policy()).unwrap();
         assert!(second.warnings.is_empty());
         // The edit compares with the weight before it (60), not with its own old value.
         let e = edit(&mut s, &second.entry, &weight("70", "2026-03-05 08:00"), &c).unwrap();
@@ -186,7 +237,7 @@ mod tests {
     fn delete_and_undelete_take_the_entry_as_read() {
         let mut s = Store::open_in_memory().unwrap();
         let c = clock();
-        let a = save(&mut s, &weight("60", "2026-03-01 08:00"), &c).unwrap();
+        let a = save(&mut s, &weight("60", "2026-03-01 08:00"), &c, policy()).unwrap();
         delete(&mut s, &a.entry, &c).unwrap();
         assert!(s.entry(a.id).unwrap().deleted);
         // The row moved since `a.entry` was read: a stale read is refused, a fresh one applies.

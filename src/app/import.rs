@@ -68,7 +68,8 @@ pub fn import_backup(
     i: &I18n,
 ) -> Result<JsonReport> {
     let b = json::parse(text).map_err(ExchangeError::Invalid)?;
-    let entries = checked_entries(&b, clock)?;
+    let born = store.profile()?.birth_year.or(b.profile.birth_year);
+    let entries = checked_entries(&b, clock, born)?;
     for (n, r) in b.regimens.iter().enumerate() {
         if r.steps.is_empty()
             || r.steps.iter().any(|s| {
@@ -174,6 +175,7 @@ pub fn restore_settings(path: &std::path::Path, text: &str) -> Result<Option<std
 fn checked_entries(
     b: &json::Backup,
     clock: &Clock,
+    born: Option<i32>,
 ) -> Result<Vec<(String, NewEntry, bool, crate::domain::entry::Source)>> {
     let mut entries = Vec::with_capacity(b.entries.len());
     for (n, e) in b.entries.iter().enumerate() {
@@ -195,6 +197,11 @@ fn checked_entries(
             clock,
             || None,
         )
+        .and_then(|b| {
+            crate::domain::when::not_before_birth(b.entry.at, born, clock)
+                .map(|()| b)
+                .map_err(|err| InputError::When { field: "at", err })
+        })
         .map_err(|err| {
             ExchangeError::Invalid(format!("entries[{n}] (uid {}): {}", e.uid, describe(&err)))
         })?;
@@ -452,6 +459,7 @@ pub fn import_csv(
     let cols = csv_columns(&mut rdr, i)?;
     let mut rep = CsvReport::default();
     let mut good: Vec<NewEntry> = Vec::new();
+    let born = store.profile()?.birth_year;
     for (k, row) in rdr.records().enumerate() {
         let line = k + 2;
         let parsed = row
@@ -464,7 +472,12 @@ pub fn import_csv(
                 continue;
             }
         };
-        match build(&raw, Some(&time), note, clock, || None) {
+        let built = build(&raw, Some(&time), note, clock, || None).and_then(|b| {
+            crate::domain::when::not_before_birth(b.entry.at, born, clock)
+                .map(|()| b)
+                .map_err(|err| InputError::When { field: "time", err })
+        });
+        match built {
             Ok(b) => {
                 if is_present(store, &b.entry.data, b.entry.at)? {
                     rep.already_present += 1;

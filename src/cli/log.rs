@@ -312,19 +312,12 @@ pub fn run(ctx: &Ctx, mut cmd: LogCommand, out: &mut impl Write) -> CliResult {
         Some(s) => s,
         None => ctx.open_store()?,
     };
-    if let (crate::domain::entry::EntryData::Dose(d), false) = (&built.entry.data, extra) {
-        let t = &ctx.settings.thresholds;
-        let answered =
-            crate::app::facts::second_dose_for_slot(&store, &ctx.clock, t, built.entry.at, d)
-                .map_err(|e| ctx.store_error(e))?;
-        if let Some(slot) = answered {
-            let time = slot.format("%Y-%m-%d %H:%M").to_string();
-            return Err(CliError::Invalid(
-                ctx.i18n.tf("rules_text.slot_answered", &[("time", &time)]),
-            ));
-        }
-    }
-    let saved = entries::insert(&mut store, built, &ctx.clock).map_err(|e| ctx.save_error(e))?;
+    let policy = entries::Policy {
+        thresholds: &ctx.settings.thresholds,
+        extra,
+    };
+    let saved =
+        entries::insert(&mut store, built, &ctx.clock, policy).map_err(|e| ctx.save_error(e))?;
     if common.json {
         return super::written_json(ctx, &saved.entry, "logged", &saved.warnings, out);
     }

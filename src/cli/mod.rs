@@ -357,6 +357,10 @@ impl Ctx {
         match e {
             SaveError::Input(e) => CliError::Invalid(self.i18n.input_error(&e)),
             SaveError::Store(e) => self.store_error(e),
+            SaveError::SlotAnswered(slot) => CliError::Invalid(self.i18n.tf(
+                "rules_text.slot_answered",
+                &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())],
+            )),
         }
     }
 

@@ -110,7 +110,11 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     // The one save path (the same checks and warnings as `log` and the screen).
     let built = build(&raw_dose(&p, status), None, args.note, &ctx.clock, || None)
         .map_err(|e| CliError::Invalid(i.input_error(&e)))?;
-    let saved = crate::app::entries::insert(&mut store, built, &ctx.clock)
+    let policy = crate::app::entries::Policy {
+        thresholds: t,
+        extra: args.extra,
+    };
+    let saved = crate::app::entries::insert(&mut store, built, &ctx.clock, policy)
         .map_err(|e| ctx.save_error(e))?;
     ctx.warn(&saved.warnings);
     let (entry, at) = (&saved.entry, saved.entry.at);

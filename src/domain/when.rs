@@ -15,6 +15,30 @@ pub enum WhenError {
     Nonexistent(String),
     #[error("'{input}' is more than a day in the future (now is {now})")]
     Future { input: String, now: String },
+    /// Before the birth year in the profile (issue 12 item 19).
+    #[error("'{input}' is before the birth year {year} (accepted: {year}-01-01 to {now})")]
+    BeforeBirth {
+        input: String,
+        year: i32,
+        now: String,
+    },
+}
+
+/// A time before the patient was born (the profile's birth year, when known) is refused.
+pub fn not_before_birth(
+    at: DateTime<FixedOffset>,
+    birth_year: Option<i32>,
+    clock: &Clock,
+) -> Result<(), WhenError> {
+    use chrono::Datelike;
+    match birth_year {
+        Some(year) if at.year() < year => Err(WhenError::BeforeBirth {
+            input: at.format("%Y-%m-%d %H:%M").to_string(),
+            year,
+            now: clock.now().format("%Y-%m-%d").to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Parse a time the way patients write it. Accepted: RFC 3339 (`2026-03-01T08:00:00+08:00`),

@@ -96,14 +96,25 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
         if let Some(dd) = &o.dosing {
             v.push((
                 i.t("report.mg_per_kg").to_string(),
-                format!(
-                    "{} mg/d = {} mg/kg/d ({} {} kg)",
-                    dd.planned_daily.map(|x| fmt_num(x, 0)).unwrap_or_else(dash),
-                    dd.planned_mg_per_kg
-                        .map(|x| fmt_num(x, 2))
-                        .unwrap_or_else(dash),
-                    i.t("field.weight"),
-                    dd.weight_kg.map(|x| fmt_num(x, 1)).unwrap_or_else(dash)
+                i.tf(
+                    "dose_row.report_planned",
+                    &[
+                        (
+                            "planned",
+                            &dd.planned_daily.map(|x| fmt_num(x, 0)).unwrap_or_else(dash),
+                        ),
+                        (
+                            "planned_kg",
+                            &dd.planned_mg_per_kg
+                                .map(|x| fmt_num(x, 2))
+                                .unwrap_or_else(dash),
+                        ),
+                        ("weight", i.t("field.weight")),
+                        (
+                            "kg",
+                            &dd.weight_kg.map(|x| fmt_num(x, 1)).unwrap_or_else(dash),
+                        ),
+                    ],
                 ),
             ));
         }

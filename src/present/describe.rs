@@ -86,7 +86,10 @@ pub fn value(d: &EntryData, i: &I18n) -> String {
             .severity
             .map(|v| format!("{} {v}/3", i.field("severity")))
             .unwrap_or_default(),
-        EntryData::Event(e) => e.medication.clone().unwrap_or_default(),
+        // Free text from the diary: bidi controls and control characters shown, never obeyed.
+        EntryData::Event(e) => {
+            crate::present::sanitize::visible(e.medication.as_deref().unwrap_or("")).into_owned()
+        }
     }
 }
 
@@ -178,7 +181,8 @@ pub fn reminder_message(r: &Reminder, i: &I18n) -> String {
                     .map(|m| i.t(&format!("baseline_item.{m}")).to_string())
                     .collect::<Vec<_>>()
                     .join(i.t("text.list_sep")),
-                _ => v.clone(),
+                // Free text (a medication's name as typed): made visible.
+                _ => crate::present::sanitize::visible(v).into_owned(),
             };
             (*k, v)
         })

@@ -348,6 +348,15 @@ impl I18n {
             WhenError::Nonexistent(s) => {
                 self.tf("error.when_nonexistent", &[("field", &f), ("input", s)])
             }
+            WhenError::BeforeBirth { input, year, now } => self.tf(
+                "safety.when_before_birth",
+                &[
+                    ("field", &f),
+                    ("input", input),
+                    ("year", &year.to_string()),
+                    ("now", now),
+                ],
+            ),
             WhenError::Future { input, now } => self.tf(
                 "error.when_future",
                 &[("field", &f), ("input", input), ("now", now)],

@@ -5,6 +5,7 @@ pub mod ago;
 pub mod describe;
 pub mod i18n;
 pub mod level;
+pub mod revisions;
 pub mod rule_table;
 pub mod sanitize;
 pub mod status;

@@ -28,6 +28,8 @@ pub enum Action {
     /// Mark the next due dose skipped.
     SkipDose,
     Edit,
+    /// Show (or close) the selected entry's edit history.
+    EntryHistory,
     Delete,
     Undo,
     CycleFilter,

@@ -69,6 +69,8 @@ pub enum Modal {
     Export(Box<ExportForm>),
     /// Which slot a dose answers (a missed one and a due one are open).
     Slot(crate::tui::dialogs::slots::SlotChoice),
+    /// An entry's edit history (`h` in History): the lines `itp-diary history ID` prints.
+    Revisions(Vec<String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,6 +295,8 @@ impl App {
                 }
                 _ => Some(Action::Help),
             },
+            // Any key closes the edit history.
+            Some(Modal::Revisions(_)) => Some(Action::EntryHistory),
             Some(Modal::Form(_)) | Some(Modal::Export(_)) | Some(Modal::Slot(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
@@ -386,6 +390,7 @@ impl App {
             }
             Action::TakeDose => self.dose_now(DoseStatus::Taken),
             Action::SkipDose => self.dose_now(DoseStatus::Skipped),
+            Action::EntryHistory => self.toggle_revisions(),
             Action::Edit => {
                 if let Some(e) = self.history.current() {
                     let f = Form::edit(e, &self.i18n);

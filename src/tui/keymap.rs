@@ -143,6 +143,12 @@ pub const BINDINGS: &[Binding] = &[
         "keys.delete",
     ),
     b(History, &[k('f')], Action::CycleFilter, "keys.filter"),
+    b(
+        History,
+        &[k('h')],
+        Action::EntryHistory,
+        "safety.key_entry_history",
+    ),
     b(History, &[k('R')], Action::CycleRange, "keys.range"),
     // Reminders
     b(

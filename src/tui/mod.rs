@@ -98,7 +98,7 @@ pub fn render(f: &mut Frame, app: &App) {
     let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
     let mut now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
     if let Some(p) = &app.patient {
-        now = format!("{p} · {now}");
+        now = format!("{} · {now}", crate::present::sanitize::visible(p));
     }
     let now_w = unicode_width::UnicodeWidthStr::width(now.as_str()) as u16;
     let [tabs_area, clock_area] =
@@ -154,6 +154,9 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
         Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
         Some(Modal::Slot(c)) => crate::tui::dialogs::slots::render(f, body, app, c),
+        Some(Modal::Revisions(lines)) => {
+            crate::tui::dialogs::revisions::render(f, body, app, lines)
+        }
         None => {}
     }
     if let Some(c) = app.confirm {

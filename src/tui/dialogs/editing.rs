@@ -38,6 +38,7 @@ impl App {
             Action::FormChar(c) => f.type_char(c),
             _ => {}
         }
+        f.extra_confirmed = false;
         self.validate_form();
     }
 
@@ -66,7 +67,13 @@ impl App {
         // is refused, never overwritten.
         let result = match &f.read {
             Some(read) => entries::edit(&mut self.store, read, &draft, &self.clock),
-            None => entries::save(&mut self.store, &draft, &self.clock),
+            None => {
+                let policy = entries::Policy {
+                    thresholds: &self.settings.thresholds,
+                    extra: f.extra_confirmed,
+                };
+                entries::save(&mut self.store, &draft, &self.clock, policy)
+            }
         };
         match result {
             Ok(saved) => {
@@ -76,6 +83,15 @@ impl App {
                 self.info(text);
             }
             Err(SaveError::Input(e)) => f.error = Some(self.i18n.input_error(&e)),
+            Err(SaveError::SlotAnswered(slot)) => {
+                // Told once; saving again unchanged is the explicit "this is an extra dose".
+                f.error = Some(slot_answered(
+                    &self.i18n,
+                    slot,
+                    "rules_text.slot_answered_form",
+                ));
+                f.extra_confirmed = true;
+            }
             Err(SaveError::Store(crate::store::StoreError::Changed(id))) => {
                 // Changed elsewhere: reload the entry into the form (what is stored now) and
                 // say so; nothing was written.
@@ -193,4 +209,13 @@ impl App {
         }
         self.modal = Some(Modal::Form(Box::new(f)));
     }
+}
+
+/// The command line's refusal (`key`: the screen's way out instead of `--extra`).
+pub(crate) fn slot_answered(
+    i: &crate::present::i18n::I18n,
+    slot: chrono::DateTime<chrono::FixedOffset>,
+    key: &str,
+) -> String {
+    i.tf(key, &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())])
 }

@@ -102,6 +102,9 @@ pub struct Form {
     /// The edited entry as typed fields: what the form has no field for (a dose's route and
     /// slot, a lab's assay method) is kept from it, never dropped by an edit.
     pub original: Option<RawEntry>,
+    /// The patient saved a dose for an answered slot, was told, and saving again unchanged
+    /// records it as an extra dose (the screen's `--extra`); any typing clears it.
+    pub extra_confirmed: bool,
 }
 
 /// Defaults a form starts with (from the regimen and the settings).
@@ -148,6 +151,7 @@ impl Form {
             attempted: false,
             prefill: d.last_dose.clone(),
             original: None,
+            extra_confirmed: false,
         };
         f.focus = f.first_text();
         f.sync_last_dose();

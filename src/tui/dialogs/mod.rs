@@ -5,4 +5,5 @@ pub mod export;
 pub mod form;
 pub mod overlays;
 pub mod prefill;
+pub mod revisions;
 pub mod slots;

@@ -117,9 +117,9 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
         } else if fl.value.is_empty() && fl.code == "at" {
             i.t("form.now").to_string()
         } else if focused {
-            format!("{}_", fl.value)
+            format!("{}_", crate::present::sanitize::visible(&fl.value))
         } else {
-            fl.value.clone()
+            crate::present::sanitize::visible(&fl.value).into_owned()
         };
         let style = if focused {
             th.selected()

@@ -109,7 +109,13 @@ impl App {
             at: None,
             note: None,
         };
-        match entries::save(&mut self.store, &draft, &self.clock) {
+        // The key answers one slot: a slot answered meanwhile (another window, the command
+        // line) is refused, never doubled.
+        let policy = entries::Policy {
+            thresholds: &self.settings.thresholds,
+            extra: false,
+        };
+        match entries::save(&mut self.store, &draft, &self.clock, policy) {
             Ok(saved) => {
                 let key = match status {
                     DoseStatus::Skipped => "flow.skipped_slot",
@@ -136,6 +142,13 @@ impl App {
                 self.info(text);
             }
             Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
+            Err(SaveError::SlotAnswered(slot)) => {
+                self.error(crate::tui::dialogs::editing::slot_answered(
+                    &self.i18n,
+                    slot,
+                    "rules_text.slot_answered_key",
+                ))
+            }
             Err(SaveError::Store(e)) => self.error(
                 self.i18n
                     .tf("tui.save_failed", &[("reason", &e.to_string())]),

@@ -264,7 +264,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Cell::from(truncate(&w, 22)),
                 value_cell(e, target, app),
                 Cell::from(truncate(
-                    &e.note.clone().unwrap_or_default().replace('\n', " "),
+                    &crate::present::sanitize::visible(e.note.as_deref().unwrap_or(""))
+                        .replace('\n', " "),
                     40,
                 )),
             ])
