@@ -52,6 +52,8 @@ pub enum Action {
     FormCancel,
     FormBackspace,
     FormChar(char),
+    /// A cursor move or deletion in the focused text field.
+    FormLine(crate::tui::dialogs::line_edit::Edit),
     // Confirmation
     Yes,
     No,

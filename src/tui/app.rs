@@ -417,7 +417,8 @@ impl App {
             | Action::FormLeft
             | Action::FormRight
             | Action::FormBackspace
-            | Action::FormChar(_) => self.edit_form(a),
+            | Action::FormChar(_)
+            | Action::FormLine(_) => self.edit_form(a),
             Action::FormSave if matches!(self.modal, Some(Modal::Export(_))) => self.start_export(),
             Action::FormSave => self.save_form(),
             Action::Export => {

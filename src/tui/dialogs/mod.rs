@@ -3,5 +3,6 @@
 pub mod editing;
 pub mod export;
 pub mod form;
+pub mod line_edit;
 pub mod overlays;
 pub mod prefill;

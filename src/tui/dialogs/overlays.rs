@@ -112,23 +112,19 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
             pad(&i.field(fl.code), label_w),
             if focused { th.focus() } else { th.label() },
         );
-        let shown = if fl.is_choice() {
-            format!("< {} >", fl.shown())
-        } else if fl.value.is_empty() && fl.code == "at" {
-            i.t("form.now").to_string()
-        } else if focused {
-            format!("{}_", fl.value)
+        if focused && !fl.is_choice() {
+            // The line editor: the cursor is the reversed cell.
+            let (before, under, after) = super::line_edit::split(&fl.value, fl.cursor);
+            let sel = th.selected();
+            lines.push(Line::from(vec![
+                label,
+                Span::styled(before, sel),
+                Span::styled(under, sel.add_modifier(ratatui::style::Modifier::REVERSED)),
+                Span::styled(after, sel),
+            ]));
         } else {
-            fl.value.clone()
-        };
-        let style = if focused {
-            th.selected()
-        } else if fl.value.is_empty() && !fl.is_choice() {
-            th.dim()
-        } else {
-            ratatui::style::Style::new()
-        };
-        lines.push(Line::from(vec![label, Span::styled(shown, style)]));
+            lines.push(field_line(fl, focused, label, app));
+        }
         if fl.code == "last_dose" {
             for hint in super::prefill::last_dose_hint(form, &app.clock, i) {
                 lines.push(Line::from(vec![
@@ -157,6 +153,32 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
         ),
         r,
     );
+}
+
+/// A form field that is not being typed into.
+fn field_line<'a>(
+    fl: &crate::tui::dialogs::form::Field,
+    focused: bool,
+    label: Span<'a>,
+    app: &App,
+) -> Line<'a> {
+    let i = &app.i18n;
+    let th = &app.theme;
+    let shown = if fl.is_choice() {
+        format!("< {} >", fl.shown())
+    } else if fl.value.is_empty() && fl.code == "at" {
+        i.t("form.now").to_string()
+    } else {
+        fl.value.clone()
+    };
+    let style = if focused {
+        th.selected()
+    } else if fl.value.is_empty() && !fl.is_choice() {
+        th.dim()
+    } else {
+        ratatui::style::Style::new()
+    };
+    Line::from(vec![label, Span::styled(shown, style)])
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
