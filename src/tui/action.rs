@@ -33,6 +33,8 @@ pub enum Action {
     CycleFilter,
     /// Cycle the history's date range.
     CycleRange,
+    /// Search History (`/`).
+    Search,
     /// Open the Export dialog.
     Export,
     /// Enter on a list row (a reminder: log what it asks for).

@@ -169,6 +169,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(History, &[k('f')], Action::CycleFilter, "keys.filter"),
     b(History, &[k('R')], Action::CycleRange, "keys.range"),
+    b(History, &[k('/')], Action::Search, "search.key"),
     // Reminders
     b(
         Reminders,

@@ -457,7 +457,7 @@ impl Form {
                 self.warnings = w;
             }
             // An empty required field is said on save, not while typing.
-            Err(InputError::Invalid(ValidationError::Missing { .. })) if !self.attempted => {
+            Err(e) if !self.attempted && empty_input(e) => {
                 self.error = None;
                 self.warnings.clear();
             }
@@ -466,6 +466,18 @@ impl Form {
                 self.warnings.clear();
             }
         }
+    }
+}
+
+/// An error that only says a field is still empty: said on save, not while typing.
+fn empty_input(e: &InputError) -> bool {
+    match e {
+        InputError::Invalid(ValidationError::Missing { .. }) => true,
+        InputError::Invalid(
+            ValidationError::NotANumber { input, .. } | ValidationError::NotAccepted { input, .. },
+        )
+        | InputError::Code { input, .. } => input.trim().is_empty(),
+        _ => false,
     }
 }
 

@@ -126,7 +126,10 @@ mod tests {
     fn ctrl_w_deletes_the_word_before_the_cursor() {
         use Edit::*;
         assert_eq!(run("after breakfast ", &[DeleteWord]).0, "after ");
-        assert_eq!(run("one two three", &[Left, Left, DeleteWord]).0, "one ee");
+        assert_eq!(
+            run("one two three", &[Left, Left, DeleteWord]).0,
+            "one two ee"
+        );
         assert_eq!(run("one", &[Home, DeleteWord]).0, "one");
     }
 
