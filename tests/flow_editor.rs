@@ -210,8 +210,8 @@ fn help_shows_every_key_with_its_whole_description() {
         let i = I18n::new(lang);
         // One column at 80 wide; two at 120 (a tall screen shows it all at once).
         for (w, cols) in [
-            (80u16, vec![(0u16, 80u16)]),
-            (120, vec![(0, 60), (60, 120)]),
+            (80u16, vec![(3u16, 77u16)]),
+            (120, vec![(3, 60), (60, 117)]),
         ] {
             let mut app = demo_app(lang);
             key(&mut app, KeyCode::Char('?'));
