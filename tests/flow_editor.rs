@@ -259,13 +259,11 @@ fn help_snapshots_and_scrolling_to_the_end_at_80x24() {
 fn slash_searches_history_through_the_store_and_pages() {
     let mut app = app_with(Store::open_in_memory().unwrap(), Lang::En);
     for n in 0..250 {
-        let at = format!("2026-01-01T08:00:00+08:00");
         let text = if n % 2 == 0 {
             "after breakfast"
         } else {
             "evening"
         };
-        let _ = at;
         let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(n);
         note(&mut app, text, &format!("{day}T08:00:00+08:00"));
     }
