@@ -22,6 +22,29 @@ pub struct EntryFilter {
     /// Keyset paging: only entries strictly past this `(time, id)` in `order` (the last row
     /// of the previous page), so a page costs the same at the top and deep in the history.
     pub after: Option<(DateTime<Utc>, i64)>,
+    /// A text search (History's `/`).
+    pub text: Option<TextMatch>,
+}
+
+/// A text search over entries: `words` is matched (SQL `LIKE`, ASCII case-insensitive) in the
+/// note, the subject code and the value; `codes` are kind or subject codes whose translated
+/// names matched (so "血小板" finds platelet counts).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextMatch {
+    pub words: String,
+    pub codes: Vec<String>,
+}
+
+fn like_pattern(s: &str) -> String {
+    let mut p = String::from("%");
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -206,6 +229,21 @@ pub(crate) fn conditions(f: &EntryFilter) -> (String, Vec<Box<dyn rusqlite::ToSq
     if let Some(t) = f.to {
         args.push(Box::new(utc_text(&t)));
         sql.push_str(&format!(" AND at_utc < ?{}", args.len()));
+    }
+    if let Some(m) = &f.text {
+        args.push(Box::new(like_pattern(m.words.trim())));
+        let w = args.len();
+        let mut any = format!(
+            " AND (note LIKE ?{w} ESCAPE '\\' OR subject LIKE ?{w} ESCAPE '\\' \
+             OR CAST(value AS TEXT) LIKE ?{w} ESCAPE '\\'"
+        );
+        for c in &m.codes {
+            args.push(Box::new(c.clone()));
+            let n = args.len();
+            any.push_str(&format!(" OR kind = ?{n} OR subject = ?{n}"));
+        }
+        any.push(')');
+        sql.push_str(&any);
     }
     if let Some((t, id)) = f.after {
         args.push(Box::new(utc_text(&t)));

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
-pub use entries::{EntryFilter, Order};
+pub use entries::{EntryFilter, Order, TextMatch};
 pub use history::RevisionRow;
 pub use merge::{Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};

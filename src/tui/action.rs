@@ -35,6 +35,8 @@ pub enum Action {
     CycleFilter,
     /// Cycle the history's date range.
     CycleRange,
+    /// Search History (`/`).
+    Search,
     /// Open the Export dialog.
     Export,
     /// Enter on a list row (a reminder: log what it asks for).
@@ -54,6 +56,8 @@ pub enum Action {
     FormCancel,
     FormBackspace,
     FormChar(char),
+    /// A cursor move or deletion in the focused text field.
+    FormLine(crate::tui::dialogs::line_edit::Edit),
     // Confirmation
     Yes,
     No,

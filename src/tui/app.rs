@@ -83,7 +83,7 @@ pub use crate::tui::screens::history::History;
 /// Rows moved by PageUp / PageDown (lists and the help).
 const PAGE: u16 = 10;
 /// How far the help scrolls (it is shorter than this at 80×24).
-const HELP_SCROLL_MAX: u16 = 80;
+const HELP_SCROLL_MAX: u16 = 200;
 /// Latest entries loaded for Today on tall terminals.
 const RECENT_ENTRIES: usize = 30;
 
@@ -308,6 +308,17 @@ impl App {
                     _ => None,
                 })
             }
+            None if self.history.typing.is_some() && self.tab == Tab::History => {
+                lookup(&[Context::Form], key).or(match key.code {
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Some(Action::Quit)
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Some(Action::FormChar(c))
+                    }
+                    _ => None,
+                })
+            }
             None => lookup(&[self.tab.context(), Context::Global], key),
         }
     }
@@ -347,7 +358,11 @@ impl App {
         if self.slot_choice_key(a) {
             return;
         }
+        if self.modal.is_none() && self.tab == Tab::History && self.search_key(a) {
+            return;
+        }
         match a {
+            Action::Search => self.start_search(),
             Action::Quit => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::QuitWithForm);
@@ -431,7 +446,8 @@ impl App {
             | Action::FormLeft
             | Action::FormRight
             | Action::FormBackspace
-            | Action::FormChar(_) => self.edit_form(a),
+            | Action::FormChar(_)
+            | Action::FormLine(_) => self.edit_form(a),
             Action::FormSave if matches!(self.modal, Some(Modal::Export(_))) => self.start_export(),
             Action::FormSave => self.save_form(),
             Action::Export => {

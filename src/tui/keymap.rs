@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::domain::entry::Kind;
 use crate::tui::action::Action;
 use crate::tui::app::Tab;
+use crate::tui::dialogs::line_edit::Edit;
 
 /// Where a binding applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +116,30 @@ pub const BINDINGS: &[Binding] = &[
         "keys.backspace",
     ),
     b(
+        Form,
+        &[code(KeyCode::Delete)],
+        Action::FormLine(Edit::Delete),
+        "editor.key_delete",
+    ),
+    b(
+        Form,
+        &[ctrl('w')],
+        Action::FormLine(Edit::DeleteWord),
+        "editor.key_delete_word",
+    ),
+    b(
+        Form,
+        &[code(KeyCode::Home), ctrl('a')],
+        Action::FormLine(Edit::Home),
+        "editor.key_home",
+    ),
+    b(
+        Form,
+        &[code(KeyCode::End), ctrl('e')],
+        Action::FormLine(Edit::End),
+        "editor.key_end",
+    ),
+    b(
         Confirm,
         &[k('y'), code(KeyCode::Enter)],
         Action::Yes,
@@ -150,6 +175,7 @@ pub const BINDINGS: &[Binding] = &[
         "safety.key_entry_history",
     ),
     b(History, &[k('R')], Action::CycleRange, "keys.range"),
+    b(History, &[k('/')], Action::Search, "search.key"),
     // Reminders
     b(
         Reminders,

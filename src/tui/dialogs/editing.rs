@@ -36,6 +36,7 @@ impl App {
             Action::FormRight => f.cycle(true, &self.i18n, &d),
             Action::FormBackspace => f.backspace(),
             Action::FormChar(c) => f.type_char(c),
+            Action::FormLine(e) => f.edit_line(e),
             _ => {}
         }
         f.extra_confirmed = false;

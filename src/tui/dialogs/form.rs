@@ -5,7 +5,10 @@ use crate::app::entry_input::{InputError, RawEntry};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::*;
 use crate::domain::units::Quantity;
+use crate::domain::validate::ValidationError;
 use crate::present::i18n::I18n;
+
+use super::line_edit::{self, Edit};
 
 pub use super::prefill::{LastDose, stamp};
 
@@ -21,6 +24,8 @@ pub struct Field {
     /// A time shown as `YYYY-MM-DD HH:MM` and the exact instant it stands for (RFC 3339,
     /// with its UTC offset): while the text is unchanged, the exact instant is what is saved.
     pub exact: Option<(String, String)>,
+    /// The line editor's cursor (a char index; `None` = after the last character).
+    pub cursor: Option<usize>,
 }
 
 impl Field {
@@ -31,6 +36,7 @@ impl Field {
             choices: Vec::new(),
             choice: 0,
             exact: None,
+            cursor: None,
         }
     }
 
@@ -42,6 +48,7 @@ impl Field {
             choices,
             choice,
             exact: None,
+            cursor: None,
         }
     }
 
@@ -215,6 +222,7 @@ impl Form {
                 }
             } else {
                 f.value = value.to_string();
+                f.cursor = None;
             }
         }
         if code == "analyte" {
@@ -386,6 +394,9 @@ impl Form {
             return;
         };
         if !f.is_choice() {
+            // On a text field ←/→ move the cursor.
+            let e = if forward { Edit::Right } else { Edit::Left };
+            line_edit::apply(&mut f.value, &mut f.cursor, e);
             return;
         }
         let n = f.choices.len();
@@ -425,20 +436,19 @@ impl Form {
     }
 
     pub fn type_char(&mut self, c: char) {
-        if let Some(f) = self.fields.get_mut(self.focus)
-            && !f.is_choice()
-            && f.value.chars().count() < 200
-        {
-            f.value.push(c);
-            self.dirty = true;
-        }
+        self.edit_line(Edit::Insert(c));
     }
 
     pub fn backspace(&mut self) {
+        self.edit_line(Edit::Backspace);
+    }
+
+    /// An edit of the focused text field (nothing on a choice).
+    pub fn edit_line(&mut self, e: Edit) {
         if let Some(f) = self.fields.get_mut(self.focus)
             && !f.is_choice()
+            && line_edit::apply(&mut f.value, &mut f.cursor, e)
         {
-            f.value.pop();
             self.dirty = true;
         }
     }
@@ -450,11 +460,28 @@ impl Form {
                 self.error = None;
                 self.warnings = w;
             }
+            // An empty required field is said on save, not while typing.
+            Err(e) if !self.attempted && empty_input(e) => {
+                self.error = None;
+                self.warnings.clear();
+            }
             Err(e) => {
                 self.error = Some(i.input_error(e));
                 self.warnings.clear();
             }
         }
+    }
+}
+
+/// An error that only says a field is still empty: said on save, not while typing.
+fn empty_input(e: &InputError) -> bool {
+    match e {
+        InputError::Invalid(ValidationError::Missing { .. }) => true,
+        InputError::Invalid(
+            ValidationError::NotANumber { input, .. } | ValidationError::NotAccepted { input, .. },
+        )
+        | InputError::Code { input, .. } => input.trim().is_empty(),
+        _ => false,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod editing;
 pub mod export;
 pub mod form;
+pub mod line_edit;
 pub mod overlays;
 pub mod prefill;
 pub mod revisions;

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::present::describe::pad;
+use crate::present::sanitize::visible;
 use crate::tui::app::{App, Confirm};
 use crate::tui::dialogs::form::Form;
 use crate::tui::keymap::{Context, help_rows};
@@ -23,40 +24,6 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 pub fn help(f: &mut Frame, area: Rect, app: &App) {
     let i = &app.i18n;
-    // Everywhere first, then each screen, then forms: the keys a patient needs most on top.
-    let order = [
-        Context::Global,
-        Context::Today,
-        Context::History,
-        Context::Reminders,
-        Context::Trends,
-        Context::Form,
-        Context::Confirm,
-    ];
-    let mut rows = help_rows();
-    rows.sort_by_key(|r| order.iter().position(|c| *c == r.0).unwrap_or(order.len()));
-    let width = rows
-        .iter()
-        .map(|r| unicode_width::UnicodeWidthStr::width(r.1.as_str()))
-        .max()
-        .unwrap_or(10)
-        .min(26)
-        + 2;
-    let mut lines = Vec::new();
-    let mut ctx = None;
-    for (c, keys, help) in rows {
-        if ctx != Some(c) {
-            lines.push(Line::from(Span::styled(
-                i.t(c.label_key()).to_string(),
-                app.theme.title(),
-            )));
-            ctx = Some(c);
-        }
-        lines.push(Line::from(vec![
-            Span::styled(pad(&keys, width), app.theme.focus()),
-            Span::raw(i.t(help).to_string()),
-        ]));
-    }
     let r = centered(
         area,
         area.width.saturating_sub(4),
@@ -70,12 +37,23 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(r);
     f.render_widget(block, r);
     let cols = if inner.width >= 100 { 2 } else { 1 };
-    let per = lines.len().div_ceil(cols);
     let areas = Layout::horizontal(vec![Constraint::Ratio(1, cols as u32); cols])
         .spacing(3)
         .split(inner);
-    for (k, a) in areas.iter().enumerate() {
-        let chunk: Vec<Line> = lines.iter().skip(k * per).take(per).cloned().collect();
+    let col_w = areas.iter().map(|a| a.width as usize).min().unwrap_or(40);
+    let blocks = help_blocks(app, col_w);
+    // Whole blocks per column (a description never breaks across columns).
+    let total: usize = blocks.iter().map(Vec::len).sum();
+    let per = total.div_ceil(cols);
+    let mut columns: Vec<Vec<Line>> = vec![Vec::new(); cols];
+    let mut c = 0;
+    for bl in blocks {
+        if c + 1 < cols && !columns[c].is_empty() && columns[c].len() + bl.len() > per {
+            c += 1;
+        }
+        columns[c].extend(bl);
+    }
+    for (chunk, a) in columns.into_iter().zip(areas.iter()) {
         // Scrolled with ↑/↓ when it does not fit.
         let max = (chunk.len() as u16).saturating_sub(a.height);
         f.render_widget(
@@ -83,6 +61,65 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
             *a,
         );
     }
+}
+
+/// The help as blocks of lines (a context heading; one key with its whole description,
+/// wrapped under itself), `width` columns wide.
+fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
+    let i = &app.i18n;
+    // Everywhere first, then each screen, then forms: the keys a patient needs most on top.
+    let order = [
+        Context::Global,
+        Context::Today,
+        Context::History,
+        Context::Reminders,
+        Context::Trends,
+        Context::Form,
+        Context::Confirm,
+    ];
+    let mut rows = help_rows();
+    rows.sort_by_key(|r| order.iter().position(|c| *c == r.0).unwrap_or(order.len()));
+    let key_w = rows
+        .iter()
+        .map(|r| unicode_width::UnicodeWidthStr::width(r.1.as_str()))
+        .max()
+        .unwrap_or(10)
+        .min(width / 3)
+        + 2;
+    let mut blocks = Vec::new();
+    let mut ctx = None;
+    for (c, keys, help) in rows {
+        if ctx != Some(c) {
+            blocks.push(vec![Line::from(Span::styled(
+                i.t(c.label_key()).to_string(),
+                app.theme.title(),
+            ))]);
+            ctx = Some(c);
+        }
+        let mut block = Vec::new();
+        // Keys too long for their column get a line of their own.
+        let keys_w = unicode_width::UnicodeWidthStr::width(keys.as_str());
+        if keys_w + 2 > key_w {
+            block.push(Line::from(Span::styled(keys.clone(), app.theme.focus())));
+        }
+        let desc_w = width.saturating_sub(key_w).max(8);
+        for (n, part) in crate::tui::widgets::wrap::wrap(i.t(help), desc_w)
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if n == 0 && keys_w + 2 <= key_w {
+                pad(&keys, key_w)
+            } else {
+                " ".repeat(key_w)
+            };
+            block.push(Line::from(vec![
+                Span::styled(lead, app.theme.focus()),
+                Span::raw(part),
+            ]));
+        }
+        blocks.push(block);
+    }
+    blocks
 }
 
 pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
@@ -112,23 +149,21 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
             pad(&i.field(fl.code), label_w),
             if focused { th.focus() } else { th.label() },
         );
-        let shown = if fl.is_choice() {
-            format!("< {} >", fl.shown())
-        } else if fl.value.is_empty() && fl.code == "at" {
-            i.t("form.now").to_string()
-        } else if focused {
-            format!("{}_", crate::present::sanitize::visible(&fl.value))
+        if focused && !fl.is_choice() {
+            // The line editor: the cursor is the reversed cell.
+            let (before, under, after) = super::line_edit::split(&fl.value, fl.cursor);
+            // The text underlined, the cursor cell reversed (visible in NO_COLOR too).
+            let text =
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED);
+            lines.push(Line::from(vec![
+                label,
+                Span::styled(visible(&before).into_owned(), text),
+                Span::styled(visible(&under).into_owned(), th.selected()),
+                Span::styled(visible(&after).into_owned(), text),
+            ]));
         } else {
-            crate::present::sanitize::visible(&fl.value).into_owned()
-        };
-        let style = if focused {
-            th.selected()
-        } else if fl.value.is_empty() && !fl.is_choice() {
-            th.dim()
-        } else {
-            ratatui::style::Style::new()
-        };
-        lines.push(Line::from(vec![label, Span::styled(shown, style)]));
+            lines.push(field_line(fl, focused, label, app));
+        }
         if fl.code == "last_dose" {
             for hint in super::prefill::last_dose_hint(form, &app.clock, i) {
                 lines.push(Line::from(vec![
@@ -157,6 +192,32 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
         ),
         r,
     );
+}
+
+/// A form field that is not being typed into.
+fn field_line<'a>(
+    fl: &crate::tui::dialogs::form::Field,
+    focused: bool,
+    label: Span<'a>,
+    app: &App,
+) -> Line<'a> {
+    let i = &app.i18n;
+    let th = &app.theme;
+    let shown = if fl.is_choice() {
+        format!("< {} >", fl.shown())
+    } else if fl.value.is_empty() && fl.code == "at" {
+        i.t("form.now").to_string()
+    } else {
+        visible(&fl.value).into_owned()
+    };
+    let style = if focused {
+        th.selected()
+    } else if fl.value.is_empty() && !fl.is_choice() {
+        th.dim()
+    } else {
+        ratatui::style::Style::new()
+    };
+    Line::from(vec![label, Span::styled(shown, style)])
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {

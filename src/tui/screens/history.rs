@@ -46,6 +46,10 @@ pub struct History {
     /// The diary's version when `rows` were read.
     seen: Option<DataVersion>,
     query: EntryFilter,
+    /// The text search applied (`/`), run by the store.
+    pub search: Option<crate::store::TextMatch>,
+    /// The search line while it is typed.
+    pub typing: Option<super::history_search::SearchLine>,
 }
 
 fn key(e: &Entry) -> (chrono::DateTime<Utc>, i64) {
@@ -103,6 +107,7 @@ impl History {
         Ok(EntryFilter {
             kind: self.filter,
             from: from.map(|t| t.with_timezone(&Utc)),
+            text: self.search.clone(),
             ..Default::default()
         })
     }
@@ -228,7 +233,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         .map(|k| i.t(&k.label_key()).to_string())
         .unwrap_or_else(|| i.t("history.all").to_string());
     let range = i.t(&h.range.label_key());
-    let title = i.tf(
+    let mut title = i.tf(
         "history.title",
         &[
             ("filter", &filter),
@@ -236,6 +241,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             ("n", &h.total.to_string()),
         ],
     );
+    if let Some(line) = &h.typing {
+        let (before, under, after) = crate::tui::dialogs::line_edit::split(&line.text, line.cursor);
+        let shown = format!("{before}{}{after}", if under == " " { "▏" } else { &under });
+        title.push_str(&i.tf("search.typing", &[("words", &shown)]));
+    } else if let Some(m) = &h.search {
+        title.push_str(&i.tf("search.active", &[("words", &m.words)]));
+    }
     let regimen = app.overview.as_ref().and_then(|o| o.regimen.as_ref());
     let (lo, hi, _) = trough_target(regimen, &app.settings.thresholds);
     let target = (lo, hi);

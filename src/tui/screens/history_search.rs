@@ -1,0 +1,148 @@
+//! `/` in History: a text search run by the store (SQL `LIKE` on the note, subject code and
+//! value, plus the kinds and subjects whose names in the current language contain the words),
+//! so keyset paging keeps working on the matching rows only.
+
+use crate::domain::drugs::Drug;
+use crate::domain::entry::{Analyte, BleedingSite, EventKind, Kind, SideEffectKind};
+use crate::present::i18n::I18n;
+use crate::store::TextMatch;
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::dialogs::line_edit::{self, Edit};
+
+/// The search line while it is typed: the text and the editor's cursor.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchLine {
+    pub text: String,
+    pub cursor: Option<usize>,
+}
+
+fn hit(label: &str, words: &str) -> bool {
+    label.to_lowercase().contains(&words.to_lowercase())
+}
+
+fn codes_of<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+    words: &str,
+    out: &mut Vec<String>,
+) {
+    for v in all {
+        if hit(&label(*v), words) || hit(code(*v), words) {
+            out.push(code(*v).to_string());
+        }
+    }
+}
+
+/// The store's search for `words`: the words themselves and the codes whose translated names
+/// contain them. `None` for blank words (no search).
+pub fn text_match(words: &str, i: &I18n) -> Option<TextMatch> {
+    let words = words.trim();
+    if words.is_empty() {
+        return None;
+    }
+    let mut codes = Vec::new();
+    codes_of(
+        Kind::ALL,
+        Kind::code,
+        |k| i.t(&k.label_key()).into(),
+        words,
+        &mut codes,
+    );
+    codes_of(
+        Drug::ALL,
+        Drug::code,
+        |k| i.t(&k.label_key()).into(),
+        words,
+        &mut codes,
+    );
+    codes_of(
+        Analyte::ALL,
+        Analyte::code,
+        |k| i.field(k.code()),
+        words,
+        &mut codes,
+    );
+    codes_of(
+        BleedingSite::ALL,
+        BleedingSite::code,
+        |k| i.t(&k.label_key()).into(),
+        words,
+        &mut codes,
+    );
+    codes_of(
+        SideEffectKind::ALL,
+        SideEffectKind::code,
+        |k| i.t(&k.label_key()).into(),
+        words,
+        &mut codes,
+    );
+    codes_of(
+        EventKind::ALL,
+        EventKind::code,
+        |k| i.t(&k.label_key()).into(),
+        words,
+        &mut codes,
+    );
+    codes.dedup();
+    Some(TextMatch {
+        words: words.to_string(),
+        codes,
+    })
+}
+
+impl App {
+    /// Start typing a search (keeping the current words).
+    pub(crate) fn start_search(&mut self) {
+        let text = self
+            .history
+            .search
+            .as_ref()
+            .map(|m| m.words.clone())
+            .unwrap_or_default();
+        self.history.typing = Some(SearchLine { text, cursor: None });
+    }
+
+    /// A key while the search line is open; `false` when it is not open.
+    pub(crate) fn search_key(&mut self, a: Action) -> bool {
+        let Some(line) = self.history.typing.as_mut() else {
+            return false;
+        };
+        let edit = match a {
+            Action::FormChar(c) => Some(Edit::Insert(c)),
+            Action::FormBackspace => Some(Edit::Backspace),
+            Action::FormLeft => Some(Edit::Left),
+            Action::FormRight => Some(Edit::Right),
+            Action::FormLine(e) => Some(e),
+            _ => None,
+        };
+        if let Some(e) = edit {
+            line_edit::apply(&mut line.text, &mut line.cursor, e);
+            return true;
+        }
+        match a {
+            Action::FormSave => {
+                let words = line.text.clone();
+                self.history.typing = None;
+                self.history.search = text_match(&words, &self.i18n);
+                self.reload_history();
+            }
+            Action::FormCancel => {
+                // Esc leaves the search: every entry again.
+                self.history.typing = None;
+                self.history.search = None;
+                self.reload_history();
+            }
+            Action::Quit => self.running = false,
+            _ => {}
+        }
+        true
+    }
+
+    fn reload_history(&mut self) {
+        self.history.selected = 0;
+        self.history.stale = true;
+        self.refresh();
+    }
+}
