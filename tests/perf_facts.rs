@@ -14,7 +14,10 @@ fn truncated_copy(d: &Diary) -> Diary {
         .expect("copy");
     let c = rusqlite::Connection::open(&t.db).expect("open copy");
     let gone = c
-        .execute("DELETE FROM entries WHERE at_utc < '2024-03-10T06:30:00Z'", [])
+        .execute(
+            "DELETE FROM entries WHERE at_utc < '2024-03-10T06:30:00Z'",
+            [],
+        )
         .expect("truncate");
     assert!(gone > 50_000, "the old years were removed: {gone}");
     t

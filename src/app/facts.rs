@@ -184,7 +184,13 @@ pub fn load_window(
                 let end = clock
                     .localize((r.start + Duration::days(2)).and_time(NaiveTime::MIN))
                     .map_or(f, |x| x.with_timezone(&Utc).min(f));
-                let mut cr = q(Some(Kind::Lab), Some(s), Some(end), None, Order::OldestFirst);
+                let mut cr = q(
+                    Some(Kind::Lab),
+                    Some(s),
+                    Some(end),
+                    None,
+                    Order::OldestFirst,
+                );
                 cr.subject = Some("creatinine".into());
                 take(store.entries(&cr)?);
             }
