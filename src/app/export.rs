@@ -10,7 +10,7 @@ use crate::app::config::Settings;
 use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::entry::Entry;
-use crate::export::{doc, fhir, flat, html, ics, json, md, pdf, report};
+use crate::export::{doc, fhir, flat, html, ics, md, pdf, report};
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Order, Store};
 
@@ -428,71 +428,21 @@ pub fn export(
         }
         Format::Json => {
             // A full backup (no period given) holds every row: entries timed ahead too,
-            // deleted ones with their delete time, and every kept version.
+            // deleted ones with their delete time, and every kept version. Written as read.
             let full = period.from.is_none() && period.to.is_none() && !period.since_last_visit;
-            let es = if full {
-                store.entries(&EntryFilter {
-                    include_deleted: true,
-                    order: Order::OldestFirst,
-                    ..Default::default()
-                })?
+            let rows = if full {
+                super::json_backup::Rows::All
             } else {
-                entries_between(store, wide, true)?
-                    .into_iter()
-                    .filter(|e| keeps(period, e))
-                    .collect()
+                super::json_backup::Rows::Listed(
+                    entries_between(store, wide, true)?
+                        .into_iter()
+                        .filter(|e| keeps(period, e))
+                        .collect(),
+                )
             };
-            let mut docs = Vec::with_capacity(es.len());
-            for e in &es {
-                let mut d = json::EntryDoc::from_entry(e);
-                if e.deleted {
-                    d.deleted_at = store.deleted_at(e.id)?;
-                }
-                docs.push(d);
-            }
-            let uids: std::collections::HashSet<&str> = es.iter().map(|e| e.uid.as_str()).collect();
-            let mut revisions = Vec::new();
-            for r in store.revisions(None)? {
-                if !uids.contains(r.entry_uid.as_str()) {
-                    continue;
-                }
-                revisions.push(json::RevisionDoc {
-                    previous: serde_json::from_str(&r.previous).map_err(|e| {
-                        ExchangeError::Invalid(format!("entry #{}: {e}", r.entry_id))
-                    })?,
-                    changed_at: DateTime::parse_from_rfc3339(&r.changed_at)
-                        .map_err(|e| ExchangeError::Invalid(format!("entry #{}: {e}", r.entry_id)))?
-                        .with_timezone(&Utc),
-                    entry_uid: r.entry_uid,
-                    action: r.action,
-                });
-            }
             progress(1, 3);
-            let profile = store.profile()?;
-            let b = json::Backup {
-                format: json::FORMAT.into(),
-                version: json::VERSION,
-                exported_at: clock.now(),
-                patient_uid: Some(store.patient_uid()?),
-                patient_name: period.name_of(&profile),
-                profile,
-                settings: std::fs::read_to_string(config_path).ok(),
-                regimens: store.regimens()?,
-                entries: docs,
-                entry_revisions: revisions,
-                visit_questions: store
-                    .questions(true)?
-                    .into_iter()
-                    .map(|q| json::QuestionDoc {
-                        uid: q.uid,
-                        text: q.text,
-                        created_at: q.created_at,
-                        answered_at: q.answered_at,
-                    })
-                    .collect(),
-            };
-            json::write(&mut w, &b)?;
-            es.len()
+            let patient_name = period.name_of(&store.profile()?);
+            super::json_backup::write(&mut w, store, clock, config_path, rows, patient_name)?
         }
         Format::Fhir => fhir_bundle(store, period, wide, clock, t, &labels, w, progress)?,
         Format::Ics => calendar(store, period, clock, t, i, &labels, w, progress)?,

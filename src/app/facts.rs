@@ -66,7 +66,12 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
                 for kind in [Kind::Platelets, Kind::Bleeding] {
                     take(store.entries(&q(Some(kind), Some(from), Some(recent), None))?);
                 }
-                let mut f = q(Some(Kind::Lab), Some(from), Some(recent), None);
+                // Older creatinine serves only the pre-treatment baseline: read the baseline
+                // window (to the day after the start, any offset), not the whole course.
+                let end = clock
+                    .localize((r.start + Duration::days(2)).and_time(NaiveTime::MIN))
+                    .map_or(recent, |e| e.with_timezone(&Utc).min(recent));
+                let mut f = q(Some(Kind::Lab), Some(from), Some(end), None);
                 f.subject = Some("creatinine".into());
                 take(store.entries(&f)?);
             }
@@ -175,7 +180,17 @@ pub fn load_window(
                         Order::OldestFirst,
                     ))?);
                 }
-                let mut cr = q(Some(Kind::Lab), Some(s), Some(f), None, Order::OldestFirst);
+                // Creatinine before the window serves only the pre-treatment baseline.
+                let end = clock
+                    .localize((r.start + Duration::days(2)).and_time(NaiveTime::MIN))
+                    .map_or(f, |x| x.with_timezone(&Utc).min(f));
+                let mut cr = q(
+                    Some(Kind::Lab),
+                    Some(s),
+                    Some(end),
+                    None,
+                    Order::OldestFirst,
+                );
                 cr.subject = Some("creatinine".into());
                 take(store.entries(&cr)?);
             }

@@ -11,6 +11,7 @@ pub mod entry_input;
 pub mod export;
 pub mod facts;
 pub mod import;
+pub mod json_backup;
 pub mod lab_sheet;
 pub mod notify;
 pub mod open_mark;
