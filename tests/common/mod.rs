@@ -62,3 +62,125 @@ pub fn cmd_on(db: &Path) -> Command {
         .env_remove("ITP_DIARY_DB");
     c
 }
+
+pub fn every_kind(d: &Diary) {
+    d.ok(&[
+        "log",
+        "platelets",
+        "4.5",
+        "--unit",
+        "万/uL",
+        "--lab",
+        "协和医院",
+        "--at",
+        "2026-03-09 08:00",
+    ]);
+    d.ok(&[
+        "log",
+        "dose",
+        "csa",
+        "1.5",
+        "--unit",
+        "mL",
+        "--mg-per-ml",
+        "100",
+        "--formulation",
+        "新山地明",
+        "--scheduled",
+        "2026-03-10 08:00",
+        "--at",
+        "08:05",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "100",
+        "--unit",
+        "nmol/L",
+        "--last-dose",
+        "yesterday 20:00",
+        "--lab",
+        "L",
+        "--method",
+        "LC-MS/MS",
+        "--ref",
+        "80-160",
+        "--at",
+        "07:45",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "1.2",
+        "--unit",
+        "mg/dL",
+        "--at",
+        "07:46",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "90",
+        "--unit",
+        "umol/L",
+        "--at",
+        "07:47",
+    ]);
+    d.ok(&["log", "weight", "138", "--unit", "lb", "--at", "07:00"]);
+    d.ok(&["log", "bp", "128/82", "--pulse", "70", "--at", "07:10"]);
+    d.ok(&[
+        "log",
+        "bleeding",
+        "--site",
+        "nose",
+        "--minutes",
+        "0",
+        "--count",
+        "1",
+        "--size-cm",
+        "0",
+        "--care",
+        "--at",
+        "07:20",
+    ]);
+    d.ok(&[
+        "log",
+        "side-effect",
+        "tremor",
+        "--severity",
+        "2",
+        "--at",
+        "07:30",
+    ]);
+    d.ok(&[
+        "log",
+        "event",
+        "medication-start",
+        "--medication",
+        "氟康唑",
+        "--note",
+        "a, \"b\"\nc",
+        "--at",
+        "07:40",
+    ]);
+}
+
+pub fn integrity(path: &std::path::Path) -> String {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+pub fn notes(path: &std::path::Path) -> std::collections::HashSet<String> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut s = c
+        .prepare("SELECT note FROM entries WHERE note IS NOT NULL")
+        .unwrap();
+    s.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}

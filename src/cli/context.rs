@@ -1,0 +1,229 @@
+//! What every command gets (`Ctx`): the resolved paths, the clock, the language and the
+//! settings; opening the diary, and turning store errors and warnings into words.
+
+use std::io::Write;
+
+use super::{AUTO_BACKUPS, CliError, CliResult, io_error};
+use crate::app::config::{ENV_BUSY_TIMEOUT_MS, Paths, Settings};
+use crate::app::entries::{SaveError, Saved};
+use crate::domain::clock::Clock;
+use crate::domain::validate::{ValidationError, Warning};
+use crate::domain::when::WhenError;
+use crate::present::i18n::I18n;
+use crate::store::{Store, StoreError};
+
+/// What every command gets: the resolved paths, the clock, the language.
+pub struct Ctx {
+    pub paths: Paths,
+    pub clock: Clock,
+    pub i18n: I18n,
+    pub settings: Settings,
+    /// The diary was opened by this command.
+    pub opened: std::cell::Cell<bool>,
+}
+
+impl Ctx {
+    /// Open the diary (and remember that it was opened, for the daily backup). What the
+    /// opening found (lost changes) is said on standard error; stale temporary files of this
+    /// diary are swept.
+    pub fn open_store(&self) -> CliResult<Store> {
+        let mut store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
+        if let Some(ms) = std::env::var(ENV_BUSY_TIMEOUT_MS)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            store
+                .set_busy_timeout(std::time::Duration::from_millis(ms))
+                .map_err(|e| self.store_error(e))?;
+        }
+        self.opened.set(true);
+        for n in store.notices() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}: {}",
+                self.i18n.t("warning.prefix"),
+                notice_text(&self.i18n, n)
+            );
+        }
+        if !store.is_read_only() {
+            crate::store::atomic::sweep_stale(&self.paths.data_dir);
+            crate::store::atomic::sweep_stale(&crate::app::backup::backups_dir(
+                &self.paths.data_dir,
+            ));
+        }
+        Ok(store)
+    }
+
+    /// After a command that used the diary succeeded: once a day, the automatic backup (the
+    /// newest 7 of this diary are kept in the backups folder). Never after a refusal, so a
+    /// refused command leaves every file as it was; never from a damaged diary. A failed backup
+    /// is a warning that says the entry itself is saved.
+    pub(super) fn daily_backup(&self) {
+        use crate::app::backup::{AutoBackup, auto_backup, auto_backup_path};
+        if !self.opened.get()
+            || auto_backup_path(&self.paths.data_dir, &self.paths.db, &self.clock).exists()
+        {
+            return;
+        }
+        let store = match Store::open(&self.paths.db) {
+            Ok(s) if s.is_read_only() => return,
+            Ok(s) => s,
+            Err(e) => return self.backup_warning(&e.to_string()),
+        };
+        match auto_backup(&store, &self.paths.data_dir, &self.clock, AUTO_BACKUPS) {
+            Ok(AutoBackup::Exists | AutoBackup::Made(_)) => {}
+            Ok(AutoBackup::Damaged {
+                detail,
+                newest_good,
+            }) => {
+                let newest = match newest_good {
+                    Some(p) => self
+                        .i18n
+                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+                    None => self.i18n.t("safety.no_good_backup").to_string(),
+                };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: {}",
+                    self.i18n.t("warning.prefix"),
+                    self.i18n.tf(
+                        "safety.diary_damaged",
+                        &[
+                            ("path", &self.paths.db.display().to_string()),
+                            ("detail", &detail),
+                            ("newest", &newest)
+                        ]
+                    )
+                );
+            }
+            Err(e) => self.backup_warning(&e.to_string()),
+        }
+    }
+
+    fn backup_warning(&self, reason: &str) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            self.i18n.t("warning.prefix"),
+            self.i18n.tf("backup.auto_failed", &[("reason", reason)])
+        );
+    }
+
+    pub fn store_error(&self, e: StoreError) -> CliError {
+        match e {
+            StoreError::NotFound(id) => {
+                CliError::Invalid(self.i18n.tf("error.not_found", &[("id", &id.to_string())]))
+            }
+            StoreError::Changed(id) => CliError::Failed(
+                self.i18n
+                    .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
+            ),
+            e @ StoreError::Damaged { .. } => {
+                // Name the backup to restore.
+                let newest = match crate::app::backup::newest_good_backup(
+                    &self.paths.data_dir,
+                    &self.paths.db,
+                ) {
+                    Some(p) => self
+                        .i18n
+                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+                    None => self.i18n.t("safety.no_good_backup").to_string(),
+                };
+                CliError::Failed(format!("{e}; {newest}"))
+            }
+            other => CliError::Failed(self.store_message(&other)),
+        }
+    }
+
+    /// A store error in the patient's language (the English text is the error's own).
+    pub fn store_message(&self, e: &StoreError) -> String {
+        let i = &self.i18n;
+        match e {
+            StoreError::TooNew {
+                path,
+                found,
+                supported,
+            } => i.tf(
+                "store_error.too_new",
+                &[
+                    ("path", path),
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            StoreError::NotADatabase { path } => {
+                i.tf("store_error.not_a_database", &[("path", path)])
+            }
+            StoreError::ReadOnly { path } => i.tf("store_error.read_only", &[("path", path)]),
+            StoreError::Locked(secs) => i.tf("store_error.locked", &[("secs", &secs.to_string())]),
+            StoreError::Full => i.t("store_error.full").to_string(),
+            StoreError::Create { path, source } => i.tf(
+                "store_error.create",
+                &[("path", path), ("reason", &source.to_string())],
+            ),
+            StoreError::Corrupt(what) => i.tf("store_error.corrupt", &[("reason", what)]),
+            StoreError::Migration(why) => i.tf("store_error.migration", &[("reason", why)]),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn save_error(&self, e: SaveError) -> CliError {
+        match e {
+            SaveError::Input(e) => CliError::Invalid(self.i18n.input_error(&e)),
+            SaveError::Store(e) => self.store_error(e),
+            SaveError::SlotAnswered(slot) => CliError::Invalid(self.i18n.tf(
+                "rules_text.slot_answered",
+                &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())],
+            )),
+        }
+    }
+
+    /// A saved entry: its warnings on stderr, "Saved #id …" on `out`.
+    pub fn saved(&self, s: &Saved, out: &mut impl Write) -> CliResult {
+        self.warn(&s.warnings);
+        writeln!(
+            out,
+            "{}",
+            crate::present::describe::saved(&s.entry, s.edited, &self.i18n)
+        )
+        .map_err(io_error)
+    }
+
+    pub fn invalid(&self, e: &ValidationError) -> CliError {
+        CliError::Invalid(self.i18n.validation(e))
+    }
+
+    pub fn when(&self, field: &str, e: &WhenError) -> CliError {
+        CliError::Invalid(self.i18n.when_error(field, e))
+    }
+
+    pub fn warn(&self, warnings: &[Warning]) {
+        let mut err = std::io::stderr().lock();
+        for w in warnings {
+            let _ = writeln!(
+                err,
+                "{}: {}",
+                self.i18n.t("warning.prefix"),
+                self.i18n.warning(w)
+            );
+        }
+    }
+}
+
+/// A store notice in the user's language.
+pub(super) fn notice_text(i: &I18n, n: &crate::store::Notice) -> String {
+    match n {
+        crate::store::Notice::LostChanges {
+            lost,
+            max_id,
+            now_max,
+        } => i.tf(
+            "safety.lost_changes",
+            &[
+                ("lost", &lost.to_string()),
+                ("max_id", &max_id.to_string()),
+                ("now_max", &now_max.to_string()),
+            ],
+        ),
+    }
+}
