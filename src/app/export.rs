@@ -446,50 +446,76 @@ pub fn export(
         }
         Format::Fhir => fhir_bundle(store, period, wide, clock, t, &labels, w, progress)?,
         Format::Ics => calendar(store, period, clock, t, i, &labels, w, progress)?,
-        Format::Pdf | Format::Html | Format::Md => {
-            let facts = facts::load_window(store, from, to, clock, t)?;
-            progress(1, 3);
-            // Where the patient stands at the end of the period, from the recent history
-            // (not only the period's entries), and the alerts of that moment.
-            let at_end = Clock::Fixed(to.min(clock.now()));
-            let (_, o, rs) = facts::assess(store, &at_end, t)?;
-            let alerts: Vec<_> = rs
-                .into_iter()
-                .filter(|r| {
-                    r.severity != crate::domain::reminders::Severity::Info || !r.class().is_task()
-                })
-                .collect();
-            let questions = store
-                .questions(false)?
-                .into_iter()
-                .map(|q| q.text)
-                .collect();
-            let mut r = report::build(&facts, o, alerts, questions, from, to, clock, t);
-            r.profile.name = period.name_of(&r.profile);
-            progress(2, 3);
-            match format {
-                Format::Md => {
-                    // Every result of the period, with its lab, note and own offset.
-                    let results: Vec<Entry> = entries_between(store, wide, false)?
-                        .into_iter()
-                        .filter(|e| keeps(period, e) && md::is_result(e))
-                        .collect();
-                    md::write(&mut w, &r, i, &results)?
-                }
-                Format::Html => html::write(&mut w, &doc::compose(&r, i, period.full))?,
-                _ => {
-                    let page = |n: usize, of: usize| {
-                        i.tf(
-                            "clinic.page",
-                            &[("n", &n.to_string()), ("of", &of.to_string())],
-                        )
-                    };
-                    pdf::write(&mut w, &doc::compose(&r, i, period.full), &page)?;
-                }
-            }
-            r.entries
-        }
+        Format::Pdf | Format::Html | Format::Md => report_to(
+            store,
+            format,
+            period,
+            (from, to),
+            wide,
+            clock,
+            settings,
+            i,
+            w,
+            progress,
+        )?,
     };
     progress(3, 3);
     Ok(n)
+}
+
+/// The clinic report (PDF, HTML or Markdown) of `period`: where the patient stands at its end,
+/// its alerts and questions. Returns the number of entries it covers.
+#[allow(clippy::too_many_arguments)]
+fn report_to(
+    store: &mut Store,
+    format: Format,
+    period: &Period,
+    (from, to): (DateTime<FixedOffset>, DateTime<FixedOffset>),
+    wide: (DateTime<Utc>, DateTime<Utc>),
+    clock: &Clock,
+    settings: &Settings,
+    i: &I18n,
+    mut w: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize> {
+    let t = &settings.thresholds;
+    let facts = facts::load_window(store, from, to, clock, t)?;
+    progress(1, 3);
+    // Where the patient stands at the end of the period, from the recent history
+    // (not only the period's entries), and the alerts of that moment.
+    let at_end = Clock::Fixed(to.min(clock.now()));
+    let (_, o, rs) = facts::assess(store, &at_end, t)?;
+    let alerts: Vec<_> = rs
+        .into_iter()
+        .filter(|r| r.severity != crate::domain::reminders::Severity::Info || !r.class().is_task())
+        .collect();
+    let questions = store
+        .questions(false)?
+        .into_iter()
+        .map(|q| q.text)
+        .collect();
+    let mut r = report::build(&facts, o, alerts, questions, from, to, clock, t);
+    r.profile.name = period.name_of(&r.profile);
+    progress(2, 3);
+    match format {
+        Format::Md => {
+            // Every result of the period, with its lab, note and own offset.
+            let results: Vec<Entry> = entries_between(store, wide, false)?
+                .into_iter()
+                .filter(|e| keeps(period, e) && md::is_result(e))
+                .collect();
+            md::write(&mut w, &r, i, &results)?
+        }
+        Format::Html => html::write(&mut w, &doc::compose(&r, i, period.full))?,
+        _ => {
+            let page = |n: usize, of: usize| {
+                i.tf(
+                    "clinic.page",
+                    &[("n", &n.to_string()), ("of", &of.to_string())],
+                )
+            };
+            pdf::write(&mut w, &doc::compose(&r, i, period.full), &page)?;
+        }
+    }
+    Ok(r.entries)
 }
