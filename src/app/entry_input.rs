@@ -203,13 +203,11 @@ fn free_texts(raw: &RawEntry, note: Option<&str>) -> Result<(), InputError> {
     Ok(())
 }
 
-pub fn build(
-    raw: &RawEntry,
+/// When the entry happened: the typed time, else now; never before [`MIN_YEAR`].
+fn entry_time(
     at: Option<&str>,
-    note: Option<String>,
     clock: &Clock,
-    previous_weight: impl FnOnce() -> Option<f64>,
-) -> Result<Built, InputError> {
+) -> Result<chrono::DateTime<chrono::FixedOffset>, InputError> {
     let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => parse_when(s, clock).map_err(|err| InputError::When { field: "at", err })?,
         None => clock.now(),
@@ -223,6 +221,17 @@ pub fn build(
             ),
         }));
     }
+    Ok(at)
+}
+
+pub fn build(
+    raw: &RawEntry,
+    at: Option<&str>,
+    note: Option<String>,
+    clock: &Clock,
+    previous_weight: impl FnOnce() -> Option<f64>,
+) -> Result<Built, InputError> {
+    let at = entry_time(at, clock)?;
     let note = validate::note(note)?;
     free_texts(raw, note.as_deref())?;
     let checked = match raw {
