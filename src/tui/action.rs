@@ -9,6 +9,8 @@ use crate::tui::app::Tab;
 pub enum Action {
     Quit,
     Help,
+    /// `P`: open another patient's diary.
+    Patients,
     NextTab,
     PrevTab,
     GoTab(Tab),

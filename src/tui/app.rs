@@ -71,6 +71,8 @@ pub enum Modal {
     Slot(crate::tui::dialogs::slots::SlotChoice),
     /// An entry's edit history (`h` in History): the lines `itp-diary history ID` prints.
     Revisions(Vec<String>),
+    /// `P`: whose diary to open.
+    Patients(crate::tui::dialogs::patients::PatientChoice),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -297,7 +299,10 @@ impl App {
             },
             // Any key closes the edit history.
             Some(Modal::Revisions(_)) => Some(Action::EntryHistory),
-            Some(Modal::Form(_)) | Some(Modal::Export(_)) | Some(Modal::Slot(_)) => {
+            Some(Modal::Form(_))
+            | Some(Modal::Export(_))
+            | Some(Modal::Slot(_))
+            | Some(Modal::Patients(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
                 }
@@ -355,7 +360,7 @@ impl App {
             }
             return;
         }
-        if self.slot_choice_key(a) {
+        if self.slot_choice_key(a) || self.patients_key(a) {
             return;
         }
         if self.modal.is_none() && self.tab == Tab::History && self.search_key(a) {
@@ -363,6 +368,7 @@ impl App {
         }
         match a {
             Action::Search => self.start_search(),
+            Action::Patients => self.open_patients(),
             Action::Quit => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::QuitWithForm);

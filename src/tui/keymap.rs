@@ -304,6 +304,7 @@ pub const BINDINGS: &[Binding] = &[
         "keys.tab_trends",
     ),
     b(Global, &[k('r')], Action::Refresh, "keys.refresh"),
+    b(Global, &[k('P')], Action::Patients, "patients.key_switch"),
     b(Global, &[k('?')], Action::Help, "keys.help"),
     b(Global, &[k('q'), ctrl('c')], Action::Quit, "keys.quit"),
 ];

@@ -154,6 +154,7 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
         Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
         Some(Modal::Slot(c)) => crate::tui::dialogs::slots::render(f, body, app, c),
+        Some(Modal::Patients(c)) => crate::tui::dialogs::patients::render(f, body, app, c),
         Some(Modal::Revisions(lines)) => {
             crate::tui::dialogs::revisions::render(f, body, app, lines)
         }

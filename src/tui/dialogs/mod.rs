@@ -5,6 +5,7 @@ pub mod export;
 pub mod form;
 pub mod line_edit;
 pub mod overlays;
+pub mod patients;
 pub mod prefill;
 pub mod revisions;
 pub mod slots;
