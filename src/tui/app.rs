@@ -71,6 +71,8 @@ pub enum Modal {
     Slot(crate::tui::dialogs::slots::SlotChoice),
     /// An entry's edit history (`h` in History): the lines `itp-diary history ID` prints.
     Revisions(Vec<String>),
+    /// The first-run setup of an empty diary (page and fields).
+    Setup(Box<crate::tui::dialogs::setup::Setup>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -297,7 +299,10 @@ impl App {
             },
             // Any key closes the edit history.
             Some(Modal::Revisions(_)) => Some(Action::EntryHistory),
-            Some(Modal::Form(_)) | Some(Modal::Export(_)) | Some(Modal::Slot(_)) => {
+            Some(Modal::Form(_))
+            | Some(Modal::Export(_))
+            | Some(Modal::Slot(_))
+            | Some(Modal::Setup(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
                 }
@@ -449,6 +454,7 @@ impl App {
             | Action::FormChar(_)
             | Action::FormLine(_) => self.edit_form(a),
             Action::FormSave if matches!(self.modal, Some(Modal::Export(_))) => self.start_export(),
+            Action::FormSave if matches!(self.modal, Some(Modal::Setup(_))) => self.setup_next(),
             Action::FormSave => self.save_form(),
             Action::Export => {
                 let f = ExportForm::new(&self.export_dir, &self.clock, self.i18n.lang).for_patient(
@@ -457,6 +463,9 @@ impl App {
                     &self.clock,
                 );
                 self.modal = Some(Modal::Export(Box::new(f)));
+            }
+            Action::FormCancel if matches!(self.modal, Some(Modal::Setup(_))) => {
+                self.skip_setup()
             }
             Action::FormCancel => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {

@@ -157,6 +157,7 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Revisions(lines)) => {
             crate::tui::dialogs::revisions::render(f, body, app, lines)
         }
+        Some(Modal::Setup(s)) => crate::tui::dialogs::setup::render(f, body, app, s),
         None => {}
     }
     if let Some(c) = app.confirm {

@@ -7,4 +7,5 @@ pub mod line_edit;
 pub mod overlays;
 pub mod prefill;
 pub mod revisions;
+pub mod setup;
 pub mod slots;
