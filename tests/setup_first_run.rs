@@ -3,7 +3,6 @@
 //! and a diary with entries never shows it. Fixed clock (2026-03-10 14:30 +08:00).
 
 use chrono::{DateTime, NaiveDate, NaiveTime};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use itp_diary::app::config::Settings;
 use itp_diary::app::entry_input::{RawEntry, build};
 use itp_diary::domain::clock::Clock;
@@ -13,6 +12,7 @@ use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::{EntryFilter, Store};
 use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, App, Modal};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const NOW: &str = "2026-03-10T14:30:00+08:00";
 
@@ -102,8 +102,14 @@ fn setup_filled_by_keys_writes_profile_regimen_and_weight() {
     );
     let all = app.store.entries(&EntryFilter::default()).unwrap();
     assert_eq!(all.len(), 1);
-    assert!(matches!(&all[0].data, EntryData::Weight(w) if w.kg == 62.5), "{all:?}");
-    assert_eq!(app.store.meta("setup_done").unwrap().as_deref(), Some("done"));
+    assert!(
+        matches!(&all[0].data, EntryData::Weight(w) if w.kg == 62.5),
+        "{all:?}"
+    );
+    assert_eq!(
+        app.store.meta("setup_done").unwrap().as_deref(),
+        Some("done")
+    );
 }
 
 #[test]

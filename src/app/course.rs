@@ -69,9 +69,11 @@ impl CourseError {
             CourseError::InductionWeeks(w) => bad("induction_weeks", &w.to_string(), "1–52"),
             CourseError::EveryDays(d) => bad("every_days", &d.to_string(), "1–28"),
             CourseError::AlreadyActive => i.t("regimen.already_active").to_string(),
-            CourseError::DiagnosedFuture(d) => i.tf("setup.error_future", &[("date", &d.to_string())]),
-            CourseError::BirthYear(y) => bad("birth_year", y, &i.t("setup.accepted_birth_year")),
-            CourseError::Sex(s) => bad("sex", s, &i.t("setup.accepted_sex")),
+            CourseError::DiagnosedFuture(d) => {
+                i.tf("setup.error_future", &[("date", &d.to_string())])
+            }
+            CourseError::BirthYear(y) => bad("birth_year", y, i.t("setup.accepted_birth_year")),
+            CourseError::Sex(s) => bad("sex", s, i.t("setup.accepted_sex")),
             CourseError::Height(h) => bad("height_cm", &h.to_string(), "30–250"),
         }
     }

@@ -99,8 +99,7 @@ pub fn open(ctx: &Ctx) -> CliResult {
     let store = ctx.open_store()?;
     let mut app = app(ctx, store, ctx.clock.clone(), ctx.paths.clone());
     app.offer_setup();
-    run_screen(app)
-        .map_err(|e| CliError::Failed(e.to_string()))
+    run_screen(app).map_err(|e| CliError::Failed(e.to_string()))
 }
 
 pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {

@@ -464,9 +464,7 @@ impl App {
                 );
                 self.modal = Some(Modal::Export(Box::new(f)));
             }
-            Action::FormCancel if matches!(self.modal, Some(Modal::Setup(_))) => {
-                self.skip_setup()
-            }
+            Action::FormCancel if matches!(self.modal, Some(Modal::Setup(_))) => self.skip_setup(),
             Action::FormCancel => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::DiscardForm);

@@ -18,8 +18,8 @@ use crate::present::describe::pad;
 use crate::present::i18n::I18n;
 use crate::present::sanitize::visible;
 use crate::store::{Store, StoreError};
-use crate::tui::app::{App, Modal};
 use crate::tui::action::Action;
+use crate::tui::app::{App, Modal};
 use crate::tui::dialogs::form::{Defaults, Field, Form};
 
 /// The meta key set once the setup was finished or skipped.
@@ -94,7 +94,12 @@ fn page_fields(page: usize, i: &I18n, today: &str) -> Vec<Field> {
         1 => {
             // Cyclosporine first (the default), then the other drugs, then "none now".
             let mut drugs: Vec<(String, String)> = std::iter::once(Drug::Cyclosporine)
-                .chain(Drug::ALL.iter().copied().filter(|d| *d != Drug::Cyclosporine))
+                .chain(
+                    Drug::ALL
+                        .iter()
+                        .copied()
+                        .filter(|d| *d != Drug::Cyclosporine),
+                )
                 .map(|d| (d.code().to_string(), i.t(&d.label_key()).to_string()))
                 .collect();
             drugs.push(("none".into(), i.t("setup.drug_none").to_string()));
@@ -304,13 +309,24 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, s: &Setup) {
         + 2;
     for (n, (fl, l)) in s.form.fields.iter().zip(&labels).enumerate() {
         let focused = n == s.form.focus;
-        let label = Span::styled(pad(l, label_w), if focused { th.focus() } else { th.label() });
+        let label = Span::styled(
+            pad(l, label_w),
+            if focused { th.focus() } else { th.label() },
+        );
         let line = if fl.is_choice() {
-            let style = if focused { th.selected() } else { ratatui::style::Style::new() };
-            Line::from(vec![label, Span::styled(format!("< {} >", fl.shown()), style)])
+            let style = if focused {
+                th.selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::from(vec![
+                label,
+                Span::styled(format!("< {} >", fl.shown()), style),
+            ])
         } else if focused {
             let (before, under, after) = super::line_edit::split(&fl.value, fl.cursor);
-            let text = ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED);
+            let text =
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED);
             Line::from(vec![
                 label,
                 Span::styled(visible(&before).into_owned(), text),
@@ -334,7 +350,6 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, s: &Setup) {
     if let Some(e) = s.form.error.as_ref().filter(|_| s.form.attempted) {
         lines.push(Line::from(Span::styled(e.clone(), th.error())));
     }
-    lines.push(Line::from(Span::styled(i.t("setup.keys"), th.dim())));
     // The whole body: nothing half-covered behind it (a wide character cut by a border).
     let r = area;
     f.render_widget(Clear, r);
