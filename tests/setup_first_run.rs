@@ -135,7 +135,6 @@ fn setup_refuses_bad_input_on_its_page_without_flags() {
     press(&mut app, KeyCode::Tab);
     typing(&mut app, "150,150");
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Enter);
     let Some(Modal::Setup(s)) = &app.modal else {
         panic!("setup closed on a plan without a brand");
     };
@@ -143,6 +142,20 @@ fn setup_refuses_bad_input_on_its_page_without_flags() {
     let e = s.form.error.clone().unwrap_or_default();
     assert!(e.contains("formulation") && !e.contains("--"), "{e}");
     assert!(app.store.regimens().unwrap().is_empty());
+}
+
+#[test]
+fn setup_refused_weight_writes_nothing_on_its_page() {
+    let mut app = app_on(Store::open_in_memory().unwrap(), Lang::En);
+    typing(&mut app, "1990");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typing(&mut app, "sixty");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(page(&app), Some(0));
+    assert_eq!(app.store.profile().unwrap().birth_year, None);
+    assert_eq!(app.store.count_entries(true).unwrap(), 0);
 }
 
 #[test]

@@ -166,8 +166,9 @@ pub struct RegimenInput {
     pub note: Option<String>,
 }
 
-/// Validate a new plan and store it; returns the new regimen's id.
-pub fn start_regimen(store: &mut Store, clock: &Clock, a: &RegimenInput) -> Result<i64> {
+/// Validate a new plan against the diary without writing it (the setup checks its plan page
+/// before asking for the target).
+pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<NewRegimen> {
     let drug = Drug::parse(&a.drug).ok_or_else(|| CourseError::UnknownDrug(a.drug.clone()))?;
     let slots = parse_slots(drug, &a.dose, a.times.as_deref()).map_err(CourseError::Invalid)?;
     let start = match a.start.as_deref() {
@@ -202,26 +203,29 @@ pub fn start_regimen(store: &mut Store, clock: &Clock, a: &RegimenInput) -> Resu
         Quantity::DoseUnits => "U",
         _ => "mg",
     };
-    let id = store.add_regimen(
-        &NewRegimen {
-            drug,
-            route,
-            start,
-            target_low,
-            target_high,
-            induction_weeks: a.induction_weeks,
-            note: clean(a.note.clone()),
-            first: NewStep {
-                effective_from: start,
-                kind: StepKind::Start,
-                slots,
-                unit: unit.into(),
-                every_days: a.every_days,
-                formulation,
-                note: None,
-            },
+    Ok(NewRegimen {
+        drug,
+        route,
+        start,
+        target_low,
+        target_high,
+        induction_weeks: a.induction_weeks,
+        note: clean(a.note.clone()),
+        first: NewStep {
+            effective_from: start,
+            kind: StepKind::Start,
+            slots,
+            unit: unit.into(),
+            every_days: a.every_days,
+            formulation,
+            note: None,
         },
-        clock.now(),
-    )?;
+    })
+}
+
+/// Validate a new plan and store it in one transaction; returns the new regimen's id.
+pub fn start_regimen(store: &mut Store, clock: &Clock, a: &RegimenInput) -> Result<i64> {
+    let new = check_regimen(store, clock, a)?;
+    let id = store.add_regimen(&new, clock.now())?;
     Ok(id)
 }

@@ -170,12 +170,18 @@ impl App {
         s.form.attempted = true;
         let result = match s.page {
             0 => self.setup_profile(&s.form),
-            1 if typed(&s.form, "dose").is_none() || s.form.get("drug") == "none" => {
+            // No plan now (or nothing typed for one): the target page has nothing to go with.
+            1 if s.form.get("drug") == "none"
+                || (typed(&s.form, "dose").is_none()
+                    && typed(&s.form, "formulation").is_none()) =>
+            {
                 return self.finish_setup();
             }
             1 => {
                 s.regimen = s.form.fields.clone();
-                Ok(())
+                course::check_regimen(&self.store, &self.clock, &plan_input(&s.form, None))
+                    .map(|_| ())
+                    .map_err(|e| SetupError::on(1, self.course_message(e)))
             }
             _ => self.setup_regimen(&s),
         };
@@ -220,19 +226,24 @@ impl App {
             sex: Some(f.get("sex")).filter(|s| s != "unset"),
             ..ProfileInput::default()
         };
+        let weight = typed(f, "weight").map(|value| Draft {
+            raw: RawEntry::Weight {
+                value,
+                unit: Some("kg".into()),
+            },
+            at: None,
+            note: None,
+        });
+        // The weight is checked first: a refused weight writes nothing on this page.
+        if let Some(draft) = &weight {
+            entries::check(Some(&self.store), draft, &self.clock, None)
+                .map_err(|e| SetupError::on(0, self.i18n.input_error(&e)))?;
+        }
         if !input.is_empty() {
             course::set_profile(&mut self.store, &self.clock, &input)
                 .map_err(|e| SetupError::on(0, self.course_message(e)))?;
         }
-        if let Some(value) = typed(f, "weight") {
-            let draft = Draft {
-                raw: RawEntry::Weight {
-                    value,
-                    unit: Some("kg".into()),
-                },
-                at: None,
-                note: None,
-            };
+        if let Some(draft) = weight {
             let policy = Policy {
                 thresholds: &self.settings.thresholds,
                 extra: false,
@@ -255,21 +266,26 @@ impl App {
         if let Some(t) = &target {
             parse_target(t).map_err(|e| SetupError::on(2, self.i18n.validation(&e)))?;
         }
-        let input = RegimenInput {
-            drug: plan.get("drug"),
-            dose: plan.get("dose"),
-            times: typed(&plan, "times"),
-            start: typed(&plan, "start"),
-            formulation: typed(&plan, "formulation"),
-            trough_target: target,
-            induction_weeks: None,
-            every_days: 1,
-            route: None,
-            note: None,
-        };
+        let input = plan_input(&plan, target);
         course::start_regimen(&mut self.store, &self.clock, &input)
             .map(|_| ())
             .map_err(|e| SetupError::on(1, self.course_message(e)))
+    }
+}
+
+/// The plan page's fields as the shared service reads them.
+fn plan_input(plan: &Form, trough_target: Option<String>) -> RegimenInput {
+    RegimenInput {
+        drug: plan.get("drug"),
+        dose: plan.get("dose"),
+        times: typed(plan, "times"),
+        start: typed(plan, "start"),
+        formulation: typed(plan, "formulation"),
+        trough_target,
+        induction_weeks: None,
+        every_days: 1,
+        route: None,
+        note: None,
     }
 }
 
