@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod config;
+pub mod course;
 pub mod demo;
 pub mod entries;
 pub mod entry_input;

@@ -7,11 +7,12 @@ use clap::{Args, Subcommand};
 
 use super::log::code;
 use super::{CliError, CliResult, Ctx, io_error};
+use crate::app::course::{self, CourseError, ProfileInput, RegimenInput};
 use crate::domain::drugs::{Drug, Route};
-use crate::domain::regimen::{Profile, Regimen, StepKind, parse_slots, parse_target};
+use crate::domain::regimen::{Profile, Regimen, StepKind, parse_slots};
 use crate::domain::validate::clean;
 use crate::domain::when::parse_date;
-use crate::store::{NewRegimen, NewStep};
+use crate::store::NewStep;
 
 #[derive(Debug, Subcommand)]
 pub enum RegimenCommand {
@@ -107,6 +108,18 @@ pub struct ProfileArgs {
     pub height_cm: Option<f64>,
 }
 
+/// A refused profile or regimen: store errors name the backup, the rest is the catalogue's
+/// line (the command line may name its own flag for the formulation).
+fn course_error(ctx: &Ctx, e: CourseError) -> CliError {
+    match e {
+        CourseError::Store(e) => ctx.store_error(e),
+        CourseError::FormulationRequired => {
+            CliError::Invalid(ctx.i18n.t("regimen.formulation_required").to_string())
+        }
+        e => CliError::Invalid(e.message(&ctx.i18n)),
+    }
+}
+
 fn day(ctx: &Ctx, field: &str, s: Option<&str>) -> CliResult<NaiveDate> {
     match s {
         Some(s) => parse_date(s, &ctx.clock).map_err(|e| ctx.when(field, &e)),
@@ -165,71 +178,25 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
             route,
             note,
         } => {
-            let drug = drug(ctx, &d)?;
-            let slots = parse_slots(drug, &dose, times.as_deref()).map_err(|e| ctx.invalid(&e))?;
-            let start = day(ctx, "start", start.as_deref())?;
-            let formulation = clean(formulation);
-            if drug == Drug::Cyclosporine && formulation.is_none() {
-                return Err(CliError::Invalid(
-                    i.t("regimen.formulation_required").to_string(),
-                ));
-            }
-            let (target_low, target_high) = match trough_target.as_deref() {
-                Some(t) => parse_target(t)
-                    .map(|(a, b)| (Some(a), Some(b)))
-                    .map_err(|e| ctx.invalid(&e))?,
-                None => (None, None),
-            };
-            if let Some(w) = induction_weeks.filter(|w| !(1..=52).contains(w)) {
-                return Err(CliError::Invalid(format!(
-                    "--induction-weeks: {w} (accepted: 1–52)"
-                )));
-            }
-            if !(1..=28).contains(&every_days) {
-                return Err(CliError::Invalid(format!(
-                    "--every-days: {every_days} (accepted: 1–28)"
-                )));
-            }
             let route = route
                 .as_deref()
                 .map(|r| code(ctx, "route", r, Route::parse, Route::accepted))
-                .transpose()?
-                .unwrap_or(drug.default_route());
-            let mut store = ctx.open_store()?;
-            let existing = store.regimens().map_err(|e| ctx.store_error(e))?;
-            if existing
-                .iter()
-                .any(|r| r.drug == drug && r.stop.is_none_or(|s| s > start))
-            {
-                return Err(CliError::Invalid(i.t("regimen.already_active").to_string()));
-            }
-            let unit = match drug.dose_quantity() {
-                crate::domain::units::Quantity::DoseUnits => "U",
-                _ => "mg",
+                .transpose()?;
+            let input = RegimenInput {
+                drug: d,
+                dose,
+                times,
+                start,
+                formulation,
+                trough_target,
+                induction_weeks,
+                every_days,
+                route,
+                note,
             };
-            store
-                .add_regimen(
-                    &NewRegimen {
-                        drug,
-                        route,
-                        start,
-                        target_low,
-                        target_high,
-                        induction_weeks,
-                        note: clean(note),
-                        first: NewStep {
-                            effective_from: start,
-                            kind: StepKind::Start,
-                            slots,
-                            unit: unit.into(),
-                            every_days,
-                            formulation,
-                            note: None,
-                        },
-                    },
-                    now,
-                )
-                .map_err(|e| ctx.store_error(e))?;
+            let mut store = ctx.open_store()?;
+            course::start_regimen(&mut store, &ctx.clock, &input)
+                .map_err(|e| course_error(ctx, e))?;
             show(
                 ctx,
                 &store.regimens().map_err(|e| ctx.store_error(e))?,
@@ -422,56 +389,14 @@ pub fn profile(ctx: &Ctx, a: ProfileArgs, out: &mut impl Write) -> CliResult {
         || a.height_cm.is_some();
     let p = if change {
         let mut store = ctx.open_store()?;
-        let mut p: Profile = store.profile().map_err(|e| ctx.store_error(e))?;
-        if let Some(d) = &a.diagnosed {
-            let d = parse_date(d, &ctx.clock).map_err(|e| ctx.when("diagnosed", &e))?;
-            if d > ctx.clock.today() {
-                return Err(CliError::Invalid(format!(
-                    "--diagnosed: {d} is in the future"
-                )));
-            }
-            p.diagnosed_on = Some(d);
-        }
-        if let Some(y) = a.birth_year {
-            if !(1900..=ctx
-                .clock
-                .today()
-                .format("%Y")
-                .to_string()
-                .parse()
-                .unwrap_or(2100))
-                .contains(&y)
-            {
-                return Err(CliError::Invalid(format!(
-                    "--birth-year: {y} (accepted: 1900 to this year)"
-                )));
-            }
-            p.birth_year = Some(y);
-        }
-        if let Some(s) = &a.sex {
-            let s = s.trim().to_lowercase();
-            if !["female", "male", "other"].contains(&s.as_str()) {
-                return Err(CliError::Invalid(format!(
-                    "--sex: '{s}' (accepted: female, male, other)"
-                )));
-            }
-            p.sex = Some(s);
-        }
-        if let Some(n) = &a.name {
-            p.name = clean(Some(n.clone()));
-        }
-        if let Some(h) = a.height_cm {
-            if !(30.0..=250.0).contains(&h) {
-                return Err(CliError::Invalid(format!(
-                    "--height-cm: {h} (accepted: 30–250)"
-                )));
-            }
-            p.height_cm = Some(h);
-        }
-        store
-            .set_profile(&p, ctx.clock.now())
-            .map_err(|e| ctx.store_error(e))?;
-        p
+        let input = ProfileInput {
+            diagnosed: a.diagnosed,
+            birth_year: a.birth_year.map(|y| y.to_string()),
+            sex: a.sex,
+            name: a.name,
+            height_cm: a.height_cm,
+        };
+        course::set_profile(&mut store, &ctx.clock, &input).map_err(|e| course_error(ctx, e))?
     } else if ctx.paths.db.exists() {
         ctx.open_store()?
             .profile()

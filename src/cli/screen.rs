@@ -97,8 +97,9 @@ pub fn open(ctx: &Ctx) -> CliResult {
         return Err(CliError::Invalid(ctx.i18n.t("tui.no_terminal").to_string()));
     }
     let store = ctx.open_store()?;
-    run_screen(app(ctx, store, ctx.clock.clone(), ctx.paths.clone()))
-        .map_err(|e| CliError::Failed(e.to_string()))
+    let mut app = app(ctx, store, ctx.clock.clone(), ctx.paths.clone());
+    app.offer_setup();
+    run_screen(app).map_err(|e| CliError::Failed(e.to_string()))
 }
 
 pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {

@@ -73,6 +73,8 @@ pub enum Modal {
     Revisions(Vec<String>),
     /// `P`: whose diary to open.
     Patients(crate::tui::dialogs::patients::PatientChoice),
+    /// The first-run setup of an empty diary (page and fields).
+    Setup(Box<crate::tui::dialogs::setup::Setup>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -302,7 +304,8 @@ impl App {
             Some(Modal::Form(_))
             | Some(Modal::Export(_))
             | Some(Modal::Slot(_))
-            | Some(Modal::Patients(_)) => {
+            | Some(Modal::Patients(_))
+            | Some(Modal::Setup(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
                 }
@@ -455,6 +458,7 @@ impl App {
             | Action::FormChar(_)
             | Action::FormLine(_) => self.edit_form(a),
             Action::FormSave if matches!(self.modal, Some(Modal::Export(_))) => self.start_export(),
+            Action::FormSave if matches!(self.modal, Some(Modal::Setup(_))) => self.setup_next(),
             Action::FormSave => self.save_form(),
             Action::Export => {
                 let f = ExportForm::new(&self.export_dir, &self.clock, self.i18n.lang).for_patient(
@@ -464,6 +468,7 @@ impl App {
                 );
                 self.modal = Some(Modal::Export(Box::new(f)));
             }
+            Action::FormCancel if matches!(self.modal, Some(Modal::Setup(_))) => self.skip_setup(),
             Action::FormCancel => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::DiscardForm);

@@ -140,6 +140,8 @@ pub fn render(f: &mut Frame, app: &App) {
         );
     }
     let hint = match app.tab {
+        // The setup takes every key: its own keys, not the screen's.
+        _ if matches!(app.modal, Some(Modal::Setup(_))) => "setup.keys",
         Tab::Today => "hint.today",
         Tab::History => "hint.history",
         Tab::Reminders => "hint.reminders",
@@ -158,6 +160,7 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Revisions(lines)) => {
             crate::tui::dialogs::revisions::render(f, body, app, lines)
         }
+        Some(Modal::Setup(s)) => crate::tui::dialogs::setup::render(f, body, app, s),
         None => {}
     }
     if let Some(c) = app.confirm {

@@ -26,6 +26,10 @@ impl App {
             return;
         }
         let d = self.defaults();
+        if let Some(Modal::Setup(s)) = &mut self.modal {
+            super::setup::edit_fields(&mut s.form, a, &self.i18n, &d);
+            return;
+        }
         let Some(Modal::Form(f)) = &mut self.modal else {
             return;
         };

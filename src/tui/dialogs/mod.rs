@@ -8,4 +8,5 @@ pub mod overlays;
 pub mod patients;
 pub mod prefill;
 pub mod revisions;
+pub mod setup;
 pub mod slots;
