@@ -11,6 +11,8 @@ pub enum Action {
     Help,
     /// `P`: open another patient's diary.
     Patients,
+    /// `O`: edit the profile.
+    EditProfile,
     NextTab,
     PrevTab,
     GoTab(Tab),

@@ -372,6 +372,7 @@ impl App {
         match a {
             Action::Search => self.start_search(),
             Action::Patients => self.open_patients(),
+            Action::EditProfile => self.edit_profile(),
             Action::Quit => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::QuitWithForm);

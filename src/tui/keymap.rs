@@ -154,6 +154,7 @@ pub const BINDINGS: &[Binding] = &[
     // Today
     b(Today, &[k('t')], Action::TakeDose, "keys.take"),
     b(Today, &[k('s')], Action::SkipDose, "keys.skip"),
+    b(Today, &[k('O')], Action::EditProfile, "setup.key_profile"),
     // History
     b(
         History,

@@ -35,6 +35,8 @@ pub struct Setup {
     pub form: Form,
     /// The plan typed on page 2, kept while page 3 asks for the target.
     pub regimen: Vec<Field>,
+    /// Opened later with `O` to edit the profile: page 1 only, and `Esc` just closes.
+    pub profile_only: bool,
 }
 
 fn text(code: &'static str, value: &str) -> Field {
@@ -121,7 +123,24 @@ impl Setup {
             page: 0,
             form: form(page_fields(0, i, today)),
             regimen: Vec::new(),
+            profile_only: false,
         }
+    }
+
+    /// Page 1 alone, filled with the profile as stored (`O` on Today).
+    pub fn profile(i: &I18n, today: &str, p: &crate::domain::regimen::Profile) -> Setup {
+        let mut s = Setup::new(i, today);
+        s.profile_only = true;
+        if let Some(y) = p.birth_year {
+            s.form.set("birth_year", &y.to_string());
+        }
+        if let Some(d) = p.diagnosed_on {
+            s.form.set("diagnosed", &d.to_string());
+        }
+        if let Some(x) = &p.sex {
+            s.form.set("sex", x);
+        }
+        s
     }
 }
 
@@ -152,8 +171,25 @@ impl App {
         }
     }
 
-    /// `Esc`: leave the setup; it is not shown again for this diary.
+    /// `O` on Today: edit the profile (and log a weight) with the setup's first page.
+    pub(crate) fn edit_profile(&mut self) {
+        match self.store.profile() {
+            Ok(p) => {
+                let today = self.clock.today().to_string();
+                let s = Setup::profile(&self.i18n, &today, &p);
+                self.modal = Some(Modal::Setup(Box::new(s)));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// `Esc`: leave the setup; it is not shown again for this diary. (A profile edit just
+    /// closes.)
     pub(crate) fn skip_setup(&mut self) {
+        if matches!(&self.modal, Some(Modal::Setup(s)) if s.profile_only) {
+            self.modal = None;
+            return;
+        }
         self.modal = None;
         match self.store.set_meta(DONE_META, "skipped") {
             Ok(()) => self.info(self.i18n.t("setup.skipped").to_string()),
@@ -186,6 +222,11 @@ impl App {
             _ => self.setup_regimen(&s),
         };
         match result {
+            Ok(()) if s.profile_only => {
+                self.modal = None;
+                self.refresh();
+                return self.info(self.i18n.t("setup.profile_saved").to_string());
+            }
             Ok(()) if s.page + 1 >= PAGES => return self.finish_setup(),
             Ok(()) => {
                 s.page += 1;
@@ -306,6 +347,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, s: &Setup) {
     let i = &app.i18n;
     let th = &app.theme;
     let title = match s.page {
+        0 if s.profile_only => i.t("setup.title_profile_edit"),
         0 => i.t("setup.title_profile"),
         1 => i.t("setup.title_regimen"),
         _ => i.t("setup.title_target"),
