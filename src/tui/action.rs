@@ -13,6 +13,8 @@ pub enum Action {
     Patients,
     /// `O`: edit the profile.
     EditProfile,
+    /// `V`: the questions for the next visit.
+    Questions,
     NextTab,
     PrevTab,
     GoTab(Tab),

@@ -73,6 +73,8 @@ pub enum Modal {
     Revisions(Vec<String>),
     /// `P`: whose diary to open.
     Patients(crate::tui::dialogs::patients::PatientChoice),
+    /// `V`: the questions for the next visit.
+    Questions(Box<crate::tui::dialogs::questions::Questions>),
     /// The first-run setup of an empty diary (page and fields).
     Setup(Box<crate::tui::dialogs::setup::Setup>),
 }
@@ -305,6 +307,7 @@ impl App {
             | Some(Modal::Export(_))
             | Some(Modal::Slot(_))
             | Some(Modal::Patients(_))
+            | Some(Modal::Questions(_))
             | Some(Modal::Setup(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
@@ -363,7 +366,7 @@ impl App {
             }
             return;
         }
-        if self.slot_choice_key(a) || self.patients_key(a) {
+        if self.slot_choice_key(a) || self.patients_key(a) || self.questions_key(a) {
             return;
         }
         if self.modal.is_none() && self.tab == Tab::History && self.search_key(a) {
@@ -373,6 +376,7 @@ impl App {
             Action::Search => self.start_search(),
             Action::Patients => self.open_patients(),
             Action::EditProfile => self.edit_profile(),
+            Action::Questions => self.open_questions(),
             Action::Quit => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::QuitWithForm);

@@ -155,6 +155,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Today, &[k('t')], Action::TakeDose, "keys.take"),
     b(Today, &[k('s')], Action::SkipDose, "keys.skip"),
     b(Today, &[k('O')], Action::EditProfile, "setup.key_profile"),
+    b(Today, &[k('V')], Action::Questions, "questions.key"),
     // History
     b(
         History,

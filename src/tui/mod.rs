@@ -157,6 +157,7 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
         Some(Modal::Slot(c)) => crate::tui::dialogs::slots::render(f, body, app, c),
         Some(Modal::Patients(c)) => crate::tui::dialogs::patients::render(f, body, app, c),
+        Some(Modal::Questions(q)) => crate::tui::dialogs::questions::render(f, body, app, q),
         Some(Modal::Revisions(lines)) => {
             crate::tui::dialogs::revisions::render(f, body, app, lines)
         }

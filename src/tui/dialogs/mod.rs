@@ -7,6 +7,7 @@ pub mod line_edit;
 pub mod overlays;
 pub mod patients;
 pub mod prefill;
+pub mod questions;
 pub mod revisions;
 pub mod setup;
 pub mod slots;

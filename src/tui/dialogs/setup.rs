@@ -39,7 +39,7 @@ pub struct Setup {
     pub profile_only: bool,
 }
 
-fn text(code: &'static str, value: &str) -> Field {
+pub(crate) fn text(code: &'static str, value: &str) -> Field {
     Field {
         code,
         value: value.to_string(),
@@ -61,7 +61,7 @@ fn choice(code: &'static str, choices: Vec<(String, String)>) -> Field {
     }
 }
 
-fn form(fields: Vec<Field>) -> Form {
+pub(crate) fn form(fields: Vec<Field>) -> Form {
     Form {
         kind: Kind::Weight,
         editing: None,
