@@ -63,7 +63,8 @@ mod tests {
 
     #[test]
     fn no_line_is_wider_than_asked() {
-        let text = "请称体重（2026-03-11）：mg/(kg·d) 按最近体重计算 clinical.md C: weight monthly";
+        let text =
+            "请称体重（2026-03-11）：mg/(kg·d) 按最近体重计算 — the app's own choice (app default)";
         for width in 2..40 {
             for l in wrap(text, width) {
                 assert!(l.width() <= width, "{width}: {l:?}");
