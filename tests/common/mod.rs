@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod screen;
+
 /// "Now" for every end-to-end test (a Tuesday, in UTC+8 like many of the diary's users).
 pub const NOW: &str = "2026-03-10T14:30:00+08:00";
 
