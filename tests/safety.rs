@@ -16,6 +16,20 @@ use safety_util::*;
 
 // 1. Export never overwrites without --force; never the diary, its -wal/-shm, a backup, a
 //    device or a FIFO.
+/// The terminal diary on the diary at `path`, at the fixed "now", in English.
+fn screen_on(path: &std::path::Path) -> itp_diary::tui::App {
+    itp_diary::tui::App::new(
+        itp_diary::app::session::Session {
+            store: Store::open(path).unwrap(),
+            clock: itp_diary::domain::clock::Clock::Fixed(now()),
+            i18n: itp_diary::present::i18n::I18n::new(itp_diary::present::i18n::Lang::En),
+            settings: itp_diary::app::config::Settings::default(),
+            paths: itp_diary::app::config::Paths::beside(path),
+        },
+        itp_diary::tui::theme::Theme { color: false },
+    )
+}
+
 #[test]
 fn item01_export_refuses_to_overwrite() {
     let d = Diary::new();
@@ -171,25 +185,12 @@ fn item02_ids_are_never_reused_and_restore_does_not_redirect_edits() {
 //     shows what is stored now.
 #[test]
 fn item02_tui_form_opened_before_an_outside_edit_is_refused_and_reloaded() {
-    use itp_diary::app::config::Settings;
-    use itp_diary::domain::clock::Clock;
-    use itp_diary::present::i18n::{I18n, Lang};
-    use itp_diary::tui::theme::Theme;
-    use itp_diary::tui::{Action, App, Modal, Tab};
+    use itp_diary::tui::{Action, Modal, Tab};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.sqlite");
     let mut other = Store::open(&path).unwrap();
     let e = other.add_entry(&platelets(45.0, "typed"), now()).unwrap();
-    let mut app = App::new(
-        itp_diary::app::session::Session {
-            store: Store::open(&path).unwrap(),
-            clock: Clock::Fixed(now()),
-            i18n: I18n::new(Lang::En),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(&path),
-        },
-        Theme { color: false },
-    );
+    let mut app = screen_on(&path);
     app.update(Action::GoTab(Tab::History));
     app.update(Action::Edit);
     assert!(matches!(app.modal, Some(Modal::Form(_))));
@@ -421,25 +422,12 @@ fn item05_automatic_backups_are_per_diary() {
 // 2e. The window notices a change made by another process (PRAGMA data_version) and reloads.
 #[test]
 fn item02_the_window_reloads_after_an_outside_change() {
-    use itp_diary::app::config::Settings;
-    use itp_diary::domain::clock::Clock;
-    use itp_diary::present::i18n::{I18n, Lang};
-    use itp_diary::tui::theme::Theme;
-    use itp_diary::tui::{Action, App, Tab};
+    use itp_diary::tui::{Action, Tab};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.sqlite");
     let mut other = Store::open(&path).unwrap();
     other.add_entry(&platelets(45.0, "one"), now()).unwrap();
-    let mut app = App::new(
-        itp_diary::app::session::Session {
-            store: Store::open(&path).unwrap(),
-            clock: Clock::Fixed(now()),
-            i18n: I18n::new(Lang::En),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(&path),
-        },
-        Theme { color: false },
-    );
+    let mut app = screen_on(&path);
     app.update(Action::GoTab(Tab::History));
     let mut seen = app.store.data_version().ok();
     assert!(!app.reload_if_changed(&mut seen), "nothing changed yet");
@@ -452,25 +440,12 @@ fn item02_the_window_reloads_after_an_outside_change() {
 // 2f. The TUI: deleting a row that changed elsewhere since the screen showed it is refused.
 #[test]
 fn item02_tui_delete_of_a_row_changed_elsewhere_is_refused() {
-    use itp_diary::app::config::Settings;
-    use itp_diary::domain::clock::Clock;
-    use itp_diary::present::i18n::{I18n, Lang};
-    use itp_diary::tui::theme::Theme;
-    use itp_diary::tui::{Action, App, Tab};
+    use itp_diary::tui::{Action, Tab};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.sqlite");
     let mut other = Store::open(&path).unwrap();
     let e = other.add_entry(&platelets(45.0, "typed"), now()).unwrap();
-    let mut app = App::new(
-        itp_diary::app::session::Session {
-            store: Store::open(&path).unwrap(),
-            clock: Clock::Fixed(now()),
-            i18n: I18n::new(Lang::En),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(&path),
-        },
-        Theme { color: false },
-    );
+    let mut app = screen_on(&path);
     app.update(Action::GoTab(Tab::History));
     let read = other.entry(e.id).unwrap();
     other
