@@ -141,7 +141,41 @@ pub fn generate_days(
         out: Vec::new(),
     };
     let last_day = (now.date_naive() - start).num_days();
+    add_profile_and_plan(store, start, last_day, now)?;
+    // The order of these calls is the order the random numbers are drawn in: keep it, or
+    // every seeded diary (and the snapshots made from one) changes.
+    g.baseline();
+    g.doses(last_day);
+    g.monitoring(last_day);
+    g.lipids(last_day);
+    g.home_blood_pressure(last_day);
+    g.weights(last_day);
+    g.bleeds();
+    g.side_effects();
+    g.events(last_day);
+    let n = g.out.len();
+    store.add_entries(&g.out, Source::Demo, now)?;
+    Ok(DemoSummary { entries: n, start })
+}
 
+/// Twice-daily slots at 08:00 and 20:00 of `mg` each.
+fn twice_daily(mg: f64) -> Vec<Slot> {
+    [8, 20]
+        .into_iter()
+        .map(|h| Slot {
+            time: NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN),
+            amount: mg,
+        })
+        .collect()
+}
+
+/// The profile, the cyclosporine plan and its taper steps (those already begun).
+fn add_profile_and_plan(
+    store: &mut Store,
+    start: NaiveDate,
+    last_day: i64,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
     store.set_profile(
         &Profile {
             name: None,
@@ -152,22 +186,10 @@ pub fn generate_days(
         },
         now,
     )?;
-    let slots = |mg: f64| {
-        vec![
-            Slot {
-                time: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN),
-                amount: mg,
-            },
-            Slot {
-                time: NaiveTime::from_hms_opt(20, 0, 0).unwrap_or(NaiveTime::MIN),
-                amount: mg,
-            },
-        ]
-    };
     let step = |day: i64, kind: StepKind, mg: f64| NewStep {
         effective_from: start + Duration::days(day),
         kind,
-        slots: slots(mg),
+        slots: twice_daily(mg),
         unit: "mg".into(),
         every_days: 1,
         formulation: Some("Neoral".into()),
@@ -196,122 +218,202 @@ pub fn generate_days(
             store.add_step(id, &step(day, kind, mg), now)?;
         }
     }
+    Ok(())
+}
 
-    // Baseline.
-    for (d, cr) in [(-10, 78.0), (-3, 82.0)] {
-        g.lab(d, Analyte::Creatinine, cr, Some((45.0, 84.0)));
-        let bp = validate::blood_pressure(if d == -10 { "118/76" } else { "122/78" }, Some("72"))
-            .ok()
-            .map(|c| c.value);
-        let at = g.at(d, 9, 0);
-        g.push(at, bp, None);
+/// A bleeding episode of the demo script.
+struct Bleed {
+    day: i64,
+    site: BleedingSite,
+    count: Option<u32>,
+    size_cm: Option<f64>,
+    minutes: Option<u32>,
+    care: bool,
+    note: &'static str,
+}
+
+const BLEEDS: [Bleed; 5] = [
+    Bleed {
+        day: -6,
+        site: BleedingSite::Petechiae,
+        count: Some(40),
+        size_cm: None,
+        minutes: None,
+        care: false,
+        note: "legs",
+    },
+    Bleed {
+        day: 3,
+        site: BleedingSite::Gums,
+        count: None,
+        size_cm: None,
+        minutes: Some(10),
+        care: false,
+        note: "after brushing",
+    },
+    Bleed {
+        day: 10,
+        site: BleedingSite::Nose,
+        count: None,
+        size_cm: None,
+        minutes: Some(40),
+        care: true,
+        note: "ER: packing",
+    },
+    Bleed {
+        day: 45,
+        site: BleedingSite::Bruises,
+        count: Some(2),
+        size_cm: Some(3.0),
+        minutes: None,
+        care: false,
+        note: "",
+    },
+    Bleed {
+        day: 960,
+        site: BleedingSite::Petechiae,
+        count: Some(25),
+        size_cm: None,
+        minutes: None,
+        care: false,
+        note: "relapse",
+    },
+];
+
+/// Monitoring days: weekly to week 8, every 2 weeks to week 26, then monthly.
+fn monitoring_days(last_day: i64) -> Vec<i64> {
+    let mut days: Vec<i64> = (1..=8).map(|w| w * 7).collect();
+    days.extend((5..=13).map(|k| k * 14));
+    days.extend((210..=last_day).step_by(30));
+    days.retain(|d| *d <= last_day);
+    days
+}
+
+impl Gen<'_> {
+    /// Baseline kidney, liver and electrolyte labs, blood pressure and counts before the start.
+    fn baseline(&mut self) {
+        for (d, cr) in [(-10, 78.0), (-3, 82.0)] {
+            self.lab(d, Analyte::Creatinine, cr, Some((45.0, 84.0)));
+            let bp =
+                validate::blood_pressure(if d == -10 { "118/76" } else { "122/78" }, Some("72"))
+                    .ok()
+                    .map(|c| c.value);
+            let at = self.at(d, 9, 0);
+            self.push(at, bp, None);
+        }
+        for (a, v, r) in [
+            (Analyte::Bun, 4.8, (2.8, 7.6)),
+            (Analyte::Potassium, 4.1, (3.5, 5.3)),
+            (Analyte::Magnesium, 0.86, (0.70, 1.10)),
+            (Analyte::UricAcid, 280.0, (155.0, 357.0)),
+            (Analyte::Cholesterol, 4.4, (0.0, 5.2)),
+            (Analyte::Triglycerides, 1.1, (0.0, 1.7)),
+            (Analyte::Alt, 18.0, (7.0, 40.0)),
+            (Analyte::Ast, 20.0, (13.0, 35.0)),
+            (Analyte::Bilirubin, 9.0, (0.0, 21.0)),
+        ] {
+            self.lab(-3, a, v, Some(r));
+        }
+        for (d, v) in [(-10, 15.0), (-3, 12.0)] {
+            self.platelets(d, v);
+        }
     }
-    for (a, v, r) in [
-        (Analyte::Bun, 4.8, (2.8, 7.6)),
-        (Analyte::Potassium, 4.1, (3.5, 5.3)),
-        (Analyte::Magnesium, 0.86, (0.70, 1.10)),
-        (Analyte::UricAcid, 280.0, (155.0, 357.0)),
-        (Analyte::Cholesterol, 4.4, (0.0, 5.2)),
-        (Analyte::Triglycerides, 1.1, (0.0, 1.7)),
-        (Analyte::Alt, 18.0, (7.0, 40.0)),
-        (Analyte::Ast, 20.0, (13.0, 35.0)),
-        (Analyte::Bilirubin, 9.0, (0.0, 21.0)),
-    ] {
-        g.lab(-3, a, v, Some(r));
-    }
-    for (d, v) in [(-10, 15.0), (-3, 12.0)] {
-        let at = g.at(d, 7, 30);
+
+    fn platelets(&mut self, day: i64, v: f64) {
+        let at = self.at(day, 7, 30);
         let data = validate::platelets(v, None, Some("Central Hospital".into()))
             .ok()
             .map(|c| c.value);
-        g.push(at, data, None);
+        self.push(at, data, None);
     }
 
-    // Doses, twice daily: ~96 % taken (±40 min), ~3 % logged missed, ~1 % never logged.
-    for day in 0..=last_day {
-        let mg = plan(day);
-        for hour in [8u32, 20] {
-            let r = g.rng.f();
-            let jitter = g.rng.range(-40.0, 40.0) as i64;
-            let at = g.at(day, hour, 0).map(|t| t + Duration::minutes(jitter));
-            let status = if r < 0.96 {
-                DoseStatus::Taken
-            } else if r < 0.99 {
-                DoseStatus::Missed
-            } else {
-                continue;
-            };
-            let data = validate::dose(DoseInput {
-                drug: Drug::Cyclosporine,
-                amount: Some(mg),
-                unit: None,
-                mg_per_ml: None,
-                route: None,
-                formulation: Some("Neoral".into()),
-                status,
-                scheduled_for: None,
-            })
-            .ok()
-            .map(|c| c.value);
-            g.push(at.filter(|t| *t <= now), data, None);
+    /// Doses, twice daily: ~96 % taken (±40 min), ~3 % logged missed, ~1 % never logged.
+    fn doses(&mut self, last_day: i64) {
+        for day in 0..=last_day {
+            let mg = plan(day);
+            for hour in [8u32, 20] {
+                let r = self.rng.f();
+                let jitter = self.rng.range(-40.0, 40.0) as i64;
+                let at = self.at(day, hour, 0).map(|t| t + Duration::minutes(jitter));
+                let status = if r < 0.96 {
+                    DoseStatus::Taken
+                } else if r < 0.99 {
+                    DoseStatus::Missed
+                } else {
+                    continue;
+                };
+                let data = validate::dose(DoseInput {
+                    drug: Drug::Cyclosporine,
+                    amount: Some(mg),
+                    unit: None,
+                    mg_per_ml: None,
+                    route: None,
+                    formulation: Some("Neoral".into()),
+                    status,
+                    scheduled_for: None,
+                })
+                .ok()
+                .map(|c| c.value);
+                let now = self.now;
+                self.push(at.filter(|t| *t <= now), data, None);
+            }
         }
     }
 
-    // Monitoring days: weekly to week 8, every 2 weeks to week 26, then monthly.
-    let mut days: Vec<i64> = (1..=8).map(|w| w * 7).collect();
-    days.extend((5..=13).map(|k| k * 14));
-    let mut d = 210;
-    while d <= last_day {
-        days.push(d);
-        d += 30;
+    /// Counts, kidney, liver and electrolyte labs and a trough on each monitoring day.
+    fn monitoring(&mut self, last_day: i64) {
+        for day in monitoring_days(last_day) {
+            let t = day as f64;
+            // Platelets rise over ~4 weeks to a plateau; a relapse-and-recovery in year 3.
+            let mut plt = 12.0 + 118.0 * (1.0 - (-t / 25.0).exp());
+            if (900.0..1000.0).contains(&t) {
+                plt *= 0.35;
+            }
+            let plt = self.rng.normal(plt, plt * 0.08).max(3.0);
+            self.platelets(day, round1(plt));
+            self.chemistry(day);
+            self.trough(day);
+        }
     }
-    for &day in days.iter().filter(|d| **d <= last_day) {
+
+    fn chemistry(&mut self, day: i64) {
         let t = day as f64;
-        // Platelets rise over ~4 weeks to a plateau; a relapse-and-recovery in year 3.
-        let mut plt = 12.0 + 118.0 * (1.0 - (-t / 25.0).exp());
-        if (900.0..1000.0).contains(&t) {
-            plt *= 0.35;
-        }
-        let plt = g.rng.normal(plt, plt * 0.08).max(3.0);
-        let at = g.at(day, 7, 30);
-        let data = validate::platelets(round1(plt), None, Some("Central Hospital".into()))
-            .ok()
-            .map(|c| c.value);
-        g.push(at, data, None);
-        // Kidney, liver, electrolytes.
-        let cr =
-            82.0 + if day < 182 {
-                14.0 * (t / 84.0).min(1.0)
-            } else {
-                6.0
-            } + g.rng.normal(0.0, 3.0);
-        g.lab(day, Analyte::Creatinine, round1(cr), Some((45.0, 84.0)));
-        let bun = round1(g.rng.normal(5.4, 0.5));
-        g.lab(day, Analyte::Bun, bun, Some((2.8, 7.6)));
-        let k = (g.rng.normal(4.4, 0.25) * 100.0).round() / 100.0;
-        g.lab(day, Analyte::Potassium, k, Some((3.5, 5.3)));
-        let mg = (g.rng.normal(0.78, 0.05) * 100.0).round() / 100.0;
-        g.lab(day, Analyte::Magnesium, mg, Some((0.70, 1.10)));
-        let ua = g.rng.normal(330.0, 25.0).round();
-        g.lab(day, Analyte::UricAcid, ua, Some((155.0, 357.0)));
-        let alt = g.rng.normal(24.0, 5.0).round();
-        g.lab(day, Analyte::Alt, alt, Some((7.0, 40.0)));
-        let ast = g.rng.normal(23.0, 4.0).round();
-        g.lab(day, Analyte::Ast, ast, Some((13.0, 35.0)));
-        let tbil = round1(g.rng.normal(11.0, 2.0));
-        g.lab(day, Analyte::Bilirubin, tbil, Some((0.0, 21.0)));
-        // The trough, drawn before the morning dose; now and then too early to be a trough.
-        let hours = if g.rng.chance(0.1) {
+        let rise = if day < 182 {
+            14.0 * (t / 84.0).min(1.0)
+        } else {
+            6.0
+        };
+        let cr = 82.0 + rise + self.rng.normal(0.0, 3.0);
+        self.lab(day, Analyte::Creatinine, round1(cr), Some((45.0, 84.0)));
+        let bun = round1(self.rng.normal(5.4, 0.5));
+        self.lab(day, Analyte::Bun, bun, Some((2.8, 7.6)));
+        let k = (self.rng.normal(4.4, 0.25) * 100.0).round() / 100.0;
+        self.lab(day, Analyte::Potassium, k, Some((3.5, 5.3)));
+        let mg = (self.rng.normal(0.78, 0.05) * 100.0).round() / 100.0;
+        self.lab(day, Analyte::Magnesium, mg, Some((0.70, 1.10)));
+        let ua = self.rng.normal(330.0, 25.0).round();
+        self.lab(day, Analyte::UricAcid, ua, Some((155.0, 357.0)));
+        let alt = self.rng.normal(24.0, 5.0).round();
+        self.lab(day, Analyte::Alt, alt, Some((7.0, 40.0)));
+        let ast = self.rng.normal(23.0, 4.0).round();
+        self.lab(day, Analyte::Ast, ast, Some((13.0, 35.0)));
+        let tbil = round1(self.rng.normal(11.0, 2.0));
+        self.lab(day, Analyte::Bilirubin, tbil, Some((0.0, 21.0)));
+    }
+
+    /// The trough, drawn before the morning dose; now and then too early to be a trough.
+    fn trough(&mut self, day: i64) {
+        let hours = if self.rng.chance(0.1) {
             9.0
         } else {
-            g.rng.range(11.0, 13.0)
+            self.rng.range(11.0, 13.0)
         };
         let level = if day < 182 {
-            g.rng.normal(175.0, 30.0)
+            self.rng.normal(175.0, 30.0)
         } else {
-            g.rng.normal(125.0, 25.0)
+            self.rng.normal(125.0, 25.0)
         };
-        let at = g.at(day, 7, 45);
+        let at = self.at(day, 7, 45);
         let data = at.and_then(|at| {
             let last = at - Duration::minutes((hours * 60.0) as i64);
             validate::lab(
@@ -329,155 +431,106 @@ pub fn generate_days(
             .ok()
             .map(|c| c.value)
         });
-        g.push(at, data, None);
+        self.push(at, data, None);
     }
-    // Lipids every 6 months.
-    let mut d = 182;
-    while d <= last_day {
-        let tc = round1(g.rng.normal(5.0, 0.4));
-        g.lab(d, Analyte::Cholesterol, tc, Some((0.0, 5.2)));
-        let tg = round1(g.rng.normal(1.6, 0.3));
-        g.lab(d, Analyte::Triglycerides, tg, Some((0.0, 1.7)));
-        d += 182;
-    }
-    // Home blood pressure weekly; a little higher during induction.
-    let mut d = 3;
-    while d <= last_day {
-        let rise = if d < 120 { 8.0 } else { 3.0 };
-        let s = g.rng.normal(122.0 + rise, 6.0).round();
-        let dia = g.rng.normal(78.0 + rise / 2.0, 4.0).round();
-        let pulse = g.rng.normal(72.0, 5.0).round();
-        let at = g.at(d, 21, 0);
-        let data = validate::blood_pressure(&format!("{s}/{dia}"), Some(&pulse.to_string()))
-            .ok()
-            .map(|c| c.value);
-        g.push(at, data, None);
-        d += 7;
-    }
-    // Weight monthly.
-    let mut d = -3;
-    while d <= last_day {
-        let kg = round1(g.rng.normal(60.0 + (d as f64 / 365.0).min(2.0), 0.4));
-        let at = g.at(d, 7, 0);
-        let data = validate::weight(kg, None, None).ok().map(|c| c.value);
-        g.push(at, data, None);
-        d += 30;
-    }
-    // Bleeding, side effects, events.
-    #[allow(clippy::type_complexity)] // a data table: its row type is spelled out inline
-    let bleeds: &[(
-        i64,
-        BleedingSite,
-        Option<u32>,
-        Option<f64>,
-        Option<u32>,
-        bool,
-        &str,
-    )] = &[
-        (
-            -6,
-            BleedingSite::Petechiae,
-            Some(40),
-            None,
-            None,
-            false,
-            "legs",
-        ),
-        (
-            3,
-            BleedingSite::Gums,
-            None,
-            None,
-            Some(10),
-            false,
-            "after brushing",
-        ),
-        (
-            10,
-            BleedingSite::Nose,
-            None,
-            None,
-            Some(40),
-            true,
-            "ER: packing",
-        ),
-        (
-            45,
-            BleedingSite::Bruises,
-            Some(2),
-            Some(3.0),
-            None,
-            false,
-            "",
-        ),
-        (
-            960,
-            BleedingSite::Petechiae,
-            Some(25),
-            None,
-            None,
-            false,
-            "relapse",
-        ),
-    ];
-    for &(day, site, count, size, minutes, care, note) in bleeds {
-        let at = g.at(day, 19, 0);
-        let data = validate::bleeding(site, count, size, minutes, care)
-            .ok()
-            .map(|c| c.value);
-        g.push(at, data, (!note.is_empty()).then_some(note));
-    }
-    for (day, effect, sev) in [
-        (15, SideEffectKind::Tremor, 1),
-        (60, SideEffectKind::HairGrowth, 1),
-        (120, SideEffectKind::GumSwelling, 2),
-    ] {
-        let at = g.at(day, 12, 0);
-        let data = validate::side_effect(effect, Some(sev))
-            .ok()
-            .map(|c| c.value);
-        g.push(at, data, None);
-    }
-    let mut events: Vec<(i64, EventKind, Option<&str>, Option<&str>)> = vec![
-        (-20, EventKind::Ivig, None, Some("1 g/kg, rescue")),
-        (-14, EventKind::ClinicVisit, None, Some("plan cyclosporine")),
-        (28, EventKind::ClinicVisit, None, Some("week 4")),
-        (
-            84,
-            EventKind::ClinicVisit,
-            None,
-            Some("week 12: responding"),
-        ),
-        (100, EventKind::Grapefruit, None, Some("juice at breakfast")),
-        (150, EventKind::Infection, None, Some("fever, cold")),
-        (182, EventKind::ClinicVisit, None, Some("start taper")),
-        (266, EventKind::ClinicVisit, None, Some("maintenance")),
-        (
-            300,
-            EventKind::MedicationStart,
-            Some("ibuprofen"),
-            Some("toothache"),
-        ),
-        (302, EventKind::MedicationStop, Some("ibuprofen"), None),
-    ];
-    let mut d = 356;
-    while d <= last_day {
-        events.push((d, EventKind::ClinicVisit, None, None));
-        if d % 365 < 90 {
-            events.push((d + 1, EventKind::Vaccination, Some("influenza"), None));
+
+    /// Lipids every 6 months.
+    fn lipids(&mut self, last_day: i64) {
+        for d in (182..=last_day).step_by(182) {
+            let tc = round1(self.rng.normal(5.0, 0.4));
+            self.lab(d, Analyte::Cholesterol, tc, Some((0.0, 5.2)));
+            let tg = round1(self.rng.normal(1.6, 0.3));
+            self.lab(d, Analyte::Triglycerides, tg, Some((0.0, 1.7)));
         }
-        d += 90;
     }
-    for (day, kind, med, note) in events {
-        let at = g.at(day, 10, 0);
-        let data = validate::event(kind, med.map(str::to_string))
-            .ok()
-            .map(|c| c.value);
-        g.push(at, data, note);
+
+    /// Home blood pressure weekly; a little higher during induction.
+    fn home_blood_pressure(&mut self, last_day: i64) {
+        for d in (3..=last_day).step_by(7) {
+            let rise = if d < 120 { 8.0 } else { 3.0 };
+            let s = self.rng.normal(122.0 + rise, 6.0).round();
+            let dia = self.rng.normal(78.0 + rise / 2.0, 4.0).round();
+            let pulse = self.rng.normal(72.0, 5.0).round();
+            let at = self.at(d, 21, 0);
+            let data = validate::blood_pressure(&format!("{s}/{dia}"), Some(&pulse.to_string()))
+                .ok()
+                .map(|c| c.value);
+            self.push(at, data, None);
+        }
     }
-    let n = g.out.len();
-    store.add_entries(&g.out, Source::Demo, now)?;
-    Ok(DemoSummary { entries: n, start })
+
+    /// Weight monthly.
+    fn weights(&mut self, last_day: i64) {
+        for d in (-3..=last_day).step_by(30) {
+            let kg = round1(self.rng.normal(60.0 + (d as f64 / 365.0).min(2.0), 0.4));
+            let at = self.at(d, 7, 0);
+            let data = validate::weight(kg, None, None).ok().map(|c| c.value);
+            self.push(at, data, None);
+        }
+    }
+
+    fn bleeds(&mut self) {
+        for b in &BLEEDS {
+            let at = self.at(b.day, 19, 0);
+            let data = validate::bleeding(b.site, b.count, b.size_cm, b.minutes, b.care)
+                .ok()
+                .map(|c| c.value);
+            self.push(at, data, (!b.note.is_empty()).then_some(b.note));
+        }
+    }
+
+    fn side_effects(&mut self) {
+        for (day, effect, sev) in [
+            (15, SideEffectKind::Tremor, 1),
+            (60, SideEffectKind::HairGrowth, 1),
+            (120, SideEffectKind::GumSwelling, 2),
+        ] {
+            let at = self.at(day, 12, 0);
+            let data = validate::side_effect(effect, Some(sev))
+                .ok()
+                .map(|c| c.value);
+            self.push(at, data, None);
+        }
+    }
+
+    /// Clinic visits, a rescue, an infection, an interacting drug, yearly flu vaccines.
+    fn events(&mut self, last_day: i64) {
+        let mut events: Vec<(i64, EventKind, Option<&str>, Option<&str>)> = vec![
+            (-20, EventKind::Ivig, None, Some("1 g/kg, rescue")),
+            (-14, EventKind::ClinicVisit, None, Some("plan cyclosporine")),
+            (28, EventKind::ClinicVisit, None, Some("week 4")),
+            (
+                84,
+                EventKind::ClinicVisit,
+                None,
+                Some("week 12: responding"),
+            ),
+            (100, EventKind::Grapefruit, None, Some("juice at breakfast")),
+            (150, EventKind::Infection, None, Some("fever, cold")),
+            (182, EventKind::ClinicVisit, None, Some("start taper")),
+            (266, EventKind::ClinicVisit, None, Some("maintenance")),
+            (
+                300,
+                EventKind::MedicationStart,
+                Some("ibuprofen"),
+                Some("toothache"),
+            ),
+            (302, EventKind::MedicationStop, Some("ibuprofen"), None),
+        ];
+        for d in (356..=last_day).step_by(90) {
+            events.push((d, EventKind::ClinicVisit, None, None));
+            if d % 365 < 90 {
+                events.push((d + 1, EventKind::Vaccination, Some("influenza"), None));
+            }
+        }
+        for (day, kind, med, note) in events {
+            let at = self.at(day, 10, 0);
+            let data = validate::event(kind, med.map(str::to_string))
+                .ok()
+                .map(|c| c.value);
+            self.push(at, data, note);
+        }
+    }
 }
 
 #[cfg(test)]
