@@ -97,15 +97,61 @@ fn r_then_a_new_evening_amount_and_enter_records_a_step_and_keeps_the_old_ones()
     let after = regimens(&app);
     let steps = &after[0].steps;
     assert_eq!(steps.len(), old_steps.len() + 1);
-    assert_eq!(&steps[..old_steps.len()], old_steps.as_slice(), "the past is kept");
+    assert_eq!(
+        &steps[..old_steps.len()],
+        old_steps.as_slice(),
+        "the past is kept"
+    );
     let new = steps.last().unwrap();
     let amounts: Vec<f64> = new.slots.iter().map(|s| s.amount).collect();
     assert_eq!(amounts, [75.0, 50.0]);
     assert_eq!(new.kind, StepKind::Taper);
-    assert_eq!(new.effective_from, NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
+    assert_eq!(
+        new.effective_from,
+        NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
+    );
     assert_eq!(new.formulation.as_deref(), Some("Neoral"));
     let (text, _) = app.message.clone().unwrap();
-    assert!(text.contains("2026-03-10") && text.contains("75 + 50 mg"), "{text}");
+    assert!(
+        text.contains("2026-03-10") && text.contains("75 + 50 mg"),
+        "{text}"
+    );
+}
+
+/// The counts in the README: a new brand (5 keys + the name), a change from another day
+/// (10 keys + the date).
+#[test]
+fn a_new_brand_and_a_change_from_another_day() {
+    let mut app = demo_app(Lang::En);
+    typ(&mut app, "R");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'w');
+    typ(&mut app, "Sandimmun");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none(), "{:?}", dialog_error(&app));
+    let new = regimens(&app)[0].steps.last().unwrap().clone();
+    assert_eq!(new.kind, StepKind::Formulation);
+    assert_eq!(new.formulation.as_deref(), Some("Sandimmun"));
+
+    typ(&mut app, "R");
+    ctrl(&mut app, 'w');
+    typ(&mut app, "50");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    ctrl(&mut app, 'w');
+    typ(&mut app, "2026-03-14");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none(), "{:?}", dialog_error(&app));
+    let steps = regimens(&app)[0].steps.clone();
+    let new = steps.last().unwrap();
+    assert_eq!(
+        new.effective_from,
+        NaiveDate::from_ymd_opt(2026, 3, 14).unwrap()
+    );
+    assert_eq!(new.kind, StepKind::Taper);
+    assert_eq!(new.formulation.as_deref(), Some("Sandimmun"));
 }
 
 #[test]
@@ -150,7 +196,10 @@ fn refused_input_keeps_the_dialog_and_writes_nothing() {
     key(&mut app, KeyCode::Right); // taper
     key(&mut app, KeyCode::Enter);
     let e = dialog_error(&app).expect("a kind that does not fit");
-    assert!(e.contains("taper") && e.contains("150") && e.contains("175"), "{e}");
+    assert!(
+        e.contains("taper") && e.contains("150") && e.contains("175"),
+        "{e}"
+    );
     assert_eq!(regimens(&app), before);
     // Nothing changed at all: refused.
     let mut app = demo_app(Lang::En);
@@ -159,7 +208,10 @@ fn refused_input_keeps_the_dialog_and_writes_nothing() {
     key(&mut app, KeyCode::Enter);
     let e = dialog_error(&app).expect("nothing changes");
     assert!(e.starts_with("Nothing changes"), "{e}");
-    assert!(!e.contains("--"), "no command-line flags on the screen: {e}");
+    assert!(
+        !e.contains("--"),
+        "no command-line flags on the screen: {e}"
+    );
     assert_eq!(regimens(&app), before);
 }
 
@@ -222,6 +274,22 @@ fn cli_and_screen_record_the_same_step_and_refuse_alike() {
     key(&mut app, KeyCode::Enter);
     let tui_err = dialog_error(&app).unwrap();
     assert!(cli_err.contains(&tui_err), "CLI: {cli_err}\nTUI: {tui_err}");
+
+    // The command line now refuses a "taper" that raises the daily amount, as the screen does
+    // (it used to record it).
+    let before = d.ok(&["regimen", "show", "--json"]);
+    let out = d
+        .cmd()
+        .args(["regimen", "change", "--dose", "100,100", "--taper"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("taper") && e.contains("125") && e.contains("200"),
+        "{e}"
+    );
+    assert_eq!(d.ok(&["regimen", "show", "--json"]), before);
 }
 
 #[test]
@@ -283,7 +351,11 @@ fn the_hinted_slot_is_the_one_t_answers() {
     assert_eq!(dose.amount.unwrap().value, p.amount);
     // Answered: the line now says nothing is due.
     assert_eq!(app.next_dose(), Some(&Next::NothingDue));
-    assert!(tui::snapshot(&mut app, 80, 24).unwrap().contains("t nothing due now"));
+    assert!(
+        tui::snapshot(&mut app, 80, 24)
+            .unwrap()
+            .contains("t nothing due now")
+    );
     // u takes it back: the hint names 20:00 again.
     typ(&mut app, "u");
     assert_eq!(app.next_dose(), Some(&Next::Answer(p)));
@@ -305,7 +377,10 @@ fn with_a_missed_slot_the_hint_says_t_will_ask_and_it_does() {
     // A slot missed with nothing else due: t answers it, late, and says so first.
     let mut app = plan_app("2026-03-10T14:30:00+08:00", Lang::En);
     let line = tui::snapshot(&mut app, 80, 24).unwrap();
-    assert!(line.contains("t take 08:00 dose, late (CsA 150 mg)"), "{line}");
+    assert!(
+        line.contains("t take 08:00 dose, late (CsA 150 mg)"),
+        "{line}"
+    );
     let Some(Next::Answer(p)) = app.next_dose().cloned() else {
         panic!()
     };

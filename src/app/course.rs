@@ -442,3 +442,115 @@ pub fn change_regimen(store: &mut Store, clock: &Clock, a: &ChangeInput) -> Resu
     }
     Ok(c)
 }
+
+#[cfg(test)]
+#[allow(clippy::type_complexity)] // table-driven rows spelled out inline
+mod tests {
+    use super::*;
+    use crate::domain::regimen::Slot;
+    use chrono::NaiveTime;
+
+    fn plan() -> Regimen {
+        let slot = |h, amount| Slot {
+            time: NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+            amount,
+        };
+        let step = Step {
+            id: 1,
+            effective_from: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            kind: StepKind::Start,
+            slots: vec![slot(8, 75.0), slot(20, 75.0)],
+            unit: "mg".into(),
+            every_days: 1,
+            formulation: Some("Neoral".into()),
+            note: None,
+        };
+        Regimen {
+            id: 1,
+            uid: "u".into(),
+            drug: Drug::Cyclosporine,
+            route: Route::Oral,
+            start: step.effective_from,
+            stop: None,
+            target_low: None,
+            target_high: None,
+            induction_weeks: None,
+            note: None,
+            steps: vec![step],
+            planned_at: None,
+        }
+    }
+
+    /// Each typed change and what it is recorded as (or why it is refused).
+    #[test]
+    fn change_steps() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let s = |x: &str| Some(x.to_string());
+        let rows: [(
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<StepKind>,
+            u32,
+            &str,
+        ); 10] = [
+            (s("75,50"), None, None, None, 10, "taper"),
+            (s("100,75"), None, None, None, 10, "increase"),
+            (None, None, s("Sandimmun"), None, 10, "formulation"),
+            (None, s("07:00,19:00"), None, None, 10, "change"),
+            (
+                None,
+                None,
+                None,
+                Some(StepKind::Maintenance),
+                10,
+                "maintenance",
+            ),
+            (None, None, s("Neoral"), None, 10, "no change"),
+            (
+                s("100,75"),
+                None,
+                None,
+                Some(StepKind::Taper),
+                10,
+                "kind mismatch",
+            ),
+            (
+                s("75,50"),
+                None,
+                None,
+                Some(StepKind::Increase),
+                10,
+                "kind mismatch",
+            ),
+            (s("75,abc"), None, None, None, 10, "invalid"),
+            (s("75,50"), None, None, None, 1, "taper"),
+        ];
+        for (dose, times, formulation, kind, d, want) in rows {
+            let a = ChangeInput {
+                dose,
+                times,
+                formulation,
+                kind,
+                ..Default::default()
+            };
+            let got = match change_step(&plan(), day(d), &a) {
+                Ok((_, step)) => step.kind.code().to_string(),
+                Err(CourseError::NoChange) => "no change".into(),
+                Err(CourseError::KindMismatch { .. }) => "kind mismatch".into(),
+                Err(CourseError::Invalid(_)) => "invalid".into(),
+                Err(e) => format!("{e:?}"),
+            };
+            assert_eq!(got, want, "{a:?}");
+        }
+        let before = change_step(
+            &plan(),
+            day(1) - chrono::Duration::days(1),
+            &ChangeInput {
+                dose: s("75,50"),
+                ..Default::default()
+            },
+        );
+        assert!(matches!(before, Err(CourseError::BeforeStart(_))));
+    }
+}
