@@ -7,12 +7,10 @@ use clap::{Args, Subcommand};
 
 use super::log::code;
 use super::{CliError, CliResult, Ctx, io_error};
-use crate::app::course::{self, CourseError, ProfileInput, RegimenInput};
-use crate::domain::drugs::{Drug, Route};
-use crate::domain::regimen::{Profile, Regimen, StepKind, parse_slots};
-use crate::domain::validate::clean;
+use crate::app::course::{self, ChangeInput, CourseError, ProfileInput, RegimenInput};
+use crate::domain::drugs::Route;
+use crate::domain::regimen::{Profile, Regimen, StepKind};
 use crate::domain::when::parse_date;
-use crate::store::NewStep;
 
 #[derive(Debug, Subcommand)]
 pub enum RegimenCommand {
@@ -109,13 +107,15 @@ pub struct ProfileArgs {
 }
 
 /// A refused profile or regimen: store errors name the backup, the rest is the catalogue's
-/// line (the command line may name its own flag for the formulation).
+/// line (the command line may name its own flags where the screen names its fields).
 fn course_error(ctx: &Ctx, e: CourseError) -> CliError {
+    let flag = |key: &str| CliError::Invalid(ctx.i18n.t(key).to_string());
     match e {
         CourseError::Store(e) => ctx.store_error(e),
-        CourseError::FormulationRequired => {
-            CliError::Invalid(ctx.i18n.t("regimen.formulation_required").to_string())
-        }
+        CourseError::FormulationRequired => flag("regimen.formulation_required"),
+        CourseError::NoneActive => flag("regimen.none_active"),
+        CourseError::Which => flag("regimen.which"),
+        CourseError::NoChange => flag("regimen.no_change"),
         e => CliError::Invalid(e.message(&ctx.i18n)),
     }
 }
@@ -127,47 +127,20 @@ fn day(ctx: &Ctx, field: &str, s: Option<&str>) -> CliResult<NaiveDate> {
     }
 }
 
-fn drug(ctx: &Ctx, s: &str) -> CliResult<Drug> {
-    Drug::parse(s).ok_or_else(|| {
-        CliError::Invalid(ctx.i18n.tf(
-            "error.unknown_drug",
-            &[("input", s), ("accepted", &Drug::accepted())],
-        ))
-    })
-}
-
-/// The regimen a change or stop applies to.
-fn target<'a>(
-    ctx: &Ctx,
-    all: &'a [Regimen],
-    d: Option<&str>,
-    on: NaiveDate,
-) -> CliResult<&'a Regimen> {
-    let want = d.map(|s| drug(ctx, s)).transpose()?;
-    let active: Vec<&Regimen> = all
-        .iter()
-        .filter(|r| r.stop.is_none_or(|s| s > on) && want.is_none_or(|w| r.drug == w))
-        .collect();
-    match active.as_slice() {
-        [one] => Ok(one),
-        [] => Err(CliError::Invalid(
-            ctx.i18n.t("regimen.none_active").to_string(),
-        )),
-        many => many
-            .iter()
-            .rev()
-            .find(|r| r.drug == Drug::Cyclosporine)
-            .copied()
-            .ok_or_else(|| CliError::Invalid(ctx.i18n.t("regimen.which").to_string())),
-    }
+/// The regimens after a write, as `regimen show` prints them.
+fn show_all(ctx: &Ctx, store: &crate::store::Store, out: &mut impl Write) -> CliResult {
+    show(
+        ctx,
+        &store.regimens().map_err(|e| ctx.store_error(e))?,
+        false,
+        out,
+    )
 }
 
 pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResult {
-    let i = &ctx.i18n;
-    let now = ctx.clock.now();
     match cmd {
         RegimenCommand::Start {
-            drug: d,
+            drug,
             dose,
             times,
             start,
@@ -183,7 +156,7 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
                 .map(|r| code(ctx, "route", r, Route::parse, Route::accepted))
                 .transpose()?;
             let input = RegimenInput {
-                drug: d,
+                drug,
                 dose,
                 times,
                 start,
@@ -197,122 +170,44 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
             let mut store = ctx.open_store()?;
             course::start_regimen(&mut store, &ctx.clock, &input)
                 .map_err(|e| course_error(ctx, e))?;
-            show(
-                ctx,
-                &store.regimens().map_err(|e| ctx.store_error(e))?,
-                false,
-                out,
-            )
+            show_all(ctx, &store, out)
         }
         RegimenCommand::Change {
             dose,
             times,
             from,
             formulation,
-            drug: d,
+            drug,
             taper,
             increase,
             maintenance,
             note,
         } => {
-            let from = day(ctx, "from", from.as_deref())?;
-            let mut store = ctx.open_store()?;
-            let all = store.regimens().map_err(|e| ctx.store_error(e))?;
-            let r = target(ctx, &all, d.as_deref(), from)?;
-            if from < r.start {
-                return Err(CliError::Invalid(
-                    i.tf("regimen.before_start", &[("start", &r.start.to_string())]),
-                ));
-            }
-            let Some(current) = r.step_on(from) else {
-                return Err(CliError::Invalid(i.t("regimen.none_active").to_string()));
+            let kind = [
+                (taper, StepKind::Taper),
+                (increase, StepKind::Increase),
+                (maintenance, StepKind::Maintenance),
+            ]
+            .into_iter()
+            .find_map(|(on, k)| on.then_some(k));
+            let input = ChangeInput {
+                drug,
+                dose,
+                times,
+                from,
+                formulation,
+                kind,
+                note,
+                read: None,
             };
-            let current_times: Vec<String> = current
-                .slots
-                .iter()
-                .map(|s| s.time.format("%H:%M").to_string())
-                .collect();
-            let current_amounts: Vec<String> =
-                current.slots.iter().map(|s| s.amount.to_string()).collect();
-            let slots = match (&dose, &times) {
-                (Some(dose), Some(t)) => parse_slots(r.drug, dose, Some(t)),
-                (Some(dose), None) => {
-                    // Same number of doses: keep the times.
-                    let same = dose.split(',').count() == current.slots.len();
-                    let keep = current_times.join(",");
-                    parse_slots(r.drug, dose, same.then_some(keep.as_str()))
-                }
-                (None, Some(t)) => parse_slots(r.drug, &current_amounts.join(","), Some(t)),
-                (None, None) => Ok(current.slots.clone()),
-            }
-            .map_err(|e| ctx.invalid(&e))?;
-            let formulation = clean(formulation);
-            let new_total: f64 = slots.iter().map(|s| s.amount).sum();
-            let old_total = current.amount_per_dose_day();
-            let kind = if taper {
-                StepKind::Taper
-            } else if increase {
-                StepKind::Increase
-            } else if maintenance {
-                StepKind::Maintenance
-            } else if new_total < old_total {
-                StepKind::Taper
-            } else if new_total > old_total {
-                StepKind::Increase
-            } else if formulation
-                .as_ref()
-                .is_some_and(|f| Some(f) != current.formulation.as_ref())
-            {
-                StepKind::Formulation
-            } else if slots == current.slots {
-                return Err(CliError::Invalid(i.t("regimen.no_change").to_string()));
-            } else {
-                StepKind::Change
-            };
-            let id = r.id;
-            store
-                .add_step(
-                    id,
-                    &NewStep {
-                        effective_from: from,
-                        kind,
-                        slots,
-                        unit: current.unit.clone(),
-                        every_days: current.every_days,
-                        formulation: formulation.or_else(|| current.formulation.clone()),
-                        note: clean(note),
-                    },
-                    now,
-                )
-                .map_err(|e| ctx.store_error(e))?;
-            show(
-                ctx,
-                &store.regimens().map_err(|e| ctx.store_error(e))?,
-                false,
-                out,
-            )
-        }
-        RegimenCommand::Stop { on, drug: d } => {
-            let on = day(ctx, "on", on.as_deref())?;
+            // A date that cannot be read is refused before the diary is opened.
+            day(ctx, "from", input.from.as_deref())?;
             let mut store = ctx.open_store()?;
-            let all = store.regimens().map_err(|e| ctx.store_error(e))?;
-            let r = target(ctx, &all, d.as_deref(), on)?;
-            if on < r.start {
-                return Err(CliError::Invalid(
-                    i.tf("regimen.before_start", &[("start", &r.start.to_string())]),
-                ));
-            }
-            let id = r.id;
-            store
-                .stop_regimen(id, Some(on))
-                .map_err(|e| ctx.store_error(e))?;
-            show(
-                ctx,
-                &store.regimens().map_err(|e| ctx.store_error(e))?,
-                false,
-                out,
-            )
+            course::change_regimen(&mut store, &ctx.clock, &input)
+                .map_err(|e| course_error(ctx, e))?;
+            show_all(ctx, &store, out)
         }
+        RegimenCommand::Stop { on, drug } => stop(ctx, on, drug, out),
         RegimenCommand::Show { json } => {
             let all = if ctx.paths.db.exists() {
                 ctx.open_store()?
@@ -324,6 +219,22 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
             show(ctx, &all, json, out)
         }
     }
+}
+
+/// `regimen stop`: DATE is the first day without doses.
+fn stop(ctx: &Ctx, on: Option<String>, drug: Option<String>, out: &mut impl Write) -> CliResult {
+    let on = day(ctx, "on", on.as_deref())?;
+    let mut store = ctx.open_store()?;
+    let all = store.regimens().map_err(|e| ctx.store_error(e))?;
+    let r = course::target(&all, drug.as_deref(), on).map_err(|e| course_error(ctx, e))?;
+    if on < r.start {
+        return Err(course_error(ctx, CourseError::BeforeStart(r.start)));
+    }
+    let id = r.id;
+    store
+        .stop_regimen(id, Some(on))
+        .map_err(|e| ctx.store_error(e))?;
+    show_all(ctx, &store, out)
 }
 
 fn show(ctx: &Ctx, all: &[Regimen], json: bool, out: &mut impl Write) -> CliResult {

@@ -104,6 +104,30 @@ impl Store {
         self.write(|tx| insert_step(tx, regimen_id, s, &now))
     }
 
+    /// Record a change of plan only if the regimen's newest step is still `read` (the version
+    /// the caller's change was checked against); `false` and nothing written otherwise.
+    pub fn add_step_after(
+        &mut self,
+        regimen_id: i64,
+        read: i64,
+        s: &NewStep,
+        now: DateTime<FixedOffset>,
+    ) -> Result<bool> {
+        let now = utc_text(&now);
+        self.write(|tx| {
+            let newest: Option<i64> = tx.query_row(
+                "SELECT MAX(id) FROM regimen_steps WHERE regimen_id = ?1",
+                params![regimen_id],
+                |row| row.get(0),
+            )?;
+            if newest.unwrap_or_default() != read {
+                return Ok(false);
+            }
+            insert_step(tx, regimen_id, s, &now)?;
+            Ok(true)
+        })
+    }
+
     /// Set (or clear) the day a regimen stops.
     pub fn stop_regimen(&mut self, regimen_id: i64, on: Option<NaiveDate>) -> Result<()> {
         self.write(|tx| {

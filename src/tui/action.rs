@@ -15,6 +15,8 @@ pub enum Action {
     EditProfile,
     /// `V`: the questions for the next visit.
     Questions,
+    /// `R` on Today: change the treatment plan.
+    ChangePlan,
     NextTab,
     PrevTab,
     GoTab(Tab),

@@ -77,6 +77,8 @@ pub enum Modal {
     Questions(Box<crate::tui::dialogs::questions::Questions>),
     /// The first-run setup of an empty diary (page and fields).
     Setup(Box<crate::tui::dialogs::setup::Setup>),
+    /// `R`: a change of the treatment plan.
+    PlanChange(Box<crate::tui::dialogs::regimen::PlanChange>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +149,8 @@ pub struct App {
     /// The database, the settings file (for the JSON backup) and the data folder, resolved by
     /// the caller exactly as the command line resolves them.
     pub paths: Paths,
+    /// What `t` would answer now (issue 13: Today names it before the press).
+    pub(crate) next_dose: Option<crate::tui::dialogs::slots::Next>,
 }
 
 impl App {
@@ -186,6 +190,7 @@ impl App {
             help_scroll: 0,
             patient: None,
             export_dir: std::path::PathBuf::from("."),
+            next_dose: None,
         };
         app.refresh();
         app
@@ -224,8 +229,13 @@ impl App {
                 self.status = Some(StatusView::new(&o, &self.i18n));
                 self.overview = Some(o);
                 self.reminders = r;
+                let next = crate::tui::dialogs::slots::next_answer(&facts, &self.clock, &t, None);
+                self.next_dose = Some(next);
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => {
+                self.next_dose = None;
+                self.error(e.to_string())
+            }
         }
         self.reminder_selected = self
             .reminder_selected
@@ -308,7 +318,8 @@ impl App {
             | Some(Modal::Slot(_))
             | Some(Modal::Patients(_))
             | Some(Modal::Questions(_))
-            | Some(Modal::Setup(_)) => {
+            | Some(Modal::Setup(_))
+            | Some(Modal::PlanChange(_)) => {
                 if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                     return Some(Action::Quit);
                 }
@@ -366,7 +377,11 @@ impl App {
             }
             return;
         }
-        if self.slot_choice_key(a) || self.patients_key(a) || self.questions_key(a) {
+        if self.slot_choice_key(a)
+            || self.patients_key(a)
+            || self.questions_key(a)
+            || self.plan_change_key(a)
+        {
             return;
         }
         if self.modal.is_none() && self.tab == Tab::History && self.search_key(a) {
@@ -377,6 +392,7 @@ impl App {
             Action::Patients => self.open_patients(),
             Action::EditProfile => self.edit_profile(),
             Action::Questions => self.open_questions(),
+            Action::ChangePlan => self.open_plan_change(),
             Action::Quit => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::QuitWithForm);

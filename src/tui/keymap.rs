@@ -156,6 +156,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Today, &[k('s')], Action::SkipDose, "keys.skip"),
     b(Today, &[k('O')], Action::EditProfile, "setup.key_profile"),
     b(Today, &[k('V')], Action::Questions, "questions.key"),
+    b(Today, &[k('R')], Action::ChangePlan, "plan_change.key"),
     // History
     b(
         History,

@@ -147,10 +147,12 @@ pub fn render(f: &mut Frame, app: &App) {
         Tab::Reminders => "hint.reminders",
         Tab::Trends => "hint.trends",
     };
-    f.render_widget(
-        Paragraph::new(Span::styled(i.t(hint), app.theme.dim())),
-        keys,
-    );
+    let key_line = match app.tab {
+        // `t` names the slot it answers (issue 13).
+        Tab::Today if hint == "hint.today" => widgets::hints::today(app, keys.width),
+        _ => Line::from(Span::styled(i.t(hint), app.theme.dim())),
+    };
+    f.render_widget(Paragraph::new(key_line), keys);
     match &app.modal {
         Some(Modal::Help) => crate::tui::dialogs::overlays::help(f, body, app),
         Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
@@ -162,6 +164,7 @@ pub fn render(f: &mut Frame, app: &App) {
             crate::tui::dialogs::revisions::render(f, body, app, lines)
         }
         Some(Modal::Setup(s)) => crate::tui::dialogs::setup::render(f, body, app, s),
+        Some(Modal::PlanChange(p)) => crate::tui::dialogs::regimen::render(f, body, app, p),
         None => {}
     }
     if let Some(c) = app.confirm {

@@ -8,6 +8,7 @@ pub mod overlays;
 pub mod patients;
 pub mod prefill;
 pub mod questions;
+pub mod regimen;
 pub mod revisions;
 pub mod setup;
 pub mod slots;

@@ -13,7 +13,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::app::entries::{self, Draft, SaveError};
 use crate::app::entry_input::RawEntry;
 use crate::app::facts::load_facts;
+use crate::domain::clock::Clock;
 use crate::domain::entry::{DoseStatus, Kind};
+use crate::domain::facts::Facts;
 use crate::domain::rules::RuleId;
 use crate::domain::settings::Thresholds;
 use crate::domain::take::{Pick, PickError, pick, slot_for};
@@ -50,13 +52,55 @@ fn is_dose_rule(r: RuleId) -> bool {
 }
 
 /// Whether `p` is of today or already within its window.
-fn is_near(p: &Pick, clock: &crate::domain::clock::Clock, t: &Thresholds) -> bool {
+fn is_near(p: &Pick, clock: &Clock, t: &Thresholds) -> bool {
     let now = clock.now();
     let window = chrono::Duration::minutes((t.slot_window_hours * 60.0) as i64);
     p.at.date_naive() == now.date_naive() || p.at - now <= window
 }
 
+/// What `t` / `s` do now: the one decision the keys and the Today hint share.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Next {
+    /// Answer this slot.
+    Answer(Pick),
+    /// A slot was missed and another is due: ask which.
+    Ask {
+        missed: DateTime<FixedOffset>,
+        due: DateTime<FixedOffset>,
+    },
+    /// No slot of today is open (or the next is a later day, outside its window).
+    NothingDue,
+    NoRegimen,
+    /// The slot asked for is already answered.
+    Answered(DateTime<FixedOffset>),
+}
+
+/// The slot `t` / `s` answer: `slot` when the patient chose one, else what `domain::take`
+/// picks. One key never logs tomorrow's dose as taken today: a slot of a later day only when
+/// it is already within its window (a 00:00 slot at 23:30).
+pub fn next_answer(
+    facts: &Facts,
+    clock: &Clock,
+    t: &Thresholds,
+    slot: Option<DateTime<FixedOffset>>,
+) -> Next {
+    match pick(facts, clock, t, slot.map(|s| s.time()), false) {
+        Ok(p) if !is_near(&p, clock, t) => Next::NothingDue,
+        Ok(p) => Next::Answer(p),
+        Err(PickError::Ambiguous { missed, due }) => Next::Ask { missed, due },
+        Err(PickError::NoRegimen) => Next::NoRegimen,
+        // (A slot chosen in the question that vanished meanwhile is simply not open.)
+        Err(PickError::NoSlot | PickError::NotASlot { .. }) => Next::NothingDue,
+        Err(PickError::Answered { at, .. }) => Next::Answered(at),
+    }
+}
+
 impl App {
+    /// What `t` would answer now, as Today names it (`None` until the diary was read).
+    pub fn next_dose(&self) -> Option<&Next> {
+        self.next_dose.as_ref()
+    }
+
     /// `t` / `s`: answer the slot `domain::take` picks, now; ask when two are open.
     pub(crate) fn dose_now(&mut self, status: DoseStatus) {
         self.answer_slot(status, None);
@@ -68,26 +112,18 @@ impl App {
             Ok(f) => f,
             Err(e) => return self.error(e.to_string()),
         };
-        match pick(&facts, &self.clock, &t, slot.map(|s| s.time()), false) {
-            // One key never logs tomorrow's dose as taken today: a slot of a later day only
-            // when it is already within its window (a 00:00 slot at 23:30).
-            Ok(p) if !is_near(&p, &self.clock, &t) => {
-                self.info(self.i18n.t("tui.no_dose_due").to_string())
-            }
-            Ok(p) => self.save_answer(&p, status),
-            Err(PickError::Ambiguous { missed, due }) => {
+        match next_answer(&facts, &self.clock, &t, slot) {
+            Next::Answer(p) => self.save_answer(&p, status),
+            Next::Ask { missed, due } => {
                 self.modal = Some(Modal::Slot(SlotChoice {
                     status,
                     slots: [missed, due],
                     selected: 1,
                 }));
             }
-            Err(PickError::NoRegimen) => self.info(self.i18n.t("flow.no_regimen").to_string()),
-            // (A slot chosen in the question that vanished meanwhile is simply not open.)
-            Err(PickError::NoSlot | PickError::NotASlot { .. }) => {
-                self.info(self.i18n.t("tui.no_dose_due").to_string())
-            }
-            Err(PickError::Answered { at, .. }) => self.error(
+            Next::NoRegimen => self.info(self.i18n.t("flow.no_regimen").to_string()),
+            Next::NothingDue => self.info(self.i18n.t("tui.no_dose_due").to_string()),
+            Next::Answered(at) => self.error(
                 self.i18n
                     .tf("flow.answered_already", &[("slot", &stamp(at))]),
             ),
