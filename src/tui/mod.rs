@@ -1,6 +1,7 @@
 //! The terminal face (ratatui + crossterm). Only this module draws. The loop is synchronous:
 //! draw, wait for a key (or the refresh timer), update.
 
+mod access;
 mod action;
 pub mod app;
 pub mod dialogs;
