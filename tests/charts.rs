@@ -135,7 +135,7 @@ fn every_press_of_c_changes_the_screen_and_names_the_chart() {
 fn the_cursor_jumps_between_measurements_and_reads_their_own_time() {
     let mut app = demo(Lang::En, false);
     let mut counts: Vec<_> = app
-        .store
+        .store()
         .entries(&EntryFilter {
             kind: Some(Kind::Platelets),
             ..Default::default()

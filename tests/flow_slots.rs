@@ -128,7 +128,7 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
     let mut app = app_at(planned(), AFTERNOON, Lang::En);
     ch(&mut app, '3');
     let n = app
-        .reminders
+        .reminders()
         .iter()
         .position(|r| {
             r.rule == RuleId::DoseNotLogged && r.due == Some(at("2026-03-10T08:00:00+08:00"))

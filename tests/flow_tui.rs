@@ -87,7 +87,7 @@ fn saving_a_prefilled_level_stores_the_dose_time() {
     app.update(Action::FormSave);
     assert!(app.modal().is_none(), "saved: {:?}", app.message());
     let e = app
-        .store
+        .store()
         .latest(Kind::Lab, Some("csa_trough"))
         .unwrap()
         .unwrap();

@@ -286,7 +286,7 @@ fn reminders_open_the_form_they_ask_for() {
     let mut app = demo_app(Lang::En);
     typ(&mut app, "3");
     let n = app
-        .reminders
+        .reminders()
         .iter()
         .position(|r| r.rule.code().starts_with("weight"))
         .expect("weight reminder");

@@ -10,63 +10,63 @@ use crate::domain::reminders::Reminder;
 use crate::present::i18n::I18n;
 use crate::present::status::StatusView;
 use crate::store::Store;
-use crate::tui::app::{App, Confirm, History, MessageKind, Modal, Tab};
-use crate::tui::screens::trends::{TrendsState, Window};
+use crate::tui::app::{App, Confirm, MessageKind, Modal, Tab};
+use crate::tui::screens::trends::Window;
 use crate::tui::screens::upcoming::Upcoming;
 use crate::tui::theme::Theme;
 
 impl App {
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.ctx.store
     }
 
     /// The open diary, to write to it behind the screen's back (as another window would).
     pub fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
+        &mut self.ctx.store
     }
 
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        &self.ctx.clock
     }
 
     pub fn i18n(&self) -> &I18n {
-        &self.i18n
+        &self.ctx.i18n
     }
 
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.ctx.settings
     }
 
     pub fn theme(&self) -> &Theme {
-        &self.theme
+        &self.ctx.theme
     }
 
     pub fn set_theme(&mut self, theme: Theme) {
-        self.theme = theme;
+        self.ctx.theme = theme;
     }
 
     /// The database, settings file and data folder of the diary shown.
     pub fn paths(&self) -> &Paths {
-        &self.paths
+        &self.ctx.paths
     }
 
     /// The named patient whose diary this is (shown in the top bar).
     pub fn patient(&self) -> Option<&str> {
-        self.patient.as_deref()
+        self.ctx.paths.patient.as_deref()
     }
 
-    /// Where exports go by default.
+    /// Where exports go by default (`.` unless set).
     pub fn export_dir(&self) -> &Path {
-        &self.export_dir
+        &self.ctx.export_dir
     }
 
     pub fn set_export_dir(&mut self, dir: PathBuf) {
-        self.export_dir = dir;
+        self.ctx.export_dir = dir;
     }
 
     /// The screen shown.
     pub fn tab(&self) -> Tab {
-        self.tab
+        self.screen.tab()
     }
 
     pub fn modal(&self) -> Option<&Modal> {
@@ -99,40 +99,31 @@ impl App {
     }
 
     pub fn overview(&self) -> Option<&Overview> {
-        self.overview.as_ref()
+        self.view.overview.as_ref()
     }
 
     /// What Today shows (the same view as `itp-diary status`).
     pub fn status(&self) -> Option<&StatusView> {
-        self.status.as_ref()
+        self.view.status.as_ref()
     }
 
     /// The due items (Today and Reminders).
     pub fn reminders(&self) -> &[Reminder] {
-        &self.reminders
+        &self.view.reminders
     }
 
     /// The selected row of Reminders.
     pub fn reminder_selected(&self) -> usize {
-        self.reminder_selected
+        self.reminders_state().selected
     }
 
     /// Reminders' "Upcoming" section (loaded when Reminders is shown).
     pub fn upcoming(&self) -> &[Upcoming] {
-        &self.upcoming
-    }
-
-    /// History's list, filter and selection (kept while another screen is shown).
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    pub fn trends(&self) -> &TrendsState {
-        &self.trends
+        &self.reminders_state().upcoming
     }
 
     /// The trends window (read when Trends is shown next).
     pub fn set_trend_window(&mut self, w: Window) {
-        self.trends.window = w;
+        self.trends_mut().window = w;
     }
 }
