@@ -80,26 +80,26 @@ fn trends(dir: &std::path::Path) {
         for (wlabel, zoom) in windows {
             app.update(Action::Zoom(*zoom));
             assert_eq!(
-                app.trends.window.label_key(),
+                app.trends().window.label_key(),
                 if *zoom == 0 {
                     "trends.w3m"
                 } else {
                     "trends.wall"
                 }
             );
-            let load = time(20, || app.load_trends());
+            let load = time(20, || app.load_screen());
             let mut big = Terminal::new(TestBackend::new(120, 40)).expect("term");
             let mut small = Terminal::new(TestBackend::new(80, 24)).expect("term");
             let f_big = time(200, || frame(&mut app, &mut big));
             let f_small = time(200, || frame(&mut app, &mut small));
             println!("| {label} | {n} | {wlabel} | {load:.2} | {f_big:.3} | {f_small:.3} |");
             if std::env::var_os("BENCH_CHARTS").is_some() {
-                for c in 0..7 {
-                    app.trends.chart = c;
+                // `c` through every chart, back to the first.
+                for c in 0..tui::screens::trends::CHARTS.len() {
                     let ms = time(100, || frame(&mut app, &mut small));
                     eprintln!("  chart {c}: {ms:.3} ms");
+                    app.update(Action::NextChart);
                 }
-                app.trends.chart = 0;
             }
         }
     }

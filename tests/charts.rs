@@ -3,45 +3,21 @@
 //! cursor that reads a measurement with its own date and time, own scales for small ranges.
 //! Fixed clock (2026-03-10 14:30 +08:00), demo data, fixed sizes.
 
-use chrono::DateTime;
-use itp_diary::app::config::Settings;
+mod common;
+
+use common::app::{app_on, clock, demo_store};
 use itp_diary::app::entry_input::{RawEntry, build};
-use itp_diary::domain::clock::Clock;
 use itp_diary::domain::entry::{EntryData, Kind};
-use itp_diary::present::i18n::{I18n, Lang};
+use itp_diary::present::i18n::Lang;
 use itp_diary::store::{EntryFilter, Store};
-use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, Action, App, Tab};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
-const NOW: &str = "2026-03-10T14:30:00+08:00";
-
-fn clock() -> Clock {
-    Clock::Fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
-
-fn app_on(store: Store, lang: Lang, color: bool) -> App {
-    App::new(
-        itp_diary::app::session::Session {
-            store,
-            clock: clock(),
-            i18n: I18n::new(lang),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(
-                &std::env::temp_dir().join("itp-diary-none/d.sqlite"),
-            ),
-        },
-        Theme { color },
-    )
-}
-
 fn demo(lang: Lang, color: bool) -> App {
-    let mut store = Store::open_in_memory().unwrap();
-    itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
-    let mut app = app_on(store, lang, color);
+    let mut app = app_on(demo_store(), lang, color);
     app.update(Action::GoTab(Tab::Trends));
     app
 }
@@ -159,7 +135,7 @@ fn every_press_of_c_changes_the_screen_and_names_the_chart() {
 fn the_cursor_jumps_between_measurements_and_reads_their_own_time() {
     let mut app = demo(Lang::En, false);
     let mut counts: Vec<_> = app
-        .store
+        .store()
         .entries(&EntryFilter {
             kind: Some(Kind::Platelets),
             ..Default::default()

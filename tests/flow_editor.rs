@@ -65,7 +65,7 @@ fn frame(app: &mut App, w: u16, h: u16) -> Buffer {
 }
 
 fn field(app: &App, code: &str) -> String {
-    match app.modal.as_ref() {
+    match app.modal() {
         Some(Modal::Form(f)) => f.get(code),
         other => panic!("no form: {other:?}"),
     }
@@ -77,7 +77,7 @@ fn note(app: &mut App, text: &str, at: &str) {
         unit: Some("kg".into()),
     };
     let b = build(&raw, Some(at), Some(text.to_string()), &clock(), || None).unwrap();
-    app.store.add_entry(&b.entry, clock().now()).unwrap();
+    app.store_mut().add_entry(&b.entry, clock().now()).unwrap();
 }
 
 #[test]
@@ -110,8 +110,8 @@ fn form_edits_in_the_middle_home_end_and_ctrl_w() {
     typ(&mut app, "0");
     key(&mut app, KeyCode::Backspace);
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "saved");
-    let latest = app.store.latest(Kind::Platelets, None).unwrap().unwrap();
+    assert!(app.modal().is_none(), "saved");
+    let latest = app.store().latest(Kind::Platelets, None).unwrap().unwrap();
     assert!(matches!(latest.data, EntryData::Platelets(ref p) if p.count == 52.0));
 }
 
@@ -129,7 +129,7 @@ fn an_empty_field_is_an_error_on_save_not_while_typing() {
         "no error while typing:\n{shown}"
     );
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.modal, Some(Modal::Form(_))), "not saved");
+    assert!(matches!(app.modal(), Some(Modal::Form(_))), "not saved");
     let shown = tui::buffer_text(
         &frame(&mut app, 80, 24),
         ratatui::layout::Rect::new(0, 0, 80, 24),
@@ -148,7 +148,7 @@ fn an_empty_field_is_an_error_on_save_not_while_typing() {
 fn chinese_text_is_edited_by_character_and_the_cursor_sits_on_its_columns() {
     let mut app = demo_app(Lang::Zh);
     typ(&mut app, "p");
-    if let Some(Modal::Form(f)) = app.modal.as_mut() {
+    if let Some(Modal::Form(f)) = app.modal_mut() {
         f.focus_on("note");
     }
     typ(&mut app, "早饭后服药");
@@ -270,14 +270,14 @@ fn slash_searches_history_through_the_store_and_pages() {
     note(&mut app, "50% more", "2026-03-01T08:00:00+08:00");
     app.update(itp_diary::tui::Action::GoTab(Tab::History));
     app.refresh();
-    assert_eq!(app.history.total, 251);
+    assert_eq!(app.history().total, 251);
     typ(&mut app, "/breakfast");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.history.total, 125, "only the matching entries");
+    assert_eq!(app.history().total, 125, "only the matching entries");
     // Keyset paging over the matches: the end of the list is a match too.
     key(&mut app, KeyCode::End);
-    assert_eq!(app.history.selected, 124);
-    let last = app.history.current().expect("loaded");
+    assert_eq!(app.history().selected, 124);
+    let last = app.history().current().expect("loaded");
     assert_eq!(last.note.as_deref(), Some("after breakfast"));
     assert_eq!(last.at.date_naive().to_string(), "2025-01-01");
     // `%` is a character, not a wildcard.
@@ -285,25 +285,25 @@ fn slash_searches_history_through_the_store_and_pages() {
     ctrl(&mut app, 'w');
     typ(&mut app, "%");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.history.total, 1);
+    assert_eq!(app.history().total, 1);
     // Esc in the search line shows everything again.
     typ(&mut app, "/");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.history.total, 251);
-    assert!(app.history.search.is_none());
+    assert_eq!(app.history().total, 251);
+    assert!(app.history().search.is_none());
 }
 
 #[test]
 fn a_search_in_chinese_finds_kinds_by_their_chinese_name() {
     let mut app = demo_app(Lang::Zh);
     app.update(itp_diary::tui::Action::GoTab(Tab::History));
-    let all = app.history.total;
+    let all = app.history().total;
     typ(&mut app, "/体重");
     key(&mut app, KeyCode::Enter);
-    let n = app.history.total;
+    let n = app.history().total;
     assert!(n > 0 && n < all, "{n} of {all}");
     assert!(
-        app.history
+        app.history()
             .rows
             .iter()
             .all(|e| e.data.kind() == Kind::Weight)

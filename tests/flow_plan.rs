@@ -70,11 +70,11 @@ fn typ(app: &mut App, s: &str) {
 }
 
 fn regimens(app: &App) -> Vec<Regimen> {
-    app.store.regimens().unwrap()
+    app.store().regimens().unwrap()
 }
 
 fn dialog_error(app: &App) -> Option<String> {
-    match &app.modal {
+    match &app.modal() {
         Some(Modal::PlanChange(p)) => p.form.error.clone(),
         _ => None,
     }
@@ -89,11 +89,11 @@ fn r_then_a_new_evening_amount_and_enter_records_a_step_and_keeps_the_old_ones()
     let old_steps = before[0].steps.clone();
     // R, Ctrl-W (the evening amount), 5, 0, Enter: five keys.
     typ(&mut app, "R");
-    assert!(matches!(app.modal, Some(Modal::PlanChange(_))));
+    assert!(matches!(app.modal(), Some(Modal::PlanChange(_))));
     ctrl(&mut app, 'w');
     typ(&mut app, "50");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "{:?}", dialog_error(&app));
+    assert!(app.modal().is_none(), "{:?}", dialog_error(&app));
     let after = regimens(&app);
     let steps = &after[0].steps;
     assert_eq!(steps.len(), old_steps.len() + 1);
@@ -111,7 +111,7 @@ fn r_then_a_new_evening_amount_and_enter_records_a_step_and_keeps_the_old_ones()
         NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
     );
     assert_eq!(new.formulation.as_deref(), Some("Neoral"));
-    let (text, _) = app.message.clone().unwrap();
+    let (text, _) = app.message().cloned().unwrap();
     assert!(
         text.contains("2026-03-10") && text.contains("75 + 50 mg"),
         "{text}"
@@ -129,7 +129,7 @@ fn a_new_brand_and_a_change_from_another_day() {
     ctrl(&mut app, 'w');
     typ(&mut app, "Sandimmun");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "{:?}", dialog_error(&app));
+    assert!(app.modal().is_none(), "{:?}", dialog_error(&app));
     let new = regimens(&app)[0].steps.last().unwrap().clone();
     assert_eq!(new.kind, StepKind::Formulation);
     assert_eq!(new.formulation.as_deref(), Some("Sandimmun"));
@@ -143,7 +143,7 @@ fn a_new_brand_and_a_change_from_another_day() {
     ctrl(&mut app, 'w');
     typ(&mut app, "2026-03-14");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "{:?}", dialog_error(&app));
+    assert!(app.modal().is_none(), "{:?}", dialog_error(&app));
     let steps = regimens(&app)[0].steps.clone();
     let new = steps.last().unwrap();
     assert_eq!(
@@ -161,18 +161,18 @@ fn esc_writes_nothing_and_asks_before_dropping_typed_text() {
     // Nothing typed: Esc just closes.
     typ(&mut app, "R");
     key(&mut app, KeyCode::Esc);
-    assert!(app.modal.is_none() && app.confirm.is_none());
+    assert!(app.modal().is_none() && app.confirm().is_none());
     // Typed: Esc asks, n keeps the dialog, Esc y leaves.
     typ(&mut app, "R");
     ctrl(&mut app, 'w');
     typ(&mut app, "50");
     key(&mut app, KeyCode::Esc);
-    assert!(app.confirm.is_some());
+    assert!(app.confirm().is_some());
     typ(&mut app, "n");
-    assert!(matches!(app.modal, Some(Modal::PlanChange(_))));
+    assert!(matches!(app.modal(), Some(Modal::PlanChange(_))));
     key(&mut app, KeyCode::Esc);
     typ(&mut app, "y");
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
     assert_eq!(regimens(&app), before);
 }
 
@@ -226,7 +226,7 @@ fn a_plan_changed_elsewhere_meanwhile_is_refused() {
         dose: Some("60,60".into()),
         ..Default::default()
     };
-    course::change_regimen(&mut app.store, &clock_at(common::NOW), &input).unwrap();
+    course::change_regimen(app.store_mut(), &clock_at(common::NOW), &input).unwrap();
     let before = regimens(&app);
     key(&mut app, KeyCode::Enter);
     let e = dialog_error(&app).expect("refused");
@@ -256,7 +256,7 @@ fn cli_and_screen_record_the_same_step_and_refuse_alike() {
     }
     typ(&mut app, "clinic");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "{:?}", dialog_error(&app));
+    assert!(app.modal().is_none(), "{:?}", dialog_error(&app));
     let tui = regimens(&app);
     let json = |r: &[Regimen]| serde_json::to_value(&r[0].steps).unwrap();
     assert_eq!(json(&cli), json(&tui));
@@ -343,7 +343,7 @@ fn the_hinted_slot_is_the_one_t_answers() {
     let line = tui::snapshot(&mut app, 80, 24).unwrap();
     assert!(line.contains("t take 20:00 dose (CsA 75 mg)"), "{line}");
     typ(&mut app, "t");
-    let d = app.store.latest(Kind::Dose, None).unwrap().unwrap();
+    let d = app.store().latest(Kind::Dose, None).unwrap().unwrap();
     let EntryData::Dose(dose) = d.data else {
         panic!()
     };
@@ -370,7 +370,7 @@ fn with_a_missed_slot_the_hint_says_t_will_ask_and_it_does() {
     assert_eq!(missed.to_rfc3339(), "2026-03-10T08:00:00+08:00");
     assert_eq!(due.to_rfc3339(), "2026-03-10T20:00:00+08:00");
     typ(&mut app, "t");
-    let Some(Modal::Slot(c)) = &app.modal else {
+    let Some(Modal::Slot(c)) = &app.modal() else {
         panic!("t asks which")
     };
     assert_eq!(c.slots, [missed, due]);
@@ -385,7 +385,7 @@ fn with_a_missed_slot_the_hint_says_t_will_ask_and_it_does() {
         panic!()
     };
     typ(&mut app, "t");
-    let d = app.store.latest(Kind::Dose, None).unwrap().unwrap();
+    let d = app.store().latest(Kind::Dose, None).unwrap().unwrap();
     let EntryData::Dose(dose) = d.data else {
         panic!()
     };

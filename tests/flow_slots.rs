@@ -84,7 +84,7 @@ fn ch(app: &mut App, c: char) {
 
 /// Every entry the diary shows (deleted ones left out).
 fn rows(app: &App) -> Vec<Entry> {
-    app.store.entries(&EntryFilter::default()).unwrap()
+    app.store().entries(&EntryFilter::default()).unwrap()
 }
 
 fn doses(
@@ -117,7 +117,7 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
 }
 
 fn message(app: &App) -> String {
-    app.message
+    app.message()
         .as_ref()
         .map(|m| m.0.clone())
         .unwrap_or_default()
@@ -128,7 +128,7 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
     let mut app = app_at(planned(), AFTERNOON, Lang::En);
     ch(&mut app, '3');
     let n = app
-        .reminders
+        .reminders()
         .iter()
         .position(|r| {
             r.rule == RuleId::DoseNotLogged && r.due == Some(at("2026-03-10T08:00:00+08:00"))
@@ -138,8 +138,8 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
-    let Some(Modal::Form(f)) = &app.modal else {
-        panic!("Enter opens a form: {:?}", app.modal)
+    let Some(Modal::Form(f)) = app.modal() else {
+        panic!("Enter opens a form: {:?}", app.modal())
     };
     assert_eq!(f.kind, Kind::Dose);
     assert_eq!(f.get("at"), "2026-03-10T08:00:00+08:00");
@@ -147,7 +147,7 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
     assert_eq!(f.get("drug"), "cyclosporine");
     assert_eq!(f.get("formulation"), "Neoral");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "saved: {}", message(&app));
+    assert!(app.modal().is_none(), "saved: {}", message(&app));
     assert_eq!(
         doses(&app),
         vec![(
@@ -161,7 +161,7 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
     assert_eq!(e.at, at("2026-03-10T08:00:00+08:00"));
     // The slot is answered: no reminder about it any more.
     assert!(
-        !app.reminders
+        !app.reminders()
             .iter()
             .any(|r| r.due == Some(at("2026-03-10T08:00:00+08:00")))
     );
@@ -212,8 +212,8 @@ fn t_asks_which_slot_when_one_was_missed_and_the_next_is_due() {
     ] {
         let mut app = app_at(planned(), EVENING, Lang::En);
         ch(&mut app, 't');
-        let Some(Modal::Slot(c)) = &app.modal else {
-            panic!("t asks: {:?}", app.modal)
+        let Some(Modal::Slot(c)) = app.modal() else {
+            panic!("t asks: {:?}", app.modal())
         };
         assert_eq!(
             c.slots,
@@ -230,7 +230,7 @@ fn t_asks_which_slot_when_one_was_missed_and_the_next_is_due() {
             ch(&mut app, c);
         }
         key(&mut app, KeyCode::Enter);
-        assert!(app.modal.is_none());
+        assert!(app.modal().is_none());
         let d = doses(&app);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].0, at(want));
@@ -239,7 +239,7 @@ fn t_asks_which_slot_when_one_was_missed_and_the_next_is_due() {
     let mut app = app_at(planned(), EVENING, Lang::En);
     ch(&mut app, 't');
     key(&mut app, KeyCode::Esc);
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
     assert!(rows(&app).is_empty());
 }
 
@@ -247,9 +247,9 @@ fn t_asks_which_slot_when_one_was_missed_and_the_next_is_due() {
 fn reminders_list_the_next_date_of_every_monitoring_item() {
     let mut app = app_at(planned(), AFTERNOON, Lang::En);
     ch(&mut app, '3');
-    let due: Vec<RuleId> = app.reminders.iter().map(|r| r.rule).collect();
-    assert!(!app.upcoming.is_empty());
-    for u in &app.upcoming {
+    let due: Vec<RuleId> = app.reminders().iter().map(|r| r.rule).collect();
+    assert!(!app.upcoming().is_empty());
+    for u in app.upcoming() {
         assert!(
             !due.contains(&u.rule),
             "{:?} is both due and upcoming",
@@ -277,7 +277,7 @@ fn screen_messages_never_mention_command_line_flags() {
     };
     for lang in [Lang::En, Lang::Zh] {
         let mut app = app_at(planned(), AFTERNOON, lang);
-        let clock = app.clock.clone();
+        let clock = app.clock().clone();
         let cli = I18n::new(lang);
         // A count out of range (refused, with the per-µL hint), a lab value without its unit
         // (refused), a count that looks typed per µL (a warning).
@@ -294,7 +294,7 @@ fn screen_messages_never_mention_command_line_flags() {
             let Err(e) = build(&raw, None, None, &clock, || None) else {
                 panic!("{raw:?} is refused")
             };
-            let said = app.i18n.input_error(&e);
+            let said = app.i18n().input_error(&e);
             assert!(!said.contains("--"), "{said}");
             assert!(
                 cli.input_error(&e).contains("--unit"),
@@ -307,9 +307,9 @@ fn screen_messages_never_mention_command_line_flags() {
         assert!(!b.warnings.is_empty());
         for w in &b.warnings {
             assert!(
-                !app.i18n.warning(w).contains("--"),
+                !app.i18n().warning(w).contains("--"),
                 "{}",
-                app.i18n.warning(w)
+                app.i18n().warning(w)
             );
             assert!(cli.warning(w).contains("--unit"));
         }

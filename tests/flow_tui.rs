@@ -2,47 +2,19 @@
 //! levels only when they are true troughs, times in forms read YYYY-MM-DD HH:MM, a delete
 //! names its entry, "today" instead of "0 d ago". Fixed clock (2026-03-10 14:30 +08:00).
 
-use chrono::DateTime;
-use itp_diary::app::config::Settings;
+mod common;
+
+use common::app::{app_on, clock, demo_store};
 use itp_diary::app::entry_input::{RawEntry, build};
-use itp_diary::domain::clock::Clock;
 use itp_diary::domain::entry::{EntryData, Kind, NewEntry};
 use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::{EntryFilter, Store};
 use itp_diary::tui::dialogs::form::Form;
-use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, Action, App, Modal, Tab};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-
-const NOW: &str = "2026-03-10T14:30:00+08:00";
-
-fn clock() -> Clock {
-    Clock::Fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
-
-fn app_on(store: Store, lang: Lang, color: bool) -> App {
-    App::new(
-        itp_diary::app::session::Session {
-            store,
-            clock: clock(),
-            i18n: I18n::new(lang),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(
-                &std::env::temp_dir().join("itp-diary-none/d.sqlite"),
-            ),
-        },
-        Theme { color },
-    )
-}
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
-    itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
-    store
-}
 
 fn add(store: &mut Store, raw: RawEntry, at: &str) -> i64 {
     let b = build(&raw, Some(at), None, &clock(), || None).unwrap();
@@ -72,7 +44,7 @@ fn text(buf: &Buffer) -> String {
 }
 
 fn form(app: &mut App) -> &mut Form {
-    match app.modal.as_mut() {
+    match app.modal_mut() {
         Some(Modal::Form(f)) => f,
         other => panic!("no form: {other:?}"),
     }
@@ -113,9 +85,9 @@ fn saving_a_prefilled_level_stores_the_dose_time() {
     form(&mut app).set("analyte", "csa_trough");
     form(&mut app).set("value", "150");
     app.update(Action::FormSave);
-    assert!(app.modal.is_none(), "saved: {:?}", app.message);
+    assert!(app.modal().is_none(), "saved: {:?}", app.message());
     let e = app
-        .store
+        .store()
         .latest(Kind::Lab, Some("csa_trough"))
         .unwrap()
         .unwrap();
@@ -301,8 +273,8 @@ fn editing_a_dose_keeps_its_slot_and_route() {
     app.update(Action::Edit);
     form(&mut app).set("value", "125");
     app.update(Action::FormSave);
-    assert!(app.modal.is_none(), "{:?}", app.message);
-    let e = app.store.entry(id).unwrap();
+    assert!(app.modal().is_none(), "{:?}", app.message());
+    let e = app.store().entry(id).unwrap();
     let EntryData::Dose(d) = e.data else {
         unreachable!()
     };

@@ -77,7 +77,7 @@ fn cli_warnings(stderr: &[u8]) -> Vec<String> {
 /// What the screen says after a save must be what the command line said: its "Saved #id …"
 /// line, then its warnings after a dash.
 fn assert_same_message(app: &App, stdout: &[u8], warnings: &[String]) {
-    let (text, kind) = app.message.clone().expect("a message");
+    let (text, kind) = app.message().cloned().expect("a message");
     assert_eq!(kind, MessageKind::Info, "{text}");
     let saved = String::from_utf8_lossy(stdout).trim().to_string();
     let expected = if warnings.is_empty() {
@@ -90,14 +90,14 @@ fn assert_same_message(app: &App, stdout: &[u8], warnings: &[String]) {
 
 /// Fill the open form's fields (by code) and save it with Enter.
 fn fill_and_save(app: &mut App, fields: &[(&str, &str)]) {
-    let Some(Modal::Form(f)) = &mut app.modal else {
+    let Some(Modal::Form(f)) = app.modal_mut() else {
         panic!("no form open")
     };
     for (code, value) in fields {
         f.set(code, value);
     }
     key(app, KeyCode::Enter);
-    if let Some(Modal::Form(f)) = &app.modal {
+    if let Some(Modal::Form(f)) = app.modal() {
         panic!("form still open: {:?}", f.error);
     }
 }
@@ -194,20 +194,20 @@ fn a_json_backup_from_the_screen_carries_the_resolved_settings_file() {
     let config = d.db.with_file_name("config.toml");
     std::fs::write(&config, "# care team\n").unwrap();
     let mut app = app_on(&d.db);
-    assert_eq!(app.paths.config, config);
-    app.export_dir = d.dir.path().join("exports");
+    assert_eq!(app.paths().config, config);
+    app.set_export_dir(d.dir.path().join("exports"));
     app.update(Action::Export);
-    while !matches!(&app.modal, Some(Modal::Export(f))
+    while !matches!(app.modal(), Some(Modal::Export(f))
         if f.format() == itp_diary::app::export::Format::Json)
     {
         key(&mut app, KeyCode::Right);
     }
     key(&mut app, KeyCode::Enter);
-    while app.job.is_some() {
+    while app.job_running() {
         app.poll_job();
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let (msg, _) = app.message.clone().unwrap();
+    let (msg, _) = app.message().cloned().unwrap();
     assert!(msg.starts_with("Wrote"), "{msg}");
     let file = d
         .dir
@@ -275,7 +275,7 @@ fn a_crowded_reminders_list_keeps_the_selection_in_view_and_inside_the_border() 
     use unicode_width::UnicodeWidthStr;
     for lang in [Lang::En, Lang::Zh] {
         let mut app = crowded(lang);
-        let n = app.reminders.len();
+        let n = app.reminders().len();
         assert!(n >= 8, "{n} reminders");
         for (step, action) in [
             ("top", Action::Home),
@@ -301,8 +301,8 @@ fn a_crowded_reminders_list_keeps_the_selection_in_view_and_inside_the_border() 
                 assert!(row.ends_with('│'), "{row}");
             }
             // The selected reminder's message (its first words) is on screen.
-            let r = &app.reminders[app.reminder_selected];
-            let msg = itp_diary::present::describe::reminder_message(r, &app.i18n);
+            let r = &app.reminders()[app.reminder_selected()];
+            let msg = itp_diary::present::describe::reminder_message(r, app.i18n());
             let head: String = msg.chars().take(12).collect();
             assert!(text.contains(&head), "{step}: {head:?} not in\n{text}");
         }
@@ -327,7 +327,7 @@ fn clicks_land_where_the_frame_drew_without_the_frame_writing_into_the_app() {
         let text = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
         let top: Vec<char> = text.lines().next().unwrap().chars().collect();
         // The tab columns computed for the mouse are where the titles are drawn.
-        for (from, _, tab) in itp_diary::tui::tab_columns(&app.i18n) {
+        for (from, _, tab) in itp_diary::tui::tab_columns(app.i18n()) {
             let drawn: String = {
                 // Display columns to chars (Chinese characters are two columns wide).
                 let (mut col, mut out) = (0u16, String::new());
@@ -339,18 +339,18 @@ fn clicks_land_where_the_frame_drew_without_the_frame_writing_into_the_app() {
                 }
                 out
             };
-            let title = app.i18n.t(tab.label_key()).to_string();
+            let title = app.i18n().t(tab.label_key()).to_string();
             assert!(drawn.contains(&title), "{tab:?} at {from}: {drawn}");
             click(&mut app, from, 0);
-            assert_eq!(app.tab, tab);
+            assert_eq!(app.tab(), tab);
         }
         // A click on the fourth history row selects the fourth entry shown.
         app.update(Action::GoTab(itp_diary::tui::Tab::History));
         let text = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
         click(&mut app, 10, 3 + 3);
-        assert_eq!(app.history.selected, 3);
+        assert_eq!(app.history().selected, 3);
         let row = text.lines().nth(6).unwrap();
-        let at = app.history.rows[3].at.format("%m-%d %H:%M").to_string();
+        let at = app.history().rows[3].at.format("%m-%d %H:%M").to_string();
         assert!(row.contains(&at), "{at} not in {row}");
     }
 }
@@ -363,7 +363,7 @@ fn status_and_today_show_the_same_view() {
     let status = d.ok(&["status"]);
     let mut app = app_on(&d.db);
     let today = itp_diary::tui::snapshot(&mut app, 120, 40).unwrap();
-    let v: &StatusView = app.status.as_ref().expect("a status view");
+    let v: &StatusView = app.status().expect("a status view");
     let p = v.platelets.as_ref().expect("a platelet count");
     for text in [&status, &today] {
         assert!(text.contains(&p.band_label), "{text}");

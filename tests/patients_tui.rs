@@ -43,7 +43,7 @@ fn diary(dir: &std::path::Path, name: &str, n: usize) {
 
 fn app_for(dir: &std::path::Path, name: &str) -> App {
     let p = paths(dir, name);
-    let mut app = App::new(
+    App::new(
         Session {
             store: Store::open(&p.db).unwrap(),
             clock: clock(),
@@ -52,9 +52,7 @@ fn app_for(dir: &std::path::Path, name: &str) -> App {
             paths: p,
         },
         Theme { color: false },
-    );
-    app.patient = Some(name.to_string());
-    app
+    )
 }
 
 fn key(app: &mut App, c: KeyCode) {
@@ -62,7 +60,7 @@ fn key(app: &mut App, c: KeyCode) {
 }
 
 fn entries(app: &App) -> usize {
-    app.store.entries(&EntryFilter::default()).unwrap().len()
+    app.store().entries(&EntryFilter::default()).unwrap().len()
 }
 
 #[test]
@@ -73,8 +71,8 @@ fn capital_p_opens_the_other_patients_diary_with_its_own_settings() {
     let mut app = app_for(dir.path(), "alice");
     assert_eq!(entries(&app), 1);
     key(&mut app, KeyCode::Char('P'));
-    let Some(Modal::Patients(c)) = &app.modal else {
-        panic!("no chooser: {:?}", app.message)
+    let Some(Modal::Patients(c)) = app.modal() else {
+        panic!("no chooser: {:?}", app.message())
     };
     assert_eq!(c.names, vec![Some("alice".into()), Some("bob".into())]);
     assert_eq!(c.selected, 0, "the open diary is selected first");
@@ -82,10 +80,10 @@ fn capital_p_opens_the_other_patients_diary_with_its_own_settings() {
     assert!(t.contains("Whose diary?") && t.contains("alice ●"), "{t}");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none());
-    assert_eq!(app.patient.as_deref(), Some("bob"));
-    assert_eq!(app.paths.db, dir.path().join("bob.sqlite"));
-    assert_eq!(app.paths.config, dir.path().join("bob.toml"));
+    assert!(app.modal().is_none());
+    assert_eq!(app.patient(), Some("bob"));
+    assert_eq!(app.paths().db, dir.path().join("bob.sqlite"));
+    assert_eq!(app.paths().config, dir.path().join("bob.toml"));
     assert_eq!(entries(&app), 3, "bob's entries are shown");
     let t = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
     assert!(t.contains("bob ·"), "the title names the patient: {t}");
@@ -101,9 +99,9 @@ fn an_unreadable_settings_file_keeps_the_current_diary() {
     key(&mut app, KeyCode::Char('P'));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.patient.as_deref(), Some("alice"));
+    assert_eq!(app.patient(), Some("alice"));
     assert_eq!(entries(&app), 1);
-    let (msg, _) = app.message.clone().expect("a message");
+    let (msg, _) = app.message().cloned().expect("a message");
     assert!(msg.contains("bob.toml"), "{msg}");
 }
 
@@ -113,7 +111,7 @@ fn with_one_diary_p_says_there_is_no_other() {
     diary(dir.path(), "alice", 1);
     let mut app = app_for(dir.path(), "alice");
     key(&mut app, KeyCode::Char('P'));
-    assert!(app.modal.is_none());
-    let (msg, _) = app.message.clone().expect("a message");
+    assert!(app.modal().is_none());
+    let (msg, _) = app.message().cloned().expect("a message");
     assert!(msg.contains("no other patient"), "{msg}");
 }

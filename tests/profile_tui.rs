@@ -42,7 +42,7 @@ fn key(app: &mut App, c: KeyCode) {
 }
 
 fn weights(app: &App) -> usize {
-    app.store
+    app.store()
         .entries(&EntryFilter {
             kind: Some(Kind::Weight),
             ..Default::default()
@@ -55,7 +55,7 @@ fn weights(app: &App) -> usize {
 fn capital_o_edits_the_stored_profile() {
     let mut app = app(Lang::En);
     key(&mut app, KeyCode::Char('O'));
-    let Some(Modal::Setup(s)) = &app.modal else {
+    let Some(Modal::Setup(s)) = app.modal() else {
         panic!("no profile page")
     };
     assert!(s.profile_only);
@@ -75,8 +75,8 @@ fn capital_o_edits_the_stored_profile() {
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "{:?}", app.message);
-    let p = app.store.profile().unwrap();
+    assert!(app.modal().is_none(), "{:?}", app.message());
+    let p = app.store().profile().unwrap();
     assert_eq!(p.birth_year, Some(1985));
     assert_eq!(
         p.diagnosed_on.map(|d| d.to_string()).as_deref(),
@@ -84,7 +84,7 @@ fn capital_o_edits_the_stored_profile() {
     );
     assert_eq!(weights(&app), 0, "no weight typed, none logged");
     assert_eq!(
-        app.store.meta("setup_done").unwrap(),
+        app.store().meta("setup_done").unwrap(),
         None,
         "the first-run flag untouched"
     );
@@ -96,6 +96,6 @@ fn esc_leaves_the_profile_unchanged() {
     key(&mut app, KeyCode::Char('O'));
     key(&mut app, KeyCode::Char('7'));
     key(&mut app, KeyCode::Esc);
-    assert!(app.modal.is_none());
-    assert_eq!(app.store.profile().unwrap().birth_year, Some(1990));
+    assert!(app.modal().is_none());
+    assert_eq!(app.store().profile().unwrap().birth_year, Some(1990));
 }

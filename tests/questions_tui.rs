@@ -39,21 +39,21 @@ fn typed(app: &mut App, s: &str) {
 fn v_adds_lists_and_answers_visit_questions() {
     let mut app = app(Lang::Zh);
     key(&mut app, KeyCode::Char('V'));
-    assert!(matches!(app.modal, Some(Modal::Questions(_))));
+    assert!(matches!(app.modal(), Some(Modal::Questions(_))));
     key(&mut app, KeyCode::Char('a'));
     typed(&mut app, "能减量吗？");
     key(&mut app, KeyCode::Enter);
-    let open = app.store.questions(false).unwrap();
+    let open = app.store().questions(false).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].text, "能减量吗？");
     let t = itp_diary::tui::snapshot(&mut app, 80, 24).unwrap();
     assert!(t.contains("1. 能减量吗？"), "{t}");
     // Marked answered: no longer open, still kept.
     key(&mut app, KeyCode::Char('d'));
-    assert!(app.store.questions(false).unwrap().is_empty());
-    assert_eq!(app.store.questions(true).unwrap().len(), 1);
+    assert!(app.store().questions(false).unwrap().is_empty());
+    assert_eq!(app.store().questions(true).unwrap().len(), 1);
     key(&mut app, KeyCode::Esc);
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
 }
 
 #[test]
@@ -63,8 +63,8 @@ fn an_empty_question_is_refused_and_nothing_written() {
     key(&mut app, KeyCode::Char('a'));
     typed(&mut app, "   ");
     key(&mut app, KeyCode::Enter);
-    assert!(app.store.questions(true).unwrap().is_empty());
-    let Some(Modal::Questions(q)) = &app.modal else {
+    assert!(app.store().questions(true).unwrap().is_empty());
+    let Some(Modal::Questions(q)) = app.modal() else {
         panic!("closed")
     };
     assert!(q.adding.is_some(), "the line stays open");

@@ -144,11 +144,11 @@ fn the_open_screen_and_two_writers() {
         }
         app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         own += 1;
-        if let Some((m, kind)) = &app.message {
+        if let Some((m, kind)) = app.message() {
             assert_ne!(*kind, MessageKind::Error, "{m}");
             assert!(!m.contains("locked") && !m.contains("busy"), "{m}");
         }
-        assert!(app.modal.is_none(), "saved");
+        assert!(app.modal().is_none(), "saved");
         std::thread::sleep(Duration::from_millis(20));
     }
     for w in writers {
@@ -160,10 +160,10 @@ fn the_open_screen_and_two_writers() {
     // the counts and read the total.
     app.update(Action::CycleFilter);
     assert_eq!(
-        app.history.filter,
+        app.history().filter,
         Some(itp_diary::domain::entry::Kind::Platelets)
     );
-    let plt = app.history.total;
+    let plt = app.history().total;
     assert_eq!(
         plt,
         1000 + own,

@@ -47,10 +47,10 @@ fn chinese_today_and_trends_use_the_glossary_mg_per_kg_day() {
     let mut app = app_on(demo_store(), Lang::Zh);
     let mut all = String::new();
     for (w, h) in [(80, 24), (120, 40), (160, 50)] {
-        app.tab = Tab::Today;
+        app.update(tui::Action::GoTab(Tab::Today));
         app.refresh();
         all.push_str(&tui::snapshot(&mut app, w, h).unwrap());
-        app.tab = Tab::Trends;
+        app.update(tui::Action::GoTab(Tab::Trends));
         app.refresh();
         all.push_str(&tui::snapshot(&mut app, w, h).unwrap());
     }
@@ -93,7 +93,7 @@ fn enter(app: &mut App) {
 }
 
 fn dose_count(app: &App) -> usize {
-    app.store
+    app.store()
         .entries(&itp_diary::store::EntryFilter {
             kind: Some(itp_diary::domain::entry::Kind::Dose),
             ..Default::default()
@@ -104,7 +104,7 @@ fn dose_count(app: &App) -> usize {
 
 /// Today's slots as (time, state) — what the quick keys answer.
 fn slots(app: &App) -> Vec<(String, String)> {
-    app.overview
+    app.overview()
         .as_ref()
         .unwrap()
         .slots
@@ -122,12 +122,12 @@ fn the_dose_form_refuses_a_second_dose_for_an_answered_slot_until_confirmed() {
     assert!(slots(&app).contains(&("2026-03-10T08:00:00+08:00".into(), "Taken".into())));
     let before = dose_count(&app);
     key(&mut app, 'd');
-    let Some(Modal::Form(f)) = &mut app.modal else {
+    let Some(Modal::Form(f)) = app.modal_mut() else {
         panic!("no dose form")
     };
     f.set("at", "2026-03-10 08:10");
     enter(&mut app);
-    let Some(Modal::Form(f)) = &app.modal else {
+    let Some(Modal::Form(f)) = app.modal() else {
         panic!("the form closed: the second dose was saved")
     };
     let err = f.error.clone().unwrap_or_default();
@@ -138,7 +138,7 @@ fn the_dose_form_refuses_a_second_dose_for_an_answered_slot_until_confirmed() {
     assert_eq!(dose_count(&app), before, "a refusal writes nothing");
     // The explicit confirmation: save again without changing anything.
     enter(&mut app);
-    assert!(app.modal.is_none(), "saved as an extra dose");
+    assert!(app.modal().is_none(), "saved as an extra dose");
     assert_eq!(dose_count(&app), before + 1);
 }
 
@@ -160,10 +160,10 @@ fn the_take_key_refuses_a_slot_answered_meanwhile() {
         scheduled: Some("2026-03-10T20:00:00+08:00".into()),
     };
     let b = build(&raw, None, None, &clock(), || None).unwrap();
-    app.store.add_entry(&b.entry, clock().now()).unwrap();
+    app.store_mut().add_entry(&b.entry, clock().now()).unwrap();
     let before = dose_count(&app);
     key(&mut app, 't');
-    let (msg, kind) = app.message.clone().expect("a message");
+    let (msg, kind) = app.message().cloned().expect("a message");
     let refused =
         kind == MessageKind::Error && msg.contains("2026-03-10 20:00 这次服药已有记录；未保存");
     let nothing_due = kind == MessageKind::Info && msg.contains("今天没有待服的药");

@@ -193,14 +193,14 @@ fn item02_tui_form_opened_before_an_outside_edit_is_refused_and_reloaded() {
     let mut app = screen_on(&path);
     app.update(Action::GoTab(Tab::History));
     app.update(Action::Edit);
-    assert!(matches!(app.modal, Some(Modal::Form(_))));
+    assert!(matches!(app.modal(), Some(Modal::Form(_))));
     // Another process edits the entry while the form is open.
     let read = other.entry(e.id).unwrap();
     other
         .update_entry(&read, &platelets(80.0, "from the command line"), now())
         .unwrap();
     app.update(Action::FormSave);
-    let Some(Modal::Form(f)) = &app.modal else {
+    let Some(Modal::Form(f)) = app.modal() else {
         panic!("the form stays open");
     };
     assert!(
@@ -218,7 +218,7 @@ fn item02_tui_form_opened_before_an_outside_edit_is_refused_and_reloaded() {
     );
     // Saving again (the reloaded version) works.
     app.update(Action::FormSave);
-    assert!(app.modal.is_none(), "{:?}", app.message);
+    assert!(app.modal().is_none(), "{:?}", app.message());
 }
 
 // 2d. Two processes editing one entry 40 times each: every update is applied or refused with
@@ -429,12 +429,12 @@ fn item02_the_window_reloads_after_an_outside_change() {
     other.add_entry(&platelets(45.0, "one"), now()).unwrap();
     let mut app = screen_on(&path);
     app.update(Action::GoTab(Tab::History));
-    let mut seen = app.store.data_version().ok();
+    let mut seen = app.store().data_version().ok();
     assert!(!app.reload_if_changed(&mut seen), "nothing changed yet");
-    assert_eq!(app.history.rows.len(), 1);
+    assert_eq!(app.history().rows.len(), 1);
     other.add_entry(&platelets(46.0, "two"), now()).unwrap();
     assert!(app.reload_if_changed(&mut seen));
-    assert_eq!(app.history.rows.len(), 2);
+    assert_eq!(app.history().rows.len(), 2);
 }
 
 // 2f. The TUI: deleting a row that changed elsewhere since the screen showed it is refused.
@@ -453,7 +453,7 @@ fn item02_tui_delete_of_a_row_changed_elsewhere_is_refused() {
         .unwrap();
     app.update(Action::Delete);
     app.update(Action::Yes);
-    let msg = app.message.clone().map(|m| m.0).unwrap_or_default();
+    let msg = app.message().cloned().map(|m| m.0).unwrap_or_default();
     assert!(msg.contains("changed elsewhere"), "{msg}");
     assert!(!other.entry(e.id).unwrap().deleted);
 }

@@ -238,15 +238,15 @@ fn item11_a_paste_is_text_for_the_focused_field_only() {
     );
     // Outside a form a pasted "t" (take dose) does nothing.
     app.on_paste("t");
-    assert!(app.modal.is_none());
-    assert_eq!(app.store.count_entries(true).unwrap(), 0);
+    assert!(app.modal().is_none());
+    assert_eq!(app.store().count_entries(true).unwrap(), 0);
     app.update(Action::New(itp_diary::domain::entry::Kind::Platelets));
     app.on_paste("45\rw");
-    let Some(Modal::Form(f)) = &app.modal else {
+    let Some(Modal::Form(f)) = app.modal() else {
         panic!("the form stays open: the pasted Enter was not a key");
     };
     assert_eq!(f.fields[f.focus].value, "45w");
-    assert_eq!(app.store.count_entries(true).unwrap(), 0, "nothing saved");
+    assert_eq!(app.store().count_entries(true).unwrap(), 0, "nothing saved");
 }
 
 // 12. CSV formula injection is neutralised in every CSV; JSON keeps the raw value.

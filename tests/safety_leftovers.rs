@@ -60,7 +60,7 @@ fn the_screen_shows_hostile_diary_text_made_visible() {
     let mut app = app_on(store, Lang::En);
     let mut all = String::new();
     for tab in [Tab::Today, Tab::History] {
-        app.tab = tab;
+        app.update(tui::Action::GoTab(tab));
         app.refresh();
         all.push_str(&tui::snapshot(&mut app, 160, 50).unwrap());
     }
@@ -82,7 +82,7 @@ fn the_screen_shows_hostile_diary_text_made_visible() {
         ratatui::crossterm::event::KeyCode::Char('e'),
         ratatui::crossterm::event::KeyModifiers::NONE,
     ));
-    assert!(app.modal.is_some(), "edit form open");
+    assert!(app.modal().is_some(), "edit form open");
     let form = tui::snapshot(&mut app, 160, 50).unwrap();
     assert!(!form.chars().any(itp_diary::present::sanitize::is_unsafe));
     assert!(form.contains("A<U+202E>evil"), "{form}");
@@ -183,7 +183,7 @@ fn h_in_history_shows_the_entry_edit_history() {
         let expected =
             itp_diary::present::revisions::lines(b.id, &versions, &now, *c.now().offset(), &i);
         let mut app = app_on(store, lang);
-        app.tab = Tab::History;
+        app.update(tui::Action::GoTab(Tab::History));
         app.refresh();
         press(&mut app, 'h');
         let shot = tui::snapshot(&mut app, 80, 24).unwrap();
@@ -196,8 +196,8 @@ fn h_in_history_shows_the_entry_edit_history() {
         };
         insta::assert_snapshot!(name, shot);
         press(&mut app, 'x');
-        assert!(app.modal.is_none(), "any key closes it");
-        assert_eq!(app.tab, Tab::History, "h did not change the tab");
+        assert!(app.modal().is_none(), "any key closes it");
+        assert_eq!(app.tab(), Tab::History, "h did not change the tab");
         press(&mut app, '?');
         let help = tui::snapshot(&mut app, 160, 50).unwrap();
         assert!(help.contains(i.t("safety.key_entry_history")), "{help}");

@@ -48,7 +48,7 @@ fn typing(app: &mut App, s: &str) {
 }
 
 fn page(app: &App) -> Option<usize> {
-    match &app.modal {
+    match app.modal() {
         Some(Modal::Setup(s)) => Some(s.page),
         _ => None,
     }
@@ -67,24 +67,24 @@ fn setup_filled_by_keys_writes_profile_regimen_and_weight() {
     press(&mut app, KeyCode::Tab);
     typing(&mut app, "62.5");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(page(&app), Some(1), "{:?}", app.modal);
+    assert_eq!(page(&app), Some(1), "{:?}", app.modal());
     // Page 2: cyclosporine (default), brand, doses; times and start keep their defaults.
     press(&mut app, KeyCode::Tab);
     typing(&mut app, "Neoral");
     press(&mut app, KeyCode::Tab);
     typing(&mut app, "150,100");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(page(&app), Some(2), "{:?}", app.modal);
+    assert_eq!(page(&app), Some(2), "{:?}", app.modal());
     // Page 3: the care team's target.
     typing(&mut app, "100-200");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(page(&app), None, "{:?}", app.modal);
+    assert_eq!(page(&app), None, "{:?}", app.modal());
 
-    let p = app.store.profile().unwrap();
+    let p = app.store().profile().unwrap();
     assert_eq!(p.birth_year, Some(1990));
     assert_eq!(p.sex.as_deref(), Some("female"));
     assert_eq!(p.diagnosed_on, NaiveDate::from_ymd_opt(2025, 6, 1));
-    let regimens = app.store.regimens().unwrap();
+    let regimens = app.store().regimens().unwrap();
     assert_eq!(regimens.len(), 1);
     let r = &regimens[0];
     assert_eq!(r.drug, Drug::Cyclosporine);
@@ -100,14 +100,14 @@ fn setup_filled_by_keys_writes_profile_regimen_and_weight() {
             (NaiveTime::from_hms_opt(20, 0, 0).unwrap(), 100.0)
         ]
     );
-    let all = app.store.entries(&EntryFilter::default()).unwrap();
+    let all = app.store().entries(&EntryFilter::default()).unwrap();
     assert_eq!(all.len(), 1);
     assert!(
         matches!(&all[0].data, EntryData::Weight(w) if w.kg == 62.5),
         "{all:?}"
     );
     assert_eq!(
-        app.store.meta("setup_done").unwrap().as_deref(),
+        app.store().meta("setup_done").unwrap().as_deref(),
         Some("done")
     );
 }
@@ -117,14 +117,14 @@ fn setup_refuses_bad_input_on_its_page_without_flags() {
     let mut app = app_on(Store::open_in_memory().unwrap(), Lang::En);
     typing(&mut app, "1850");
     press(&mut app, KeyCode::Enter);
-    let Some(Modal::Setup(s)) = &app.modal else {
+    let Some(Modal::Setup(s)) = app.modal() else {
         panic!("setup closed on a bad birth year");
     };
     assert_eq!(s.page, 0);
     let e = s.form.error.clone().unwrap_or_default();
     assert!(e.contains("birth year") && e.contains("1850"), "{e}");
     assert!(!e.contains("--"), "{e}");
-    assert_eq!(app.store.profile().unwrap().birth_year, None);
+    assert_eq!(app.store().profile().unwrap().birth_year, None);
     // A cyclosporine plan without a brand goes back to the plan page, nothing written.
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Backspace);
@@ -135,13 +135,13 @@ fn setup_refuses_bad_input_on_its_page_without_flags() {
     press(&mut app, KeyCode::Tab);
     typing(&mut app, "150,150");
     press(&mut app, KeyCode::Enter);
-    let Some(Modal::Setup(s)) = &app.modal else {
+    let Some(Modal::Setup(s)) = app.modal() else {
         panic!("setup closed on a plan without a brand");
     };
     assert_eq!(s.page, 1);
     let e = s.form.error.clone().unwrap_or_default();
     assert!(e.contains("formulation") && !e.contains("--"), "{e}");
-    assert!(app.store.regimens().unwrap().is_empty());
+    assert!(app.store().regimens().unwrap().is_empty());
 }
 
 #[test]
@@ -154,8 +154,8 @@ fn setup_refused_weight_writes_nothing_on_its_page() {
     typing(&mut app, "sixty");
     press(&mut app, KeyCode::Enter);
     assert_eq!(page(&app), Some(0));
-    assert_eq!(app.store.profile().unwrap().birth_year, None);
-    assert_eq!(app.store.count_entries(true).unwrap(), 0);
+    assert_eq!(app.store().profile().unwrap().birth_year, None);
+    assert_eq!(app.store().count_entries(true).unwrap(), 0);
 }
 
 #[test]

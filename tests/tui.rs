@@ -70,7 +70,7 @@ fn typ(app: &mut App, s: &str) {
 }
 
 fn count(app: &App, kind: Kind) -> usize {
-    app.store
+    app.store()
         .entries(&EntryFilter {
             kind: Some(kind),
             ..Default::default()
@@ -108,7 +108,7 @@ fn overlay_and_edge_snapshots() {
         tui::snapshot(&mut app, 80, 24).unwrap()
     );
     key(&mut app, KeyCode::Char('z'));
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
     app.update(Action::Help);
     app.update(Action::Help);
     app.update(Action::New(Kind::Lab));
@@ -154,18 +154,15 @@ fn logging_a_platelet_count_from_today_takes_four_keys() {
     let before = count(&app, Kind::Platelets);
     typ(&mut app, "p45");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none(), "form closed");
+    assert!(app.modal().is_none(), "form closed");
     assert_eq!(count(&app, Kind::Platelets), before + 1);
-    let latest = app.store.latest(Kind::Platelets, None).unwrap().unwrap();
+    let latest = app.store().latest(Kind::Platelets, None).unwrap().unwrap();
     assert!(matches!(latest.data, EntryData::Platelets(ref p) if p.count == 45.0));
     assert_eq!(latest.at, clock().now());
-    let (msg, _) = app.message.clone().unwrap();
+    let (msg, _) = app.message().cloned().unwrap();
     assert!(msg.starts_with("Saved #"), "{msg}");
     // Today shows it at once.
-    assert_eq!(
-        app.overview.as_ref().unwrap().latest_platelets.unwrap().1,
-        45.0
-    );
+    assert_eq!(app.overview().unwrap().latest_platelets.unwrap().1, 45.0);
 }
 
 #[test]
@@ -174,7 +171,7 @@ fn a_rejected_value_keeps_the_form_filled_and_writes_nothing() {
     let before = count(&app, Kind::Platelets);
     typ(&mut app, "p9999");
     key(&mut app, KeyCode::Enter);
-    let Some(Modal::Form(f)) = &app.modal else {
+    let Some(Modal::Form(f)) = app.modal() else {
         panic!("form closed")
     };
     assert_eq!(f.get("value"), "9999");
@@ -193,7 +190,7 @@ fn a_rejected_value_keeps_the_form_filled_and_writes_nothing() {
     }
     typ(&mut app, "99");
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
     assert_eq!(count(&app, Kind::Platelets), before + 1);
 }
 
@@ -202,21 +199,21 @@ fn escape_asks_before_discarding_typed_text() {
     let mut app = demo_app(Lang::En);
     typ(&mut app, "p4");
     key(&mut app, KeyCode::Esc);
-    assert!(app.confirm.is_some());
+    assert!(app.confirm().is_some());
     typ(&mut app, "n");
-    assert!(matches!(app.modal, Some(Modal::Form(_))), "kept");
+    assert!(matches!(app.modal(), Some(Modal::Form(_))), "kept");
     // q in a form is text, not quit.
     typ(&mut app, "q");
-    assert!(app.running);
+    assert!(app.is_running());
     key(&mut app, KeyCode::Esc);
     typ(&mut app, "y");
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
     // An untouched form closes without asking.
     typ(&mut app, "w");
     key(&mut app, KeyCode::Esc);
-    assert!(app.modal.is_none() && app.confirm.is_none());
+    assert!(app.modal().is_none() && app.confirm().is_none());
     typ(&mut app, "q");
-    assert!(!app.running);
+    assert!(!app.is_running());
 }
 
 #[test]
@@ -225,7 +222,7 @@ fn take_the_next_dose() {
     let before = count(&app, Kind::Dose);
     typ(&mut app, "t");
     assert_eq!(count(&app, Kind::Dose), before + 1);
-    let d = app.store.latest(Kind::Dose, None).unwrap().unwrap();
+    let d = app.store().latest(Kind::Dose, None).unwrap().unwrap();
     let EntryData::Dose(dose) = d.data else {
         panic!()
     };
@@ -236,7 +233,7 @@ fn take_the_next_dose() {
     );
     assert_eq!(dose.amount.unwrap().value, 75.0);
     assert_eq!(dose.formulation.as_deref(), Some("Neoral"));
-    let slots = &app.overview.as_ref().unwrap().slots;
+    let slots = &app.overview().unwrap().slots;
     assert!(
         slots
             .iter()
@@ -253,31 +250,31 @@ fn edit_delete_and_undo_in_history() {
     typ(&mut app, "p45");
     key(&mut app, KeyCode::Enter);
     typ(&mut app, "2");
-    assert_eq!(app.tab, Tab::History);
+    assert_eq!(app.tab(), Tab::History);
     // The new count is the newest row.
-    let id = app.history.rows[0].id;
+    let id = app.history().rows[0].id;
     typ(&mut app, "e");
     for _ in 0..2 {
         key(&mut app, KeyCode::Backspace);
     }
     typ(&mut app, "60");
     key(&mut app, KeyCode::Enter);
-    let e = app.store.entry(id).unwrap();
+    let e = app.store().entry(id).unwrap();
     assert!(matches!(e.data, EntryData::Platelets(ref p) if p.count == 60.0));
-    assert_eq!(app.store.revision_count(id).unwrap(), 1);
+    assert_eq!(app.store().revision_count(id).unwrap(), 1);
     // Delete (asks), then undo.
     typ(&mut app, "D");
-    assert!(app.confirm.is_some());
+    assert!(app.confirm().is_some());
     typ(&mut app, "y");
-    assert!(app.store.entry(id).unwrap().deleted);
-    assert_ne!(app.history.rows[0].id, id);
+    assert!(app.store().entry(id).unwrap().deleted);
+    assert_ne!(app.history().rows[0].id, id);
     typ(&mut app, "u");
-    assert!(!app.store.entry(id).unwrap().deleted);
-    assert_eq!(app.history.rows[0].id, id);
+    assert!(!app.store().entry(id).unwrap().deleted);
+    assert_eq!(app.history().rows[0].id, id);
     // Filter by kind.
     typ(&mut app, "f");
     assert!(
-        app.history
+        app.history()
             .rows
             .iter()
             .all(|e| e.data.kind() == Kind::Platelets)
@@ -289,7 +286,7 @@ fn reminders_open_the_form_they_ask_for() {
     let mut app = demo_app(Lang::En);
     typ(&mut app, "3");
     let n = app
-        .reminders
+        .reminders()
         .iter()
         .position(|r| r.rule.code().starts_with("weight"))
         .expect("weight reminder");
@@ -297,7 +294,7 @@ fn reminders_open_the_form_they_ask_for() {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
-    let Some(Modal::Form(f)) = &app.modal else {
+    let Some(Modal::Form(f)) = app.modal() else {
         panic!("no form")
     };
     assert_eq!(f.kind, Kind::Weight);
@@ -319,14 +316,14 @@ fn a_locked_database_is_a_message_and_the_entry_is_kept() {
         Theme { color: false },
     );
     // Another connection holds the write lock; the test does not wait the full 10 s.
-    app.store
+    app.store_mut()
         .set_busy_timeout(std::time::Duration::from_millis(200))
         .unwrap();
     let other = rusqlite::Connection::open(&path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
     typ(&mut app, "p45");
     key(&mut app, KeyCode::Enter);
-    let Some(Modal::Form(f)) = &app.modal else {
+    let Some(Modal::Form(f)) = app.modal() else {
         panic!("form closed")
     };
     assert!(
@@ -337,7 +334,7 @@ fn a_locked_database_is_a_message_and_the_entry_is_kept() {
     assert_eq!(f.get("value"), "45");
     other.execute_batch("COMMIT").unwrap();
     key(&mut app, KeyCode::Enter);
-    assert!(app.modal.is_none());
+    assert!(app.modal().is_none());
     assert_eq!(count(&app, Kind::Platelets), 1);
 }
 
@@ -376,7 +373,7 @@ fn colours_carry_the_band_and_no_color_keeps_the_words() {
         .unwrap() as u16;
     assert_eq!(buf[(col, row)].fg, ratatui::style::Color::Red);
     assert!(text.contains("[<20 high bleeding risk]"));
-    app.theme = Theme { color: false };
+    app.set_theme(Theme { color: false });
     let plain = tui::snapshot(&mut app, 80, 24).unwrap();
     assert!(plain.contains("[<20 high bleeding risk]"));
 }
@@ -397,10 +394,10 @@ fn export_from_the_screen_runs_in_the_background() {
         },
         Theme { color: false },
     );
-    app.export_dir = dir.path().join("exports");
+    app.set_export_dir(dir.path().join("exports"));
     typ(&mut app, "E");
-    assert!(matches!(app.modal, Some(Modal::Export(_))));
-    if let Some(Modal::Export(f)) = &app.modal {
+    assert!(matches!(app.modal(), Some(Modal::Export(_))));
+    if let Some(Modal::Export(f)) = app.modal() {
         assert_eq!(f.format(), itp_diary::app::export::Format::Pdf, "PDF first");
     }
     // Choose CSV (pdf → html → md → csv: the clinic report comes first) and export.
@@ -408,13 +405,13 @@ fn export_from_the_screen_runs_in_the_background() {
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Enter);
-    assert!(app.job.is_some());
+    assert!(app.job_running());
     let t0 = std::time::Instant::now();
-    while app.job.is_some() && t0.elapsed().as_secs() < 20 {
+    while app.job_running() && t0.elapsed().as_secs() < 20 {
         app.poll_job();
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let (msg, _) = app.message.clone().unwrap();
+    let (msg, _) = app.message().cloned().unwrap();
     assert!(msg.starts_with("Wrote"), "{msg}");
     let file = dir.path().join("exports").join("itp-diary-2026-03-10.csv");
     assert!(

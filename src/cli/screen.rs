@@ -77,7 +77,7 @@ fn terminal() -> bool {
 
 /// The terminal app on `store`, with the command line's settings file and folders.
 fn app(ctx: &Ctx, store: Store, clock: Clock, paths: Paths) -> App {
-    let mut app = App::new(
+    App::new(
         Session {
             store,
             clock,
@@ -86,9 +86,7 @@ fn app(ctx: &Ctx, store: Store, clock: Clock, paths: Paths) -> App {
             paths,
         },
         Theme::from_env(),
-    );
-    app.patient = ctx.paths.patient.clone();
-    app
+    )
 }
 
 /// `itp-diary` with no command: the diary in the terminal (never without one).
@@ -120,7 +118,7 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
         Store::open_in_memory().map_err(|e| ctx.store_error(e))?
     };
     let mut app = app(ctx, store, ctx.clock.clone(), ctx.paths.clone());
-    app.theme = Theme { color: false };
+    app.set_theme(Theme { color: false });
     let tab = match a.screen {
         Screen::Today => Tab::Today,
         Screen::History => Tab::History,
@@ -128,7 +126,7 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
         Screen::Trends => Tab::Trends,
     };
     if let Some(w) = a.window {
-        app.trends.window = w.window();
+        app.set_trend_window(w.window());
     }
     app.update(crate::tui::Action::GoTab(tab));
     let text = crate::tui::snapshot(&mut app, w, h).map_err(|e| CliError::Failed(e.to_string()))?;
@@ -139,7 +137,7 @@ pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {
 /// a diary a screen has open).
 fn run_screen(app: App) -> anyhow::Result<()> {
     // Best effort: a folder that refuses the mark file does not keep the diary closed.
-    let _open = crate::app::open_mark::hold(&app.paths.db);
+    let _open = crate::app::open_mark::hold(&app.paths().db);
     crate::tui::run(app)
 }
 

@@ -1,28 +1,21 @@
 //! The app state and `update`: keys become actions, actions do the I/O (store, rules) and
-//! load what the screens show. Rendering never touches the store.
+//! build what the screens show (the view model, each screen's state). Rendering reads the app
+//! and never touches the store. A screen's own keys are handled in its module
+//! (`screens::{today,history,reminders,trends}`), a dialog's in its own.
 
-use chrono::Duration;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use crate::app::config::{Paths, Settings};
-use crate::app::facts;
 use crate::app::session::Session;
-use crate::domain::clock::Clock;
 use crate::domain::dosing::SlotState;
-use crate::domain::entry::{DoseStatus, Entry, Kind};
-use crate::domain::overview::Overview;
-use crate::domain::reminders::Reminder;
-use crate::present::i18n::I18n;
-use crate::present::status::StatusView;
-use crate::store::{EntryFilter, Store};
 use crate::tui::action::Action;
 use crate::tui::dialogs::export::{ExportForm, Job};
 use crate::tui::dialogs::form::{Defaults, Form};
 use crate::tui::keymap::{Context, lookup};
-use crate::tui::screens::trends::TrendsState;
+use crate::tui::shared::Shared;
 use crate::tui::theme::Theme;
+use crate::tui::view::View;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -88,109 +81,52 @@ pub enum MessageKind {
 }
 
 pub use crate::tui::screens::history::History;
-/// Rows moved by PageUp / PageDown (lists and the help).
-const PAGE: u16 = 10;
+use crate::tui::screens::{PAGE, Parked, Screen};
 /// How far the help scrolls (it is shorter than this at 80×24).
 const HELP_SCROLL_MAX: u16 = 200;
-/// Latest entries loaded for Today on tall terminals.
-const RECENT_ENTRIES: usize = 30;
 
-/// The history's kind filter after `f`: all kinds, then each kind in turn.
-fn next_filter(f: Option<Kind>) -> Option<Kind> {
-    let all = Kind::ALL;
-    match f {
-        None => Some(all[0]),
-        Some(k) => all
-            .iter()
-            .position(|x| *x == k)
-            .and_then(|p| all.get(p + 1))
-            .copied(),
-    }
-}
-
+/// The terminal app: the shared context, the view model, the screen shown (and the others as
+/// they were left), and what is over it (a dialog, a question, the message line).
 pub struct App {
-    pub store: Store,
-    pub clock: Clock,
-    pub i18n: I18n,
-    pub settings: Settings,
-    pub theme: Theme,
-    pub tab: Tab,
-    pub modal: Option<Modal>,
-    pub confirm: Option<Confirm>,
-    pub message: Option<(String, MessageKind)>,
-    pub running: bool,
-    pub overview: Option<Overview>,
-    /// What Today shows, derived from the overview in `refresh` (the same view as `status`).
-    pub status: Option<StatusView>,
-    pub reminders: Vec<Reminder>,
-    /// The next date of every monitoring item not due yet (loaded when Reminders is shown).
-    pub upcoming: Vec<crate::tui::screens::upcoming::Upcoming>,
-    /// Platelet counts of the last 12 weeks as (days into the 12 weeks, count), oldest first;
-    /// the count before the window (if any) at day 0, so the line starts filled.
-    pub(crate) spark: Vec<(f64, f64)>,
-    pub history: History,
-    /// The latest entries, for Today on tall terminals.
-    pub(crate) recent: Vec<Entry>,
-    pub reminder_selected: usize,
-    pub trends: TrendsState,
+    /// The open diary, clock, language, settings, colours and paths (the caller's `Session`).
+    pub(in crate::tui) ctx: Shared,
+    /// What the screens show of the diary, built in `refresh`.
+    pub(in crate::tui) view: View,
+    /// The screen shown, with its own state.
+    pub(in crate::tui) screen: Screen,
+    /// The other screens' states.
+    pub(in crate::tui) parked: Parked,
+    pub(in crate::tui) modal: Option<Modal>,
+    pub(in crate::tui) confirm: Option<Confirm>,
+    pub(in crate::tui) message: Option<(String, MessageKind)>,
+    pub(in crate::tui) running: bool,
     /// What `u` takes back: deletes and one-key doses of this session, newest last.
-    pub(crate) undo: Vec<crate::tui::dialogs::slots::Undo>,
+    pub(in crate::tui) undo: Vec<crate::tui::dialogs::slots::Undo>,
     /// The terminal's size, set by the event loop before each frame (mouse clicks are mapped
     /// through the same layout the frame is drawn with).
-    pub(crate) size: ratatui::layout::Rect,
+    pub(in crate::tui) size: ratatui::layout::Rect,
     /// A running export.
-    pub job: Option<Job>,
+    pub(in crate::tui) job: Option<Job>,
     /// How far the help is scrolled.
-    pub(crate) help_scroll: u16,
-    /// The named patient whose diary this is (shown in the top bar).
-    pub patient: Option<String>,
-    /// Where exports go by default.
-    pub export_dir: std::path::PathBuf,
-    /// The database, the settings file (for the JSON backup) and the data folder, resolved by
-    /// the caller exactly as the command line resolves them.
-    pub paths: Paths,
-    /// What `t` would answer now (issue 13: Today names it before the press).
-    pub(crate) next_dose: Option<crate::tui::dialogs::slots::Next>,
+    pub(in crate::tui) help_scroll: u16,
 }
 
 impl App {
     /// The app on an open diary; `session` comes from the caller's path resolution.
     pub fn new(session: Session, theme: Theme) -> App {
-        let Session {
-            store,
-            clock,
-            i18n,
-            settings,
-            paths,
-        } = session;
         let mut app = App {
-            store,
-            clock,
-            i18n: i18n.for_screen(),
-            settings,
-            paths,
-            theme,
-            tab: Tab::Today,
+            ctx: Shared::new(session, theme),
+            view: View::default(),
+            screen: Screen::Today(Default::default()),
+            parked: Parked::default(),
             modal: None,
             confirm: None,
             message: None,
             running: true,
-            overview: None,
-            status: None,
-            reminders: Vec::new(),
-            upcoming: Vec::new(),
-            spark: Vec::new(),
-            history: History::default(),
-            recent: Vec::new(),
-            reminder_selected: 0,
-            trends: TrendsState::default(),
             undo: Vec::new(),
             size: ratatui::layout::Rect::default(),
             job: None,
             help_scroll: 0,
-            patient: None,
-            export_dir: std::path::PathBuf::from("."),
-            next_dose: None,
         };
         app.refresh();
         app
@@ -206,77 +142,47 @@ impl App {
 
     /// Reload everything the screens show. A store error becomes a message.
     pub fn refresh(&mut self) {
-        let t = self.settings.thresholds.clone();
-        match facts::assess(&self.store, &self.clock, &t) {
-            Ok((facts, o, r)) => {
-                let since = o.now - Duration::days(crate::tui::screens::today::SPARK_DAYS);
-                let days = |at: chrono::DateTime<chrono::FixedOffset>| {
-                    (at - since).num_minutes() as f64 / 1440.0
-                };
-                let before = facts
-                    .platelets()
-                    .rfind(|(at, _)| *at < since)
-                    .map(|(_, v)| (0.0, v));
-                self.spark = before
-                    .into_iter()
-                    .chain(
-                        facts
-                            .platelets()
-                            .filter(|(at, _)| *at >= since)
-                            .map(|(at, v)| (days(at), v)),
-                    )
-                    .collect();
-                self.status = Some(StatusView::new(&o, &self.i18n));
-                self.overview = Some(o);
-                self.reminders = r;
-                let next = crate::tui::dialogs::slots::next_answer(&facts, &self.clock, &t, None);
-                self.next_dose = Some(next);
+        match View::load(&self.ctx) {
+            Ok((view, spark)) => {
+                self.view = view;
+                self.today_mut().spark = spark;
             }
             Err(e) => {
-                self.next_dose = None;
+                self.view.next_dose = None;
                 self.error(e.to_string())
             }
         }
-        self.reminder_selected = self
-            .reminder_selected
-            .min(self.reminders.len().saturating_sub(1));
-        match self.store.entries(&EntryFilter {
-            limit: Some(RECENT_ENTRIES),
-            ..Default::default()
-        }) {
-            Ok(r) => self.recent = r,
+        let n = self.view.reminders.len();
+        let r = self.reminders_state_mut();
+        r.selected = r.selected.min(n.saturating_sub(1));
+        match crate::tui::screens::today::recent(&self.ctx.store) {
+            Ok(r) => self.today_mut().recent = r,
             Err(e) => self.error(e.to_string()),
         }
-        // The history and the trends are loaded when shown (a 20-year diary opens fast); the
-        // history is read again only if the diary changed.
-        match self.tab {
-            Tab::History => self.load_history(),
-            Tab::Trends => self.load_trends(),
-            Tab::Reminders => self.load_upcoming(),
-            Tab::Today => {}
-        }
+        self.load_screen();
     }
 
-    fn load_history(&mut self) {
-        if let Err(e) = self.history.refresh(&self.store, &self.clock) {
-            self.error(e.to_string());
-        }
-    }
-
-    pub fn load_trends(&mut self) {
-        if let Err(e) = self
-            .trends
-            .load(&self.store, &self.clock, &self.settings.thresholds)
-        {
+    /// Load what the screen shown reads beyond the view model. The history and the trends are
+    /// loaded when shown (a 20-year diary opens fast); the history is read again only if the
+    /// diary changed.
+    pub fn load_screen(&mut self) {
+        let ctx = &self.ctx;
+        let result = match &mut self.screen {
+            Screen::History(h) => h.refresh(&ctx.store, &ctx.clock),
+            Screen::Trends(t) => t.load(&ctx.store, &ctx.clock, &ctx.settings.thresholds),
+            Screen::Reminders(_) => return self.load_upcoming(),
+            Screen::Today(_) => Ok(()),
+        };
+        if let Err(e) = result {
             self.error(e.to_string());
         }
     }
 
     /// The defaults a new form starts with: the regimen's drug, next amount and formulation.
     pub(crate) fn defaults(&self) -> Defaults {
-        let o = self.overview.as_ref();
+        let o = self.view.overview.as_ref();
         let r = o.and_then(|o| o.regimen.as_ref());
-        let step = r.and_then(|r| r.step_on(self.clock.today()));
+        let step = r.and_then(|r| r.step_on(self.ctx.clock.today()));
         Defaults {
             drug: r.map(|r| r.drug),
             amount: o
@@ -330,7 +236,7 @@ impl App {
                     _ => None,
                 })
             }
-            None if self.history.typing.is_some() && self.tab == Tab::History => {
+            None if matches!(&self.screen, Screen::History(h) if h.typing.is_some()) => {
                 lookup(&[Context::Form], key).or(match key.code {
                     KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                         Some(Action::Quit)
@@ -341,7 +247,7 @@ impl App {
                     _ => None,
                 })
             }
-            None => lookup(&[self.tab.context(), Context::Global], key),
+            None => lookup(&[self.screen.tab().context(), Context::Global], key),
         }
     }
 
@@ -350,26 +256,20 @@ impl App {
             return;
         }
         if let MouseEventKind::Down(MouseButton::Left) = m.kind {
-            let [_, body, _, _] = crate::tui::frame_layout(self.size);
-            let top = body.y + crate::tui::screens::history::ROWS_ABOVE;
             if m.row == 0
-                && let Some(&(_, _, tab)) = crate::tui::tab_columns(&self.i18n)
+                && let Some(&(_, _, tab)) = crate::tui::tab_columns(&self.ctx.i18n)
                     .iter()
                     .find(|(a, b, _)| m.column >= *a && m.column < *b)
             {
                 self.update(Action::GoTab(tab));
-            } else if self.tab == Tab::History && m.row >= top && m.row + 1 < body.bottom() {
-                let first =
-                    crate::tui::screens::history::first_visible(self.history.selected, body.height);
-                let i = first + usize::from(m.row - top);
-                if i < self.history.total {
-                    self.history.selected = i;
-                }
+            } else if let Screen::History(h) = &mut self.screen {
+                let [_, body, _, _] = crate::tui::frame_layout(self.size);
+                h.click(m.row, body);
             }
         }
     }
 
-    /// Carry out an action.
+    /// Carry out an action: a dialog's keys go to the dialog, a screen's to the screen shown.
     pub fn update(&mut self, a: Action) {
         if let Some(c) = self.confirm.take() {
             if a == Action::Yes {
@@ -384,15 +284,11 @@ impl App {
         {
             return;
         }
-        if self.modal.is_none() && self.tab == Tab::History && self.search_key(a) {
+        if self.modal.is_none() && self.search_key(a) {
             return;
         }
         match a {
-            Action::Search => self.start_search(),
             Action::Patients => self.open_patients(),
-            Action::EditProfile => self.edit_profile(),
-            Action::Questions => self.open_questions(),
-            Action::ChangePlan => self.open_plan_change(),
             Action::Quit => {
                 if matches!(&self.modal, Some(Modal::Form(f)) if f.has_typed_text()) {
                     self.confirm = Some(Confirm::QuitWithForm);
@@ -417,60 +313,17 @@ impl App {
             Action::GoTab(t) => self.go(t),
             Action::Refresh => {
                 self.refresh();
-                self.info(self.i18n.t("tui.refreshed").to_string());
+                self.info(self.ctx.i18n.t("tui.refreshed").to_string());
             }
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => self.move_selection(a),
             Action::New(kind) => {
                 let d = self.defaults();
-                self.modal = Some(Modal::Form(Box::new(Form::new(kind, &self.i18n, &d))));
+                self.modal = Some(Modal::Form(Box::new(Form::new(kind, &self.ctx.i18n, &d))));
             }
             Action::NewAny => {
                 let d = self.defaults();
-                self.modal = Some(Modal::Form(Box::new(Form::any(&self.i18n, &d))));
-            }
-            Action::TakeDose => self.dose_now(DoseStatus::Taken),
-            Action::SkipDose => self.dose_now(DoseStatus::Skipped),
-            Action::EntryHistory => self.toggle_revisions(),
-            Action::Edit => {
-                if let Some(e) = self.history.current() {
-                    let f = Form::edit(e, &self.i18n);
-                    self.modal = Some(Modal::Form(Box::new(f)));
-                }
-            }
-            Action::Delete => {
-                if let Some(e) = self.history.current() {
-                    self.confirm = Some(Confirm::Delete(e.id));
-                }
+                self.modal = Some(Modal::Form(Box::new(Form::any(&self.ctx.i18n, &d))));
             }
             Action::Undo => self.undo_last(),
-            Action::CycleFilter => {
-                self.history.filter = next_filter(self.history.filter);
-                self.history.selected = 0;
-                self.history.stale = true;
-                self.load_history();
-            }
-            Action::CycleRange => {
-                self.history.range = self.history.range.next();
-                self.history.selected = 0;
-                self.history.stale = true;
-                self.load_history();
-            }
-            Action::Activate => self.activate_reminder(),
-            Action::Zoom(d) => {
-                self.trends.zoom(d);
-                self.load_trends();
-            }
-            Action::Pan(d) => {
-                self.trends.pan(d);
-                self.load_trends();
-            }
-            Action::NextChart => self.trends.next_chart(),
-            Action::Cursor(d) => self.trends.move_cursor(i64::from(d)),
             Action::FormNext
             | Action::FormPrev
             | Action::FormLeft
@@ -482,10 +335,11 @@ impl App {
             Action::FormSave if matches!(self.modal, Some(Modal::Setup(_))) => self.setup_next(),
             Action::FormSave => self.save_form(),
             Action::Export => {
-                let f = ExportForm::new(&self.export_dir, &self.clock, self.i18n.lang).for_patient(
-                    self.patient.clone(),
-                    &self.export_dir,
-                    &self.clock,
+                let (dir, clock) = (&self.ctx.export_dir, &self.ctx.clock);
+                let f = ExportForm::new(dir, clock, self.ctx.i18n.lang).for_patient(
+                    self.ctx.paths.patient.clone(),
+                    dir,
+                    clock,
                 );
                 self.modal = Some(Modal::Export(Box::new(f)));
             }
@@ -498,6 +352,34 @@ impl App {
                 }
             }
             Action::Yes | Action::No => {}
+            // The screen's own keys.
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End
+            | Action::TakeDose
+            | Action::SkipDose
+            | Action::EditProfile
+            | Action::Questions
+            | Action::ChangePlan
+            | Action::Edit
+            | Action::Delete
+            | Action::EntryHistory
+            | Action::CycleFilter
+            | Action::CycleRange
+            | Action::Search
+            | Action::Activate
+            | Action::Zoom(_)
+            | Action::Pan(_)
+            | Action::NextChart
+            | Action::Cursor(_) => match self.screen.tab() {
+                Tab::Today => self.today_action(a),
+                Tab::History => self.history_action(a),
+                Tab::Reminders => self.reminders_action(a),
+                Tab::Trends => self.trends_action(a),
+            },
         }
     }
 
@@ -521,7 +403,8 @@ impl App {
     }
 
     fn cycle_tab(&mut self, forward: bool) {
-        let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+        let tab = self.screen.tab();
+        let i = Tab::ALL.iter().position(|t| *t == tab).unwrap_or(0);
         let n = Tab::ALL.len();
         let j = if forward {
             (i + 1) % n
@@ -532,39 +415,7 @@ impl App {
     }
 
     fn go(&mut self, t: Tab) {
-        self.tab = t;
-        match t {
-            Tab::Trends => self.load_trends(),
-            Tab::History => self.load_history(),
-            Tab::Reminders => self.load_upcoming(),
-            Tab::Today => {}
-        }
-    }
-
-    fn move_selection(&mut self, a: Action) {
-        let (sel, len) = match self.tab {
-            Tab::History => (&mut self.history.selected, self.history.total),
-            Tab::Reminders => (&mut self.reminder_selected, self.reminders.len()),
-            Tab::Today | Tab::Trends => return,
-        };
-        if len == 0 {
-            return;
-        }
-        let page = usize::from(PAGE);
-        *sel = match a {
-            Action::Up => sel.saturating_sub(1),
-            Action::Down => (*sel + 1).min(len - 1),
-            Action::PageUp => sel.saturating_sub(page),
-            Action::PageDown => (*sel + page).min(len - 1),
-            Action::Home => 0,
-            _ => len - 1,
-        };
-        if self.tab == Tab::History {
-            let i = self.history.selected;
-            let page = crate::tui::screens::history::PAGE;
-            if let Err(e) = self.history.select(&self.store, i, page) {
-                self.error(e.to_string());
-            }
-        }
+        self.show(t);
+        self.load_screen();
     }
 }

@@ -1,13 +1,16 @@
 //! The terminal face (ratatui + crossterm). Only this module draws. The loop is synchronous:
 //! draw, wait for a key (or the refresh timer), update.
 
+mod access;
 mod action;
 pub mod app;
 pub mod dialogs;
 pub mod keymap;
 mod paste;
 pub mod screens;
+mod shared;
 pub mod theme;
+mod view;
 mod watch;
 pub mod widgets;
 
@@ -27,6 +30,7 @@ use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 pub use action::Action;
 pub use app::{App, Modal, Tab};
+pub use screens::Screen;
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_W: u16 = 80;
@@ -79,7 +83,7 @@ pub fn tab_columns(i: &crate::present::i18n::I18n) -> Vec<(u16, u16, Tab)> {
 /// (where the tabs and the history rows are) is recomputed from the same layout functions.
 pub fn render(f: &mut Frame, app: &App) {
     let area = f.area();
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     if area.width < MIN_W || area.height < MIN_H {
         let text = i.tf(
             "tui.too_small",
@@ -95,9 +99,10 @@ pub fn render(f: &mut Frame, app: &App) {
     }
     let [top, body, msg, keys] = frame_layout(area);
     let titles = tab_titles(i);
-    let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
-    let mut now = app.clock.now().format("%Y-%m-%d %H:%M").to_string();
-    if let Some(p) = &app.patient {
+    let tab = app.screen.tab();
+    let selected = Tab::ALL.iter().position(|t| *t == tab).unwrap_or(0);
+    let mut now = app.ctx.clock.now().format("%Y-%m-%d %H:%M").to_string();
+    if let Some(p) = &app.ctx.paths.patient {
         now = format!("{} · {now}", crate::present::sanitize::visible(p));
     }
     let now_w = unicode_width::UnicodeWidthStr::width(now.as_str()) as u16;
@@ -106,40 +111,40 @@ pub fn render(f: &mut Frame, app: &App) {
     f.render_widget(
         Tabs::new(titles)
             .select(selected)
-            .highlight_style(app.theme.selected())
+            .highlight_style(app.ctx.theme.selected())
             .divider("|"),
         tabs_area,
     );
     f.render_widget(
-        Paragraph::new(Span::styled(now, app.theme.dim())),
+        Paragraph::new(Span::styled(now, app.ctx.theme.dim())),
         clock_area,
     );
-    match app.tab {
-        Tab::Today => screens::today::render(f, body, app),
-        Tab::History => screens::history::render(f, body, app),
-        Tab::Reminders => screens::reminders::render(f, body, app),
-        Tab::Trends => screens::trends::render(
+    match &app.screen {
+        Screen::Today(v) => screens::today::render(f, body, app, v),
+        Screen::History(h) => screens::history::render(f, body, app, h),
+        Screen::Reminders(r) => screens::reminders::render(f, body, app, r),
+        Screen::Trends(t) => screens::trends::render(
             f,
             body,
-            &app.trends,
-            &app.settings.thresholds,
-            &app.theme,
-            &app.i18n,
+            t,
+            &app.ctx.settings.thresholds,
+            &app.ctx.theme,
+            &app.ctx.i18n,
         ),
     }
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     if let Some((text, kind)) = &app.message {
         let style = if *kind == app::MessageKind::Error {
-            app.theme.error()
+            app.ctx.theme.error()
         } else {
-            app.theme.ok()
+            app.ctx.theme.ok()
         };
         f.render_widget(
             Paragraph::new(Line::from(Span::styled(text.clone(), style))),
             msg,
         );
     }
-    let hint = match app.tab {
+    let hint = match tab {
         // The setup takes every key: its own keys, not the screen's.
         _ if matches!(app.modal, Some(Modal::Setup(_))) => "setup.keys",
         Tab::Today => "hint.today",
@@ -147,10 +152,10 @@ pub fn render(f: &mut Frame, app: &App) {
         Tab::Reminders => "hint.reminders",
         Tab::Trends => "hint.trends",
     };
-    let key_line = match app.tab {
+    let key_line = match app.tab() {
         // `t` names the slot it answers (issue 13).
         Tab::Today if hint == "hint.today" => widgets::hints::today(app, keys.width),
-        _ => Line::from(Span::styled(i.t(hint), app.theme.dim())),
+        _ => Line::from(Span::styled(i.t(hint), app.ctx.theme.dim())),
     };
     f.render_widget(Paragraph::new(key_line), keys);
     match &app.modal {
@@ -202,7 +207,7 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let mut last = Instant::now();
-    let mut seen = app.store.data_version().ok();
+    let mut seen = app.ctx.store.data_version().ok();
     while app.running {
         let size = terminal.size()?;
         app.size = Rect::new(0, 0, size.width, size.height);

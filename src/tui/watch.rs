@@ -7,7 +7,7 @@ use crate::tui::app::App;
 impl App {
     /// Reload when the diary changed since `seen` (updated). Returns whether it reloaded.
     pub fn reload_if_changed(&mut self, seen: &mut Option<crate::store::DataVersion>) -> bool {
-        let now = self.store.data_version().ok();
+        let now = self.ctx.store.data_version().ok();
         if now == *seen || self.modal.is_some() || self.confirm.is_some() {
             return false;
         }

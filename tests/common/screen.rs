@@ -92,6 +92,11 @@ impl Screen {
 
     /// Wait up to 10 s for the program to end (it is killed after that); its success.
     pub fn exit_success(mut self) -> bool {
+        self.wait_exit()
+    }
+
+    /// [`Screen::exit_success`] keeping the screen, to read what it printed last.
+    pub fn wait_exit(&mut self) -> bool {
         let t0 = Instant::now();
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {

@@ -15,8 +15,8 @@ impl App {
             match a {
                 Action::FormNext => f.focus = (f.focus + 1) % 4,
                 Action::FormPrev => f.focus = (f.focus + 3) % 4,
-                Action::FormLeft => f.cycle(false, &self.export_dir, &self.clock),
-                Action::FormRight => f.cycle(true, &self.export_dir, &self.clock),
+                Action::FormLeft => f.cycle(false, &self.ctx.export_dir, &self.ctx.clock),
+                Action::FormRight => f.cycle(true, &self.ctx.export_dir, &self.ctx.clock),
                 Action::FormBackspace if f.focus == 3 => {
                     f.path.pop();
                 }
@@ -27,7 +27,7 @@ impl App {
         }
         let d = self.defaults();
         if let Some(Modal::Setup(s)) = &mut self.modal {
-            super::setup::edit_fields(&mut s.form, a, &self.i18n, &d);
+            super::setup::edit_fields(&mut s.form, a, &self.ctx.i18n, &d);
             return;
         }
         let Some(Modal::Form(f)) = &mut self.modal else {
@@ -36,8 +36,8 @@ impl App {
         match a {
             Action::FormNext => f.next(),
             Action::FormPrev => f.prev(),
-            Action::FormLeft => f.cycle(false, &self.i18n, &d),
-            Action::FormRight => f.cycle(true, &self.i18n, &d),
+            Action::FormLeft => f.cycle(false, &self.ctx.i18n, &d),
+            Action::FormRight => f.cycle(true, &self.ctx.i18n, &d),
             Action::FormBackspace => f.backspace(),
             Action::FormChar(c) => f.type_char(c),
             Action::FormLine(e) => f.edit_line(e),
@@ -53,8 +53,8 @@ impl App {
             return;
         };
         let draft = f.draft();
-        let r = entries::check(None, &draft, &self.clock, None);
-        let i = &self.i18n;
+        let r = entries::check(None, &draft, &self.ctx.clock, None);
+        let i = &self.ctx.i18n;
         f.show_result(
             r.as_ref()
                 .map(|b| b.warnings.iter().map(|w| i.warning(w)).collect()),
@@ -71,13 +71,13 @@ impl App {
         // An edit states the version it read when the form opened: a row that moved since
         // is refused, never overwritten.
         let result = match &f.read {
-            Some(read) => entries::edit(&mut self.store, read, &draft, &self.clock),
+            Some(read) => entries::edit(&mut self.ctx.store, read, &draft, &self.ctx.clock),
             None => {
                 let policy = entries::Policy {
-                    thresholds: &self.settings.thresholds,
+                    thresholds: &self.ctx.settings.thresholds,
                     extra: f.extra_confirmed,
                 };
-                entries::save(&mut self.store, &draft, &self.clock, policy)
+                entries::save(&mut self.ctx.store, &draft, &self.ctx.clock, policy)
             }
         };
         match result {
@@ -87,11 +87,11 @@ impl App {
                 self.refresh();
                 self.info(text);
             }
-            Err(SaveError::Input(e)) => f.error = Some(self.i18n.input_error(&e)),
+            Err(SaveError::Input(e)) => f.error = Some(self.ctx.i18n.input_error(&e)),
             Err(SaveError::SlotAnswered(slot)) => {
                 // Told once; saving again unchanged is the explicit "this is an extra dose".
                 f.error = Some(slot_answered(
-                    &self.i18n,
+                    &self.ctx.i18n,
                     slot,
                     "rules_text.slot_answered_form",
                 ));
@@ -101,11 +101,12 @@ impl App {
                 // Changed elsewhere: reload the entry into the form (what is stored now) and
                 // say so; nothing was written.
                 let msg = self
+                    .ctx
                     .i18n
                     .tf("safety.changed_elsewhere", &[("id", &id.to_string())]);
-                match self.store.entry(id) {
+                match self.ctx.store.entry(id) {
                     Ok(now) => {
-                        let mut g = crate::tui::dialogs::form::Form::edit(&now, &self.i18n);
+                        let mut g = crate::tui::dialogs::form::Form::edit(&now, &self.ctx.i18n);
                         g.error = Some(msg);
                         self.modal = Some(Modal::Form(Box::new(g)));
                     }
@@ -119,7 +120,8 @@ impl App {
             Err(SaveError::Store(e)) => {
                 // The form stays filled so the patient can retry.
                 f.error = Some(
-                    self.i18n
+                    self.ctx
+                        .i18n
                         .tf("tui.save_failed", &[("reason", &e.to_string())]),
                 );
             }
@@ -128,11 +130,11 @@ impl App {
 
     /// "Saved #id …", with the warnings after a dash.
     pub(crate) fn saved_text(&self, saved: &Saved) -> String {
-        let text = crate::present::describe::saved(&saved.entry, saved.edited, &self.i18n);
+        let text = crate::present::describe::saved(&saved.entry, saved.edited, &self.ctx.i18n);
         let warn: Vec<String> = saved
             .warnings
             .iter()
-            .map(|w| self.i18n.warning(w))
+            .map(|w| self.ctx.i18n.warning(w))
             .collect();
         if warn.is_empty() {
             text
@@ -143,20 +145,21 @@ impl App {
 
     /// Delete the entry as the history shows it (undoable).
     pub(crate) fn delete(&mut self, id: i64) {
-        let read = match self.history.rows.iter().find(|e| e.id == id) {
+        let read = match self.history().rows.iter().find(|e| e.id == id) {
             Some(e) => Ok(e.clone()),
-            None => self.store.entry(id),
+            None => self.ctx.store.entry(id),
         };
-        match read.and_then(|e| entries::delete(&mut self.store, &e, &self.clock)) {
+        match read.and_then(|e| entries::delete(&mut self.ctx.store, &e, &self.ctx.clock)) {
             Ok(()) => {
                 self.undo.push(Undo::Deleted(id));
                 self.refresh();
-                self.info(self.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
+                self.info(self.ctx.i18n.tf("tui.deleted", &[("id", &id.to_string())]));
             }
             Err(crate::store::StoreError::Changed(id)) => {
                 self.refresh();
                 self.error(
-                    self.i18n
+                    self.ctx
+                        .i18n
                         .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
                 );
             }
@@ -168,20 +171,25 @@ impl App {
     pub(crate) fn undo_last(&mut self) {
         let id = match self.undo.pop() {
             None => {
-                self.info(self.i18n.t("tui.nothing_to_undo").to_string());
+                self.info(self.ctx.i18n.t("tui.nothing_to_undo").to_string());
                 return;
             }
             Some(Undo::Answered(id)) => return self.undo_answer(id),
             Some(Undo::Deleted(id)) => id,
         };
         let result = self
+            .ctx
             .store
             .entry(id)
-            .and_then(|read| entries::undelete(&mut self.store, &read, &self.clock));
+            .and_then(|read| entries::undelete(&mut self.ctx.store, &read, &self.ctx.clock));
         match result {
             Ok(()) => {
                 self.refresh();
-                self.info(self.i18n.tf("cli.undeleted", &[("id", &id.to_string())]));
+                self.info(
+                    self.ctx
+                        .i18n
+                        .tf("cli.undeleted", &[("id", &id.to_string())]),
+                );
             }
             Err(e) => {
                 self.undo.push(Undo::Deleted(id));
@@ -195,19 +203,19 @@ impl App {
         if self.activate_dose_reminder() {
             return;
         }
-        let Some(r) = self.reminders.get(self.reminder_selected) else {
+        let Some(r) = self.view.reminders.get(self.reminders_state().selected) else {
             return;
         };
         // What Enter opens is a column of the rule table.
         let (kind, analyte) = match r.rule.rule().enter {
             crate::domain::rules::Enter::Log(k, a) => (k, a.map(|a| a.code())),
             crate::domain::rules::Enter::Nothing => {
-                self.info(self.i18n.t("tui.nothing_to_log").to_string());
+                self.info(self.ctx.i18n.t("tui.nothing_to_log").to_string());
                 return;
             }
         };
         let d = self.defaults();
-        let mut f = Form::new(kind, &self.i18n, &d);
+        let mut f = Form::new(kind, &self.ctx.i18n, &d);
         if let Some(a) = analyte {
             f.set("analyte", a);
             f.focus_on("value");

@@ -205,24 +205,25 @@ impl App {
         }
         if f.path.trim().is_empty() {
             if let Some(Modal::Export(f)) = &mut self.modal {
-                f.error = Some(self.i18n.tf("error.missing", &[("field", "path")]));
+                f.error = Some(self.ctx.i18n.tf("error.missing", &[("field", "path")]));
             }
             return;
         }
-        let Some(db) = self.store.path().map(std::path::Path::to_path_buf) else {
-            self.error(self.i18n.t("tui.export_memory").to_string());
+        let Some(db) = self.ctx.store.path().map(std::path::Path::to_path_buf) else {
+            self.error(self.ctx.i18n.t("tui.export_memory").to_string());
             return;
         };
         self.job = Some(start(
             db,
             f,
-            self.clock.clone(),
-            self.settings.clone(),
-            self.paths.config.clone(),
+            self.ctx.clock.clone(),
+            self.ctx.settings.clone(),
+            self.ctx.paths.config.clone(),
         ));
         self.modal = None;
         self.info(
-            self.i18n
+            self.ctx
+                .i18n
                 .tf("tui.exporting", &[("done", "0"), ("total", "3")]),
         );
     }
@@ -242,7 +243,7 @@ impl App {
             Some(Ok((n, path))) => {
                 self.job = None;
                 self.info(
-                    self.i18n.tf(
+                    self.ctx.i18n.tf(
                         "export.written",
                         &[
                             (
@@ -260,9 +261,9 @@ impl App {
             }
             Some(Err(e)) => {
                 self.job = None;
-                self.error(self.i18n.tf("tui.export_failed", &[("reason", &e)]));
+                self.error(self.ctx.i18n.tf("tui.export_failed", &[("reason", &e)]));
             }
-            None => self.info(self.i18n.tf(
+            None => self.info(self.ctx.i18n.tf(
                 "tui.exporting",
                 &[("done", &a.to_string()), ("total", &b.to_string())],
             )),

@@ -23,7 +23,7 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 pub fn help(f: &mut Frame, area: Rect, app: &App) {
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     let r = centered(
         area,
         area.width.saturating_sub(4),
@@ -33,7 +33,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
     // Two columns when there is room.
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(i.t("help.title"), app.theme.title()));
+        .title(Span::styled(i.t("help.title"), app.ctx.theme.title()));
     let inner = block.inner(r);
     f.render_widget(block, r);
     let cols = if inner.width >= 100 { 2 } else { 1 };
@@ -66,7 +66,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
 /// The help as blocks of lines (a context heading; one key with its whole description,
 /// wrapped under itself), `width` columns wide.
 fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     // Everywhere first, then each screen, then forms: the keys a patient needs most on top.
     let order = [
         Context::Global,
@@ -92,7 +92,7 @@ fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
         if ctx != Some(c) {
             blocks.push(vec![Line::from(Span::styled(
                 i.t(c.label_key()).to_string(),
-                app.theme.title(),
+                app.ctx.theme.title(),
             ))]);
             ctx = Some(c);
         }
@@ -100,7 +100,10 @@ fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
         // Keys too long for their column get a line of their own.
         let keys_w = unicode_width::UnicodeWidthStr::width(keys.as_str());
         if keys_w + 2 > key_w {
-            block.push(Line::from(Span::styled(keys.clone(), app.theme.focus())));
+            block.push(Line::from(Span::styled(
+                keys.clone(),
+                app.ctx.theme.focus(),
+            )));
         }
         let desc_w = width.saturating_sub(key_w).max(8);
         for (n, part) in crate::tui::widgets::wrap::wrap(i.t(help), desc_w)
@@ -113,7 +116,7 @@ fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
                 " ".repeat(key_w)
             };
             block.push(Line::from(vec![
-                Span::styled(lead, app.theme.focus()),
+                Span::styled(lead, app.ctx.theme.focus()),
                 Span::raw(part),
             ]));
         }
@@ -123,8 +126,8 @@ fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
 }
 
 pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
-    let i = &app.i18n;
-    let th = &app.theme;
+    let i = &app.ctx.i18n;
+    let th = &app.ctx.theme;
     let title = match form.editing {
         Some(id) => i.tf(
             "form.edit_title",
@@ -165,7 +168,7 @@ pub fn form(f: &mut Frame, area: Rect, app: &App, form: &Form) {
             lines.push(field_line(fl, focused, label, app));
         }
         if fl.code == "last_dose" {
-            for hint in super::prefill::last_dose_hint(form, &app.clock, i) {
+            for hint in super::prefill::last_dose_hint(form, &app.ctx.clock, i) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w)),
                     Span::styled(hint, th.dim()),
@@ -201,8 +204,8 @@ fn field_line<'a>(
     label: Span<'a>,
     app: &App,
 ) -> Line<'a> {
-    let i = &app.i18n;
-    let th = &app.theme;
+    let i = &app.ctx.i18n;
+    let th = &app.ctx.theme;
     let shown = if fl.is_choice() {
         format!("< {} >", fl.shown())
     } else if fl.value.is_empty() && fl.code == "at" {
@@ -221,12 +224,12 @@ fn field_line<'a>(
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     let text = match c {
         Confirm::Delete(id) => {
             // Name the entry (from the rows on screen: drawing runs no query).
             let what = app
-                .history
+                .history()
                 .rows
                 .iter()
                 .find(|e| e.id == id)
@@ -245,13 +248,13 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
     f.render_widget(
         Paragraph::new(vec![
             Line::from(text),
-            Line::from(Span::styled(i.t("confirm.keys"), app.theme.dim())),
+            Line::from(Span::styled(i.t("confirm.keys"), app.ctx.theme.dim())),
         ])
         .wrap(Wrap { trim: true })
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(Span::styled(i.t("confirm.title"), app.theme.warn())),
+                .title(Span::styled(i.t("confirm.title"), app.ctx.theme.warn())),
         ),
         r,
     );
@@ -263,8 +266,8 @@ pub fn export(
     app: &App,
     form: &crate::tui::dialogs::export::ExportForm,
 ) {
-    let i = &app.i18n;
-    let th = &app.theme;
+    let i = &app.ctx.i18n;
+    let th = &app.ctx.theme;
     let fields = [
         (
             i.t("exportui.format"),

@@ -39,7 +39,8 @@ fn paths_in(base: &std::path::Path, name: &Option<String>) -> Option<Paths> {
 
 impl App {
     fn diary_folder(&self) -> std::path::PathBuf {
-        self.paths
+        self.ctx
+            .paths
             .db
             .parent()
             .map(std::path::Path::to_path_buf)
@@ -61,10 +62,13 @@ impl App {
             }
         };
         if names.len() < 2 {
-            self.info(self.i18n.t("patients.only_one").to_string());
+            self.info(self.ctx.i18n.t("patients.only_one").to_string());
             return;
         }
-        let selected = names.iter().position(|n| *n == self.patient).unwrap_or(0);
+        let selected = names
+            .iter()
+            .position(|n| *n == self.ctx.paths.patient)
+            .unwrap_or(0);
         self.modal = Some(Modal::Patients(PatientChoice { names, selected }));
     }
 
@@ -94,7 +98,7 @@ impl App {
 
     /// Open `name`'s diary with its own settings; on any problem the current diary stays.
     fn switch_to(&mut self, name: Option<String>) {
-        if name == self.patient {
+        if name == self.ctx.paths.patient {
             return;
         }
         let Some(paths) = paths_in(&self.diary_folder(), &name) else {
@@ -108,36 +112,37 @@ impl App {
             Ok(s) => s,
             Err(e) => return self.error(e.to_string()),
         };
-        self.store = store;
-        self.settings = settings;
-        self.paths = paths;
-        self.patient = name;
-        self.history = Default::default();
-        self.trends = Default::default();
+        self.ctx.store = store;
+        self.ctx.settings = settings;
+        self.ctx.paths = paths;
+        *self.history_mut() = Default::default();
+        *self.trends_mut() = Default::default();
         self.undo.clear();
         self.refresh();
-        let who = self
-            .patient
-            .clone()
-            .unwrap_or_else(|| self.i18n.t("patients.default").to_string());
+        let who = name.unwrap_or_else(|| self.ctx.i18n.t("patients.default").to_string());
         self.info(
-            self.i18n
+            self.ctx
+                .i18n
                 .tf("patients.switched", &[("name", &visible(&who))]),
         );
     }
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, c: &PatientChoice) {
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     let mut lines = Vec::new();
     for (n, name) in c.names.iter().enumerate() {
         let label = match name {
             Some(s) => visible(s).into_owned(),
             None => i.t("patients.default").to_string(),
         };
-        let current = if *name == app.patient { " ●" } else { "" };
+        let current = if *name == app.ctx.paths.patient {
+            " ●"
+        } else {
+            ""
+        };
         let style = if n == c.selected {
-            app.theme.selected()
+            app.ctx.theme.selected()
         } else {
             ratatui::style::Style::new()
         };
@@ -145,7 +150,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, c: &PatientChoice) {
     }
     lines.push(Line::from(Span::styled(
         i.t("patients.keys").to_string(),
-        app.theme.dim(),
+        app.ctx.theme.dim(),
     )));
     let h = (lines.len() as u16 + 2).min(area.height);
     let r = crate::tui::dialogs::overlays::centered(area, 50, h);
@@ -153,7 +158,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, c: &PatientChoice) {
     f.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(Span::styled(
             i.t("patients.title").to_string(),
-            app.theme.title(),
+            app.ctx.theme.title(),
         ))),
         r,
     );

@@ -33,13 +33,15 @@ impl App {
     /// The last dose taken of the regimen's drug (cyclosporine without one), up to now.
     pub(crate) fn last_dose_default(&self) -> Option<LastDose> {
         let drug = self
+            .view
             .overview
             .as_ref()
             .and_then(|o| o.regimen.as_ref())
             .map(|r| r.drug)
             .unwrap_or(Drug::Cyclosporine);
-        let now = self.clock.now();
+        let now = self.ctx.clock.now();
         let doses = self
+            .ctx
             .store
             .entries(&EntryFilter {
                 kind: Some(Kind::Dose),

@@ -25,6 +25,7 @@ pub struct Questions {
 impl App {
     fn open_questions_list(&self) -> Result<Vec<(i64, String)>, StoreError> {
         Ok(self
+            .ctx
             .store
             .questions(false)?
             .into_iter()
@@ -71,10 +72,11 @@ impl App {
             Action::FormSave => {
                 let typed = f.get("question").trim().to_string();
                 let refused = match check_free_text(&typed, MAX_TEXT) {
-                    _ if typed.is_empty() => Some(self.i18n.t("questions.empty").to_string()),
+                    _ if typed.is_empty() => Some(self.ctx.i18n.t("questions.empty").to_string()),
                     Ok(()) => None,
                     Err(_) => Some(
-                        self.i18n
+                        self.ctx
+                            .i18n
                             .tf("questions.refused", &[("max", &MAX_TEXT.to_string())]),
                     ),
                 };
@@ -83,7 +85,7 @@ impl App {
                     q.adding = Some(f);
                     return true;
                 }
-                match self.store.add_question(&typed, self.clock.now()) {
+                match self.ctx.store.add_question(&typed, self.ctx.clock.now()) {
                     Ok(_) => {
                         q.error = None;
                         q.items = self.open_questions_list().unwrap_or_default();
@@ -98,7 +100,7 @@ impl App {
             Action::FormCancel => q.error = None,
             Action::Quit => return false,
             other => {
-                edit_fields(&mut f, other, &self.i18n, &Defaults::default());
+                edit_fields(&mut f, other, &self.ctx.i18n, &Defaults::default());
                 q.adding = Some(f);
             }
         }
@@ -116,7 +118,7 @@ impl App {
             }
             Action::FormChar('d') | Action::FormSave if n > 0 => {
                 let id = q.items[q.selected].0;
-                match self.store.answer_question(id, self.clock.now()) {
+                match self.ctx.store.answer_question(id, self.ctx.clock.now()) {
                     Ok(()) => {
                         q.items = self.open_questions_list().unwrap_or_default();
                         q.selected = q.selected.min(q.items.len().saturating_sub(1));
@@ -132,7 +134,7 @@ impl App {
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, q: &Questions) {
-    let (i, th) = (&app.i18n, &app.theme);
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
     let mut lines = Vec::new();
     if q.items.is_empty() {
         lines.push(Line::from(Span::styled(i.t("questions.none"), th.dim())));

@@ -123,8 +123,9 @@ impl App {
     /// `R` on Today: open the change dialog on the plan in force today (or, for a plan that
     /// starts later, its first step).
     pub(crate) fn open_plan_change(&mut self) {
-        let today = self.clock.today();
+        let today = self.ctx.clock.today();
         let found = self
+            .ctx
             .store
             .regimens()
             .map_err(CourseError::from)
@@ -132,19 +133,20 @@ impl App {
         let r = match found {
             Ok(r) => r,
             Err(CourseError::Store(e)) => return self.error(e.to_string()),
-            Err(e) => return self.error(e.message(&self.i18n)),
+            Err(e) => return self.error(e.message(&self.ctx.i18n)),
         };
         let Some(current) = r.step_on(today).or(r.steps.first()).cloned() else {
-            return self.error(CourseError::NoneActive.message(&self.i18n));
+            return self.error(CourseError::NoneActive.message(&self.ctx.i18n));
         };
         let weight = self
+            .view
             .status
             .as_ref()
             .and_then(|s| s.dose.as_ref())
             .and_then(|d| d.weight_kg);
         let from = today.max(r.start);
-        let mut p = PlanChange::new(&self.i18n, r, current, from, weight);
-        p.update_preview(&self.clock);
+        let mut p = PlanChange::new(&self.ctx.i18n, r, current, from, weight);
+        p.update_preview(&self.ctx.clock);
         self.modal = Some(Modal::PlanChange(Box::new(p)));
     }
 
@@ -161,8 +163,8 @@ impl App {
             Action::FormCancel => self.modal = None,
             Action::Quit => self.running = false,
             other => {
-                edit_fields(&mut p.form, other, &self.i18n, &Defaults::default());
-                p.update_preview(&self.clock);
+                edit_fields(&mut p.form, other, &self.ctx.i18n, &Defaults::default());
+                p.update_preview(&self.ctx.clock);
             }
         }
         true
@@ -174,25 +176,26 @@ impl App {
             return;
         };
         p.form.attempted = true;
-        match course::change_regimen(&mut self.store, &self.clock, &p.input()) {
+        match course::change_regimen(&mut self.ctx.store, &self.ctx.clock, &p.input()) {
             Ok(c) => {
                 let plan = p.preview.as_ref().map(Step::describe).unwrap_or_default();
                 self.refresh();
-                self.info(self.i18n.tf(
+                self.info(self.ctx.i18n.tf(
                     "plan_change.saved",
                     &[
                         ("date", &c.step.effective_from.to_string()),
                         ("plan", &plan),
-                        ("kind", self.i18n.t(&c.step.kind.label_key())),
+                        ("kind", self.ctx.i18n.t(&c.step.kind.label_key())),
                     ],
                 ));
             }
             Err(e) => {
                 p.form.error = Some(match e {
                     CourseError::Store(e) => self
+                        .ctx
                         .i18n
                         .tf("tui.save_failed", &[("reason", &e.to_string())]),
-                    e => e.message(&self.i18n),
+                    e => e.message(&self.ctx.i18n),
                 });
                 self.modal = Some(Modal::PlanChange(p));
             }
@@ -229,7 +232,7 @@ fn plan_text(s: &Step) -> String {
 
 /// One field: its label, then the value (the focused text field with its cursor).
 fn field_line<'a>(app: &App, fl: &'a Field, label: String, focused: bool) -> Line<'a> {
-    let th = &app.theme;
+    let th = &app.ctx.theme;
     let label = Span::styled(label, if focused { th.focus() } else { th.label() });
     if fl.is_choice() {
         let style = if focused { th.selected() } else { Style::new() };
@@ -241,8 +244,8 @@ fn field_line<'a>(app: &App, fl: &'a Field, label: String, focused: bool) -> Lin
     if !focused {
         let mut spans = vec![label, Span::raw(visible(&fl.value).into_owned())];
         let hint = format!("plan_change.h_{}", fl.code);
-        if fl.value.is_empty() && app.i18n.has(&hint) {
-            spans.push(Span::styled(app.i18n.t(&hint).to_string(), th.dim()));
+        if fl.value.is_empty() && app.ctx.i18n.has(&hint) {
+            spans.push(Span::styled(app.ctx.i18n.t(&hint).to_string(), th.dim()));
         }
         return Line::from(spans);
     }
@@ -258,7 +261,7 @@ fn field_line<'a>(app: &App, fl: &'a Field, label: String, focused: bool) -> Lin
 
 /// The dialog over the screen's body.
 pub fn render(f: &mut Frame, area: Rect, app: &App, p: &PlanChange) {
-    let (i, th) = (&app.i18n, &app.theme);
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
     let labels: Vec<String> = p
         .form
         .fields

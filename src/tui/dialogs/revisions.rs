@@ -15,21 +15,22 @@ impl App {
             self.modal = None;
             return;
         }
-        let Some(id) = self.history.current().map(|e| e.id) else {
+        let Some(id) = self.history().current().map(|e| e.id) else {
             return;
         };
         let read = self
+            .ctx
             .store
             .entry_history(id)
-            .and_then(|v| Ok((v, self.store.entry(id)?)));
+            .and_then(|v| Ok((v, self.ctx.store.entry(id)?)));
         match read {
             Ok((versions, now)) => {
-                let offset = *self.clock.now().offset();
+                let offset = *self.ctx.clock.now().offset();
                 let lines =
-                    crate::present::revisions::lines(id, &versions, &now, offset, &self.i18n);
+                    crate::present::revisions::lines(id, &versions, &now, offset, &self.ctx.i18n);
                 self.modal = Some(Modal::Revisions(lines));
             }
-            Err(e) => self.error(self.i18n.tf(
+            Err(e) => self.error(self.ctx.i18n.tf(
                 "safety.entry_history_failed",
                 &[("id", &id.to_string()), ("reason", &e.to_string())],
             )),
@@ -52,7 +53,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, lines: &[String]) {
         .map_or(("", &[][..]), |(t, r)| (t.as_str(), r));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(title.to_string(), app.theme.title()));
+        .title(Span::styled(title.to_string(), app.ctx.theme.title()));
     let text: Vec<Line> = rest.iter().map(|l| Line::from(l.clone())).collect();
     f.render_widget(
         Paragraph::new(text).block(block).wrap(Wrap { trim: false }),

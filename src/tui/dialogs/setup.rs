@@ -161,10 +161,10 @@ fn typed(f: &Form, code: &str) -> Option<String> {
 impl App {
     /// Open the setup when the diary wants it (the screen's start, not the snapshots).
     pub fn offer_setup(&mut self) {
-        match wanted(&self.store) {
+        match wanted(&self.ctx.store) {
             Ok(true) => {
-                let today = self.clock.today().to_string();
-                self.modal = Some(Modal::Setup(Box::new(Setup::new(&self.i18n, &today))));
+                let today = self.ctx.clock.today().to_string();
+                self.modal = Some(Modal::Setup(Box::new(Setup::new(&self.ctx.i18n, &today))));
             }
             Ok(false) => {}
             Err(e) => self.error(e.to_string()),
@@ -173,10 +173,10 @@ impl App {
 
     /// `O` on Today: edit the profile (and log a weight) with the setup's first page.
     pub(crate) fn edit_profile(&mut self) {
-        match self.store.profile() {
+        match self.ctx.store.profile() {
             Ok(p) => {
-                let today = self.clock.today().to_string();
-                let s = Setup::profile(&self.i18n, &today, &p);
+                let today = self.ctx.clock.today().to_string();
+                let s = Setup::profile(&self.ctx.i18n, &today, &p);
                 self.modal = Some(Modal::Setup(Box::new(s)));
             }
             Err(e) => self.error(e.to_string()),
@@ -191,8 +191,8 @@ impl App {
             return;
         }
         self.modal = None;
-        match self.store.set_meta(DONE_META, "skipped") {
-            Ok(()) => self.info(self.i18n.t("setup.skipped").to_string()),
+        match self.ctx.store.set_meta(DONE_META, "skipped") {
+            Ok(()) => self.info(self.ctx.i18n.t("setup.skipped").to_string()),
             Err(e) => self.error(e.to_string()),
         }
     }
@@ -215,7 +215,7 @@ impl App {
             }
             1 => {
                 s.regimen = s.form.fields.clone();
-                course::check_regimen(&self.store, &self.clock, &plan_input(&s.form, None))
+                course::check_regimen(&self.ctx.store, &self.ctx.clock, &plan_input(&s.form, None))
                     .map(|_| ())
                     .map_err(|e| SetupError::on(1, self.course_message(e)))
             }
@@ -225,13 +225,13 @@ impl App {
             Ok(()) if s.profile_only => {
                 self.modal = None;
                 self.refresh();
-                return self.info(self.i18n.t("setup.profile_saved").to_string());
+                return self.info(self.ctx.i18n.t("setup.profile_saved").to_string());
             }
             Ok(()) if s.page + 1 >= PAGES => return self.finish_setup(),
             Ok(()) => {
                 s.page += 1;
-                let today = self.clock.today().to_string();
-                s.form = form(page_fields(s.page, &self.i18n, &today));
+                let today = self.ctx.clock.today().to_string();
+                s.form = form(page_fields(s.page, &self.ctx.i18n, &today));
             }
             Err(SetupError { page, message }) => {
                 if page != s.page {
@@ -248,15 +248,15 @@ impl App {
 
     fn finish_setup(&mut self) {
         self.modal = None;
-        if let Err(e) = self.store.set_meta(DONE_META, "done") {
+        if let Err(e) = self.ctx.store.set_meta(DONE_META, "done") {
             return self.error(e.to_string());
         }
         self.refresh();
-        self.info(self.i18n.t("setup.done").to_string());
+        self.info(self.ctx.i18n.t("setup.done").to_string());
     }
 
     fn course_message(&self, e: CourseError) -> String {
-        e.message(&self.i18n)
+        e.message(&self.ctx.i18n)
     }
 
     /// Page 1: the profile (idempotent), then the weight as a normal weight entry.
@@ -277,21 +277,21 @@ impl App {
         });
         // The weight is checked first: a refused weight writes nothing on this page.
         if let Some(draft) = &weight {
-            entries::check(Some(&self.store), draft, &self.clock, None)
-                .map_err(|e| SetupError::on(0, self.i18n.input_error(&e)))?;
+            entries::check(Some(&self.ctx.store), draft, &self.ctx.clock, None)
+                .map_err(|e| SetupError::on(0, self.ctx.i18n.input_error(&e)))?;
         }
         if !input.is_empty() {
-            course::set_profile(&mut self.store, &self.clock, &input)
+            course::set_profile(&mut self.ctx.store, &self.ctx.clock, &input)
                 .map_err(|e| SetupError::on(0, self.course_message(e)))?;
         }
         if let Some(draft) = weight {
             let policy = Policy {
-                thresholds: &self.settings.thresholds,
+                thresholds: &self.ctx.settings.thresholds,
                 extra: false,
             };
-            entries::save(&mut self.store, &draft, &self.clock, policy).map_err(|e| {
+            entries::save(&mut self.ctx.store, &draft, &self.ctx.clock, policy).map_err(|e| {
                 let message = match e {
-                    entries::SaveError::Input(e) => self.i18n.input_error(&e),
+                    entries::SaveError::Input(e) => self.ctx.i18n.input_error(&e),
                     e => e.to_string(),
                 };
                 SetupError::on(0, message)
@@ -305,10 +305,10 @@ impl App {
         let plan = form(s.regimen.clone());
         let target = typed(&s.form, "trough_target");
         if let Some(t) = &target {
-            parse_target(t).map_err(|e| SetupError::on(2, self.i18n.validation(&e)))?;
+            parse_target(t).map_err(|e| SetupError::on(2, self.ctx.i18n.validation(&e)))?;
         }
         let input = plan_input(&plan, target);
-        course::start_regimen(&mut self.store, &self.clock, &input)
+        course::start_regimen(&mut self.ctx.store, &self.ctx.clock, &input)
             .map(|_| ())
             .map_err(|e| SetupError::on(1, self.course_message(e)))
     }
@@ -344,8 +344,8 @@ impl SetupError {
 
 /// The setup's page, centred over the screen.
 pub fn render(f: &mut Frame, area: Rect, app: &App, s: &Setup) {
-    let i = &app.i18n;
-    let th = &app.theme;
+    let i = &app.ctx.i18n;
+    let th = &app.ctx.theme;
     let title = match s.page {
         0 if s.profile_only => i.t("setup.title_profile_edit"),
         0 => i.t("setup.title_profile"),

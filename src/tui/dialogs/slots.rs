@@ -98,7 +98,7 @@ pub fn next_answer(
 impl App {
     /// What `t` would answer now, as Today names it (`None` until the diary was read).
     pub fn next_dose(&self) -> Option<&Next> {
-        self.next_dose.as_ref()
+        self.view.next_dose.as_ref()
     }
 
     /// `t` / `s`: answer the slot `domain::take` picks, now; ask when two are open.
@@ -107,12 +107,12 @@ impl App {
     }
 
     fn answer_slot(&mut self, status: DoseStatus, slot: Option<DateTime<FixedOffset>>) {
-        let t = self.settings.thresholds.clone();
-        let facts = match load_facts(&self.store, &self.clock, &t) {
+        let t = self.ctx.settings.thresholds.clone();
+        let facts = match load_facts(&self.ctx.store, &self.ctx.clock, &t) {
             Ok(f) => f,
             Err(e) => return self.error(e.to_string()),
         };
-        match next_answer(&facts, &self.clock, &t, slot) {
+        match next_answer(&facts, &self.ctx.clock, &t, slot) {
             Next::Answer(p) => self.save_answer(&p, status),
             Next::Ask { missed, due } => {
                 self.modal = Some(Modal::Slot(SlotChoice {
@@ -121,10 +121,11 @@ impl App {
                     selected: 1,
                 }));
             }
-            Next::NoRegimen => self.info(self.i18n.t("flow.no_regimen").to_string()),
-            Next::NothingDue => self.info(self.i18n.t("tui.no_dose_due").to_string()),
+            Next::NoRegimen => self.info(self.ctx.i18n.t("flow.no_regimen").to_string()),
+            Next::NothingDue => self.info(self.ctx.i18n.t("tui.no_dose_due").to_string()),
             Next::Answered(at) => self.error(
-                self.i18n
+                self.ctx
+                    .i18n
                     .tf("flow.answered_already", &[("slot", &stamp(at))]),
             ),
         }
@@ -148,16 +149,16 @@ impl App {
         // The key answers one slot: a slot answered meanwhile (another window, the command
         // line) is refused, never doubled.
         let policy = entries::Policy {
-            thresholds: &self.settings.thresholds,
+            thresholds: &self.ctx.settings.thresholds,
             extra: false,
         };
-        match entries::save(&mut self.store, &draft, &self.clock, policy) {
+        match entries::save(&mut self.ctx.store, &draft, &self.ctx.clock, policy) {
             Ok(saved) => {
                 let key = match status {
                     DoseStatus::Skipped => "flow.skipped_slot",
                     _ => "flow.took_slot",
                 };
-                let mut text = self.i18n.tf(
+                let mut text = self.ctx.i18n.tf(
                     key,
                     &[
                         ("slot", &stamp(p.at)),
@@ -168,7 +169,7 @@ impl App {
                 let warn: Vec<String> = saved
                     .warnings
                     .iter()
-                    .map(|w| self.i18n.warning(w))
+                    .map(|w| self.ctx.i18n.warning(w))
                     .collect();
                 if !warn.is_empty() {
                     text = format!("{text} — {}", warn.join("; "));
@@ -177,16 +178,17 @@ impl App {
                 self.refresh();
                 self.info(text);
             }
-            Err(SaveError::Input(e)) => self.error(self.i18n.input_error(&e)),
+            Err(SaveError::Input(e)) => self.error(self.ctx.i18n.input_error(&e)),
             Err(SaveError::SlotAnswered(slot)) => {
                 self.error(crate::tui::dialogs::editing::slot_answered(
-                    &self.i18n,
+                    &self.ctx.i18n,
                     slot,
                     "rules_text.slot_answered_key",
                 ))
             }
             Err(SaveError::Store(e)) => self.error(
-                self.i18n
+                self.ctx
+                    .i18n
                     .tf("tui.save_failed", &[("reason", &e.to_string())]),
             ),
         }
@@ -221,14 +223,16 @@ impl App {
     /// `u` after `t` / `s`: delete that dose again (through the one delete path).
     pub(crate) fn undo_answer(&mut self, id: i64) {
         let result = self
+            .ctx
             .store
             .entry(id)
-            .and_then(|read| entries::delete(&mut self.store, &read, &self.clock));
+            .and_then(|read| entries::delete(&mut self.ctx.store, &read, &self.ctx.clock));
         match result {
             Ok(()) => {
                 self.refresh();
                 self.info(
-                    self.i18n
+                    self.ctx
+                        .i18n
                         .tf("flow.undone_answer", &[("id", &id.to_string())]),
                 );
             }
@@ -242,14 +246,15 @@ impl App {
     /// Enter on a dose reminder: a dose form with the slot's time, amount, drug and
     /// formulation that answers the slot. `false` when the reminder is not about a slot.
     pub(crate) fn activate_dose_reminder(&mut self) -> bool {
-        let Some(r) = self.reminders.get(self.reminder_selected) else {
+        let Some(r) = self.view.reminders.get(self.reminders_state().selected) else {
             return false;
         };
         let (true, Some(at)) = (is_dose_rule(r.rule), r.due) else {
             return false;
         };
-        let t = self.settings.thresholds.clone();
+        let t = self.ctx.settings.thresholds.clone();
         let Some(drug) = self
+            .view
             .overview
             .as_ref()
             .and_then(|o| o.regimen.as_ref())
@@ -257,10 +262,10 @@ impl App {
         else {
             return false;
         };
-        let Ok(facts) = load_facts(&self.store, &self.clock, &t) else {
+        let Ok(facts) = load_facts(&self.ctx.store, &self.ctx.clock, &t) else {
             return false;
         };
-        let Some(Ok(p)) = slot_for(&facts, &self.clock, &t, drug.0, at, Some(at)) else {
+        let Some(Ok(p)) = slot_for(&facts, &self.ctx.clock, &t, drug.0, at, Some(at)) else {
             return false;
         };
         let d = Defaults {
@@ -269,7 +274,7 @@ impl App {
             formulation: p.formulation.clone(),
             last_dose: None,
         };
-        let mut f = Form::new(Kind::Dose, &self.i18n, &d);
+        let mut f = Form::new(Kind::Dose, &self.ctx.i18n, &d);
         f.set("unit", &p.unit);
         f.set_time("at", &p.at.to_rfc3339());
         // What the form has no field for (the route and the slot) rides along as it does on
@@ -292,7 +297,7 @@ impl App {
 
 /// The slot question over the screen.
 pub fn render(f: &mut Frame, area: Rect, app: &App, c: &SlotChoice) {
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     let mut lines = vec![Line::from(i.t("flow.which_slot").to_string())];
     for (n, (at, key)) in c
         .slots
@@ -307,7 +312,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, c: &SlotChoice) {
             i.tf(key, &[("slot", &stamp(*at))])
         );
         let style = if n == c.selected {
-            app.theme.selected()
+            app.ctx.theme.selected()
         } else {
             ratatui::style::Style::new()
         };
@@ -315,15 +320,16 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, c: &SlotChoice) {
     }
     lines.push(Line::from(Span::styled(
         i.t("flow.which_slot_keys").to_string(),
-        app.theme.dim(),
+        app.ctx.theme.dim(),
     )));
     let r = crate::tui::dialogs::overlays::centered(area, 70, 7);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(i.t("flow.which_slot_title"), app.theme.warn())),
+            Block::default().borders(Borders::ALL).title(Span::styled(
+                i.t("flow.which_slot_title"),
+                app.ctx.theme.warn(),
+            )),
         ),
         r,
     );

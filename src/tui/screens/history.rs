@@ -20,7 +20,10 @@ use crate::domain::response::PlateletBand;
 use crate::present::describe::{truncate, value, what};
 use crate::present::level::{Tone, judge};
 use crate::store::{DataVersion, EntryFilter, Order, Result, Store};
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Confirm, Modal};
+use crate::tui::dialogs::form::Form;
+use crate::tui::screens::{Screen, step};
 
 /// Rows read per page.
 pub const PAGE: usize = 100;
@@ -62,6 +65,12 @@ impl History {
         self.selected
             .checked_sub(self.base)
             .and_then(|i| self.rows.get(i))
+    }
+
+    /// Back to the newest row, read again before showing (the filter, range or search changed).
+    pub(crate) fn restart(&mut self) {
+        self.selected = 0;
+        self.stale = true;
     }
 
     /// Read the list again if the diary changed since it was read (or the filter or range
@@ -187,12 +196,92 @@ impl History {
     }
 }
 
+impl History {
+    /// A click on screen row `row` of the list drawn in `body` selects that entry.
+    pub(crate) fn click(&mut self, row: u16, body: Rect) {
+        let top = body.y + ROWS_ABOVE;
+        if row >= top && row + 1 < body.bottom() {
+            let i = first_visible(self.selected, body.height) + usize::from(row - top);
+            if i < self.total {
+                self.selected = i;
+            }
+        }
+    }
+}
+
+/// The history's kind filter after `f`: all kinds, then each kind in turn.
+fn next_filter(f: Option<Kind>) -> Option<Kind> {
+    let all = Kind::ALL;
+    match f {
+        None => Some(all[0]),
+        Some(k) => all
+            .iter()
+            .position(|x| *x == k)
+            .and_then(|p| all.get(p + 1))
+            .copied(),
+    }
+}
+
+/// History's keys.
+impl App {
+    pub(crate) fn history_action(&mut self, a: Action) {
+        match a {
+            Action::Search => self.start_search(),
+            Action::EntryHistory => self.toggle_revisions(),
+            Action::Edit => {
+                if let Some(e) = self.history().current() {
+                    let f = Form::edit(e, &self.ctx.i18n);
+                    self.modal = Some(Modal::Form(Box::new(f)));
+                }
+            }
+            Action::Delete => {
+                if let Some(e) = self.history().current() {
+                    self.confirm = Some(Confirm::Delete(e.id));
+                }
+            }
+            Action::CycleFilter => {
+                let h = self.history_mut();
+                h.filter = next_filter(h.filter);
+                h.restart();
+                self.load_screen();
+            }
+            Action::CycleRange => {
+                let h = self.history_mut();
+                h.range = h.range.next();
+                h.restart();
+                self.load_screen();
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.move_in_history(a),
+            _ => {}
+        }
+    }
+
+    fn move_in_history(&mut self, a: Action) {
+        let Screen::History(h) = &mut self.screen else {
+            return;
+        };
+        if h.total == 0 {
+            return;
+        }
+        let i = step(h.selected, h.total, a);
+        h.selected = i;
+        if let Err(e) = h.select(&self.ctx.store, i, PAGE) {
+            self.error(e.to_string());
+        }
+    }
+}
+
 /// The value with its mark (↓ ↑, trough / not a trough / timing unknown, hours after the
 /// dose), coloured when it is out of range.
 fn value_cell(e: &Entry, target: (f64, f64), app: &App) -> Cell<'static> {
-    let i = &app.i18n;
-    let th = &app.theme;
-    let j = judge(e, target, &app.settings.thresholds, i);
+    let i = &app.ctx.i18n;
+    let th = &app.ctx.theme;
+    let j = judge(e, target, &app.ctx.settings.thresholds, i);
     let text = if j.mark.is_empty() {
         value(&e.data, i)
     } else {
@@ -210,7 +299,6 @@ fn value_cell(e: &Entry, target: (f64, f64), app: &App) -> Cell<'static> {
     Cell::from(Span::styled(truncate(&text, 40), style))
 }
 
-/// Draw, and return (screen row of the first data row, index of the first visible row).
 /// Rows above the first entry: the border and the header.
 pub const ROWS_ABOVE: u16 = 2;
 
@@ -225,9 +313,8 @@ pub fn first_visible(selected: usize, height: u16) -> usize {
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App) {
-    let i = &app.i18n;
-    let h = &app.history;
+pub fn render(f: &mut Frame, area: Rect, app: &App, h: &History) {
+    let i = &app.ctx.i18n;
     let filter = h
         .filter
         .map(|k| i.t(&k.label_key()).to_string())
@@ -248,8 +335,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     } else if let Some(m) = &h.search {
         title.push_str(&i.tf("search.active", &[("words", &m.words)]));
     }
-    let regimen = app.overview.as_ref().and_then(|o| o.regimen.as_ref());
-    let (lo, hi, _) = trough_target(regimen, &app.settings.thresholds);
+    let regimen = app.view.overview.as_ref().and_then(|o| o.regimen.as_ref());
+    let (lo, hi, _) = trough_target(regimen, &app.ctx.settings.thresholds);
     let target = (lo, hi);
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let offset = first_visible(h.selected, area.height);
@@ -266,7 +353,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 w = format!("{w} {}", i.t("cli.deleted_mark"));
             }
             let style = if n == h.selected {
-                app.theme.selected()
+                app.ctx.theme.selected()
             } else {
                 ratatui::style::Style::new()
             };
@@ -291,7 +378,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         Cell::from(i.t("cli.col_value")),
         Cell::from(i.t("cli.col_note")),
     ])
-    .style(app.theme.label());
+    .style(app.ctx.theme.label());
     let table = Table::new(
         rows,
         [
@@ -306,7 +393,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     .block(
         Block::default()
             .borders(Borders::ALL)
-            .title(Span::styled(title, app.theme.title())),
+            .title(Span::styled(title, app.ctx.theme.title())),
     );
     f.render_widget(table, area);
 }

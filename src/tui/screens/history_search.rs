@@ -9,6 +9,7 @@ use crate::store::TextMatch;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::dialogs::line_edit::{self, Edit};
+use crate::tui::screens::Screen;
 
 /// The search line while it is typed: the text and the editor's cursor.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -96,17 +97,20 @@ impl App {
     /// Start typing a search (keeping the current words).
     pub(crate) fn start_search(&mut self) {
         let text = self
-            .history
+            .history()
             .search
             .as_ref()
             .map(|m| m.words.clone())
             .unwrap_or_default();
-        self.history.typing = Some(SearchLine { text, cursor: None });
+        self.history_mut().typing = Some(SearchLine { text, cursor: None });
     }
 
-    /// A key while the search line is open; `false` when it is not open.
+    /// A key while History's search line is open; `false` when it is not open.
     pub(crate) fn search_key(&mut self, a: Action) -> bool {
-        let Some(line) = self.history.typing.as_mut() else {
+        let Screen::History(h) = &mut self.screen else {
+            return false;
+        };
+        let Some(line) = h.typing.as_mut() else {
             return false;
         };
         let edit = match a {
@@ -124,25 +128,21 @@ impl App {
         match a {
             Action::FormSave => {
                 let words = line.text.clone();
-                self.history.typing = None;
-                self.history.search = text_match(&words, &self.i18n);
-                self.reload_history();
+                h.typing = None;
+                h.search = text_match(&words, &self.ctx.i18n);
+                h.restart();
+                self.refresh();
             }
             Action::FormCancel => {
                 // Esc leaves the search: every entry again.
-                self.history.typing = None;
-                self.history.search = None;
-                self.reload_history();
+                h.typing = None;
+                h.search = None;
+                h.restart();
+                self.refresh();
             }
             Action::Quit => self.running = false,
             _ => {}
         }
         true
-    }
-
-    fn reload_history(&mut self) {
-        self.history.selected = 0;
-        self.history.stale = true;
-        self.refresh();
     }
 }

@@ -6,19 +6,78 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use chrono::{DateTime, Duration, FixedOffset};
+
 use crate::domain::dosing::SlotState;
+use crate::domain::entry::{DoseStatus, Entry};
+use crate::domain::facts::Facts;
 use crate::domain::units::fmt_num;
 use crate::present::describe::{pad, reminder_message, severity_mark};
 use crate::present::status::StatusView;
+use crate::store::{EntryFilter, Store};
+use crate::tui::action::Action;
 use crate::tui::app::App;
 
 /// Days the sparkline spans (the platelet counts loaded by `App::refresh`).
 pub const SPARK_DAYS: i64 = 84;
+/// Latest entries loaded for Today on tall terminals.
+const RECENT_ENTRIES: usize = 30;
+
+/// Today's own view model (beside the app's `View`), built in `App::refresh`.
+#[derive(Clone, Debug, Default)]
+pub struct TodayView {
+    /// Platelet counts of the last 12 weeks as (days into the 12 weeks, count), oldest first;
+    /// the count before the window (if any) at day 0, so the line starts filled.
+    pub spark: Vec<(f64, f64)>,
+    /// The latest entries, for tall terminals.
+    pub recent: Vec<Entry>,
+}
+
+/// The sparkline's points as of `now` (see [`TodayView::spark`]).
+pub fn spark(facts: &Facts, now: DateTime<FixedOffset>) -> Vec<(f64, f64)> {
+    let since = now - Duration::days(SPARK_DAYS);
+    let days = |at: DateTime<FixedOffset>| (at - since).num_minutes() as f64 / 1440.0;
+    let before = facts
+        .platelets()
+        .rfind(|(at, _)| *at < since)
+        .map(|(_, v)| (0.0, v));
+    before
+        .into_iter()
+        .chain(
+            facts
+                .platelets()
+                .filter(|(at, _)| *at >= since)
+                .map(|(at, v)| (days(at), v)),
+        )
+        .collect()
+}
+
+/// The latest entries, newest first.
+pub fn recent(store: &Store) -> crate::store::Result<Vec<Entry>> {
+    store.entries(&EntryFilter {
+        limit: Some(RECENT_ENTRIES),
+        ..Default::default()
+    })
+}
+
+/// Today's keys: the one-key dose, the profile, the questions for the next visit.
+impl App {
+    pub(crate) fn today_action(&mut self, a: Action) {
+        match a {
+            Action::TakeDose => self.dose_now(DoseStatus::Taken),
+            Action::SkipDose => self.dose_now(DoseStatus::Skipped),
+            Action::EditProfile => self.edit_profile(),
+            Action::Questions => self.open_questions(),
+            Action::ChangePlan => self.open_plan_change(),
+            _ => {}
+        }
+    }
+}
 
 type Spans<'a> = Vec<Span<'a>>;
 
 fn row<'a>(label: &str, width: usize, value: Vec<Span<'a>>, app: &App) -> Line<'a> {
-    let mut spans = vec![Span::styled(pad(label, width), app.theme.label())];
+    let mut spans = vec![Span::styled(pad(label, width), app.ctx.theme.label())];
     spans.extend(value);
     Line::from(spans)
 }
@@ -27,22 +86,22 @@ fn dash<'a>() -> Spans<'a> {
     vec![Span::raw("—")]
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App) {
-    let Some(v) = &app.status else {
-        f.render_widget(Paragraph::new(app.i18n.t("tui.loading")), area);
+pub fn render(f: &mut Frame, area: Rect, app: &App, t: &TodayView) {
+    let Some(v) = &app.view.status else {
+        f.render_widget(Paragraph::new(app.ctx.i18n.t("tui.loading")), area);
         return;
     };
     let [top, bottom] = Layout::vertical([Constraint::Length(11), Constraint::Min(3)]).areas(area);
     let [info, spark] =
         Layout::horizontal([Constraint::Min(50), Constraint::Length(24)]).areas(top);
     render_info(f, info, app, v);
-    render_spark(f, spark, app);
-    render_due_and_recent(f, bottom, app);
+    render_spark(f, spark, app, t);
+    render_due_and_recent(f, bottom, app, t);
 }
 
 /// The labelled lines: platelets, response, phase, dose, trough, adherence, today's doses.
 fn render_info(f: &mut Frame, area: Rect, app: &App, v: &StatusView) {
-    let (i, th) = (&app.i18n, &app.theme);
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
     let values: [(&str, Spans); 7] = [
         ("today.platelets", platelets(app, v)),
         ("today.response", response(app, v)),
@@ -83,7 +142,7 @@ fn render_info(f: &mut Frame, area: Rect, app: &App, v: &StatusView) {
 
 /// The latest count with its band (word and colour) and age.
 fn platelets<'a>(app: &App, v: &StatusView) -> Spans<'a> {
-    let th = &app.theme;
+    let th = &app.ctx.theme;
     let Some(p) = &v.platelets else {
         return dash();
     };
@@ -96,7 +155,7 @@ fn platelets<'a>(app: &App, v: &StatusView) -> Spans<'a> {
 }
 
 fn response<'a>(app: &App, v: &StatusView) -> Spans<'a> {
-    let (i, th) = (&app.i18n, &app.theme);
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
     let Some(r) = &v.response else {
         return dash();
     };
@@ -111,7 +170,7 @@ fn response<'a>(app: &App, v: &StatusView) -> Spans<'a> {
 }
 
 fn phase<'a>(app: &App, v: &StatusView) -> Spans<'a> {
-    let i = &app.i18n;
+    let i = &app.ctx.i18n;
     match &v.course {
         Some(c) => vec![Span::raw(i.tf(
             "today.phase_value",
@@ -128,13 +187,13 @@ fn phase<'a>(app: &App, v: &StatusView) -> Spans<'a> {
 /// mg/day planned, mg/kg/day (coloured above the settings' limits) and the weight used.
 /// The dose row; the weight it was computed with when the box is wide enough.
 fn dose<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
-    let th = &app.theme;
+    let th = &app.ctx.theme;
     let Some(d) = &v.dose else {
         return dash();
     };
     let style = match d.mg_per_kg {
-        Some(x) if x > app.settings.thresholds.mg_per_kg_strong => th.urgent(),
-        Some(x) if x > app.settings.thresholds.mg_per_kg_warn => th.warn(),
+        Some(x) if x > app.ctx.settings.thresholds.mg_per_kg_strong => th.urgent(),
+        Some(x) if x > app.ctx.settings.thresholds.mg_per_kg_warn => th.warn(),
         _ => ratatui::style::Style::new(),
     };
     // Planned and taken, each in mg/d and mg/(kg·d); "—" where unknown (nothing logged is
@@ -144,7 +203,7 @@ fn dose<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
         Some(_) => "dose_row.value",
         None => "dose_row.value_no_taken",
     };
-    let text = app.i18n.tf(
+    let text = app.ctx.i18n.tf(
         key,
         &[
             ("planned", &or_dash(d.planned_daily, 0)),
@@ -167,7 +226,7 @@ fn dose<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
 
 /// The last drug level with its band and the hours since the dose before it.
 fn trough<'a>(app: &App, v: &StatusView) -> Spans<'a> {
-    let (i, th) = (&app.i18n, &app.theme);
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
     let Some(t) = &v.trough else {
         return dash();
     };
@@ -184,7 +243,7 @@ fn trough<'a>(app: &App, v: &StatusView) -> Spans<'a> {
 }
 
 fn adherence<'a>(app: &App, v: &StatusView) -> Spans<'a> {
-    vec![Span::raw(app.i18n.tf(
+    vec![Span::raw(app.ctx.i18n.tf(
         "today.adherence_value",
         &[("d7", &v.adherence_7d), ("d30", &v.adherence_30d)],
     ))]
@@ -192,7 +251,7 @@ fn adherence<'a>(app: &App, v: &StatusView) -> Spans<'a> {
 
 /// Today's planned doses with their state (the amount too when the box is wide).
 fn doses<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
-    let th = &app.theme;
+    let th = &app.ctx.theme;
     if v.today.is_empty() {
         return dash();
     }
@@ -220,26 +279,27 @@ fn doses<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
 }
 
 /// One bar per column, each the latest count at or before its time (a step line).
-fn render_spark(f: &mut Frame, area: Rect, app: &App) {
+fn render_spark(f: &mut Frame, area: Rect, app: &App, t: &TodayView) {
     crate::tui::widgets::spark::render(
         f,
         area,
-        &app.spark,
-        app.overview.as_ref().and_then(|o| o.latest_platelets),
-        &app.settings.thresholds,
-        &app.theme,
-        &app.i18n,
-        app.i18n.t("today.spark"),
+        &t.spark,
+        app.view.overview.as_ref().and_then(|o| o.latest_platelets),
+        &app.ctx.settings.thresholds,
+        &app.ctx.theme,
+        &app.ctx.i18n,
+        app.ctx.i18n.t("today.spark"),
     );
 }
 
 /// The reminders; on a tall terminal the latest entries fill the space they leave.
-fn render_due_and_recent(f: &mut Frame, area: Rect, app: &App) {
-    let (i, th) = (&app.i18n, &app.theme);
-    let items: Vec<Line> = if app.reminders.is_empty() {
+fn render_due_and_recent(f: &mut Frame, area: Rect, app: &App, t: &TodayView) {
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
+    let items: Vec<Line> = if app.view.reminders.is_empty() {
         vec![Line::from(Span::styled(i.t("today.nothing_due"), th.ok()))]
     } else {
-        app.reminders
+        app.view
+            .reminders
             .iter()
             .map(|r| {
                 Line::from(vec![
@@ -253,7 +313,7 @@ fn render_due_and_recent(f: &mut Frame, area: Rect, app: &App) {
             .collect()
     };
     let needed = items.len() as u16 + 4;
-    let (due_area, recent_area) = if area.height >= needed + 6 && !app.recent.is_empty() {
+    let (due_area, recent_area) = if area.height >= needed + 6 && !t.recent.is_empty() {
         let [a, b] = Layout::vertical([Constraint::Length(needed), Constraint::Min(4)]).areas(area);
         (a, Some(b))
     } else {
@@ -268,14 +328,13 @@ fn render_due_and_recent(f: &mut Frame, area: Rect, app: &App) {
         due_area,
     );
     if let Some(area) = recent_area {
-        render_recent(f, area, app);
+        render_recent(f, area, app, &t.recent);
     }
 }
 
-fn render_recent(f: &mut Frame, area: Rect, app: &App) {
-    let (i, th) = (&app.i18n, &app.theme);
-    let lines: Vec<Line> = app
-        .recent
+fn render_recent(f: &mut Frame, area: Rect, app: &App, recent: &[Entry]) {
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
+    let lines: Vec<Line> = recent
         .iter()
         .take(usize::from(area.height.saturating_sub(2)))
         .map(|e| {

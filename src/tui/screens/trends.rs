@@ -63,6 +63,22 @@ impl Window {
     }
 }
 
+/// Trends' keys: zoom and pan (the window's data is read again), the chart, the cursor.
+impl crate::tui::app::App {
+    pub(crate) fn trends_action(&mut self, a: crate::tui::action::Action) {
+        use crate::tui::action::Action;
+        let t = self.trends_mut();
+        match a {
+            Action::Zoom(d) => t.zoom(d),
+            Action::Pan(d) => t.pan(d),
+            Action::NextChart => return t.next_chart(),
+            Action::Cursor(d) => return t.move_cursor(i64::from(d)),
+            _ => return,
+        }
+        self.load_screen();
+    }
+}
+
 /// Resolution of the pre-thinned series (columns across the window).
 pub(crate) const PRE_COLUMNS: usize = 500;
 

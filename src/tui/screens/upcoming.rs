@@ -35,24 +35,25 @@ fn schedule_row(r: RuleId) -> Option<&'static crate::domain::rules::MonitoringIt
 impl App {
     /// Load the upcoming monitoring dates (when Reminders is shown).
     pub(crate) fn load_upcoming(&mut self) {
-        let mut t = self.settings.thresholds.clone();
+        let mut t = self.ctx.settings.thresholds.clone();
         t.due_soon_days = AHEAD_DAYS;
-        let rs = match facts::assess(&self.store, &self.clock, &t) {
+        let rs = match facts::assess(&self.ctx.store, &self.ctx.clock, &t) {
             Ok((_, _, rs)) => rs,
             Err(e) => return self.error(e.to_string()),
         };
         let start = self
+            .view
             .overview
             .as_ref()
             .and_then(|o| o.regimen.as_ref())
             .map(|r| r.start);
-        let shown: Vec<RuleId> = self.reminders.iter().map(|r| r.rule).collect();
+        let shown: Vec<RuleId> = self.view.reminders.iter().map(|r| r.rule).collect();
         let mut v: Vec<Upcoming> = rs
             .iter()
             .filter_map(|r| upcoming(r, start, &t, &shown))
             .collect();
         v.sort_by_key(|u| u.date);
-        self.upcoming = v;
+        self.reminders_state_mut().upcoming = v;
     }
 }
 
@@ -116,16 +117,15 @@ pub fn line(u: &Upcoming, i: &I18n) -> String {
 }
 
 /// Rows the section needs at `width` (0 when empty).
-pub fn height(app: &App, width: u16) -> u16 {
-    if app.upcoming.is_empty() {
+pub fn height(app: &App, upcoming: &[Upcoming], width: u16) -> u16 {
+    if upcoming.is_empty() {
         return 0;
     }
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = app
-        .upcoming
+    let rows: usize = upcoming
         .iter()
         .map(|u| {
-            crate::tui::widgets::wrap::wrap(&line(u, &app.i18n), inner)
+            crate::tui::widgets::wrap::wrap(&line(u, &app.ctx.i18n), inner)
                 .len()
                 .max(1)
         })
@@ -133,11 +133,10 @@ pub fn height(app: &App, width: u16) -> u16 {
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App) {
-    let i = &app.i18n;
+pub fn render(f: &mut Frame, area: Rect, app: &App, upcoming: &[Upcoming]) {
+    let i = &app.ctx.i18n;
     let inner = usize::from(area.width.saturating_sub(2)).max(1);
-    let lines: Vec<Line> = app
-        .upcoming
+    let lines: Vec<Line> = upcoming
         .iter()
         .flat_map(|u| crate::tui::widgets::wrap::wrap(&line(u, i), inner))
         .map(Line::from)
@@ -146,7 +145,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default().borders(Borders::ALL).title(Span::styled(
                 i.t("flow.upcoming_title").to_string(),
-                app.theme.title(),
+                app.ctx.theme.title(),
             )),
         ),
         area,

@@ -89,8 +89,8 @@ fn fit(pieces: Vec<(String, bool)>, width: usize) -> Vec<String> {
 
 /// Today's key line for a terminal `width` columns wide.
 pub fn today(app: &App, width: u16) -> Line<'static> {
-    let (i, th) = (&app.i18n, &app.theme);
-    let Some(next) = &app.next_dose else {
+    let (i, th) = (&app.ctx.i18n, &app.ctx.theme);
+    let Some(next) = &app.view.next_dose else {
         return Line::from(Span::styled(i.t("hint.today").to_string(), th.dim()));
     };
     let parts = fit(pieces(i, next), usize::from(width));

@@ -1,0 +1,39 @@
+//! The terminal app in-process on a store, at the fixed "now", default settings and a settings
+//! file nobody writes (the setup for the screen tests).
+
+use chrono::DateTime;
+use itp_diary::app::config::{Paths, Settings};
+use itp_diary::app::session::Session;
+use itp_diary::domain::clock::Clock;
+use itp_diary::present::i18n::{I18n, Lang};
+use itp_diary::store::Store;
+use itp_diary::tui::App;
+use itp_diary::tui::theme::Theme;
+
+use super::NOW;
+
+/// The fixed clock at [`NOW`].
+pub fn clock() -> Clock {
+    Clock::Fixed(DateTime::parse_from_rfc3339(NOW).expect("NOW"))
+}
+
+/// The app on `store` in `lang`, with or without colour.
+pub fn app_on(store: Store, lang: Lang, color: bool) -> App {
+    App::new(
+        Session {
+            store,
+            clock: clock(),
+            i18n: I18n::new(lang),
+            settings: Settings::default(),
+            paths: Paths::beside(&std::env::temp_dir().join("itp-diary-none/d.sqlite")),
+        },
+        Theme { color },
+    )
+}
+
+/// A two-year demo diary in memory (seed 1).
+pub fn demo_store() -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).expect("demo");
+    store
+}
