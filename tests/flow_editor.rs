@@ -210,8 +210,8 @@ fn help_shows_every_key_with_its_whole_description() {
         let i = I18n::new(lang);
         // One column at 80 wide; two at 120 (a tall screen shows it all at once).
         for (w, cols) in [
-            (80u16, vec![(3u16, 77u16)]),
-            (120, vec![(3, 60), (60, 117)]),
+            (80u16, vec![(1u16, 79u16)]),
+            (120, vec![(1, 60), (60, 119)]),
         ] {
             let mut app = demo_app(lang);
             key(&mut app, KeyCode::Char('?'));
@@ -312,4 +312,27 @@ fn a_search_in_chinese_finds_kinds_by_their_chinese_name() {
         "history_zh_80x24_search",
         tui::snapshot(&mut app, 80, 24).unwrap()
     );
+}
+
+/// At 120×40 the whole help is on the screen at once, in both languages (no scrolling).
+#[test]
+fn help_fits_120x40_without_scrolling() {
+    for lang in [Lang::En, Lang::Zh] {
+        let i = I18n::new(lang);
+        let mut app = demo_app(lang);
+        key(&mut app, KeyCode::Char('?'));
+        let buf = frame(&mut app, 120, 40);
+        let text: Vec<String> = [(1u16, 60u16), (60, 119)]
+            .iter()
+            .map(|(a, b)| column_text(&buf, *a, *b))
+            .collect();
+        for (_, keys, help) in help_rows() {
+            let d = squeeze(i.t(help));
+            assert!(
+                text.iter().any(|t| t.contains(&d)),
+                "{lang:?}: '{}' for {keys} is not on the 120×40 screen",
+                i.t(help)
+            );
+        }
+    }
 }

@@ -159,7 +159,8 @@ pub fn render(f: &mut Frame, app: &App) {
     };
     f.render_widget(Paragraph::new(key_line), keys);
     match &app.modal {
-        Some(Modal::Help) => crate::tui::dialogs::overlays::help(f, body, app),
+        // The help takes the whole terminal: at 120×40 every key fits without scrolling.
+        Some(Modal::Help) => crate::tui::dialogs::overlays::help(f, f.area(), app),
         Some(Modal::Form(form)) => crate::tui::dialogs::overlays::form(f, body, app, form),
         Some(Modal::Export(form)) => crate::tui::dialogs::overlays::export(f, body, app, form),
         Some(Modal::Slot(c)) => crate::tui::dialogs::slots::render(f, body, app, c),

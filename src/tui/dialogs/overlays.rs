@@ -24,11 +24,7 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 pub fn help(f: &mut Frame, area: Rect, app: &App) {
     let i = &app.ctx.i18n;
-    let r = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    let r = area;
     f.render_widget(Clear, r);
     // Two columns when there is room.
     let block = Block::default()
@@ -41,18 +37,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
         .spacing(3)
         .split(inner);
     let col_w = areas.iter().map(|a| a.width as usize).min().unwrap_or(40);
-    let blocks = help_blocks(app, col_w);
-    // Whole blocks per column (a description never breaks across columns).
-    let total: usize = blocks.iter().map(Vec::len).sum();
-    let per = total.div_ceil(cols);
-    let mut columns: Vec<Vec<Line>> = vec![Vec::new(); cols];
-    let mut c = 0;
-    for bl in blocks {
-        if c + 1 < cols && !columns[c].is_empty() && columns[c].len() + bl.len() > per {
-            c += 1;
-        }
-        columns[c].extend(bl);
-    }
+    let columns = split_columns(help_blocks(app, col_w), cols);
     for (chunk, a) in columns.into_iter().zip(areas.iter()) {
         // Scrolled with ↑/↓ when it does not fit.
         let max = (chunk.len() as u16).saturating_sub(a.height);
@@ -61,6 +46,38 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
             *a,
         );
     }
+}
+
+/// Whole blocks per column (a description never breaks across columns), in order, with the
+/// tallest column as short as it can be.
+fn split_columns(blocks: Vec<Vec<Line<'static>>>, cols: usize) -> Vec<Vec<Line<'static>>> {
+    let heights: Vec<usize> = blocks.iter().map(Vec::len).collect();
+    let total: usize = heights.iter().sum();
+    // The smallest column height at which the blocks fit in `cols` columns (greedy fill).
+    let fits = |h: usize| {
+        let (mut used, mut n) = (0, 1);
+        for &b in &heights {
+            if used + b > h && used > 0 {
+                n += 1;
+                used = 0;
+            }
+            used += b;
+        }
+        n <= cols
+    };
+    let tallest = heights.iter().copied().max().unwrap_or(0);
+    let h = (total.div_ceil(cols).max(tallest)..=total)
+        .find(|h| fits(*h))
+        .unwrap_or(total);
+    let mut columns: Vec<Vec<Line>> = vec![Vec::new(); cols];
+    let mut c = 0;
+    for bl in blocks {
+        if c + 1 < cols && !columns[c].is_empty() && columns[c].len() + bl.len() > h {
+            c += 1;
+        }
+        columns[c].extend(bl);
+    }
+    columns
 }
 
 /// The help as blocks of lines (a context heading; one key with its whole description,
@@ -89,14 +106,15 @@ fn help_blocks(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
     let mut blocks = Vec::new();
     let mut ctx = None;
     for (c, keys, help) in rows {
+        let mut block = Vec::new();
+        // A context's heading goes with its first key, never alone at a column's foot.
         if ctx != Some(c) {
-            blocks.push(vec![Line::from(Span::styled(
+            block.push(Line::from(Span::styled(
                 i.t(c.label_key()).to_string(),
                 app.ctx.theme.title(),
-            ))]);
+            )));
             ctx = Some(c);
         }
-        let mut block = Vec::new();
         // Keys too long for their column get a line of their own.
         let keys_w = unicode_width::UnicodeWidthStr::width(keys.as_str());
         if keys_w + 2 > key_w {

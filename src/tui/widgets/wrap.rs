@@ -7,8 +7,27 @@ fn wide(c: char) -> bool {
     c.width().unwrap_or(0) > 1
 }
 
+/// Chinese punctuation that never starts a line (it closes or follows what is before it).
+fn no_line_start(c: char) -> bool {
+    "，。、；：！？）》」』】〕…".contains(c)
+}
+
+/// Where the text that moves down with a no-line-start character begins: the last wide
+/// character, or the word the line ends with.
+fn carry_from(line: &str) -> usize {
+    match line.char_indices().next_back() {
+        Some((i, c)) if wide(c) => i,
+        _ => line
+            .char_indices()
+            .rev()
+            .find(|(_, c)| *c == ' ' || wide(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8()),
+    }
+}
+
 /// `s` cut into lines of at most `width` columns: at the last space for words, anywhere
-/// between wide (CJK) characters, mid-word only when a word is longer than a line.
+/// between wide (CJK) characters (never before closing punctuation such as `）` or `；`:
+/// the character before it moves down too), mid-word only when a word is longer than a line.
 pub fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(2);
     let mut lines: Vec<String> = Vec::new();
@@ -32,6 +51,19 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
                     lines.push(line.trim_end().to_string());
                     used = rest.chars().map(|c| c.width().unwrap_or(0)).sum();
                     line = rest;
+                }
+                _ if no_line_start(c) => {
+                    let carry = line.split_off(carry_from(&line));
+                    let carry_w: usize = carry.chars().map(|c| c.width().unwrap_or(0)).sum();
+                    if line.is_empty() || carry_w + cw > width {
+                        // Nothing to carry, or it would not fit: break here after all.
+                        line.push_str(&carry);
+                        lines.push(std::mem::take(&mut line));
+                        used = 0;
+                    } else {
+                        lines.push(std::mem::replace(&mut line, carry));
+                        used = carry_w;
+                    }
                 }
                 _ => {
                     lines.push(std::mem::take(&mut line));
@@ -59,6 +91,18 @@ mod tests {
         assert_eq!(wrap("总胆固醇高于上限", 6), ["总胆固", "醇高于", "上限"]);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn chinese_closing_punctuation_never_starts_a_line() {
+        assert_eq!(
+            wrap("确诊日期；记录新体重）", 8),
+            ["确诊日", "期；记录", "新体重）"]
+        );
+        assert_eq!(
+            wrap("（添加、标为已解答）", 18),
+            ["（添加、标为已解", "答）"]
+        );
     }
 
     #[test]
