@@ -277,7 +277,9 @@ fn fhir_bundle(
         trough_hours: (t.trough_min_hours, t.trough_max_hours),
         stops: &stops,
     };
-    // Streamed: each resource goes out as its entry is read.
+    // Streamed: each resource goes out as its entry is read, through a buffer of its own
+    // (serde writes many small pieces; the caller's writer is behind a `dyn`).
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut w);
     let mut b = fhir::Bundle::start(&mut w, &ctx)?;
     let mut failed = None;
     let n = store.each_entry(
@@ -302,6 +304,7 @@ fn fhir_bundle(
         return Err(e.into());
     }
     b.finish()?;
+    w.flush()?;
     Ok(n)
 }
 
@@ -383,12 +386,19 @@ pub fn export(
         resolve(store, period, clock)?
     };
     let wide = widened(period, from, to);
+    // Asked once per resource of a long export: each code's label is worked out once.
+    let known = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
     let labels = |code: &str| {
-        if let Some(d) = crate::domain::drugs::Drug::parse(code) {
+        if let Some(l) = known.borrow().get(code) {
+            return l.clone();
+        }
+        let l = if let Some(d) = crate::domain::drugs::Drug::parse(code) {
             i.t(&d.label_key()).to_string()
         } else {
             i.field(code)
-        }
+        };
+        known.borrow_mut().insert(code.to_string(), l.clone());
+        l
     };
     progress(0, 3);
     let n = match format {

@@ -4,7 +4,7 @@
 //! `fhir_med`) a MedicationStatement per regimen step, Medication resources for brands,
 //! MedicationAdministrations for doses and the resources a clinic reads for events.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -24,6 +24,17 @@ pub const SNOMED: &str = "http://snomed.info/sct";
 
 /// A 32-hex uid as a UUID.
 pub fn uuid(uid: &str) -> String {
+    // The stored form (32 hex digits) directly; anything else through the general path.
+    if uid.len() == 32 && uid.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let mut s = String::with_capacity(36);
+        for (k, part) in [(0, 8), (8, 12), (12, 16), (16, 20), (20, 32)].iter().enumerate() {
+            if k > 0 {
+                s.push('-');
+            }
+            s.push_str(&uid[part.0..part.1]);
+        }
+        return s;
+    }
     let h: String = uid
         .chars()
         .filter(char::is_ascii_hexdigit)
@@ -191,6 +202,8 @@ pub struct Bundle<'w, 'a, W: Write> {
     pub(crate) ctx: &'a Context<'a>,
     /// Medication resources already written (one per drug and formulation).
     medications: HashSet<String>,
+    /// The Medication id of each drug and formulation as spelled (ids are derived once).
+    medication_ids: HashMap<crate::domain::drugs::Drug, HashMap<String, String>>,
     /// The entry being written was deleted.
     in_error: bool,
 }
@@ -211,6 +224,7 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
             patient,
             ctx,
             medications: HashSet::new(),
+            medication_ids: HashMap::new(),
             in_error: false,
         };
         b.patient_and_condition()?;
@@ -286,6 +300,9 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
         drug: crate::domain::drugs::Drug,
         formulation: &str,
     ) -> io::Result<String> {
+        if let Some(id) = self.medication_ids.get(&drug).and_then(|m| m.get(formulation)) {
+            return Ok(id.clone());
+        }
         let id = derived_uuid(&format!(
             "medication:{}:{}",
             drug.code(),
@@ -297,6 +314,10 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
             let m = super::fhir_med::medication_resource(drug, &label, formulation);
             self.add(&id, m)?;
         }
+        self.medication_ids
+            .entry(drug)
+            .or_default()
+            .insert(formulation.to_string(), id.clone());
         Ok(id)
     }
 
