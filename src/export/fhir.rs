@@ -21,13 +21,15 @@ pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
 pub const SNOMED: &str = "http://snomed.info/sct";
 
-
 /// A 32-hex uid as a UUID.
 pub fn uuid(uid: &str) -> String {
     // The stored form (32 hex digits) directly; anything else through the general path.
     if uid.len() == 32 && uid.bytes().all(|b| b.is_ascii_hexdigit()) {
         let mut s = String::with_capacity(36);
-        for (k, part) in [(0, 8), (8, 12), (12, 16), (16, 20), (20, 32)].iter().enumerate() {
+        for (k, part) in [(0, 8), (8, 12), (12, 16), (16, 20), (20, 32)]
+            .iter()
+            .enumerate()
+        {
             if k > 0 {
                 s.push('-');
             }
@@ -300,7 +302,11 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
         drug: crate::domain::drugs::Drug,
         formulation: &str,
     ) -> io::Result<String> {
-        if let Some(id) = self.medication_ids.get(&drug).and_then(|m| m.get(formulation)) {
+        if let Some(id) = self
+            .medication_ids
+            .get(&drug)
+            .and_then(|m| m.get(formulation))
+        {
             return Ok(id.clone());
         }
         let id = derived_uuid(&format!(

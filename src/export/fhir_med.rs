@@ -226,10 +226,12 @@ pub fn dose<W: Write>(b: &mut Bundle<'_, '_, W>, e: &Entry, d: &Dose) -> io::Res
                 text: d.status.code(),
             }]
         }),
-        medication_reference: medication_id.zip(formulation).map(|(id, f)| t::MedicationRef {
-            reference: format!("urn:uuid:{id}"),
-            display: f,
-        }),
+        medication_reference: medication_id
+            .zip(formulation)
+            .map(|(id, f)| t::MedicationRef {
+                reference: format!("urn:uuid:{id}"),
+                display: f,
+            }),
         medication_codeable_concept: formulation.is_none().then(|| t::Concept {
             coding: &codings,
             text: Some(&label),

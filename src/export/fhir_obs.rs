@@ -152,8 +152,14 @@ impl<W: Write> Bundle<'_, '_, W> {
             .map(|u| u.factor)
             .unwrap_or(1.0);
         let range = Range {
-            low: l.reference.low.map(|lo| Quantity::new(lo / factor, unit, ucum)),
-            high: l.reference.high.map(|hi| Quantity::new(hi / factor, unit, ucum)),
+            low: l
+                .reference
+                .low
+                .map(|lo| Quantity::new(lo / factor, unit, ucum)),
+            high: l
+                .reference
+                .high
+                .map(|hi| Quantity::new(hi / factor, unit, ucum)),
         };
         let has_range = range.low.is_some() || range.high.is_some();
         let level = l
@@ -197,7 +203,8 @@ impl<W: Write> Bundle<'_, '_, W> {
         let value_string = crate::export::flat::record(e)
             .into_iter()
             .filter(|(k, v)| {
-                !v.is_null() && !["id", "uid", "at", "kind", "deleted", "note"].contains(&k.as_str())
+                !v.is_null()
+                    && !["id", "uid", "at", "kind", "deleted", "note"].contains(&k.as_str())
             })
             .map(|(k, v)| {
                 format!(
