@@ -33,11 +33,6 @@ fn cell(s: &str) -> String {
         .collect()
 }
 
-/// Platelet counts and lab results: the rows of the "all results" table.
-pub fn is_result(e: &Entry) -> bool {
-    matches!(e.data, EntryData::Platelets(_) | EntryData::Lab(_))
-}
-
 /// Every platelet count and lab result of the period (uric acid, lipids, glucose,
 /// haemoglobin, WBC, CsA C2 … whatever was logged), with the lab, the reference range and the
 /// note; a time logged at another UTC offset than the report's shows its offset. Written a
@@ -195,14 +190,4 @@ pub fn write_head(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The whole report with its results from memory.
-pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Result<()> {
-    write_head(w, r, i)?;
-    let mut results = Results::start(w, i)?;
-    for e in rows {
-        results.row(w, r, i, e)?;
-    }
-    results.finish(w, i)
 }
