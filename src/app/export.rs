@@ -184,20 +184,6 @@ fn widened(
     )
 }
 
-fn entries_between(
-    store: &Store,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
-    deleted: bool,
-) -> Result<Vec<Entry>> {
-    Ok(store.entries(&EntryFilter {
-        from: Some(from),
-        to: Some(to),
-        include_deleted: deleted,
-        order: Order::OldestFirst,
-        ..Default::default()
-    })?)
-}
-
 /// The local UTC offset at an instant: the system zone, or the fixed clock's offset.
 fn zone_offset(clock: &Clock, u: DateTime<Utc>) -> FixedOffset {
     match clock {
@@ -277,7 +263,9 @@ fn fhir_bundle(
         trough_hours: (t.trough_min_hours, t.trough_max_hours),
         stops: &stops,
     };
-    // Streamed: each resource goes out as its entry is read.
+    // Streamed: each resource goes out as its entry is read, through a buffer of its own
+    // (serde writes many small pieces; the caller's writer is behind a `dyn`).
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut w);
     let mut b = fhir::Bundle::start(&mut w, &ctx)?;
     let mut failed = None;
     let n = store.each_entry(
@@ -302,6 +290,7 @@ fn fhir_bundle(
         return Err(e.into());
     }
     b.finish()?;
+    w.flush()?;
     Ok(n)
 }
 
@@ -383,12 +372,19 @@ pub fn export(
         resolve(store, period, clock)?
     };
     let wide = widened(period, from, to);
+    // Asked once per resource of a long export: each code's label is worked out once.
+    let known = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
     let labels = |code: &str| {
-        if let Some(d) = crate::domain::drugs::Drug::parse(code) {
+        if let Some(l) = known.borrow().get(code) {
+            return l.clone();
+        }
+        let l = if let Some(d) = crate::domain::drugs::Drug::parse(code) {
             i.t(&d.label_key()).to_string()
         } else {
             i.field(code)
-        }
+        };
+        known.borrow_mut().insert(code.to_string(), l.clone());
+        l
     };
     progress(0, 3);
     let n = match format {
@@ -430,15 +426,15 @@ pub fn export(
             // A full backup (no period given) holds every row: entries timed ahead too,
             // deleted ones with their delete time, and every kept version. Written as read.
             let full = period.from.is_none() && period.to.is_none() && !period.since_last_visit;
+            let keep = |e: &Entry| keeps(period, e);
             let rows = if full {
                 super::json_backup::Rows::All
             } else {
-                super::json_backup::Rows::Listed(
-                    entries_between(store, wide, true)?
-                        .into_iter()
-                        .filter(|e| keeps(period, e))
-                        .collect(),
-                )
+                super::json_backup::Rows::Window {
+                    from: wide.0,
+                    to: wide.1,
+                    keep: &keep,
+                }
             };
             progress(1, 3);
             let patient_name = period.name_of(&store.profile()?);
@@ -499,12 +495,31 @@ fn report_to(
     progress(2, 3);
     match format {
         Format::Md => {
-            // Every result of the period, with its lab, note and own offset.
-            let results: Vec<Entry> = entries_between(store, wide, false)?
-                .into_iter()
-                .filter(|e| keeps(period, e) && md::is_result(e))
-                .collect();
-            md::write(&mut w, &r, i, &results)?
+            md::write_head(&mut w, &r, i)?;
+            // Every result of the period, with its lab, note and own offset: written as read.
+            let mut results = md::Results::start(&mut w, i)?;
+            let mut failed = None;
+            store.each_entry(
+                &EntryFilter {
+                    from: Some(wide.0),
+                    to: Some(wide.1),
+                    order: Order::OldestFirst,
+                    ..Default::default()
+                },
+                |e| {
+                    if failed.is_none()
+                        && keeps(period, &e)
+                        && let Err(err) = results.row(&mut w, &r, i, &e)
+                    {
+                        failed = Some(err);
+                    }
+                    Ok(())
+                },
+            )?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            results.finish(&mut w, i)?
         }
         Format::Html => html::write(&mut w, &doc::compose(&r, i, period.full))?,
         _ => {

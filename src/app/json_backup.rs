@@ -17,11 +17,15 @@ use crate::domain::entry::Entry;
 use crate::export::json;
 use crate::store::{EntryFilter, Order, Store, StoreError};
 
-/// Which entries: every row (a full backup: deleted ones and those timed ahead too), or a
-/// period's entries already chosen.
-pub enum Rows {
+/// Which entries: every row (a full backup: deleted ones and those timed ahead too), or the
+/// rows of a store window (deleted ones too) that `keep` accepts, read as they are written.
+pub enum Rows<'k> {
     All,
-    Listed(Vec<Entry>),
+    Window {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        keep: &'k dyn Fn(&Entry) -> bool,
+    },
 }
 
 /// Write the backup; returns the number of entries written.
@@ -30,7 +34,7 @@ pub fn write(
     store: &mut Store,
     clock: &Clock,
     config_path: &Path,
-    rows: Rows,
+    rows: Rows<'_>,
     patient_name: Option<String>,
 ) -> Result<usize> {
     let patient_uid = Some(store.patient_uid()?);
@@ -105,7 +109,7 @@ struct Out<'a> {
     regimens: Vec<crate::domain::regimen::Regimen>,
     questions: Vec<json::QuestionDoc>,
     revisions: Vec<json::RevisionDoc>,
-    entries: Entries<'a>,
+    entries: Entries<'a, 'a>,
 }
 
 /// Same fields and order as `json::Backup`; the kept versions only of entries written.
@@ -141,9 +145,9 @@ impl Serialize for Out<'_> {
 }
 
 /// The entries array, read from the store while it is written.
-struct Entries<'a> {
+struct Entries<'a, 'k> {
     store: &'a Store,
-    rows: RefCell<Option<Rows>>,
+    rows: RefCell<Option<Rows<'k>>>,
     /// Uids with kept versions; those written are noted in `seen`.
     wanted: HashSet<String>,
     seen: RefCell<HashSet<String>>,
@@ -151,7 +155,7 @@ struct Entries<'a> {
     failed: RefCell<Option<StoreError>>,
 }
 
-impl Entries<'_> {
+impl Entries<'_, '_> {
     fn doc(&self, e: &Entry) -> std::result::Result<json::EntryDoc, StoreError> {
         let mut d = json::EntryDoc::from_entry(e);
         if e.deleted {
@@ -165,7 +169,7 @@ impl Entries<'_> {
     }
 }
 
-impl Serialize for Entries<'_> {
+impl Serialize for Entries<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
         let stop = |e: StoreError| {
@@ -173,35 +177,42 @@ impl Serialize for Entries<'_> {
             *self.failed.borrow_mut() = Some(e);
             S::Error::custom(m)
         };
-        match self.rows.borrow_mut().take() {
-            Some(Rows::Listed(es)) => {
-                for e in &es {
-                    seq.serialize_element(&self.doc(e).map_err(stop)?)?;
-                }
-            }
-            Some(Rows::All) => {
-                let mut failed = None;
-                let f = EntryFilter {
+        let (f, keep) = match self.rows.borrow_mut().take() {
+            None => return seq.end(),
+            Some(Rows::All) => (
+                EntryFilter {
                     include_deleted: true,
                     order: Order::OldestFirst,
                     ..Default::default()
-                };
-                self.store
-                    .each_entry(&f, |e| {
-                        let d = self.doc(&e)?;
-                        if failed.is_none()
-                            && let Err(err) = seq.serialize_element(&d)
-                        {
-                            failed = Some(err);
-                        }
-                        Ok(())
-                    })
-                    .map_err(stop)?;
-                if let Some(e) = failed {
-                    return Err(e);
+                },
+                None,
+            ),
+            Some(Rows::Window { from, to, keep }) => (
+                EntryFilter {
+                    from: Some(from),
+                    to: Some(to),
+                    include_deleted: true,
+                    order: Order::OldestFirst,
+                    ..Default::default()
+                },
+                Some(keep),
+            ),
+        };
+        let mut failed = None;
+        self.store
+            .each_entry(&f, |e| {
+                if failed.is_some() || keep.is_some_and(|k| !k(&e)) {
+                    return Ok(());
                 }
-            }
-            None => {}
+                let d = self.doc(&e)?;
+                if let Err(err) = seq.serialize_element(&d) {
+                    failed = Some(err);
+                }
+                Ok(())
+            })
+            .map_err(stop)?;
+        if let Some(e) = failed {
+            return Err(e);
         }
         seq.end()
     }

@@ -4,7 +4,7 @@
 //! `fhir_med`) a MedicationStatement per regimen step, Medication resources for brands,
 //! MedicationAdministrations for doses and the resources a clinic reads for events.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -20,10 +20,23 @@ pub const ATC: &str = "http://www.whocc.no/atc";
 pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
 pub const SNOMED: &str = "http://snomed.info/sct";
-const OBS_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 /// A 32-hex uid as a UUID.
 pub fn uuid(uid: &str) -> String {
+    // The stored form (32 hex digits) directly; anything else through the general path.
+    if uid.len() == 32 && uid.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let mut s = String::with_capacity(36);
+        for (k, part) in [(0, 8), (8, 12), (12, 16), (16, 20), (20, 32)]
+            .iter()
+            .enumerate()
+        {
+            if k > 0 {
+                s.push('-');
+            }
+            s.push_str(&uid[part.0..part.1]);
+        }
+        return s;
+    }
     let h: String = uid
         .chars()
         .filter(char::is_ascii_hexdigit)
@@ -183,12 +196,16 @@ pub struct Context<'a> {
 /// Writes the bundle's entries one at a time, each serialised straight to the writer (a
 /// 20-year diary never sits in memory whole).
 pub struct Bundle<'w, 'a, W: Write> {
-    w: &'w mut W,
-    first: bool,
+    pub(crate) w: &'w mut W,
+    pub(crate) first: bool,
     patient: String,
+    /// `urn:uuid:<patient>`: every resource's subject.
+    pub(crate) subject_ref: String,
     pub(crate) ctx: &'a Context<'a>,
     /// Medication resources already written (one per drug and formulation).
     medications: HashSet<String>,
+    /// The Medication id of each drug and formulation as spelled (ids are derived once).
+    medication_ids: HashMap<crate::domain::drugs::Drug, HashMap<String, String>>,
     /// The entry being written was deleted.
     in_error: bool,
 }
@@ -201,12 +218,15 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
             "{{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"collection\",\n  \"timestamp\": \"{}\",\n  \"entry\": [",
             ts(&ctx.now)
         )?;
+        let patient = uuid(ctx.patient_uid);
         let mut b = Bundle {
             w,
             first: true,
-            patient: uuid(ctx.patient_uid),
+            subject_ref: format!("urn:uuid:{patient}"),
+            patient,
             ctx,
             medications: HashSet::new(),
+            medication_ids: HashMap::new(),
             in_error: false,
         };
         b.patient_and_condition()?;
@@ -227,41 +247,22 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
 
     fn entry_resource(&mut self, e: &Entry, amended: bool) -> io::Result<()> {
         match &e.data {
-            EntryData::Platelets(pl) => {
-                let mut f = Map::new();
-                f.insert(
-                    "valueQuantity".into(),
-                    quantity(pl.count, "10*9/L", "10*9/L"),
-                );
-                if let Some(lab) = &pl.lab {
-                    f.insert("performer".into(), performer(lab));
-                }
-                let code = json!({ "coding": [coding(LOINC, "777-3", "Platelets [#/volume] in Blood by Automated count")], "text": "Platelets" });
-                self.observation(e, amended, "laboratory", code, f)
-            }
+            EntryData::Platelets(pl) => self.platelets(e, pl.count, pl.lab.as_deref(), amended),
             EntryData::Lab(l) => self.lab(e, l, amended),
-            EntryData::Weight(wt) => {
-                let mut f = Map::new();
-                f.insert("valueQuantity".into(), quantity(wt.kg, "kg", "kg"));
-                let code = json!({ "coding": [coding(LOINC, "29463-7", "Body weight")], "text": "Body weight" });
-                self.observation(e, amended, "vital-signs", code, f)
-            }
-            EntryData::BloodPressure(bp) => {
-                let mut f = Map::new();
-                let mut comps = vec![
-                    json!({ "code": { "coding": [coding(LOINC, "8480-6", "Systolic blood pressure")] }, "valueQuantity": quantity(f64::from(bp.systolic), "mmHg", "mm[Hg]") }),
-                    json!({ "code": { "coding": [coding(LOINC, "8462-4", "Diastolic blood pressure")] }, "valueQuantity": quantity(f64::from(bp.diastolic), "mmHg", "mm[Hg]") }),
-                ];
-                if let Some(p) = bp.pulse {
-                    comps.push(json!({ "code": { "coding": [coding(LOINC, "8867-4", "Heart rate")] }, "valueQuantity": quantity(f64::from(p), "/min", "/min") }));
-                }
-                f.insert("component".into(), json!(comps));
-                let code = json!({ "coding": [coding(LOINC, "85354-9", "Blood pressure panel with all children optional")], "text": "Blood pressure" });
-                self.observation(e, amended, "vital-signs", code, f)
-            }
+            EntryData::Weight(wt) => self.weight(e, wt.kg, amended),
+            EntryData::BloodPressure(bp) => self.blood_pressure(e, bp, amended),
             EntryData::Dose(d) => super::fhir_med::dose(self, e, d),
             EntryData::Event(ev) => super::fhir_med::event(self, e, ev, amended),
             EntryData::Bleeding(_) | EntryData::SideEffect(_) => self.reported(e, amended),
+        }
+    }
+
+    /// A resource's status: `entered-in-error` while a deleted entry is written.
+    pub(crate) fn status<'s>(&self, status: &'s str) -> &'s str {
+        if self.in_error {
+            "entered-in-error"
+        } else {
+            status
         }
     }
 
@@ -278,28 +279,11 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
         {
             resource.insert("status".into(), json!("entered-in-error"));
         }
-        let sep = if self.first { "\n    " } else { ",\n    " };
-        self.first = false;
-        self.w.write_all(sep.as_bytes())?;
-        #[derive(serde::Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct BundleEntry<'r> {
-            full_url: String,
-            resource: &'r Map<String, Value>,
-        }
-        let entry = BundleEntry {
-            full_url: format!("urn:uuid:{id}"),
-            resource: &resource,
-        };
-        serde_json::to_writer(&mut *self.w, &entry).map_err(|e| match e.io_error_kind() {
-            // A closed pipe stays a closed pipe (the command ends quietly).
-            Some(kind) => io::Error::new(kind, e),
-            None => io::Error::other(e),
-        })
+        super::fhir_typed::emit(&mut self.w, &mut self.first, id, &resource)
     }
 
     pub(crate) fn subject(&self) -> Value {
-        json!({ "reference": format!("urn:uuid:{}", self.patient) })
+        json!({ "reference": self.subject_ref })
     }
 
     /// A Medication resource for a drug and formulation (brand), written once; its reference.
@@ -308,17 +292,39 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
         drug: crate::domain::drugs::Drug,
         formulation: &str,
     ) -> io::Result<Value> {
+        let id = self.medication_id(drug, formulation)?;
+        Ok(json!({ "reference": format!("urn:uuid:{id}"), "display": formulation }))
+    }
+
+    /// The id of the Medication resource for a drug and formulation, written the first time.
+    pub(crate) fn medication_id(
+        &mut self,
+        drug: crate::domain::drugs::Drug,
+        formulation: &str,
+    ) -> io::Result<String> {
+        if let Some(id) = self
+            .medication_ids
+            .get(&drug)
+            .and_then(|m| m.get(formulation))
+        {
+            return Ok(id.clone());
+        }
         let id = derived_uuid(&format!(
             "medication:{}:{}",
             drug.code(),
             formulation.trim().to_lowercase()
         ));
-        if self.medications.insert(id.clone()) {
+        if !self.medications.contains(&id) {
+            self.medications.insert(id.clone());
             let label = (self.ctx.labels)(drug.code());
             let m = super::fhir_med::medication_resource(drug, &label, formulation);
             self.add(&id, m)?;
         }
-        Ok(json!({ "reference": format!("urn:uuid:{id}"), "display": formulation }))
+        self.medication_ids
+            .entry(drug)
+            .or_default()
+            .insert(formulation.to_string(), id.clone());
+        Ok(id)
     }
 
     fn patient_and_condition(&mut self) -> io::Result<()> {
@@ -353,116 +359,6 @@ impl<'w, 'a, W: Write> Bundle<'w, 'a, W> {
         }
         self.add(&condition_id(&pid), c)
     }
-
-    pub(crate) fn observation(
-        &mut self,
-        e: &Entry,
-        amended: bool,
-        category: &str,
-        code: Value,
-        fields: Map<String, Value>,
-    ) -> io::Result<()> {
-        let mut o = Map::new();
-        o.insert("resourceType".into(), json!("Observation"));
-        o.insert(
-            "status".into(),
-            json!(if amended { "amended" } else { "final" }),
-        );
-        o.insert(
-            "category".into(),
-            json!([{ "coding": [coding(OBS_CATEGORY, category, match category {
-                "laboratory" => "Laboratory",
-                "vital-signs" => "Vital Signs",
-                _ => "Survey",
-            })] }]),
-        );
-        o.insert("code".into(), code);
-        o.insert("subject".into(), self.subject());
-        o.insert("effectiveDateTime".into(), json!(ts(&e.at)));
-        let mut notes: Vec<Value> = Vec::new();
-        if let Some(Value::Array(extra)) = fields.get("note") {
-            notes.extend(extra.iter().cloned());
-        }
-        if let Some(n) = &e.note {
-            notes.push(json!({ "text": n }));
-        }
-        o.extend(fields);
-        o.remove("note");
-        if !notes.is_empty() {
-            o.insert("note".into(), json!(notes));
-        }
-        self.add(&uuid(&e.uid), o)
-    }
-
-    fn lab(&mut self, e: &Entry, l: &LabResult, amended: bool) -> io::Result<()> {
-        let (code, display, value, unit, ucum) = lab_code(l);
-        let mut f = Map::new();
-        f.insert("valueQuantity".into(), quantity(value, unit, ucum));
-        let factor = l
-            .analyte
-            .quantity()
-            .by_display(unit)
-            .map(|u| u.factor)
-            .unwrap_or(1.0);
-        let mut range = Map::new();
-        if let Some(lo) = l.reference.low {
-            range.insert("low".into(), quantity(lo / factor, unit, ucum));
-        }
-        if let Some(hi) = l.reference.high {
-            range.insert("high".into(), quantity(hi / factor, unit, ucum));
-        }
-        if !range.is_empty() {
-            f.insert("referenceRange".into(), json!([Value::Object(range)]));
-        }
-        if let Some(m) = &l.method {
-            f.insert("method".into(), json!({ "text": m }));
-        }
-        if let Some(lab) = &l.lab {
-            f.insert("performer".into(), performer(lab));
-        }
-        let (code, display) = if l.analyte.is_drug_level() {
-            let ctx = level_context(e, l, self.ctx.trough_hours);
-            if let Some(c) = ctx.component {
-                f.insert("component".into(), json!([c]));
-            }
-            f.insert("note".into(), json!([{ "text": ctx.note }]));
-            if ctx.as_labelled {
-                (code, display)
-            } else {
-                (CSA_GENERIC.0, CSA_GENERIC.1)
-            }
-        } else {
-            (code, display)
-        };
-        let text = (self.ctx.labels)(l.analyte.code());
-        let code = json!({ "coding": [coding(LOINC, code, display)], "text": text });
-        self.observation(e, amended, "laboratory", code, f)
-    }
-
-    /// Bleeding, side effects and other events: patient-reported, without a standard code.
-    pub(crate) fn reported(&mut self, e: &Entry, amended: bool) -> io::Result<()> {
-        let what = e.data.subject().unwrap_or_default();
-        let text = format!("{}: {}", e.data.kind().code(), (self.ctx.labels)(what));
-        let mut f = Map::new();
-        f.insert(
-            "valueString".into(),
-            json!(
-                crate::export::flat::record(e)
-                    .into_iter()
-                    .filter(|(k, v)| !v.is_null()
-                        && !["id", "uid", "at", "kind", "deleted", "note"].contains(&k.as_str()))
-                    .map(|(k, v)| format!(
-                        "{k}={}",
-                        v.as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| v.to_string())
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        );
-        self.observation(e, amended, "survey", json!({ "text": text }), f)
-    }
 }
 
 /// The Condition's id, derived from the patient's (stable as long as the patient's is).
@@ -471,57 +367,8 @@ pub fn condition_id(patient: &str) -> String {
     uuid(&format!("{}c0de", &hex[..hex.len().min(28)]))
 }
 
-fn performer(lab: &str) -> Value {
-    json!([{ "type": "Organization", "display": lab }])
-}
-
 /// LOINC for a ciclosporin level of unspecified timing (clinical.md 7.1).
 pub const CSA_GENERIC: (&str, &str) = ("3520-4", "cycloSPORINE [Mass/volume] in Blood");
-
-/// How a drug level was drawn: whether its labelled timing (trough / C2) holds, the hours
-/// since the previous dose as a component, and a note a clinician reads.
-struct LevelContext {
-    as_labelled: bool,
-    component: Option<Value>,
-    note: String,
-}
-
-fn level_context(e: &Entry, l: &LabResult, trough: (f64, f64)) -> LevelContext {
-    let hours = l
-        .last_dose_at
-        .map(|d| (e.at - d).num_minutes() as f64 / 60.0);
-    let (what, lo, hi) = match l.analyte {
-        Analyte::CsaC2 => ("a C2 (2 h post-dose) level", 1.75, 2.25),
-        _ => ("a trough", trough.0, trough.1),
-    };
-    let Some(h) = hours else {
-        return LevelContext {
-            as_labelled: false,
-            component: None,
-            note: format!(
-                "Time of the previous dose not recorded: not known whether this is {what}."
-            ),
-        };
-    };
-    let ok = (lo..=hi).contains(&h);
-    let component = json!({
-        "code": { "text": "Hours since the previous dose" },
-        "valueQuantity": quantity((h * 10.0).round() / 10.0, "h", "h"),
-    });
-    let dose = l.last_dose_at.map(|d| ts(&d)).unwrap_or_default();
-    let note = if ok {
-        format!("Drawn {h:.1} h after the previous dose ({dose}): {what}.")
-    } else {
-        format!(
-            "Drawn {h:.1} h after the previous dose ({dose}): not {what} ({lo}–{hi} h); coded as a level of unspecified timing."
-        )
-    };
-    LevelContext {
-        as_labelled: ok,
-        component: Some(component),
-        note,
-    }
-}
 
 /// Write a whole bundle from entries in memory (tests, small exports).
 pub fn write(w: &mut impl Write, ctx: &Context, entries: &[Entry]) -> io::Result<()> {

@@ -61,12 +61,17 @@ fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn route(r: Route) -> Value {
-    let (code, display) = match r {
+/// SNOMED CT code and display of a route.
+fn route_snomed(r: Route) -> (&'static str, &'static str) {
+    match r {
         Route::Oral => ("26643006", "Oral route"),
         Route::Iv => ("47625008", "Intravenous route"),
         Route::Sc => ("34206005", "Subcutaneous route"),
-    };
+    }
+}
+
+fn route(r: Route) -> Value {
+    let (code, display) = route_snomed(r);
     json!({ "coding": [coding(SNOMED, code, display)], "text": r.code() })
 }
 
@@ -194,46 +199,76 @@ fn dosages(s: &Step, r: Route, period: &Map<String, Value>) -> Vec<Value> {
         .collect()
 }
 
-/// A logged dose: a MedicationAdministration (its brand as a Medication when given).
+/// A logged dose: a MedicationAdministration (its brand as a Medication when given), written
+/// from typed structs (no `Value` tree: doses are most of a long diary's entries).
 pub fn dose<W: Write>(b: &mut Bundle<'_, '_, W>, e: &Entry, d: &Dose) -> io::Result<()> {
+    use super::fhir_typed as t;
+    let taken = d.status == DoseStatus::Taken;
+    let formulation = d.formulation.as_deref().filter(|f| !f.trim().is_empty());
+    let medication_id = match formulation {
+        Some(f) => Some(b.medication_id(d.drug, f)?),
+        None => None,
+    };
     let label = (b.ctx.labels)(d.drug.code());
-    let mut m = Map::new();
-    m.insert("resourceType".into(), json!("MedicationAdministration"));
-    m.insert(
-        "status".into(),
-        json!(if d.status == DoseStatus::Taken {
-            "completed"
-        } else {
-            "not-done"
+    let codings = drug_codings(d.drug, &label);
+    let id = uuid(&e.uid);
+    let (route_code, route_display) = route_snomed(d.route);
+    let route_coding = [t::Coding {
+        system: SNOMED,
+        code: route_code,
+        display: route_display,
+    }];
+    let m = t::MedicationAdministration {
+        resource_type: "MedicationAdministration",
+        status: b.status(if taken { "completed" } else { "not-done" }),
+        status_reason: (!taken).then(|| {
+            [t::Text {
+                text: d.status.code(),
+            }]
         }),
-    );
-    if d.status != DoseStatus::Taken {
-        m.insert("statusReason".into(), json!([{ "text": d.status.code() }]));
-    }
-    match d.formulation.as_deref().filter(|f| !f.trim().is_empty()) {
-        Some(f) => {
-            let reference = b.medication_ref(d.drug, f)?;
-            m.insert("medicationReference".into(), reference);
-        }
-        None => {
-            m.insert(
-                "medicationCodeableConcept".into(),
-                medication(d.drug, &label),
-            );
-        }
-    }
-    m.insert("subject".into(), b.subject());
-    m.insert("effectiveDateTime".into(), json!(ts(&e.at)));
-    if let Some(a) = &d.amount {
-        m.insert(
-            "dosage".into(),
-            json!({ "route": route(d.route), "dose": amount(a.value, &a.unit) }),
-        );
-    }
-    if let Some(n) = &e.note {
-        m.insert("note".into(), json!([{ "text": n }]));
-    }
-    b.add(&uuid(&e.uid), m)
+        medication_reference: medication_id
+            .zip(formulation)
+            .map(|(id, f)| t::MedicationRef {
+                reference: format!("urn:uuid:{id}"),
+                display: f,
+            }),
+        medication_codeable_concept: formulation.is_none().then(|| t::Concept {
+            coding: &codings,
+            text: Some(&label),
+        }),
+        subject: t::Reference {
+            reference: &b.subject_ref,
+        },
+        effective_date_time: ts(&e.at),
+        dosage: d.amount.as_ref().map(|a| t::Dosage {
+            route: t::Concept {
+                coding: &route_coding,
+                text: Some(d.route.code()),
+            },
+            dose: if a.unit == "U" {
+                t::Quantity::new(a.value, "U", "[iU]")
+            } else {
+                t::Quantity::new(a.value, "mg", "mg")
+            },
+        }),
+        note: e.note.as_deref().map(|text| [t::Text { text }]),
+        id: &id,
+    };
+    t::emit(&mut b.w, &mut b.first, &id, &m)
+}
+
+/// A drug's ATC and RxNorm codings (either may be missing).
+fn drug_codings<'a>(d: Drug, label: &'a str) -> Vec<super::fhir_typed::Coding<'a>> {
+    let c = |system, code| super::fhir_typed::Coding {
+        system,
+        code,
+        display: label,
+    };
+    d.atc()
+        .map(|a| c(ATC, a))
+        .into_iter()
+        .chain(d.rxnorm().map(|r| c(RXNORM, r)))
+        .collect()
 }
 
 /// The medication an event names: coded when it is a known drug, else its text.

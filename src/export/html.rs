@@ -71,6 +71,30 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
             ),
         ));
     }
+    regimen_lines(r, i, &mut v);
+    if let Some(a) = &o.response {
+        v.push((
+            i.t("today.response").to_string(),
+            format!(
+                "{}; {} {} ×10⁹/L{} [{}]",
+                i.t(&format!("response.{}", a.status.code())),
+                i.t("report.baseline"),
+                a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
+                a.time_to_response_days
+                    .map(|dd| i.tf("overview.time_to_response", &[("days", &dd.to_string())]))
+                    .unwrap_or_default(),
+                a.definition
+            ),
+        ));
+    }
+    period_lines(r, i, &mut v);
+    v
+}
+
+/// The regimen, the planned dose per kg and the trough target (when on a course).
+fn regimen_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
+    let o = &r.overview;
+    let dash = || "—".to_string();
     if let (Some(reg), Some(c)) = (&o.regimen, &o.course) {
         let step = reg.step_on(r.to.date_naive()).or(reg.steps.first());
         v.push((
@@ -124,21 +148,11 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
             format!("{}–{} ng/mL", fmt_num(lo, 0), fmt_num(hi, 0)),
         ));
     }
-    if let Some(a) = &o.response {
-        v.push((
-            i.t("today.response").to_string(),
-            format!(
-                "{}; {} {} ×10⁹/L{} [{}]",
-                i.t(&format!("response.{}", a.status.code())),
-                i.t("report.baseline"),
-                a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
-                a.time_to_response_days
-                    .map(|dd| i.tf("overview.time_to_response", &[("days", &dd.to_string())]))
-                    .unwrap_or_default(),
-                a.definition
-            ),
-        ));
-    }
+}
+
+/// The period's platelets, adherence and drug levels.
+fn period_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
+    let dash = || "—".to_string();
     let s = &r.trend.summary;
     let pct = |x: Option<f64>| {
         x.map(|v| format!("{}%", fmt_num(v, 0)))
@@ -199,7 +213,6 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
             i.tf("trends.trough_cv", &[("pct", &pct(s.trough_cv_pct))])
         ),
     ));
-    v
 }
 
 /// The tables shared with the Markdown report: (title, head, rows, empty text).
@@ -251,27 +264,7 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
             i.t("cli.col_value").into(),
             i.t("report.from_baseline").into(),
         ],
-        r.labs
-            .iter()
-            .map(|l| {
-                vec![
-                    d(&l.at),
-                    i.field(l.analyte.code()),
-                    flag(
-                        l.flag.is_some(),
-                        format!(
-                            "{} {}{}",
-                            fmt_num(l.value, 2),
-                            l.unit,
-                            l.flag.map(|f| format!(" {f}")).unwrap_or_default()
-                        ),
-                    ),
-                    l.pct_from_baseline
-                        .map(|p| format!("{:+}%", fmt_num(p, 0).parse::<f64>().unwrap_or(p)))
-                        .unwrap_or_else(dash),
-                ]
-            })
-            .collect(),
+        lab_rows(r, i),
     ));
     out.push((
         i.t("kind.bp").to_string(),
@@ -298,6 +291,23 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
             .map(|(at, kg)| vec![d(at), fmt_num(*kg, 1)])
             .collect(),
     ));
+    let ev_rows = event_rows(r, i);
+    out.push((
+        i.t("report.events").to_string(),
+        vec![
+            i.t("cli.col_time").into(),
+            i.t("cli.col_kind").into(),
+            i.t("cli.col_what").into(),
+            i.t("cli.col_note").into(),
+        ],
+        ev_rows,
+    ));
+    out
+}
+
+/// Bleeding, side effects and events of the period, by time.
+fn event_rows(r: &Report, i: &I18n) -> Vec<Vec<String>> {
+    let flag = |on: bool, s: String| if on { format!("!{s}") } else { s };
     let note = |n: &Option<String>| n.clone().unwrap_or_default();
     let ev_rows: Vec<Vec<String>> = r
         .bleeding
@@ -335,17 +345,34 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
         .collect();
     let mut ev_rows = ev_rows;
     ev_rows.sort_by(|a, b| a[0].cmp(&b[0]));
-    out.push((
-        i.t("report.events").to_string(),
-        vec![
-            i.t("cli.col_time").into(),
-            i.t("cli.col_kind").into(),
-            i.t("cli.col_what").into(),
-            i.t("cli.col_note").into(),
-        ],
-        ev_rows,
-    ));
-    out
+    ev_rows
+}
+
+/// The kidney and liver results, flagged, with the change from the creatinine baseline.
+fn lab_rows(r: &Report, i: &I18n) -> Vec<Vec<String>> {
+    let dash = || "—".to_string();
+    let flag = |on: bool, s: String| if on { format!("!{s}") } else { s };
+    r.labs
+        .iter()
+        .map(|l| {
+            vec![
+                d(&l.at),
+                i.field(l.analyte.code()),
+                flag(
+                    l.flag.is_some(),
+                    format!(
+                        "{} {}{}",
+                        fmt_num(l.value, 2),
+                        l.unit,
+                        l.flag.map(|f| format!(" {f}")).unwrap_or_default()
+                    ),
+                ),
+                l.pct_from_baseline
+                    .map(|p| format!("{:+}%", fmt_num(p, 0).parse::<f64>().unwrap_or(p)))
+                    .unwrap_or_else(dash),
+            ]
+        })
+        .collect()
 }
 
 /// The report (see `doc`) as one HTML page: page 1 the summary, page 2 the charts, the

@@ -33,66 +33,44 @@ fn cell(s: &str) -> String {
         .collect()
 }
 
-/// Platelet counts and lab results: the rows of the "all results" table.
-pub fn is_result(e: &Entry) -> bool {
-    matches!(e.data, EntryData::Platelets(_) | EntryData::Lab(_))
-}
-
 /// Every platelet count and lab result of the period (uric acid, lipids, glucose,
 /// haemoglobin, WBC, CsA C2 … whatever was logged), with the lab, the reference range and the
-/// note; a time logged at another UTC offset than the report's shows its offset.
-fn results(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Result<()> {
-    writeln!(w, "\n## {}\n", i.t("exchange.md_results"))?;
-    if rows.is_empty() {
-        return writeln!(w, "{}", i.t("report.none"));
+/// note; a time logged at another UTC offset than the report's shows its offset. Written a
+/// row at a time as the entries are read ([`Results::row`]), then [`Results::finish`].
+pub struct Results {
+    rows: usize,
+}
+
+impl Results {
+    /// The section's heading.
+    pub fn start(w: &mut impl Write, i: &I18n) -> io::Result<Results> {
+        writeln!(w, "\n## {}\n", i.t("exchange.md_results"))?;
+        Ok(Results { rows: 0 })
     }
-    let head = [
-        i.t("exchange.md_time"),
-        i.t("exchange.md_test"),
-        i.t("exchange.md_value"),
-        i.t("exchange.md_reference"),
-        i.t("exchange.md_lab"),
-        i.t("exchange.md_note"),
-    ];
-    writeln!(w, "| {} |", head.join(" | "))?;
-    writeln!(w, "|{}", "---|".repeat(head.len()))?;
-    let home = r.generated.offset().local_minus_utc();
-    for e in rows {
+
+    /// One result (other entries are passed over); the table's head before the first.
+    pub fn row(&mut self, w: &mut impl Write, r: &Report, i: &I18n, e: &Entry) -> io::Result<()> {
+        let Some((test, value, reference, lab)) = result_cells(e, i) else {
+            return Ok(());
+        };
+        if self.rows == 0 {
+            let head = [
+                i.t("exchange.md_time"),
+                i.t("exchange.md_test"),
+                i.t("exchange.md_value"),
+                i.t("exchange.md_reference"),
+                i.t("exchange.md_lab"),
+                i.t("exchange.md_note"),
+            ];
+            writeln!(w, "| {} |", head.join(" | "))?;
+            writeln!(w, "|{}", "---|".repeat(head.len()))?;
+        }
+        self.rows += 1;
+        let home = r.generated.offset().local_minus_utc();
         let time = if e.at.offset().local_minus_utc() == home {
             e.at.format("%Y-%m-%d %H:%M").to_string()
         } else {
             e.at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string()
-        };
-        let (test, value, reference, lab) = match &e.data {
-            EntryData::Platelets(p) => (
-                i.field("platelets"),
-                format!("{} {}", fmt_num(p.entered.value, 3), p.entered.unit),
-                String::new(),
-                p.lab.clone(),
-            ),
-            EntryData::Lab(l) => {
-                let unit = l.analyte.quantity().canonical().display;
-                let side = |v: Option<f64>| v.map(|x| fmt_num(x, 3)).unwrap_or_default();
-                let reference = if l.reference.low.is_some() || l.reference.high.is_some() {
-                    format!(
-                        "{}–{} {unit}",
-                        side(l.reference.low),
-                        side(l.reference.high)
-                    )
-                } else {
-                    String::new()
-                };
-                let mut value = format!("{} {unit}", fmt_num(l.value, 3));
-                if l.entered.unit != unit {
-                    value.push_str(&format!(
-                        " ({} {})",
-                        fmt_num(l.entered.value, 3),
-                        l.entered.unit
-                    ));
-                }
-                (i.field(l.analyte.code()), value, reference, l.lab.clone())
-            }
-            _ => continue,
         };
         let cells = [
             time,
@@ -103,12 +81,55 @@ fn results(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Resu
             e.note.clone().unwrap_or_default(),
         ];
         let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
-        writeln!(w, "| {} |", cells.join(" | "))?;
+        writeln!(w, "| {} |", cells.join(" | "))
     }
-    Ok(())
+
+    /// "None" when no result was written; then the disclaimer that ends the report.
+    pub fn finish(self, w: &mut impl Write, i: &I18n) -> io::Result<()> {
+        if self.rows == 0 {
+            writeln!(w, "{}", i.t("report.none"))?;
+        }
+        writeln!(w, "\n_{}_", i.t("report.disclaimer"))
+    }
 }
 
-pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Result<()> {
+/// Test, value, reference range and lab of a result; `None` for other entries.
+fn result_cells(e: &Entry, i: &I18n) -> Option<(String, String, String, Option<String>)> {
+    Some(match &e.data {
+        EntryData::Platelets(p) => (
+            i.field("platelets"),
+            format!("{} {}", fmt_num(p.entered.value, 3), p.entered.unit),
+            String::new(),
+            p.lab.clone(),
+        ),
+        EntryData::Lab(l) => {
+            let unit = l.analyte.quantity().canonical().display;
+            let side = |v: Option<f64>| v.map(|x| fmt_num(x, 3)).unwrap_or_default();
+            let reference = if l.reference.low.is_some() || l.reference.high.is_some() {
+                format!(
+                    "{}–{} {unit}",
+                    side(l.reference.low),
+                    side(l.reference.high)
+                )
+            } else {
+                String::new()
+            };
+            let mut value = format!("{} {unit}", fmt_num(l.value, 3));
+            if l.entered.unit != unit {
+                value.push_str(&format!(
+                    " ({} {})",
+                    fmt_num(l.entered.value, 3),
+                    l.entered.unit
+                ));
+            }
+            (i.field(l.analyte.code()), value, reference, l.lab.clone())
+        }
+        _ => return None,
+    })
+}
+
+/// The report up to its results table (see [`Results`], which follows and ends it).
+pub fn write_head(w: &mut impl Write, r: &Report, i: &I18n) -> io::Result<()> {
     writeln!(w, "# {}", i.t("report.title"))?;
     writeln!(
         w,
@@ -168,6 +189,5 @@ pub fn write(w: &mut impl Write, r: &Report, i: &I18n, rows: &[Entry]) -> io::Re
             writeln!(w, "| {} |", cells.join(" | "))?;
         }
     }
-    results(w, r, i, rows)?;
-    writeln!(w, "\n_{}_", i.t("report.disclaimer"))
+    Ok(())
 }

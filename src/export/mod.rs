@@ -5,6 +5,8 @@ pub mod chart;
 pub mod doc;
 pub mod fhir;
 pub mod fhir_med;
+pub mod fhir_obs;
+pub mod fhir_typed;
 pub mod flat;
 pub mod html;
 pub mod ics;

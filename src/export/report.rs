@@ -342,34 +342,7 @@ pub fn build(
                 });
             }
             EntryData::Lab(l) if KIDNEY_LIVER.contains(&l.analyte) => {
-                let pct = (l.analyte == Analyte::Creatinine)
-                    .then_some(base)
-                    .flatten()
-                    .filter(|b| *b > 0.0)
-                    .map(|b| trend::pct_from_baseline(l.value, b));
-                let high = l.reference.high.is_some_and(|h| l.value > h)
-                    || pct.is_some_and(|p| p >= t.creatinine_rise_pct)
-                    || (l.analyte == Analyte::Potassium
-                        && l.reference.high.is_none()
-                        && l.value > t.potassium_high);
-                let low = l.reference.low.is_some_and(|lo| l.value < lo)
-                    || (l.analyte == Analyte::Magnesium
-                        && l.reference.low.is_none()
-                        && l.value < t.magnesium_low);
-                labs.push(LabRow {
-                    at: e.at,
-                    analyte: l.analyte,
-                    value: l.value,
-                    unit: l.analyte.quantity().canonical().display,
-                    pct_from_baseline: pct,
-                    flag: if high {
-                        Some("↑")
-                    } else if low {
-                        Some("↓")
-                    } else {
-                        None
-                    },
-                });
+                labs.push(lab_row(e.at, l, base, t));
             }
             EntryData::BloodPressure(b) => bp.push((
                 e.at,
@@ -384,35 +357,8 @@ pub fn build(
             _ => {}
         }
     }
-    let mut doses = DoseCounts::default();
-    if let Some(r) = &r {
-        let ds: Vec<_> = f.doses(r.drug).collect();
-        let planned = r.planned_between(from, to.min(clock.now()), clock);
-        for s in slot_states(&planned, &ds, clock.now(), t) {
-            match s.state {
-                SlotState::Taken => doses.taken += 1,
-                SlotState::Late => doses.late += 1,
-                SlotState::Missed => doses.missed += 1,
-                SlotState::Skipped => doses.skipped += 1,
-                _ => {}
-            }
-        }
-        let counted = doses.taken + doses.late + doses.missed;
-        doses.pct =
-            (counted > 0).then(|| (doses.taken + doses.late) as f64 * 100.0 / counted as f64);
-    }
-    let dose_changes = f
-        .regimens
-        .iter()
-        .flat_map(|r| {
-            r.steps
-                .iter()
-                .map(move |s| (s.effective_from, r.drug, s.clone()))
-        })
-        .filter(|(d, _, _)| {
-            *d >= from.date_naive() && *d <= (to - chrono::Duration::seconds(1)).date_naive()
-        })
-        .collect();
+    let doses = dose_counts(f, r.as_ref(), from, to, clock, t);
+    let dose_changes = dose_changes(f, from, to);
     let bleeding = worst_first_bleeding(bleeding);
     let side_effects = worst_first_effects(side_effects);
     Report {
@@ -440,6 +386,87 @@ pub fn build(
         questions,
         entries: in_period.len(),
     }
+}
+
+/// A row of the kidney/liver table: flagged against the lab's range, else the thresholds;
+/// creatinine with its change from the baseline.
+fn lab_row(at: DateTime<FixedOffset>, l: &LabResult, base: Option<f64>, t: &Thresholds) -> LabRow {
+    let pct = (l.analyte == Analyte::Creatinine)
+        .then_some(base)
+        .flatten()
+        .filter(|b| *b > 0.0)
+        .map(|b| trend::pct_from_baseline(l.value, b));
+    let high = l.reference.high.is_some_and(|h| l.value > h)
+        || pct.is_some_and(|p| p >= t.creatinine_rise_pct)
+        || (l.analyte == Analyte::Potassium
+            && l.reference.high.is_none()
+            && l.value > t.potassium_high);
+    let low = l.reference.low.is_some_and(|lo| l.value < lo)
+        || (l.analyte == Analyte::Magnesium
+            && l.reference.low.is_none()
+            && l.value < t.magnesium_low);
+    LabRow {
+        at,
+        analyte: l.analyte,
+        value: l.value,
+        unit: l.analyte.quantity().canonical().display,
+        pct_from_baseline: pct,
+        flag: if high {
+            Some("↑")
+        } else if low {
+            Some("↓")
+        } else {
+            None
+        },
+    }
+}
+
+/// Taken, late, missed and skipped doses of the period's planned slots, and adherence.
+fn dose_counts(
+    f: &Facts,
+    r: Option<&crate::domain::regimen::Regimen>,
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> DoseCounts {
+    let mut doses = DoseCounts::default();
+    if let Some(r) = r {
+        let ds: Vec<_> = f.doses(r.drug).collect();
+        let planned = r.planned_between(from, to.min(clock.now()), clock);
+        for s in slot_states(&planned, &ds, clock.now(), t) {
+            match s.state {
+                SlotState::Taken => doses.taken += 1,
+                SlotState::Late => doses.late += 1,
+                SlotState::Missed => doses.missed += 1,
+                SlotState::Skipped => doses.skipped += 1,
+                _ => {}
+            }
+        }
+        let counted = doses.taken + doses.late + doses.missed;
+        doses.pct =
+            (counted > 0).then(|| (doses.taken + doses.late) as f64 * 100.0 / counted as f64);
+    }
+    doses
+}
+
+/// Regimen steps that took effect in the period.
+fn dose_changes(
+    f: &Facts,
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+) -> Vec<(chrono::NaiveDate, crate::domain::drugs::Drug, Step)> {
+    f.regimens
+        .iter()
+        .flat_map(|r| {
+            r.steps
+                .iter()
+                .map(move |s| (s.effective_from, r.drug, s.clone()))
+        })
+        .filter(|(d, _, _)| {
+            *d >= from.date_naive() && *d <= (to - chrono::Duration::seconds(1)).date_naive()
+        })
+        .collect()
 }
 
 type Dated<T> = Vec<(DateTime<FixedOffset>, T, Option<String>)>;
