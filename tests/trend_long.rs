@@ -74,11 +74,7 @@ fn a_long_window_shows_the_same_figures_and_lines_as_every_entry() {
             ("magnesium", &long.magnesium, &full.magnesium),
         ] {
             let thin = downsample(b, 0.0, full.days, COLUMNS);
-            assert_eq!(
-                extremes(a, full.days),
-                extremes(&thin, full.days),
-                "{name}"
-            );
+            assert_eq!(extremes(a, full.days), extremes(&thin, full.days), "{name}");
             assert!(a.len() <= 2 * COLUMNS, "{name}: {}", a.len());
         }
     }

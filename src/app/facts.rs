@@ -106,11 +106,7 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
 
 /// The last weight logged on `day` (its local date) or before, with the few logged after it
 /// up to a day later in UTC.
-fn last_weight_on(
-    store: &Store,
-    day: chrono::NaiveDate,
-    clock: &Clock,
-) -> Result<Vec<Entry>> {
+fn last_weight_on(store: &Store, day: chrono::NaiveDate, clock: &Clock) -> Result<Vec<Entry>> {
     let Some(end) = clock.localize((day + Duration::days(2)).and_time(NaiveTime::MIN)) else {
         return Ok(Vec::new());
     };

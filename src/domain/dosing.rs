@@ -145,10 +145,13 @@ fn late_doses(
             .get(i + 1)
             .map_or(slot + Duration::hours(12), |n| n.at)
             - window;
-        let found = free.iter().copied().find(|&j| {
-            let at = doses[j].0;
-            !used[j] && at > slot + window && at < until && doses[j].1.status == DoseStatus::Taken
-        });
+        // `free` is in time order: start at the first dose after the slot's window.
+        let lo = free.partition_point(|&j| doses[j].0 <= slot + window);
+        let found = free[lo..]
+            .iter()
+            .copied()
+            .take_while(|&j| doses[j].0 < until)
+            .find(|&j| !used[j] && doses[j].1.status == DoseStatus::Taken);
         if let Some(j) = found {
             used[j] = true;
             states[i].state = SlotState::Late;

@@ -4,7 +4,7 @@
 //! by linear interpolation between measurements (the Rosendaal method INR tools use), median,
 //! lowest, variability.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::clock::Clock;
@@ -226,14 +226,15 @@ pub struct DoseMark {
     pub at: DateTime<FixedOffset>,
     pub status: DoseStatus,
     pub scheduled_for: Option<DateTime<FixedOffset>>,
+    /// The amount, when it is in mg.
+    pub mg: Option<f64>,
 }
 
-/// What a long window reads from the store already reduced instead of as entries: taken mg
-/// per day, the doses as marks, and the dense value series as each chart column's lowest and
-/// highest point (time, value in the canonical unit).
+/// What a long window reads from the store already reduced instead of as entries: the doses
+/// of the course's drug as marks, and the dense value series as each chart column's lowest
+/// and highest point (time, value in the canonical unit).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reduced {
-    pub taken_per_day: Vec<(NaiveDate, f64)>,
     pub doses: Vec<DoseMark>,
     pub creatinine: Vec<(DateTime<FixedOffset>, f64)>,
     pub alt: Vec<(DateTime<FixedOffset>, f64)>,
@@ -269,12 +270,7 @@ pub fn build_reduced(
     if let Some(r) = r {
         parts::planned(&mut d, f, r, &w, clock);
     }
-    d.dose_taken = rd
-        .taken_per_day
-        .iter()
-        .filter(|(day, _)| *day >= from.date_naive() && *day <= to.date_naive())
-        .map(|(day, mg)| ((*day - from.date_naive()).num_days() as f64 + 0.5, *mg))
-        .collect();
+    d.dose_taken = parts::taken_per_day_marks(&rd.doses, &w);
     parts::levels_reduced(&mut d, f, rd, r, &w, t);
     parts::markers(&mut d, f, &w);
     d.summary = parts::summary(&d, t);

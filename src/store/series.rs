@@ -1,7 +1,7 @@
 //! Light reads for long histories: values straight from the columns (no payload decoded), for
 //! the response history of a long course and the charts of a long window.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use super::entries::utc_text;
 use super::{Result, Store, StoreError};
@@ -63,35 +63,6 @@ impl Store {
             let (id, at, v) = row?;
             let v = v.ok_or_else(|| StoreError::Corrupt(format!("entry {id}: no count")))?;
             out.push((time(id, &at)?, v));
-        }
-        Ok(out)
-    }
-
-    /// Taken mg of `drug` per local day in `[from, to)` (days with a taken dose in mg only).
-    pub fn taken_mg_per_day(
-        &self,
-        drug: Drug,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<(NaiveDate, f64)>> {
-        // `at` is the local RFC 3339 time: its first ten characters are the local day.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(at, 1, 10) AS day, sum(value) FROM entries
-             WHERE kind = 'dose' AND subject = ?1 AND deleted_at IS NULL
-               AND at_utc >= ?2 AND at_utc < ?3 AND unit = 'mg'
-               AND details ->> '$.status' = 'taken'
-             GROUP BY day ORDER BY day",
-        )?;
-        let rows = stmt.query_map(
-            [drug.code().to_string(), utc_text(&from), utc_text(&to)],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)),
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (day, mg) = row?;
-            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|e| StoreError::Corrupt(format!("dose day '{day}': {e}")))?;
-            out.push((day, mg));
         }
         Ok(out)
     }
@@ -178,7 +149,8 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<DoseMark>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, details ->> '$.status', details ->> '$.scheduled_for' FROM entries
+            "SELECT id, at, details ->> '$.status', details ->> '$.scheduled_for',
+                    CASE WHEN unit = 'mg' THEN value END FROM entries
              WHERE kind = 'dose' AND subject = ?1 AND deleted_at IS NULL
                AND at_utc >= ?2 AND at_utc < ?3
              ORDER BY at_utc, id",
@@ -191,12 +163,13 @@ impl Store {
                     r.get::<_, String>(1)?,
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<f64>>(4)?,
                 ))
             },
         )?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, at, status, planned) = row?;
+            let (id, at, status, planned, mg) = row?;
             let status = status
                 .as_deref()
                 .and_then(DoseStatus::from_code)
@@ -205,6 +178,7 @@ impl Store {
                 at: time(id, &at)?,
                 status,
                 scheduled_for: planned.as_deref().map(|p| time(id, p)).transpose()?,
+                mg,
             });
         }
         Ok(out)

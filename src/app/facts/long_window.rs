@@ -142,11 +142,7 @@ pub fn reduced(
     let (f, e) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
     let ext = |s: Dense| store.column_extremes(s, f, e, columns);
     Ok(Reduced {
-        taken_per_day: store.taken_mg_per_day(drug.unwrap_or(Drug::Cyclosporine), f, e)?,
-        doses: match drug {
-            Some(d) => store.dose_marks(d, f, e)?,
-            None => Vec::new(),
-        },
+        doses: store.dose_marks(drug.unwrap_or(Drug::Cyclosporine), f, e)?,
         creatinine: ext(Dense::Lab(Analyte::Creatinine))?,
         alt: ext(Dense::Lab(Analyte::Alt))?,
         ast: ext(Dense::Lab(Analyte::Ast))?,

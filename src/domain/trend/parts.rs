@@ -139,6 +139,22 @@ pub(super) fn taken_per_day(f: &Facts, drug: Drug, w: &Axis) -> Vec<Pt> {
         .collect()
 }
 
+/// [`taken_per_day`] from dose marks.
+pub(super) fn taken_per_day_marks(marks: &[DoseMark], w: &Axis) -> Vec<Pt> {
+    let mut per_day: std::collections::BTreeMap<i64, f64> = Default::default();
+    for m in marks.iter().filter(|m| w.inside(&m.at)) {
+        if let (DoseStatus::Taken, Some(mg)) = (m.status, m.mg) {
+            *per_day
+                .entry((m.at.date_naive() - w.from.date_naive()).num_days())
+                .or_default() += mg;
+        }
+    }
+    per_day
+        .into_iter()
+        .map(|(k, v)| (k as f64 + 0.5, v))
+        .collect()
+}
+
 /// Drug levels (troughs and the levels that were not true troughs), creatinine against its
 /// baseline, blood pressure, liver and electrolytes.
 pub(super) fn levels_and_safety(
