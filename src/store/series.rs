@@ -19,12 +19,21 @@ pub enum Dense {
 }
 
 impl Dense {
-    fn select(self) -> (&'static str, &'static str) {
+    /// The value, the table (with the index that holds the value, when one does) and the
+    /// condition.
+    fn select(self) -> (&'static str, &'static str, &'static str) {
+        // The live-series index holds the value: those series never read a table row.
+        let covered = "entries INDEXED BY entries_live_series";
         match self {
-            Dense::Lab(_) => ("value", "kind = 'lab' AND subject = ?4"),
-            Dense::Systolic => ("value", "kind = 'bp' AND ?4 IS NOT NULL"),
+            Dense::Lab(_) => ("value", covered, "kind = 'lab' AND subject = ?4"),
+            Dense::Systolic => (
+                "value",
+                covered,
+                "kind = 'bp' AND subject IS NULL AND ?4 IS NOT NULL",
+            ),
             Dense::Diastolic => (
                 "details ->> '$.diastolic'",
+                "entries",
                 "kind = 'bp' AND ?4 IS NOT NULL",
             ),
         }
@@ -45,8 +54,8 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<(DateTime<FixedOffset>, f64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, value FROM entries
-             WHERE kind = 'platelets' AND deleted_at IS NULL
+            "SELECT id, at, value FROM entries INDEXED BY entries_live_series
+             WHERE kind = 'platelets' AND subject IS NULL AND deleted_at IS NULL
                AND at_utc >= ?1 AND at_utc < ?2
              ORDER BY at_utc, id",
         )?;
@@ -77,12 +86,12 @@ impl Store {
         to: DateTime<Utc>,
         columns: usize,
     ) -> Result<Vec<(DateTime<FixedOffset>, f64)>> {
-        let (value, filter) = series.select();
+        let (value, table, filter) = series.select();
         let width = (to - from).num_seconds().max(1) as f64 / 86_400.0 / columns.max(1) as f64;
         let sql = format!(
             "WITH p AS (SELECT id, at, at_utc, {value} AS v,
                     CAST((julianday(at_utc) - julianday(?1)) / ?3 AS INTEGER) AS col
-                 FROM entries WHERE {filter} AND deleted_at IS NULL
+                 FROM {table} WHERE {filter} AND deleted_at IS NULL
                    AND at_utc >= ?1 AND at_utc < ?2 AND v IS NOT NULL),
              lo AS (SELECT id, at, at_utc, min(v) AS v FROM p GROUP BY col),
              hi AS (SELECT id, at, at_utc, max(v) AS v FROM p GROUP BY col)
