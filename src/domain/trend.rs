@@ -230,6 +230,15 @@ pub struct DoseMark {
     pub mg: Option<f64>,
 }
 
+impl super::dosing::DoseView for &DoseMark {
+    fn status(&self) -> DoseStatus {
+        self.status
+    }
+    fn scheduled_for(&self) -> Option<DateTime<FixedOffset>> {
+        self.scheduled_for
+    }
+}
+
 /// What a long window reads from the store already reduced instead of as entries: the doses
 /// of the course's drug as marks, and the dense value series as each chart column's lowest
 /// and highest point (time, value in the canonical unit).

@@ -8,9 +8,9 @@ use super::{
     pct_from_baseline, time_in_range,
 };
 use crate::domain::clock::Clock;
-use crate::domain::dosing::{SlotState, adherence, slot_states};
+use crate::domain::dosing::{DoseView, SlotState, adherence, slot_states};
 use crate::domain::drugs::Drug;
-use crate::domain::entry::{Analyte, Dose, DoseStatus, EntryData, EventKind};
+use crate::domain::entry::{Analyte, DoseStatus, EntryData, EventKind};
 use crate::domain::facts::Facts;
 use crate::domain::overview::{trough_target, trough_timing};
 use crate::domain::regimen::Regimen;
@@ -283,24 +283,12 @@ pub(super) fn taken_pct_marks(
     clock: &Clock,
     t: &Thresholds,
 ) -> Option<f64> {
-    // The matching reads a dose's time, status and named slot only.
-    let doses: Vec<Dose> = marks
-        .iter()
-        .map(|m| Dose {
-            drug: r.drug,
-            amount: None,
-            route: r.drug.default_route(),
-            formulation: None,
-            status: m.status,
-            scheduled_for: m.scheduled_for,
-        })
-        .collect();
-    let pairs: Vec<_> = marks.iter().zip(&doses).map(|(m, d)| (m.at, d)).collect();
+    let pairs: Vec<_> = marks.iter().map(|m| (m.at, m)).collect();
     share_taken(&pairs, r, w, clock, t)
 }
 
-fn share_taken(
-    doses: &[(DateTime<FixedOffset>, &Dose)],
+fn share_taken<D: DoseView>(
+    doses: &[(DateTime<FixedOffset>, D)],
     r: &Regimen,
     w: &Axis,
     clock: &Clock,
