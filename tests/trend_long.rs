@@ -79,3 +79,36 @@ fn a_long_window_shows_the_same_figures_and_lines_as_every_entry() {
         }
     }
 }
+
+#[test]
+fn a_short_window_on_a_long_course_matches_every_entry() {
+    use itp_diary::domain::facts::Facts;
+    use itp_diary::store::{EntryFilter, Order};
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = Clock::Fixed(at(END));
+    itp_diary::app::demo::generate_days(&mut store, 4 * 365, 13, &clock).expect("demo");
+    let t = Thresholds::default();
+    let all = Facts {
+        profile: store.profile().expect("profile"),
+        regimens: store.regimens().expect("regimens"),
+        entries: store
+            .entries(&EntryFilter {
+                order: Order::OldestFirst,
+                ..Default::default()
+            })
+            .expect("entries"),
+        ..Default::default()
+    };
+    let now = clock.now() + Duration::seconds(1);
+    for days in [30, 91, 365] {
+        let from = now - Duration::days(days);
+        let window = load_window(&store, from, now, &clock, &t).expect("facts");
+        // The course's earlier counts come as plain values, not entries.
+        assert!(!window.earlier_counts.is_empty(), "{days}");
+        assert_eq!(
+            trend::build(&window, from, now, &clock, &t),
+            trend::build(&all, from, now, &clock, &t),
+            "{days} days"
+        );
+    }
+}

@@ -145,7 +145,7 @@ fn count_of(e: &Entry) -> Option<(chrono::DateTime<chrono::FixedOffset>, f64)> {
 /// Rescue treatments in `[from, to)`: the events (IVIG, steroid pulse, transfusion) and the
 /// doses of rescue drugs and corticosteroids (the response sets their windows aside and names
 /// steroids taken around it). A handful of rows on any course.
-fn course_rescues(
+pub(crate) fn course_rescues(
     store: &Store,
     from: chrono::DateTime<Utc>,
     to: chrono::DateTime<Utc>,
@@ -226,9 +226,9 @@ pub fn second_dose_for_slot(
     ))
 }
 
-/// The facts a trend window needs: every entry in `[from, to)`; platelets and care-needed
-/// bleeds since the course's start (the response history); pre-treatment creatinine (the
-/// baseline); the last weight before the window (mg/kg/day).
+/// The facts a trend window needs: every entry in `[from, to)`; the course's platelet counts
+/// before the window as plain values, its bleeds and rescues (the response history); pre-treatment
+/// creatinine (the baseline); the last weight before the window (mg/kg/day).
 pub fn load_window(
     store: &Store,
     from: chrono::DateTime<chrono::FixedOffset>,
@@ -257,20 +257,31 @@ pub fn load_window(
         ..Default::default()
     };
     take(store.entries(&q(None, Some(f), Some(e), None, Order::OldestFirst))?);
+    let mut earlier = Vec::new();
     if let Some(r) = facts.primary(to.date_naive()) {
         let early = r.start - Duration::days(t.baseline_days as i64);
         if let Some(start) = clock.localize(early.and_time(NaiveTime::MIN)) {
             let s = start.with_timezone(&Utc);
+            // The last count before the course (the response baseline), then the course's
+            // counts before the window as plain values.
+            let before = store.entries(&q(
+                Some(Kind::Platelets),
+                None,
+                Some(s.min(f)),
+                Some(1),
+                Order::NewestFirst,
+            ))?;
+            earlier = before.iter().filter_map(count_of).collect();
             if s < f {
-                for kind in [Kind::Platelets, Kind::Bleeding] {
-                    take(store.entries(&q(
-                        Some(kind),
-                        Some(s),
-                        Some(f),
-                        None,
-                        Order::OldestFirst,
-                    ))?);
-                }
+                earlier.extend(store.platelet_counts(Some(s), f)?);
+                take(store.entries(&q(
+                    Some(Kind::Bleeding),
+                    Some(s),
+                    Some(f),
+                    None,
+                    Order::OldestFirst,
+                ))?);
+                take(course_rescues(store, s, f)?);
                 // Creatinine before the window serves only the pre-treatment baseline.
                 let end = clock
                     .localize((r.start + Duration::days(2)).and_time(NaiveTime::MIN))
@@ -285,13 +296,6 @@ pub fn load_window(
                 cr.subject = Some("creatinine".into());
                 take(store.entries(&cr)?);
             }
-            take(store.entries(&q(
-                Some(Kind::Platelets),
-                None,
-                Some(s.min(f)),
-                Some(1),
-                Order::NewestFirst,
-            ))?);
         }
     }
     take(store.entries(&q(
@@ -304,6 +308,7 @@ pub fn load_window(
     let mut entries: Vec<Entry> = by_id.into_values().collect();
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     facts.entries = entries;
+    facts.earlier_counts = earlier;
     Ok(facts)
 }
 

@@ -62,6 +62,7 @@ pub fn facts(
             let s = s.with_timezone(&Utc);
             if s < f {
                 entries.extend(store.entries(&q(Kind::Bleeding, None, Some(s), f))?);
+                entries.extend(super::course_rescues(store, s, f)?);
             }
             first = first.min(s);
             // Creatinine outside the value series serves only the pre-treatment baseline.
