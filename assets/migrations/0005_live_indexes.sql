@@ -1,10 +1,9 @@
--- Issue 17 (daily paths): partial indexes of the live entries, so that what a long history
--- is read for every day never touches the table rows: the counts of a long course and the
--- chart series (kind, subject, time, local time and value, all in the index), and History's
--- count and pages (time and id).
+-- Issue 17 (daily paths): a partial index of the live entries holding kind, subject, time,
+-- local time and value, so that what a long history is read for every day never touches the
+-- table rows: the platelet counts of a long course and the lab and blood-pressure series of a
+-- long chart.
 CREATE INDEX entries_live_series ON entries (kind, subject, at_utc, at, value)
     WHERE deleted_at IS NULL;
-CREATE INDEX entries_live_time ON entries (at_utc, id) WHERE deleted_at IS NULL;
 
 -- The number of live entries, kept by triggers on every insert, delete mark and removal:
 -- History's count of the whole diary is one row, not a pass over every entry.
