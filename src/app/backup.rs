@@ -120,14 +120,33 @@ pub fn auto_backup(
         return Ok(AutoBackup::Exists);
     }
     let dir = backups_dir(data_dir);
-    if let Some(detail) = store.quick_check()? {
+    create_private_dir(&dir)?;
+    // The check and the copy run side by side (two connections, two threads); the copy is
+    // given its name only when the diary passed the check.
+    let tmp = crate::store::atomic::temp_path_for(&dest)?;
+    std::fs::remove_file(&tmp)?;
+    let (checked, copied) = std::thread::scope(|s| {
+        let check = store
+            .path()
+            .map(|p| s.spawn(move || crate::store::quick_check_at(p)));
+        let copied = store.backup_to(&tmp);
+        let checked = match check {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(crate::store::StoreError::Corrupt("check".into()))),
+            None => store.quick_check(),
+        };
+        (checked, copied)
+    });
+    if let Some(detail) = checked? {
+        // `tmp` is removed when dropped: a damaged diary leaves no copy behind.
         return Ok(AutoBackup::Damaged {
             detail,
             newest_good: newest_good_backup(data_dir, &db),
         });
     }
-    create_private_dir(&dir)?;
-    backup_to(store, &dest)?;
+    copied?;
+    tmp.persist_noclobber(&dest).map_err(|e| e.error)?;
     let mut autos = autos_of(&dir, &db);
     while autos.len() > keep.max(1) {
         let old = autos.remove(0);

@@ -13,19 +13,23 @@ use crate::domain::reminders::{Reminder, reminders};
 use crate::domain::settings::Thresholds;
 use crate::store::{EntryFilter, Order, Result, Store};
 
+mod long_window;
+
 /// How far back the everyday rules look (L5: a little more than a year).
 pub const RECENT_DAYS: i64 = 400;
 
-/// Load what the rules read. Everything recent; platelets and care-needed bleeding since the
-/// course's start (for the response); pre-treatment creatinine (for the baseline); doses of
-/// the last month (adherence); and the latest weight whatever its age (mg/kg/day).
+/// Load what the rules read. Everything recent (400 days); doses of the last month
+/// (adherence); the latest weight whatever its age (mg/kg/day); and for a course that began
+/// before the recent look-back, what its response history needs: its platelet counts as
+/// plain values, its bleeds and rescue treatments, the last count before it (the baseline),
+/// and the creatinine of its baseline window.
 pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts> {
     let now = clock.now();
     let regimens = store.regimens()?;
     let mut facts = Facts {
         profile: store.profile()?,
         regimens,
-        entries: Vec::new(),
+        ..Default::default()
     };
     let recent = (now - Duration::days(RECENT_DAYS)).with_timezone(&Utc);
     // Nothing after now is read (the rules cut at now as well).
@@ -58,14 +62,26 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
         until,
         None,
     ))?);
+    let mut earlier = Vec::new();
     if let Some(r) = facts.primary(now.date_naive()) {
+        // The weight when the dose in force was set (its change since), however old.
+        let plan_day = now.date_naive().max(r.start);
+        if let Some(s) = r.step_on(plan_day) {
+            take(last_weight_on(store, s.effective_from, clock)?);
+        }
         let early = r.start - Duration::days(t.baseline_days as i64);
         if let Some(from) = clock.localize(early.and_time(NaiveTime::MIN)) {
             let from = from.with_timezone(&Utc);
+            // The last count before the window gives the response baseline.
+            let mut before = q(Some(Kind::Platelets), None, Some(from.min(recent)), Some(1));
+            before.order = Order::NewestFirst;
+            earlier.extend(store.entries(&before)?.iter().filter_map(count_of));
             if from < recent {
-                for kind in [Kind::Platelets, Kind::Bleeding] {
-                    take(store.entries(&q(Some(kind), Some(from), Some(recent), None))?);
-                }
+                // The course before the recent look-back: its counts as plain values, its
+                // bleeds and rescues (few) as entries — what the response history reads.
+                earlier.extend(store.platelet_counts(Some(from), recent)?);
+                take(store.entries(&q(Some(Kind::Bleeding), Some(from), Some(recent), None))?);
+                take(course_rescues(store, from, recent)?);
                 // Older creatinine serves only the pre-treatment baseline: read the baseline
                 // window (to the day after the start, any offset), not the whole course.
                 let end = clock
@@ -75,10 +91,6 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
                 f.subject = Some("creatinine".into());
                 take(store.entries(&f)?);
             }
-            // The last count before the window gives the response baseline.
-            let mut before = q(Some(Kind::Platelets), None, Some(from), Some(1));
-            before.order = Order::NewestFirst;
-            take(store.entries(&before)?);
         }
     }
     // The latest weight at now, whatever its age (mg/kg/day).
@@ -88,7 +100,86 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
     let mut entries: Vec<Entry> = by_id.into_values().collect();
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     facts.entries = entries;
+    facts.earlier_counts = earlier;
     Ok(facts.as_of(now))
+}
+
+/// The last weight logged on `day` (its local date) or before, with the few logged after it
+/// up to a day later in UTC.
+fn last_weight_on(store: &Store, day: chrono::NaiveDate, clock: &Clock) -> Result<Vec<Entry>> {
+    let Some(end) = clock.localize((day + Duration::days(2)).and_time(NaiveTime::MIN)) else {
+        return Ok(Vec::new());
+    };
+    let mut f = EntryFilter {
+        kind: Some(Kind::Weight),
+        to: Some(end.with_timezone(&Utc)),
+        limit: Some(16),
+        order: Order::NewestFirst,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    loop {
+        let page = store.entries(&f)?;
+        let Some(last) = page.last() else {
+            return Ok(out);
+        };
+        f.after = Some((last.at.with_timezone(&Utc), last.id));
+        for e in page {
+            let found = e.at.date_naive() <= day;
+            out.push(e);
+            if found {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// A platelet entry as a plain (time, count).
+fn count_of(e: &Entry) -> Option<(chrono::DateTime<chrono::FixedOffset>, f64)> {
+    match &e.data {
+        crate::domain::entry::EntryData::Platelets(p) => Some((e.at, p.count)),
+        _ => None,
+    }
+}
+
+/// Rescue treatments in `[from, to)`: the events (IVIG, steroid pulse, transfusion) and the
+/// doses of rescue drugs and corticosteroids (the response sets their windows aside and names
+/// steroids taken around it). A handful of rows on any course.
+pub(crate) fn course_rescues(
+    store: &Store,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> Result<Vec<Entry>> {
+    use crate::domain::drugs::Drug;
+    use crate::domain::entry::EventKind;
+    let events = [
+        EventKind::Ivig,
+        EventKind::SteroidPulse,
+        EventKind::Transfusion,
+    ];
+    let drugs = [
+        Drug::Ivig,
+        Drug::Dexamethasone,
+        Drug::Methylprednisolone,
+        Drug::Prednisone,
+        Drug::Prednisolone,
+    ];
+    let subjects = events
+        .iter()
+        .map(|e| (Kind::Event, e.code()))
+        .chain(drugs.iter().map(|d| (Kind::Dose, d.code())));
+    let mut out = Vec::new();
+    for (kind, subject) in subjects {
+        out.extend(store.entries(&EntryFilter {
+            kind: Some(kind),
+            subject: Some(subject.to_string()),
+            from: Some(from),
+            to: Some(to),
+            order: Order::OldestFirst,
+            ..Default::default()
+        })?);
+    }
+    Ok(out)
 }
 
 /// Overview and reminders at the clock's now.
@@ -135,9 +226,9 @@ pub fn second_dose_for_slot(
     ))
 }
 
-/// The facts a trend window needs: every entry in `[from, to)`; platelets and care-needed
-/// bleeds since the course's start (the response history); pre-treatment creatinine (the
-/// baseline); the last weight before the window (mg/kg/day).
+/// The facts a trend window needs: every entry in `[from, to)`; the course's platelet counts
+/// before the window as plain values, its bleeds and rescues (the response history); pre-treatment
+/// creatinine (the baseline); the last weight before the window (mg/kg/day).
 pub fn load_window(
     store: &Store,
     from: chrono::DateTime<chrono::FixedOffset>,
@@ -148,7 +239,7 @@ pub fn load_window(
     let mut facts = Facts {
         profile: store.profile()?,
         regimens: store.regimens()?,
-        entries: Vec::new(),
+        ..Default::default()
     };
     let (f, e) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
     let mut by_id: BTreeMap<i64, Entry> = BTreeMap::new();
@@ -166,20 +257,31 @@ pub fn load_window(
         ..Default::default()
     };
     take(store.entries(&q(None, Some(f), Some(e), None, Order::OldestFirst))?);
+    let mut earlier = Vec::new();
     if let Some(r) = facts.primary(to.date_naive()) {
         let early = r.start - Duration::days(t.baseline_days as i64);
         if let Some(start) = clock.localize(early.and_time(NaiveTime::MIN)) {
             let s = start.with_timezone(&Utc);
+            // The last count before the course (the response baseline), then the course's
+            // counts before the window as plain values.
+            let before = store.entries(&q(
+                Some(Kind::Platelets),
+                None,
+                Some(s.min(f)),
+                Some(1),
+                Order::NewestFirst,
+            ))?;
+            earlier = before.iter().filter_map(count_of).collect();
             if s < f {
-                for kind in [Kind::Platelets, Kind::Bleeding] {
-                    take(store.entries(&q(
-                        Some(kind),
-                        Some(s),
-                        Some(f),
-                        None,
-                        Order::OldestFirst,
-                    ))?);
-                }
+                earlier.extend(store.platelet_counts(Some(s), f)?);
+                take(store.entries(&q(
+                    Some(Kind::Bleeding),
+                    Some(s),
+                    Some(f),
+                    None,
+                    Order::OldestFirst,
+                ))?);
+                take(course_rescues(store, s, f)?);
                 // Creatinine before the window serves only the pre-treatment baseline.
                 let end = clock
                     .localize((r.start + Duration::days(2)).and_time(NaiveTime::MIN))
@@ -194,13 +296,6 @@ pub fn load_window(
                 cr.subject = Some("creatinine".into());
                 take(store.entries(&cr)?);
             }
-            take(store.entries(&q(
-                Some(Kind::Platelets),
-                None,
-                Some(s.min(f)),
-                Some(1),
-                Order::NewestFirst,
-            ))?);
         }
     }
     take(store.entries(&q(
@@ -213,6 +308,7 @@ pub fn load_window(
     let mut entries: Vec<Entry> = by_id.into_values().collect();
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     facts.entries = entries;
+    facts.earlier_counts = earlier;
     Ok(facts)
 }
 
@@ -244,4 +340,30 @@ pub fn last_visit(
         })?
         .pop()
         .map(|e| e.at))
+}
+
+/// Windows longer than this many days are drawn from series the store reduces per chart
+/// column (a long history costs the same to draw as a short one).
+pub const LONG_WINDOW_DAYS: i64 = 400;
+
+/// The trend data of `[from, to)` for a chart `columns` wide: from every entry of a short
+/// window; on a long one from plain counts, the store's per-column extremes of the dense
+/// series, taken mg per day and the doses as marks (no entry decoded for those).
+pub fn trend_data(
+    store: &Store,
+    from: chrono::DateTime<chrono::FixedOffset>,
+    to: chrono::DateTime<chrono::FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+    columns: usize,
+) -> Result<crate::domain::trend::TrendData> {
+    use crate::domain::trend;
+    if to - from <= Duration::days(LONG_WINDOW_DAYS) {
+        let facts = load_window(store, from, to, clock, t)?;
+        return Ok(trend::build(&facts, from, to, clock, t));
+    }
+    let facts = long_window::facts(store, from, to, clock, t)?;
+    let drug = facts.primary(to.date_naive()).map(|r| r.drug);
+    let rd = long_window::reduced(store, drug, from, to, columns)?;
+    Ok(trend::build_reduced(&facts, &rd, from, to, clock, t))
 }

@@ -47,12 +47,28 @@ pub struct SlotStatus {
     pub inferred: bool,
 }
 
+/// What the slot matching reads of a logged dose (a decoded [`Dose`], or a lighter record of
+/// a long history).
+pub trait DoseView {
+    fn status(&self) -> DoseStatus;
+    fn scheduled_for(&self) -> Option<DateTime<FixedOffset>>;
+}
+
+impl DoseView for &Dose {
+    fn status(&self) -> DoseStatus {
+        self.status
+    }
+    fn scheduled_for(&self) -> Option<DateTime<FixedOffset>> {
+        self.scheduled_for
+    }
+}
+
 /// Match logged doses to planned slots. A dose answers a slot when it names the slot
 /// (`scheduled_for`) or was logged within ±`slot_window_hours` of it; the closest wins and
 /// each dose answers at most one slot.
-pub fn slot_states(
+pub fn slot_states<D: DoseView>(
     planned: &[PlannedDose],
-    doses: &[(DateTime<FixedOffset>, &Dose)],
+    doses: &[(DateTime<FixedOffset>, D)],
     now: DateTime<FixedOffset>,
     t: &Thresholds,
 ) -> Vec<SlotStatus> {
@@ -64,7 +80,7 @@ pub fn slot_states(
         Default::default();
     let mut free: Vec<usize> = Vec::new();
     for (i, (_, d)) in doses.iter().enumerate() {
-        match d.scheduled_for {
+        match d.scheduled_for() {
             Some(s) => named.entry(s).or_default().push(i),
             None => free.push(i),
         }
@@ -89,7 +105,7 @@ pub fn slot_states(
                 Some(i) => {
                     used[i] = true;
                     let (at, d) = &doses[i];
-                    let state = match d.status {
+                    let state = match d.status() {
                         DoseStatus::Missed => SlotState::Missed,
                         DoseStatus::Skipped => SlotState::Skipped,
                         DoseStatus::Taken if *at - p.at > late => SlotState::Late,
@@ -128,10 +144,10 @@ pub fn slot_states(
 
 /// A dose taken after its slot's window closed, but before the next slot's window opens,
 /// answers the slot as late rather than leaving it "not logged" (defect 22).
-fn late_doses(
+fn late_doses<D: DoseView>(
     states: &mut [SlotStatus],
     planned: &[PlannedDose],
-    doses: &[(DateTime<FixedOffset>, &Dose)],
+    doses: &[(DateTime<FixedOffset>, D)],
     free: &[usize],
     used: &mut [bool],
     window: Duration,
@@ -145,10 +161,13 @@ fn late_doses(
             .get(i + 1)
             .map_or(slot + Duration::hours(12), |n| n.at)
             - window;
-        let found = free.iter().copied().find(|&j| {
-            let at = doses[j].0;
-            !used[j] && at > slot + window && at < until && doses[j].1.status == DoseStatus::Taken
-        });
+        // `free` is in time order: start at the first dose after the slot's window.
+        let lo = free.partition_point(|&j| doses[j].0 <= slot + window);
+        let found = free[lo..]
+            .iter()
+            .copied()
+            .take_while(|&j| doses[j].0 < until)
+            .find(|&j| !used[j] && doses[j].1.status() == DoseStatus::Taken);
         if let Some(j) = found {
             used[j] = true;
             states[i].state = SlotState::Late;

@@ -15,6 +15,9 @@ pub struct Facts {
     pub regimens: Vec<Regimen>,
     /// Live entries, oldest first. The loader decides how far back each kind goes.
     pub entries: Vec<Entry>,
+    /// Platelet counts older than every count in `entries`, oldest first: on a long course the
+    /// response history reads them as plain values (no entry decoded).
+    pub earlier_counts: Vec<(DateTime<FixedOffset>, f64)>,
 }
 
 impl Facts {
@@ -30,6 +33,12 @@ impl Facts {
                 .iter()
                 .filter(|e| e.at <= now)
                 .cloned()
+                .collect(),
+            earlier_counts: self
+                .earlier_counts
+                .iter()
+                .copied()
+                .filter(|(at, _)| *at <= now)
                 .collect(),
         }
     }
@@ -102,11 +111,15 @@ impl Facts {
             .or_else(|| self.regimens.iter().rev().find(|r| r.is_active_on(today)))
     }
 
+    /// Every platelet count, oldest first (the earlier ones, then those among the entries).
     pub fn platelets(&self) -> impl DoubleEndedIterator<Item = (DateTime<FixedOffset>, f64)> + '_ {
-        self.entries.iter().filter_map(|e| match &e.data {
-            EntryData::Platelets(p) => Some((e.at, p.count)),
-            _ => None,
-        })
+        self.earlier_counts
+            .iter()
+            .copied()
+            .chain(self.entries.iter().filter_map(|e| match &e.data {
+                EntryData::Platelets(p) => Some((e.at, p.count)),
+                _ => None,
+            }))
     }
 
     pub fn labs(

@@ -246,6 +246,7 @@ mod tests {
             profile: Default::default(),
             regimens: vec![r],
             entries,
+            ..Default::default()
         }
     }
 

@@ -4,18 +4,18 @@
 //! by linear interpolation between measurements (the Rosendaal method INR tools use), median,
 //! lowest, variability.
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::clock::Clock;
-use super::dosing::{SlotState, adherence, slot_states};
 use super::drugs::Drug;
-use super::entry::{Analyte, DoseStatus, EntryData, EventKind};
+use super::entry::DoseStatus;
 use super::facts::Facts;
-use super::overview::{trough_target, trough_timing};
 use super::regimen::Regimen;
-use super::response::{Response, assess_regimen};
+use super::response::Response;
 use super::settings::Thresholds;
+
+mod parts;
 
 pub type Pt = (f64, f64);
 
@@ -199,203 +199,91 @@ pub fn build(
     clock: &Clock,
     t: &Thresholds,
 ) -> TrendData {
-    let x = |at: DateTime<FixedOffset>| (at - from).num_seconds() as f64 / 86_400.0;
-    let inside = |at: &DateTime<FixedOffset>| *at >= from && *at < to;
-    let days = x(to);
-    let today = to.date_naive();
-    let r: Option<&Regimen> = f.primary(today);
+    let w = parts::Axis::new(from, to);
+    let r: Option<&Regimen> = f.primary(to.date_naive());
     let mut d = TrendData {
         from: Some(from),
-        days,
+        days: w.days,
         liver_uln: t.liver_uln,
         ..Default::default()
     };
-    // Platelets, the response over time.
-    let counts: Vec<(DateTime<FixedOffset>, f64)> = f.platelets().collect();
-    d.platelets = counts
-        .iter()
-        .filter(|(at, _)| inside(at))
-        .map(|(at, v)| (x(*at), *v))
-        .collect();
+    parts::platelets(&mut d, f, r, &w, t);
     if let Some(r) = r {
-        let a = assess_regimen(f, r, t);
-        d.baseline = a.baseline;
-        d.response = a
-            .history
-            .iter()
-            .filter(|(at, _)| inside(at))
-            .map(|(at, s)| (x(*at), *s))
-            .collect();
-    }
-    // Dose: planned step line and taken per day.
-    let weights: Vec<_> = f.weights().collect();
-    if let Some(r) = r {
-        let mut day = from.date_naive();
-        let mut last: Option<f64> = None;
-        while day < to.date_naive() + Duration::days(1) {
-            let mg = r
-                .step_on(day)
-                .filter(|_| r.is_active_on(day))
-                .map(|s| s.daily_amount())
-                .unwrap_or(0.0);
-            let at = clock
-                .localize(day.and_time(chrono::NaiveTime::MIN))
-                .unwrap_or(from);
-            let xx = x(at).max(0.0).min(days);
-            if last != Some(mg) {
-                if let Some(prev) = last {
-                    d.dose_planned.push((xx, prev));
-                }
-                d.dose_planned.push((xx, mg));
-                let kg = weights
-                    .iter()
-                    .rev()
-                    .find(|(w, _)| *w <= at)
-                    .or(weights.first())
-                    .map(|w| w.1);
-                if let Some(kg) = kg.filter(|k| *k > 0.0) {
-                    if let Some(&(_, prev)) = d.mg_per_kg.last() {
-                        d.mg_per_kg.push((xx, prev));
-                    }
-                    d.mg_per_kg.push((xx, mg / kg));
-                }
-                last = Some(mg);
-            }
-            day += Duration::days(1);
-        }
-        if let Some(l) = last {
-            d.dose_planned.push((days, l));
-        }
-        if let Some(&(_, v)) = d.mg_per_kg.last() {
-            d.mg_per_kg.push((days, v));
-        }
-        for s in r.changes().filter(|s| {
-            clock
-                .localize(s.effective_from.and_time(chrono::NaiveTime::MIN))
-                .is_some_and(|at| inside(&at))
-        }) {
-            let at = clock
-                .localize(s.effective_from.and_time(chrono::NaiveTime::MIN))
-                .unwrap_or(from);
-            d.markers.push(Marker {
-                x: x(at),
-                code: format!("step_{}", s.kind.code()),
-            });
-        }
+        parts::planned(&mut d, f, r, &w, clock);
     }
     let drug = r.map(|r| r.drug).unwrap_or(Drug::Cyclosporine);
-    let mut per_day: std::collections::BTreeMap<i64, f64> = Default::default();
-    for (at, dose) in f.doses(drug).filter(|(at, _)| inside(at)) {
-        if dose.status == DoseStatus::Taken
-            && let Some(a) = dose.amount.as_ref().filter(|a| a.unit == "mg")
-        {
-            *per_day
-                .entry((at.date_naive() - from.date_naive()).num_days())
-                .or_default() += a.value;
-        }
+    d.dose_taken = parts::taken_per_day(f, drug, &w);
+    parts::levels_and_safety(&mut d, f, r, &w, t);
+    parts::markers(&mut d, f, &w);
+    d.summary = parts::summary(&d, t);
+    d.summary.doses_taken_pct = r.and_then(|r| parts::taken_pct(f, r, &w, clock, t));
+    d
+}
+
+/// A logged dose as the slot matching reads it: its time, status and the slot it names.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DoseMark {
+    pub at: DateTime<FixedOffset>,
+    pub status: DoseStatus,
+    pub scheduled_for: Option<DateTime<FixedOffset>>,
+    /// The amount, when it is in mg.
+    pub mg: Option<f64>,
+}
+
+impl super::dosing::DoseView for &DoseMark {
+    fn status(&self) -> DoseStatus {
+        self.status
     }
-    d.dose_taken = per_day
-        .into_iter()
-        .map(|(k, v)| (k as f64 + 0.5, v))
-        .collect();
-    // Drug level.
-    let (lo, hi, _) = trough_target(r, t);
-    d.target = (lo, hi);
-    for (at, l) in f.labs(Analyte::CsaTrough).filter(|(at, _)| inside(at)) {
-        let (_, valid) = trough_timing(at, l, t);
-        if valid == Some(false) {
-            d.non_troughs.push((x(at), l.value));
-        } else {
-            d.troughs.push((x(at), l.value));
-        }
+    fn scheduled_for(&self) -> Option<DateTime<FixedOffset>> {
+        self.scheduled_for
     }
-    // Safety.
-    d.creatinine_baseline = r.and_then(|r| super::reminders::creatinine_baseline(f, r, t));
-    if let Some(base) = d.creatinine_baseline.filter(|b| *b > 0.0) {
-        d.creatinine_pct = f
-            .labs(Analyte::Creatinine)
-            .filter(|(at, _)| inside(at))
-            .map(|(at, l)| (x(at), pct_from_baseline(l.value, base)))
-            .collect();
-    }
-    for (at, b) in f.bp().filter(|(at, _)| inside(at)) {
-        d.systolic.push((x(at), f64::from(b.systolic)));
-        d.diastolic.push((x(at), f64::from(b.diastolic)));
-    }
-    let lab = |a: Analyte| -> Vec<Pt> {
-        f.labs(a)
-            .filter(|(at, _)| inside(at))
-            .map(|(at, l)| (x(at), l.value))
-            .collect()
+}
+
+/// What a long window reads from the store already reduced instead of as entries: the doses
+/// of the course's drug as marks, and the dense value series as each chart column's lowest
+/// and highest point (time, value in the canonical unit).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reduced {
+    pub doses: Vec<DoseMark>,
+    pub creatinine: Vec<(DateTime<FixedOffset>, f64)>,
+    pub alt: Vec<(DateTime<FixedOffset>, f64)>,
+    pub ast: Vec<(DateTime<FixedOffset>, f64)>,
+    pub potassium: Vec<(DateTime<FixedOffset>, f64)>,
+    pub magnesium: Vec<(DateTime<FixedOffset>, f64)>,
+    pub systolic: Vec<(DateTime<FixedOffset>, f64)>,
+    pub diastolic: Vec<(DateTime<FixedOffset>, f64)>,
+    /// The upper limit of the first ALT in the window that has one.
+    pub alt_high: Option<f64>,
+}
+
+/// [`build`] for a long window: the facts hold no dose of the course's drug (but its first
+/// one) and no value series the store reduced; those come from `rd`. Counts, drug levels,
+/// weights, events and bleeds come from the facts as in [`build`].
+pub fn build_reduced(
+    f: &Facts,
+    rd: &Reduced,
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> TrendData {
+    let w = parts::Axis::new(from, to);
+    let r: Option<&Regimen> = f.primary(to.date_naive());
+    let mut d = TrendData {
+        from: Some(from),
+        days: w.days,
+        liver_uln: t.liver_uln,
+        ..Default::default()
     };
-    d.alt = lab(Analyte::Alt);
-    d.ast = lab(Analyte::Ast);
-    d.potassium = lab(Analyte::Potassium);
-    d.magnesium = lab(Analyte::Magnesium);
-    if let Some((_, l)) = f
-        .labs(Analyte::Alt)
-        .filter(|(at, _)| inside(at))
-        .find(|(_, l)| l.reference.high.is_some())
-    {
-        d.liver_uln = l.reference.high.unwrap_or(t.liver_uln);
+    parts::platelets(&mut d, f, r, &w, t);
+    if let Some(r) = r {
+        parts::planned(&mut d, f, r, &w, clock);
     }
-    // Events and bleeds that needed care.
-    for e in f.entries.iter().filter(|e| inside(&e.at)) {
-        match &e.data {
-            EntryData::Event(ev)
-                if matches!(
-                    ev.event,
-                    EventKind::Ivig
-                        | EventKind::SteroidPulse
-                        | EventKind::Transfusion
-                        | EventKind::Infection
-                        | EventKind::MedicationStart
-                        | EventKind::MedicationStop
-                        | EventKind::ClinicVisit
-                        | EventKind::Grapefruit
-                ) =>
-            {
-                d.markers.push(Marker {
-                    x: x(e.at),
-                    code: ev.event.code().to_string(),
-                })
-            }
-            EntryData::Bleeding(b) if b.care_needed => d.markers.push(Marker {
-                x: x(e.at),
-                code: "bleeding".into(),
-            }),
-            _ => {}
-        }
-    }
-    d.markers.sort_by(|a, b| a.x.total_cmp(&b.x));
-    // Summary.
-    let values: Vec<f64> = d.platelets.iter().map(|p| p.1).collect();
-    d.summary = Summary {
-        days_at_least_30_pct: time_in_range(
-            &d.platelets,
-            t.r_platelets,
-            f64::INFINITY,
-            GAP_PLATELETS,
-        ),
-        days_at_least_100_pct: time_in_range(
-            &d.platelets,
-            t.cr_platelets,
-            f64::INFINITY,
-            GAP_PLATELETS,
-        ),
-        median_platelets: median(&values),
-        lowest_platelets: values.iter().copied().reduce(f64::min),
-        doses_taken_pct: r.and_then(|r| {
-            let doses: Vec<_> = f.doses(r.drug).collect();
-            let planned = r.planned_between(from, to.min(clock.now()), clock);
-            let states = slot_states(&planned, &doses, clock.now(), t);
-            let counted = states.iter().any(|s| s.state != SlotState::Upcoming);
-            counted.then(|| adherence(&states, from, to)).flatten()
-        }),
-        trough_in_range_pct: time_in_range(&d.troughs, lo, hi, GAP_LABS),
-        trough_cv_pct: cv(&d.troughs.iter().map(|p| p.1).collect::<Vec<_>>()),
-        trough_count: d.troughs.len(),
-    };
+    d.dose_taken = parts::taken_per_day_marks(&rd.doses, &w);
+    parts::levels_reduced(&mut d, f, rd, r, &w, t);
+    parts::markers(&mut d, f, &w);
+    d.summary = parts::summary(&d, t);
+    d.summary.doses_taken_pct = r.and_then(|r| parts::taken_pct_marks(&rd.doses, r, &w, clock, t));
     d
 }
 

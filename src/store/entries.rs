@@ -7,7 +7,7 @@ use super::{Result, Store, StoreError};
 use crate::domain::entry::{Entry, EntryData, Kind, NewEntry, Source};
 
 /// Which entries to read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntryFilter {
     pub kind: Option<Kind>,
     /// Analyte, drug, site, effect or event code.

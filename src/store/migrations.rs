@@ -17,6 +17,9 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0004_announcements.sql"
     )),
+    M::up(include_str!(
+        "../../assets/migrations/0005_live_indexes.sql"
+    )),
 ];
 
 /// Every migration, in order.

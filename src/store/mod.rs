@@ -15,6 +15,7 @@ mod migrations;
 mod paging;
 mod regimens;
 mod safety;
+mod series;
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,8 @@ pub use merge::{Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
 pub use paging::DataVersion;
 pub use regimens::{NewRegimen, NewStep};
-pub use safety::{APPLICATION_ID, Notice, quick_check_file};
+pub use safety::{APPLICATION_ID, Notice, quick_check_at, quick_check_file};
+pub use series::Dense;
 
 /// What went wrong with the diary file, in words a patient can act on.
 #[derive(Debug, thiserror::Error)]

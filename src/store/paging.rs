@@ -19,11 +19,36 @@ impl Store {
             after: None,
             ..f.clone()
         };
+        // Every live entry (whatever the limit and order): the count the triggers keep.
+        let whole = EntryFilter {
+            limit: None,
+            order: Default::default(),
+            ..plain.clone()
+        };
+        if whole == EntryFilter::default()
+            && let Some(n) = self.live_entries()?
+        {
+            return Ok(n);
+        }
         let (conditions, args) = conditions(&plain);
         let sql = format!("SELECT count(*) FROM entries WHERE 1 = 1{conditions}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The number of live entries as the triggers keep it (migration 5), when recorded.
+    fn live_entries(&self) -> Result<Option<usize>> {
+        use rusqlite::OptionalExtension;
+        let n: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'live_entries'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(n.and_then(|n| usize::try_from(n).ok()))
     }
 
     /// The current [`DataVersion`]: cheap (no table is read).

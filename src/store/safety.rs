@@ -342,16 +342,25 @@ impl Store {
 
     /// `PRAGMA quick_check`: `None` when sound, else SQLite's first complaint.
     pub fn quick_check(&self) -> Result<Option<String>> {
-        let r: std::result::Result<String, _> =
-            self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
-        match r {
-            Ok(s) if s == "ok" => Ok(None),
-            Ok(s) => Ok(Some(s)),
-            Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
-                Ok(Some("database disk image is malformed".into()))
-            }
-            Err(e) => Err(e.into()),
+        quick_check_on(&self.conn)
+    }
+}
+
+/// `PRAGMA quick_check` of the diary at `path` on a connection of its own (so it can run in
+/// another thread beside a copy): `None` when it passes.
+pub fn quick_check_at(path: &Path) -> Result<Option<String>> {
+    quick_check_on(&open_read_only(path)?)
+}
+
+fn quick_check_on(c: &Connection) -> Result<Option<String>> {
+    let r: std::result::Result<String, _> = c.query_row("PRAGMA quick_check", [], |r| r.get(0));
+    match r {
+        Ok(s) if s == "ok" => Ok(None),
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
+            Ok(Some("database disk image is malformed".into()))
         }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::facts;
 use crate::domain::clock::Clock;
 use crate::domain::settings::Thresholds;
-use crate::domain::trend::{self, TrendData, downsample};
+use crate::domain::trend::{TrendData, downsample};
 use crate::domain::units::fmt_num;
 use crate::present::i18n::I18n;
 use crate::store::{Result, Store};
@@ -174,8 +174,7 @@ impl TrendsState {
                 )
             }
         };
-        let facts = facts::load_window(store, from, to, clock, t)?;
-        let mut d = trend::build(&facts, from, to, clock, t);
+        let mut d = facts::trend_data(store, from, to, clock, t, PRE_COLUMNS)?;
         // Pre-thin long series to 500 columns (min and max kept): any frame then draws at most
         // a thousand points per series, whatever the length of the history.
         let days = d.days;
