@@ -314,6 +314,23 @@ fn a_search_in_chinese_finds_kinds_by_their_chinese_name() {
     );
 }
 
+/// When the whole help fits, scrolling keys leave it where it is (the top stays visible).
+#[test]
+fn help_that_fits_does_not_scroll() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = demo_app(lang);
+        key(&mut app, KeyCode::Char('?'));
+        let before = tui::snapshot(&mut app, 120, 40).unwrap();
+        key(&mut app, KeyCode::PageDown);
+        key(&mut app, KeyCode::Down);
+        assert_eq!(
+            tui::snapshot(&mut app, 120, 40).unwrap(),
+            before,
+            "{lang:?}"
+        );
+    }
+}
+
 /// At 120×40 the whole help is on the screen at once, in both languages (no scrolling).
 #[test]
 fn help_fits_120x40_without_scrolling() {
