@@ -146,6 +146,7 @@ pub fn render(f: &mut Frame, app: &App) {
     }
     let hint = match tab {
         // The setup takes every key: its own keys, not the screen's.
+        _ if matches!(&app.modal, Some(Modal::Setup(s)) if s.plan_only) => "setup.keys_plan",
         _ if matches!(app.modal, Some(Modal::Setup(_))) => "setup.keys",
         Tab::Today => "hint.today",
         Tab::History => "hint.history",

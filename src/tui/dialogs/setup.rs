@@ -37,6 +37,9 @@ pub struct Setup {
     pub regimen: Vec<Field>,
     /// Opened later with `O` to edit the profile: page 1 only, and `Esc` just closes.
     pub profile_only: bool,
+    /// Opened later with `R` when no plan is in force: the plan and target pages, and `Esc`
+    /// just closes.
+    pub plan_only: bool,
 }
 
 pub(crate) fn text(code: &'static str, value: &str) -> Field {
@@ -124,6 +127,18 @@ impl Setup {
             form: form(page_fields(0, i, today)),
             regimen: Vec::new(),
             profile_only: false,
+            plan_only: false,
+        }
+    }
+
+    /// The plan and target pages alone (`R` on Today with no plan in force).
+    pub fn plan(i: &I18n, today: &str) -> Setup {
+        Setup {
+            page: 1,
+            form: form(page_fields(1, i, today)),
+            regimen: Vec::new(),
+            profile_only: false,
+            plan_only: true,
         }
     }
 
@@ -171,6 +186,26 @@ impl App {
         }
     }
 
+    /// `R` on Today: change the plan in force, or, when none is, start one with the setup's
+    /// plan pages (after a skipped setup this is the screen's way to a plan).
+    pub(crate) fn change_or_start_plan(&mut self) {
+        let today = self.ctx.clock.today();
+        match self.ctx.store.regimens() {
+            Ok(all)
+                if matches!(
+                    course::target(&all, None, today),
+                    Err(CourseError::NoneActive)
+                ) =>
+            {
+                let s = Setup::plan(&self.ctx.i18n, &today.to_string());
+                self.modal = Some(Modal::Setup(Box::new(s)));
+            }
+            // A plan in force (or a question about which one): the change dialog.
+            Ok(_) => self.open_plan_change(),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
     /// `O` on Today: edit the profile (and log a weight) with the setup's first page.
     pub(crate) fn edit_profile(&mut self) {
         match self.ctx.store.profile() {
@@ -186,7 +221,7 @@ impl App {
     /// `Esc`: leave the setup; it is not shown again for this diary. (A profile edit just
     /// closes.)
     pub(crate) fn skip_setup(&mut self) {
-        if matches!(&self.modal, Some(Modal::Setup(s)) if s.profile_only) {
+        if matches!(&self.modal, Some(Modal::Setup(s)) if s.profile_only || s.plan_only) {
             self.modal = None;
             return;
         }
@@ -349,7 +384,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, s: &Setup) {
     let title = match s.page {
         0 if s.profile_only => i.t("setup.title_profile_edit"),
         0 => i.t("setup.title_profile"),
+        1 if s.plan_only => i.t("setup.title_plan_start"),
         1 => i.t("setup.title_regimen"),
+        _ if s.plan_only => i.t("setup.title_plan_target"),
         _ => i.t("setup.title_target"),
     };
     let intro = if s.page == 2 {

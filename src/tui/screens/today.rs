@@ -68,7 +68,7 @@ impl App {
             Action::SkipDose => self.dose_now(DoseStatus::Skipped),
             Action::EditProfile => self.edit_profile(),
             Action::Questions => self.open_questions(),
-            Action::ChangePlan => self.open_plan_change(),
+            Action::ChangePlan => self.change_or_start_plan(),
             _ => {}
         }
     }
