@@ -56,6 +56,38 @@ pub struct Course {
     pub checkpoint: Option<Checkpoint>,
 }
 
+/// The latest taper or maintenance step in force on `today` (the step that sets the phase;
+/// a later taper ends a maintenance, a later maintenance step ends a taper).
+fn last_phase_step(r: &Regimen, today: NaiveDate) -> Option<&crate::domain::regimen::Step> {
+    r.changes()
+        .filter(|s| matches!(s.kind, StepKind::Taper | StepKind::Maintenance))
+        .filter(|s| s.effective_from <= today)
+        .max_by_key(|s| s.effective_from)
+}
+
+/// When the maintenance in force on `today` began, if the course is on maintenance: the
+/// first maintenance step of the run not broken by a later taper (a repeated maintenance step
+/// does not restart it), or the last taper's date plus the settling period.
+pub fn maintenance_since(r: &Regimen, today: NaiveDate, t: &Thresholds) -> Option<NaiveDate> {
+    let last = last_phase_step(r, today)?;
+    if last.kind == StepKind::Taper {
+        let settled = last.effective_from + Duration::days(t.maintenance_after_days as i64);
+        return (today >= settled).then_some(settled);
+    }
+    let mut steps: Vec<_> = r
+        .changes()
+        .filter(|s| matches!(s.kind, StepKind::Taper | StepKind::Maintenance))
+        .filter(|s| s.effective_from <= today)
+        .collect();
+    steps.sort_by_key(|s| s.effective_from);
+    steps
+        .iter()
+        .rev()
+        .take_while(|s| s.kind == StepKind::Maintenance)
+        .last()
+        .map(|s| s.effective_from)
+}
+
 /// The course of `r` on `today`.
 pub fn course(r: &Regimen, today: NaiveDate, t: &Thresholds) -> Course {
     let induction_weeks = r
@@ -69,20 +101,11 @@ pub fn course(r: &Regimen, today: NaiveDate, t: &Thresholds) -> Course {
     } else if today < r.start {
         Phase::Baseline
     } else {
-        let past = |k: StepKind| {
-            r.changes()
-                .filter(move |s| s.kind == k && s.effective_from <= today)
-                .map(|s| s.effective_from)
-                .max()
-        };
-        if past(StepKind::Maintenance).is_some() {
+        if maintenance_since(r, today, t).is_some() {
             Phase::Maintenance
-        } else if let Some(last_taper) = past(StepKind::Taper) {
-            if (today - last_taper).num_days() >= t.maintenance_after_days as i64 {
-                Phase::Maintenance
-            } else {
-                Phase::Taper
-            }
+        } else if last_phase_step(r, today).is_some() {
+            // The latest taper or maintenance step is a taper, not yet settled.
+            Phase::Taper
         } else if today < induction_end {
             Phase::Induction
         } else {
@@ -157,6 +180,56 @@ mod tests {
             note: None,
             steps,
             planned_at: None,
+        }
+    }
+
+    #[test]
+    fn maintenance_begins_at_the_first_step_of_its_run() {
+        let t = Thresholds::default();
+        let start = || step("2026-01-05", StepKind::Start, 150.0);
+        let m = |from| step(from, StepKind::Maintenance, 75.0);
+        let taper = |from| step(from, StepKind::Taper, 100.0);
+        // (steps, today, maintenance since)
+        let cases = [
+            // a repeated maintenance step does not restart the clock
+            (
+                vec![start(), m("2026-06-01"), m("2026-08-01")],
+                "2026-08-02",
+                Some("2026-06-01"),
+            ),
+            // a taper after maintenance ends it; a maintenance step after that starts anew
+            (
+                vec![start(), m("2026-06-01"), taper("2026-07-01")],
+                "2026-07-02",
+                None,
+            ),
+            (
+                vec![
+                    start(),
+                    m("2026-06-01"),
+                    taper("2026-07-01"),
+                    m("2026-07-20"),
+                ],
+                "2026-07-21",
+                Some("2026-07-20"),
+            ),
+            // a taper settles into maintenance after the settling period (42 days)
+            (
+                vec![start(), taper("2026-06-01")],
+                "2026-07-13",
+                Some("2026-07-13"),
+            ),
+            (vec![start(), taper("2026-06-01")], "2026-07-12", None),
+            // a later step does not count before its date
+            (
+                vec![start(), m("2026-06-01"), taper("2026-09-01")],
+                "2026-08-01",
+                Some("2026-06-01"),
+            ),
+        ];
+        for (steps, today, want) in cases {
+            let r = regimen(steps, None);
+            assert_eq!(maintenance_since(&r, d(today), &t), want.map(d), "{today}");
         }
     }
 
@@ -309,6 +382,21 @@ mod tests {
                 Phase::Maintenance,
                 162,
                 24,
+                None,
+            ),
+            // a taper after maintenance ends the maintenance (issue 13 review)
+            (
+                vec![
+                    start(),
+                    step("2026-06-01", StepKind::Taper, 125.0),
+                    step("2026-06-15", StepKind::Maintenance, 125.0),
+                    step("2026-09-01", StepKind::Taper, 100.0),
+                ],
+                None,
+                "2026-09-02",
+                Phase::Taper,
+                240,
+                35,
                 None,
             ),
             // an increase is not a taper

@@ -36,7 +36,7 @@ pub struct CourseView {
     pub induction_weeks: i64,
     /// The next checkpoint: (week, date).
     pub checkpoint: Option<(i64, NaiveDate)>,
-    /// The drug's label, the current step as text, its formulation, the start date.
+    /// The drug's label, the current step as text, its formulation, the date it took effect.
     pub drug_label: String,
     pub plan: String,
     pub formulation: Option<String>,
@@ -108,7 +108,9 @@ fn course_view(o: &Overview, i: &I18n) -> Option<CourseView> {
         drug_label: i.t(&r.drug.label_key()).to_string(),
         plan: step.map(|s| s.describe()).unwrap_or_default(),
         formulation: step.and_then(|s| s.formulation.clone()),
-        start: r.start,
+        // The plan line says since when this dose is in force (a taper step's date), not
+        // when the course began (the phase line counts from that).
+        start: step.map_or(r.start, |s| s.effective_from),
     })
 }
 
@@ -299,14 +301,20 @@ pub fn status_lines(v: &StatusView, i: &I18n) -> Vec<String> {
             .time_to_response_days
             .map(|d| i.tf("overview.time_to_response", &[("days", &d.to_string())]))
             .unwrap_or_default();
-        lines.push(i.tf(
-            "overview.response",
-            &[
-                ("response", &r.label),
-                ("baseline", &opt(r.baseline, 1)),
-                ("ttr", &ttr),
-            ],
-        ));
+        lines.push(match r.baseline {
+            Some(b) => i.tf(
+                "overview.response",
+                &[
+                    ("response", &r.label),
+                    ("baseline", &fmt_num(b, 1)),
+                    ("ttr", &ttr),
+                ],
+            ),
+            None => i.tf(
+                "overview.response_no_baseline",
+                &[("response", &r.label), ("ttr", &ttr)],
+            ),
+        });
     }
     if let Some(t) = &v.trough {
         trough_lines(t, i, &mut lines);

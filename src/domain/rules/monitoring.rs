@@ -288,18 +288,7 @@ pub(super) fn checkpoints(
         }
     }
     if c.phase == Phase::Maintenance {
-        let since = r
-            .changes()
-            .filter(|s| s.kind == StepKind::Maintenance && s.effective_from <= today)
-            .map(|s| s.effective_from)
-            .next_back()
-            .or_else(|| {
-                r.changes()
-                    .filter(|s| s.kind == StepKind::Taper && s.effective_from <= today)
-                    .map(|s| s.effective_from + days(t.maintenance_after_days))
-                    .next_back()
-            });
-        if let Some(since) = since {
+        if let Some(since) = crate::domain::course::maintenance_since(r, today, t) {
             let d = since + Duration::weeks(t.maintenance_review_weeks as i64);
             if today + window >= d {
                 let weeks = fmt_num(t.maintenance_review_weeks, 0);
