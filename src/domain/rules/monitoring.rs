@@ -287,17 +287,17 @@ pub(super) fn checkpoints(
             );
         }
     }
-    if c.phase == Phase::Maintenance {
-        if let Some(since) = crate::domain::course::maintenance_since(r, today, t) {
-            let d = since + Duration::weeks(t.maintenance_review_weeks as i64);
-            if today + window >= d {
-                let weeks = fmt_num(t.maintenance_review_weeks, 0);
-                out.push(
-                    R::MaintenanceReview,
-                    at(d),
-                    vec![("weeks", weeks), ("date", date(since))],
-                );
-            }
+    if c.phase == Phase::Maintenance
+        && let Some(since) = crate::domain::course::maintenance_since(r, today, t)
+    {
+        let d = since + Duration::weeks(t.maintenance_review_weeks as i64);
+        if today + window >= d {
+            let weeks = fmt_num(t.maintenance_review_weeks, 0);
+            out.push(
+                R::MaintenanceReview,
+                at(d),
+                vec![("weeks", weeks), ("date", date(since))],
+            );
         }
     }
 }
