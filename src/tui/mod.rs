@@ -154,6 +154,15 @@ pub fn render(f: &mut Frame, app: &App) {
         Tab::Trends => "hint.trends",
     };
     let key_line = match app.tab() {
+        // A dialog over the screen shows its own keys: the screen's would mislead (`t` does
+        // not take a dose while a form is open).
+        _ if app
+            .modal
+            .as_ref()
+            .is_some_and(|m| !matches!(m, Modal::Setup(_))) =>
+        {
+            Line::default()
+        }
         // `t` names the slot it answers (issue 13).
         Tab::Today if hint == "hint.today" => widgets::hints::today(app, keys.width),
         _ => Line::from(Span::styled(i.t(hint), app.ctx.theme.dim())),

@@ -9,7 +9,7 @@ fn wide(c: char) -> bool {
 
 /// Chinese punctuation that never starts a line (it closes or follows what is before it).
 fn no_line_start(c: char) -> bool {
-    "，。、；：！？）》」』】〕…".contains(c)
+    "，。、；：！？）》」』】〕…”’".contains(c)
 }
 
 /// Where the text that moves down with a no-line-start character begins: the last wide
