@@ -140,5 +140,10 @@ fn a_named_slot_early_is_the_patients_decision() {
     ok(&d, "08:05", &["take"]);
     let out = ok(&d, "12:00", &["take", "20:00"]);
     assert!(out.contains("2026-03-10 20:00"), "{out}");
+    assert!(out.contains("8 h before its time (early)"), "{out}");
+    // With today answered, the next slot is tomorrow's: named, no `take 08:00` offered.
+    let err = refused(&d, "12:00", &["take"]);
+    assert!(err.contains("next is 2026-03-11 08:00."), "{err}");
+    assert!(!err.contains("take 08:00"), "{err}");
     assert_eq!(doses(&d).len(), 2);
 }

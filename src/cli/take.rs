@@ -96,6 +96,10 @@ pub fn pick_error(ctx: &Ctx, e: &PickError) -> CliError {
             ],
         ),
         PickError::Ambiguous { open } => ambiguous(ctx, open),
+        // `take HH:MM` names a slot of today only: a later day's slot is just named.
+        PickError::NotDue { next } if next.date_naive() != ctx.clock.now().date_naive() => {
+            i.tf("take_guard.not_due_later", &[("slot", &stamp(*next))])
+        }
         PickError::NotDue { next } => i.tf(
             "take_guard.not_due",
             &[("slot", &stamp(*next)), ("time", &hm(*next))],
@@ -175,14 +179,13 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     };
     let late = at - p.at > chrono::Duration::minutes(t.late_after_minutes as i64);
     let mut line = i.tf(key, &[("slot", &stamp(p.at))]);
+    let window = chrono::Duration::minutes((t.slot_window_hours * 60.0) as i64);
+    let hours = |d: chrono::Duration| fmt_num(d.num_minutes().abs() as f64 / 60.0, 1);
     if late && status == DoseStatus::Taken {
-        line.push_str(&i.tf(
-            "take.late",
-            &[(
-                "hours",
-                &fmt_num((at - p.at).num_minutes() as f64 / 60.0, 1),
-            )],
-        ));
+        line.push_str(&i.tf("take.late", &[("hours", &hours(at - p.at))]));
+    } else if p.at - at > window && status == DoseStatus::Taken {
+        // A slot named hours ahead is the patient's decision; the line says it was early.
+        line.push_str(&i.tf("take_guard.early", &[("hours", &hours(p.at - at))]));
     }
     writeln!(
         out,
