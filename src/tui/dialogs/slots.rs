@@ -357,7 +357,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, c: &SlotChoice) {
         Some(last) => ("take_guard.confirm_title", confirm_lines(app, c, last)),
         None => ("flow.which_slot_title", choice_lines(app, c)),
     };
-    let height = u16::try_from(lines.len()).unwrap_or(8).saturating_add(4);
+    // The confirmation's sentences wrap: room for one more line each.
+    let extra = if c.soon_after.is_some() { 6 } else { 4 };
+    let height = u16::try_from(lines.len())
+        .unwrap_or(8)
+        .saturating_add(extra);
     let r = crate::tui::dialogs::overlays::centered(area, 70, height);
     f.render_widget(Clear, r);
     f.render_widget(
