@@ -43,12 +43,19 @@ fn take_answers_the_oldest_open_slot_of_today_then_the_next() {
     let out = d.ok(&["take"]);
     assert!(out.contains("2026-03-10 08:00"), "{out}");
     assert!(out.contains("late"), "08:00 taken at 14:30 is late: {out}");
-    let out = d.ok(&["take"]);
+    // The evening slot is 5.5 h away: `take` alone no longer answers it early (changed on
+    // purpose); naming it still does.
+    let err = fails(&d, &["take"]);
+    assert!(
+        err.contains("No dose is due now") && err.contains("2026-03-10 20:00"),
+        "{err}"
+    );
+    let out = d.ok(&["take", "20:00"]);
     assert!(out.contains("2026-03-10 20:00"), "{out}");
-    let out = d.ok(&["take"]);
-    assert!(out.contains("2026-03-11 08:00"), "{out}");
+    let err = fails(&d, &["take"]);
+    assert!(err.contains("2026-03-11 08:00"), "{err}");
     let ds = doses(&d);
-    assert_eq!(ds.len(), 3);
+    assert_eq!(ds.len(), 2);
     let mut answered: Vec<(String, f64)> = ds
         .iter()
         .map(|e| {
@@ -64,7 +71,6 @@ fn take_answers_the_oldest_open_slot_of_today_then_the_next() {
         vec![
             ("2026-03-10T08:00:00+08:00".to_string(), 150.0),
             ("2026-03-10T20:00:00+08:00".to_string(), 125.0),
-            ("2026-03-11T08:00:00+08:00".to_string(), 150.0),
         ]
     );
     assert!(ds.iter().all(|e| e["at"] == NOW && e["status"] == "taken"));
@@ -99,8 +105,9 @@ fn skip_records_a_skipped_dose_for_the_slot() {
     let ds = doses(&d);
     assert_eq!(ds[0]["status"], "skipped");
     assert_eq!(ds[0]["scheduled_for"], "2026-03-10T08:00:00+08:00");
-    // The next `take` answers the evening slot, not the skipped morning.
-    assert!(d.ok(&["take"]).contains("2026-03-10 20:00"));
+    // The next `take` points to the evening slot (not yet due), not the skipped morning.
+    assert!(fails(&d, &["take"]).contains("next is 2026-03-10 20:00"));
+    assert!(d.ok(&["take", "20:00"]).contains("2026-03-10 20:00"));
 }
 
 #[test]

@@ -336,7 +336,26 @@ fn plan_app(now: &str, lang: Lang) -> App {
 
 #[test]
 fn the_hinted_slot_is_the_one_t_answers() {
+    // At 14:30 the evening slot is 5.5 h away (window 3 h): nothing is due yet, and t says so
+    // instead of logging the 20:00 dose early (changed on purpose: it used to answer it).
     let mut app = demo_app(Lang::En);
+    let before = app.store().latest(Kind::Dose, None).unwrap().map(|e| e.id);
+    assert!(
+        matches!(app.next_dose(), Some(Next::NotYet(_))),
+        "{:?}",
+        app.next_dose()
+    );
+    let line = tui::snapshot(&mut app, 80, 24).unwrap();
+    assert!(line.contains("t nothing due now (next 20:00)"), "{line}");
+    typ(&mut app, "t");
+    let after = app.store().latest(Kind::Dose, None).unwrap().map(|e| e.id);
+    assert_eq!(before, after, "nothing written");
+    // Within the window before the slot, t answers it.
+    let mut app = app_on(
+        demo_store(),
+        clock_at("2026-03-10T17:30:00+08:00"),
+        Lang::En,
+    );
     let Some(Next::Answer(p)) = app.next_dose().cloned() else {
         panic!("{:?}", app.next_dose())
     };
@@ -364,8 +383,11 @@ fn the_hinted_slot_is_the_one_t_answers() {
 #[test]
 fn with_a_missed_slot_the_hint_says_t_will_ask_and_it_does() {
     let mut app = plan_app("2026-03-10T20:10:00+08:00", Lang::En);
-    let Some(Next::Ask { missed, due }) = app.next_dose().cloned() else {
+    let Some(Next::Ask(open)) = app.next_dose().cloned() else {
         panic!("{:?}", app.next_dose())
+    };
+    let [(missed, _), (due, _)] = open[..] else {
+        panic!("{open:?}")
     };
     assert_eq!(missed.to_rfc3339(), "2026-03-10T08:00:00+08:00");
     assert_eq!(due.to_rfc3339(), "2026-03-10T20:00:00+08:00");

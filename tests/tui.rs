@@ -218,15 +218,33 @@ fn escape_asks_before_discarding_typed_text() {
 
 #[test]
 fn take_the_next_dose() {
+    // 14:30: the morning dose was logged by the demo and 20:00 is 5.5 h away (window 3 h):
+    // `t` waits instead of answering it early (changed on purpose).
     let mut app = demo_app(Lang::En);
     let before = count(&app, Kind::Dose);
+    typ(&mut app, "t");
+    assert_eq!(count(&app, Kind::Dose), before);
+    // 17:30, the same diary: within the window, `t` answers 20:00.
+    let mut store = Store::open_in_memory().unwrap();
+    itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).unwrap();
+    let evening = DateTime::parse_from_rfc3339("2026-03-10T17:30:00+08:00").unwrap();
+    let mut app = App::new(
+        Session {
+            store,
+            clock: Clock::Fixed(evening),
+            i18n: I18n::new(Lang::En),
+            settings: Settings::default(),
+            paths: unused(),
+        },
+        Theme { color: false },
+    );
     typ(&mut app, "t");
     assert_eq!(count(&app, Kind::Dose), before + 1);
     let d = app.store().latest(Kind::Dose, None).unwrap().unwrap();
     let EntryData::Dose(dose) = d.data else {
         panic!()
     };
-    // 14:30: the morning dose was logged by the demo, so the next is 20:00 today.
+    // The morning dose was logged by the demo, so the next is 20:00 today.
     assert_eq!(
         dose.scheduled_for.unwrap().to_rfc3339(),
         "2026-03-10T20:00:00+08:00"

@@ -11,9 +11,11 @@ use clap::Args;
 use super::{CliError, CliResult, Ctx, io_error};
 use crate::app::entry_input::{RawEntry, build};
 use crate::app::facts::load_facts;
+use crate::domain::dosing::SlotState;
 use crate::domain::entry::DoseStatus;
-use crate::domain::take::{Pick, PickError, pick};
+use crate::domain::take::{Confirmed, Pick, PickError, pick};
 use crate::domain::units::fmt_num;
+use crate::present::ago;
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -25,6 +27,9 @@ pub struct TakeArgs {
     /// Record a second dose for a slot that is already answered.
     #[arg(long)]
     pub extra: bool,
+    /// Confirm a missed slot's dose taken now, soon after another dose (refused without it).
+    #[arg(long)]
+    pub late: bool,
     /// A free-text note.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
@@ -33,6 +38,41 @@ pub struct TakeArgs {
 /// "2026-03-10 08:00".
 fn stamp(at: DateTime<FixedOffset>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn hm(at: DateTime<FixedOffset>) -> String {
+    at.format("%H:%M").to_string()
+}
+
+/// Two or more slots of today open: name them all (the missed-and-due pair as before).
+fn ambiguous(ctx: &Ctx, open: &[(DateTime<FixedOffset>, SlotState)]) -> String {
+    let i = &ctx.i18n;
+    if let [(missed, SlotState::Missed), (due, s)] = open
+        && *s != SlotState::Missed
+    {
+        return i.tf(
+            "take.ambiguous",
+            &[
+                ("missed", &stamp(*missed)),
+                ("due", &stamp(*due)),
+                ("t1", &hm(*missed)),
+                ("t2", &hm(*due)),
+            ],
+        );
+    }
+    let slots: Vec<String> = open
+        .iter()
+        .map(|(at, s)| format!("{} ({})", stamp(*at), i.t(&format!("status.{}", s.code()))))
+        .collect();
+    let times: Vec<String> = open.iter().map(|(at, _)| hm(*at)).collect();
+    i.tf(
+        "take_guard.ambiguous",
+        &[
+            ("slots", &slots.join(", ")),
+            ("t1", times.first().map_or("", |s| s.as_str())),
+            ("times", &times.join(", ")),
+        ],
+    )
 }
 
 /// A refusal to choose a slot, in words.
@@ -55,13 +95,22 @@ pub fn pick_error(ctx: &Ctx, e: &PickError) -> CliError {
                 ),
             ],
         ),
-        PickError::Ambiguous { missed, due } => i.tf(
-            "take.ambiguous",
+        PickError::Ambiguous { open } => ambiguous(ctx, open),
+        // `take HH:MM` names a slot of today only: a later day's slot is just named.
+        PickError::NotDue { next } if next.date_naive() != ctx.clock.now().date_naive() => {
+            i.tf("take_guard.not_due_later", &[("slot", &stamp(*next))])
+        }
+        PickError::NotDue { next } => i.tf(
+            "take_guard.not_due",
+            &[("slot", &stamp(*next)), ("time", &hm(*next))],
+        ),
+        PickError::SoonAfter { slot, last, now } => i.tf(
+            "take_guard.soon_after",
             &[
-                ("missed", &stamp(*missed)),
-                ("due", &stamp(*due)),
-                ("t1", &missed.format("%H:%M").to_string()),
-                ("t2", &due.format("%H:%M").to_string()),
+                ("slot", &stamp(*slot)),
+                ("time", &hm(*slot)),
+                ("last", &stamp(*last)),
+                ("ago", &ago::gap((*now - *last).num_minutes(), i)),
             ],
         ),
         PickError::Answered { at, state, by } => i.tf(
@@ -106,7 +155,12 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     let mut store: Store = ctx.open_store()?;
     let t = &ctx.settings.thresholds;
     let facts = load_facts(&store, &ctx.clock, t).map_err(|e| ctx.store_error(e))?;
-    let p = pick(&facts, &ctx.clock, t, wanted, args.extra).map_err(|e| pick_error(ctx, &e))?;
+    // A skip of a missed slot needs no confirmation: no dose is taken.
+    let ok = Confirmed {
+        extra: args.extra,
+        late: args.late || status == DoseStatus::Skipped,
+    };
+    let p = pick(&facts, &ctx.clock, t, wanted, ok).map_err(|e| pick_error(ctx, &e))?;
     // The one save path (the same checks and warnings as `log` and the screen).
     let built = build(&raw_dose(&p, status), None, args.note, &ctx.clock, || None)
         .map_err(|e| CliError::Invalid(i.input_error(&e)))?;
@@ -125,14 +179,13 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     };
     let late = at - p.at > chrono::Duration::minutes(t.late_after_minutes as i64);
     let mut line = i.tf(key, &[("slot", &stamp(p.at))]);
+    let window = chrono::Duration::minutes((t.slot_window_hours * 60.0) as i64);
+    let hours = |d: chrono::Duration| fmt_num(d.num_minutes().abs() as f64 / 60.0, 1);
     if late && status == DoseStatus::Taken {
-        line.push_str(&i.tf(
-            "take.late",
-            &[(
-                "hours",
-                &fmt_num((at - p.at).num_minutes() as f64 / 60.0, 1),
-            )],
-        ));
+        line.push_str(&i.tf("take.late", &[("hours", &hours(at - p.at))]));
+    } else if p.at - at > window && status == DoseStatus::Taken {
+        // A slot named hours ahead is the patient's decision; the line says it was early.
+        line.push_str(&i.tf("take_guard.early", &[("hours", &hours(p.at - at))]));
     }
     writeln!(
         out,

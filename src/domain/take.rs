@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
 use super::clock::Clock;
 use super::dosing::{SlotState, SlotStatus, slot_states};
 use super::drugs::Drug;
+use super::entry::DoseStatus;
 use super::facts::Facts;
 use super::regimen::Regimen;
 use super::settings::Thresholds;
@@ -38,11 +39,19 @@ pub enum PickError {
         wanted: NaiveTime,
         times: Vec<NaiveTime>,
     },
-    /// A slot of today passed its window unanswered while the next one is due now: which one
-    /// a dose answers is the patient's call, not a guess.
+    /// Two or more slots of today are open now (missed or due): which one a dose answers is
+    /// the patient's call, not a guess. Oldest first, with their states.
     Ambiguous {
-        missed: DateTime<FixedOffset>,
-        due: DateTime<FixedOffset>,
+        open: Vec<(DateTime<FixedOffset>, SlotState)>,
+    },
+    /// No slot is open now; the next one (`next`) is not yet within its window.
+    NotDue { next: DateTime<FixedOffset> },
+    /// The slot is a missed one and a dose of the same drug was taken at `last`, less than
+    /// half a dosing interval before `now`: two doses close together need the patient's word.
+    SoonAfter {
+        slot: DateTime<FixedOffset>,
+        last: DateTime<FixedOffset>,
+        now: DateTime<FixedOffset>,
     },
     /// The slot is already answered (by a dose logged at `by`, as `state`).
     Answered {
@@ -86,32 +95,108 @@ fn pick_of(r: &Regimen, s: &SlotStatus, extra: bool) -> Pick {
     }
 }
 
-/// The slot `take` / `skip` answers: the slot of today at `wanted`, or (without it) the
-/// oldest unanswered slot of today, else the next one. A slot that is already answered is
-/// refused unless `extra`.
+/// The share of the dosing interval (24 h × every-days ÷ slots a day) within which a second
+/// taken dose of the same drug needs the patient's explicit word before it answers a missed
+/// slot: half the interval, so a forgotten 08:00 dose is never logged minutes after the 20:00
+/// one by one key press. The diary never recommends a dose; it asks and points to the team.
+pub const LATE_DOSE_GAP_SHARE: f64 = 0.5;
+
+/// What the patient has already confirmed for this answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Confirmed {
+    /// A second dose for a slot that is already answered (`--extra`).
+    pub extra: bool,
+    /// A missed slot answered soon after another dose (`--late`, the question on the
+    /// screen). A skip needs no confirmation: it passes `true`.
+    pub late: bool,
+}
+
+fn window(t: &Thresholds) -> Duration {
+    Duration::minutes((t.slot_window_hours * 60.0) as i64)
+}
+
+/// Without a slot named: the one slot of today that is open now (missed, due, or within its
+/// window before its time); two or more are the patient's call; none is "not yet".
+fn pick_next(
+    r: &Regimen,
+    states: &[SlotStatus],
+    now: DateTime<FixedOffset>,
+    t: &Thresholds,
+) -> Result<Pick, PickError> {
+    let window = window(t);
+    let open: Vec<&SlotStatus> = states.iter().filter(|s| s.dose_at.is_none()).collect();
+    let first = *open.first().ok_or(PickError::NoSlot)?;
+    let now_open: Vec<&SlotStatus> = open
+        .iter()
+        .copied()
+        .filter(|s| s.at.date_naive() == now.date_naive() && s.at - window <= now)
+        .collect();
+    match now_open.as_slice() {
+        [] if first.at - window > now => Err(PickError::NotDue { next: first.at }),
+        [] => Ok(pick_of(r, first, false)),
+        [one] => Ok(pick_of(r, one, false)),
+        many => Err(PickError::Ambiguous {
+            open: many.iter().map(|s| (s.at, s.state)).collect(),
+        }),
+    }
+}
+
+/// The latest taken dose of the regimen's drug less than the safe gap before `now` (or after
+/// it), when `p` answers a missed slot.
+fn soon_after(
+    f: &Facts,
+    r: &Regimen,
+    p: &Pick,
+    now: DateTime<FixedOffset>,
+) -> Option<DateTime<FixedOffset>> {
+    if p.state != SlotState::Missed || p.extra {
+        return None;
+    }
+    let step = r.step_on(p.at.date_naive())?;
+    let per_day = step.slots.len().max(1) as f64;
+    let interval_min = 24.0 * 60.0 * f64::from(step.every_days.max(1)) / per_day;
+    let gap = Duration::minutes((interval_min * LATE_DOSE_GAP_SHARE) as i64);
+    f.doses(r.drug)
+        .filter(|(at, d)| d.status == DoseStatus::Taken && *at > now - gap)
+        .map(|(at, _)| at)
+        .max()
+}
+
+/// The slot `take` / `skip` answers: the slot of today at `wanted`, or (without it) the one
+/// slot of today open now (see `pick_next`). A slot that is already answered is refused unless
+/// `ok.extra`; a missed slot soon after another taken dose unless `ok.late`.
 pub fn pick(
     f: &Facts,
     clock: &Clock,
     t: &Thresholds,
     wanted: Option<NaiveTime>,
-    extra: bool,
+    ok: Confirmed,
 ) -> Result<Pick, PickError> {
     let (r, states) = slots(f, clock, t).ok_or(PickError::NoRegimen)?;
-    let today = clock.now().date_naive();
-    let Some(w) = wanted else {
-        let mut open = states.iter().filter(|s| s.dose_at.is_none());
-        let first = open.next().ok_or(PickError::NoSlot)?;
-        let now = clock.now();
-        let window = Duration::minutes((t.slot_window_hours * 60.0) as i64);
-        let due_now = open.find(|s| s.at.date_naive() == today && (s.at - now).abs() <= window);
-        return match due_now {
-            Some(d) if first.at + window < now => Err(PickError::Ambiguous {
-                missed: first.at,
-                due: d.at,
-            }),
-            _ => Ok(pick_of(r, first, false)),
-        };
+    let now = clock.now();
+    let p = match wanted {
+        None => pick_next(r, &states, now, t)?,
+        Some(w) => pick_at(r, &states, now, w, ok.extra)?,
     };
+    match soon_after(f, r, &p, now) {
+        Some(last) if !ok.late => Err(PickError::SoonAfter {
+            slot: p.at,
+            last,
+            now,
+        }),
+        _ => Ok(p),
+    }
+}
+
+/// The slot of today at `w`.
+fn pick_at(
+    r: &Regimen,
+    states: &[SlotStatus],
+    now: DateTime<FixedOffset>,
+    w: NaiveTime,
+    extra: bool,
+) -> Result<Pick, PickError> {
+    let today = now.date_naive();
     let todays = || states.iter().filter(|s| s.at.date_naive() == today);
     let s = todays()
         .find(|s| s.at.time() == w)
@@ -252,6 +337,10 @@ mod tests {
 
     const NOW: &str = "2026-03-10T14:30:00+08:00";
 
+    fn ok(extra: bool) -> Confirmed {
+        Confirmed { extra, late: false }
+    }
+
     #[test]
     fn take_picks_the_oldest_unanswered_slot_of_today_else_the_next() {
         let clock = Clock::Fixed(t(NOW));
@@ -265,11 +354,12 @@ mod tests {
             Result<&str, &str>,
         )> = vec![
             (vec![], None, false, Ok("2026-03-10T08:00:00+08:00")),
+            // The evening slot is 5.5 h away (window 3 h): not yet (was: answered early).
             (
                 vec![("2026-03-10T08:05:00+08:00", None)],
                 None,
                 false,
-                Ok("2026-03-10T20:00:00+08:00"),
+                Err("not_due 2026-03-10T20:00:00+08:00"),
             ),
             (
                 vec![
@@ -281,7 +371,7 @@ mod tests {
                 ],
                 None,
                 false,
-                Ok("2026-03-11T08:00:00+08:00"),
+                Err("not_due 2026-03-11T08:00:00+08:00"),
             ),
             (
                 vec![],
@@ -306,17 +396,17 @@ mod tests {
         // At 19:00 with the morning slot still open, the evening slot is due: ask.
         let late = Clock::Fixed(t("2026-03-10T19:00:00+08:00"));
         assert!(matches!(
-            pick(&facts(&[]), &late, &th, None, false),
+            pick(&facts(&[]), &late, &th, None, ok(false)),
             Err(PickError::Ambiguous { .. })
         ));
         assert_eq!(
-            pick(&facts(&[]), &late, &th, Some(h("20:00")), false)
+            pick(&facts(&[]), &late, &th, Some(h("20:00")), ok(false))
                 .unwrap()
                 .at,
             t("2026-03-10T20:00:00+08:00")
         );
         for (doses, wanted, extra, want) in cases {
-            let got = pick(&facts(&doses), &clock, &th, wanted.map(h), extra);
+            let got = pick(&facts(&doses), &clock, &th, wanted.map(h), ok(extra));
             match (got, want) {
                 (Ok(p), Ok(at)) => {
                     assert_eq!(p.at, t(at), "{doses:?} {wanted:?}");
@@ -324,11 +414,63 @@ mod tests {
                     assert_eq!(p.extra, extra);
                 }
                 (Err(PickError::Answered { .. }), Err("answered")) => {}
+                (Err(PickError::NotDue { next }), Err(w)) if w.starts_with("not_due") => {
+                    assert_eq!(next, t(&w[8..]))
+                }
                 (Err(PickError::NotASlot { times, .. }), Err("not_a_slot")) => {
                     assert_eq!(times, vec![h("08:00"), h("20:00")])
                 }
                 (got, want) => panic!("{doses:?} {wanted:?}: got {got:?}, want {want:?}"),
             }
+        }
+    }
+
+    /// The traps of one-key logging: a missed slot minutes after another dose, two missed
+    /// slots at night, a slot hours before its window.
+    #[test]
+    fn take_guards_missed_slots_close_doses_and_early_slots() {
+        let th = Thresholds::default();
+        let h = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        let d = |s: &str| format!("2026-03-10T{s}:00+08:00");
+        let evening = [(
+            "2026-03-10T19:55:00+08:00",
+            Some("2026-03-10T20:00:00+08:00"),
+        )];
+        let morning = [("2026-03-10T08:05:00+08:00", None)];
+        // (clock, doses, wanted slot, late confirmed, expected)
+        let cases: Vec<(&str, &[(&str, Option<&str>)], Option<&str>, bool, &str)> = vec![
+            ("19:56", &evening, None, false, "soon 08:00 19:55"),
+            ("19:56", &evening, None, true, "ok 08:00"),
+            ("19:56", &evening, Some("08:00"), false, "soon 08:00 19:55"),
+            ("23:50", &evening, None, false, "soon 08:00 19:55"),
+            // Half of 12 h after the evening dose: no question.
+            ("02:00", &[], None, false, "not_due 08:00"),
+            ("23:50", &[], None, false, "ask 08:00 missed 20:00 missed"),
+            ("19:00", &[], None, false, "ask 08:00 missed 20:00 upcoming"),
+            ("14:30", &[], None, false, "ok 08:00"),
+            ("12:00", &morning, None, false, "not_due 20:00"),
+            ("17:00", &morning, None, false, "ok 20:00"),
+            ("12:00", &morning, Some("20:00"), false, "ok 20:00"),
+        ];
+        for (now, doses, wanted, late, want) in cases {
+            let clock = Clock::Fixed(t(&d(now)));
+            let ok = Confirmed { extra: false, late };
+            let got = match pick(&facts(doses), &clock, &th, wanted.map(h), ok) {
+                Ok(p) => format!("ok {}", p.at.format("%H:%M")),
+                Err(PickError::SoonAfter { slot, last, .. }) => {
+                    format!("soon {} {}", slot.format("%H:%M"), last.format("%H:%M"))
+                }
+                Err(PickError::NotDue { next }) => format!("not_due {}", next.format("%H:%M")),
+                Err(PickError::Ambiguous { open }) => {
+                    let v: Vec<String> = open
+                        .iter()
+                        .map(|(at, s)| format!("{} {}", at.format("%H:%M"), s.code()))
+                        .collect();
+                    format!("ask {}", v.join(" "))
+                }
+                Err(e) => format!("{e:?}"),
+            };
+            assert_eq!(got, want, "at {now} with {doses:?}, slot {wanted:?}");
         }
     }
 

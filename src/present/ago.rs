@@ -14,6 +14,20 @@ pub fn days_ago(then: NaiveDate, today: NaiveDate, i: &I18n) -> String {
     }
 }
 
+/// A short gap between two moments: "5 min", "3 h 55 min".
+pub fn gap(minutes: i64, i: &I18n) -> String {
+    let m = minutes.max(0);
+    if m < 60 {
+        i.tf("take_guard.ago_min", &[("m", &m.to_string())])
+    } else {
+        let (h, m) = (m / 60, m % 60);
+        i.tf(
+            "take_guard.ago_hm",
+            &[("h", &h.to_string()), ("m", &m.to_string())],
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

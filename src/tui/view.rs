@@ -29,7 +29,7 @@ impl View {
             facts::assess(&ctx.store, &ctx.clock, &ctx.settings.thresholds)?;
         let spark = crate::tui::screens::today::spark(&facts, o.now);
         let t = &ctx.settings.thresholds;
-        let next = crate::tui::dialogs::slots::next_answer(&facts, &ctx.clock, t, None);
+        let next = crate::tui::dialogs::slots::next_answer(&facts, &ctx.clock, t, None, false);
         let view = View {
             next_dose: Some(next),
             status: Some(StatusView::new(&o, &ctx.i18n)),

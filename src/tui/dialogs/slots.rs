@@ -14,11 +14,12 @@ use crate::app::entries::{self, Draft, SaveError};
 use crate::app::entry_input::RawEntry;
 use crate::app::facts::load_facts;
 use crate::domain::clock::Clock;
+use crate::domain::dosing::SlotState;
 use crate::domain::entry::{DoseStatus, Kind};
 use crate::domain::facts::Facts;
 use crate::domain::rules::RuleId;
 use crate::domain::settings::Thresholds;
-use crate::domain::take::{Pick, PickError, pick, slot_for};
+use crate::domain::take::{Confirmed, Pick, PickError, pick, slot_for};
 use crate::domain::units::fmt_num;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Modal};
@@ -34,13 +35,23 @@ pub enum Undo {
     Answered(i64),
 }
 
-/// The question "which slot does this dose answer?" when one was missed and another is due.
+/// The question "which slot does this dose answer?" when two or more of today are open, or
+/// "is this really that dose, so soon after the last?" for a missed slot (`soon_after`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlotChoice {
     pub status: DoseStatus,
-    /// The missed slot first, then the due one.
-    pub slots: [DateTime<FixedOffset>; 2],
+    /// The open slots, oldest first (one slot when confirming).
+    pub slots: Vec<DateTime<FixedOffset>>,
+    /// Their states, in the same order.
+    pub states: Vec<SlotState>,
     pub selected: usize,
+    /// When set: the taken dose logged this recently; Enter confirms the late dose.
+    pub soon_after: Option<DateTime<FixedOffset>>,
+}
+
+/// Whether the open slots are the plain pair "one missed, the next due".
+pub fn missed_then_due(states: &[SlotState]) -> bool {
+    matches!(states, [SlotState::Missed, s] if *s != SlotState::Missed)
 }
 
 /// Whether a rule asks for a dose of a planned slot.
@@ -51,23 +62,21 @@ fn is_dose_rule(r: RuleId) -> bool {
     )
 }
 
-/// Whether `p` is of today or already within its window.
-fn is_near(p: &Pick, clock: &Clock, t: &Thresholds) -> bool {
-    let now = clock.now();
-    let window = chrono::Duration::minutes((t.slot_window_hours * 60.0) as i64);
-    p.at.date_naive() == now.date_naive() || p.at - now <= window
-}
-
 /// What `t` / `s` do now: the one decision the keys and the Today hint share.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Next {
     /// Answer this slot.
     Answer(Pick),
-    /// A slot was missed and another is due: ask which.
-    Ask {
-        missed: DateTime<FixedOffset>,
-        due: DateTime<FixedOffset>,
+    /// A missed slot, and a dose was taken at `last`, less than half a dosing interval ago:
+    /// `t` asks to confirm first (`s` skips without asking).
+    Confirm {
+        pick: Pick,
+        last: DateTime<FixedOffset>,
     },
+    /// Two or more slots of today are open (missed or due): ask which. Oldest first.
+    Ask(Vec<(DateTime<FixedOffset>, SlotState)>),
+    /// The next slot of today is not yet within its window.
+    NotYet(DateTime<FixedOffset>),
     /// No slot of today is open (or the next is a later day, outside its window).
     NothingDue,
     NoRegimen,
@@ -76,21 +85,38 @@ pub enum Next {
 }
 
 /// The slot `t` / `s` answer: `slot` when the patient chose one, else what `domain::take`
-/// picks. One key never logs tomorrow's dose as taken today: a slot of a later day only when
-/// it is already within its window (a 00:00 slot at 23:30).
+/// picks (which never answers a slot hours before its window). `late` says a missed slot
+/// soon after another dose is confirmed (or is a skip).
 pub fn next_answer(
     facts: &Facts,
     clock: &Clock,
     t: &Thresholds,
     slot: Option<DateTime<FixedOffset>>,
+    late: bool,
 ) -> Next {
-    match pick(facts, clock, t, slot.map(|s| s.time()), false) {
-        Ok(p) if !is_near(&p, clock, t) => Next::NothingDue,
+    let wanted = slot.map(|s| s.time());
+    let ok = Confirmed { extra: false, late };
+    match pick(facts, clock, t, wanted, ok) {
         Ok(p) => Next::Answer(p),
-        Err(PickError::Ambiguous { missed, due }) => Next::Ask { missed, due },
+        Err(PickError::SoonAfter { last, .. }) => {
+            let ok = Confirmed {
+                extra: false,
+                late: true,
+            };
+            match pick(facts, clock, t, wanted, ok) {
+                Ok(pick) => Next::Confirm { pick, last },
+                Err(_) => Next::NothingDue,
+            }
+        }
+        Err(PickError::Ambiguous { open }) => Next::Ask(open),
+        Err(PickError::NotDue { next }) if next.date_naive() == clock.now().date_naive() => {
+            Next::NotYet(next)
+        }
         Err(PickError::NoRegimen) => Next::NoRegimen,
         // (A slot chosen in the question that vanished meanwhile is simply not open.)
-        Err(PickError::NoSlot | PickError::NotASlot { .. }) => Next::NothingDue,
+        Err(PickError::NoSlot | PickError::NotASlot { .. } | PickError::NotDue { .. }) => {
+            Next::NothingDue
+        }
         Err(PickError::Answered { at, .. }) => Next::Answered(at),
     }
 }
@@ -103,24 +129,47 @@ impl App {
 
     /// `t` / `s`: answer the slot `domain::take` picks, now; ask when two are open.
     pub(crate) fn dose_now(&mut self, status: DoseStatus) {
-        self.answer_slot(status, None);
+        self.answer_slot(status, None, false);
     }
 
-    fn answer_slot(&mut self, status: DoseStatus, slot: Option<DateTime<FixedOffset>>) {
+    fn answer_slot(
+        &mut self,
+        status: DoseStatus,
+        slot: Option<DateTime<FixedOffset>>,
+        confirmed: bool,
+    ) {
         let t = self.ctx.settings.thresholds.clone();
         let facts = match load_facts(&self.ctx.store, &self.ctx.clock, &t) {
             Ok(f) => f,
             Err(e) => return self.error(e.to_string()),
         };
-        match next_answer(&facts, &self.ctx.clock, &t, slot) {
+        // A skip takes no dose: a missed slot is skipped without the question.
+        let late = confirmed || status == DoseStatus::Skipped;
+        match next_answer(&facts, &self.ctx.clock, &t, slot, late) {
             Next::Answer(p) => self.save_answer(&p, status),
-            Next::Ask { missed, due } => {
+            Next::Confirm { pick, last } => {
                 self.modal = Some(Modal::Slot(SlotChoice {
                     status,
-                    slots: [missed, due],
-                    selected: 1,
+                    slots: vec![pick.at],
+                    states: vec![pick.state],
+                    selected: 0,
+                    soon_after: Some(last),
                 }));
             }
+            Next::Ask(open) => {
+                self.modal = Some(Modal::Slot(SlotChoice {
+                    status,
+                    selected: open.len().saturating_sub(1),
+                    slots: open.iter().map(|o| o.0).collect(),
+                    states: open.iter().map(|o| o.1).collect(),
+                    soon_after: None,
+                }));
+            }
+            Next::NotYet(next) => self.info(
+                self.ctx
+                    .i18n
+                    .tf("take_guard.not_due_now", &[("slot", &stamp(next))]),
+            ),
             Next::NoRegimen => self.info(self.ctx.i18n.t("flow.no_regimen").to_string()),
             Next::NothingDue => self.info(self.ctx.i18n.t("tui.no_dose_due").to_string()),
             Next::Answered(at) => self.error(
@@ -194,25 +243,31 @@ impl App {
         }
     }
 
-    /// The keys of the slot question: move between the two slots, Enter answers, Esc leaves.
-    /// `false` when no question is open.
+    /// The keys of the slot question: move between the slots, Enter answers (or confirms the
+    /// late dose), Esc leaves. `false` when no question is open.
     pub(crate) fn slot_choice_key(&mut self, a: Action) -> bool {
         let Some(Modal::Slot(c)) = &mut self.modal else {
             return false;
         };
+        let n = c.slots.len().max(1);
         match a {
-            Action::FormNext
-            | Action::FormPrev
-            | Action::FormLeft
-            | Action::FormRight
-            | Action::Up
-            | Action::Down => c.selected = 1 - c.selected,
-            Action::FormChar('1') => c.selected = 0,
-            Action::FormChar('2') => c.selected = 1,
+            Action::FormNext | Action::FormRight | Action::Down => {
+                c.selected = (c.selected + 1) % n
+            }
+            Action::FormPrev | Action::FormLeft | Action::Up => {
+                c.selected = (c.selected + n - 1) % n
+            }
+            Action::FormChar(d) if d.to_digit(10).is_some_and(|d| (1..=n as u32).contains(&d)) => {
+                c.selected = d.to_digit(10).map_or(0, |d| d as usize - 1)
+            }
             Action::FormSave => {
-                let (status, slot) = (c.status, c.slots[c.selected]);
+                let (status, confirmed) = (c.status, c.soon_after.is_some());
+                let Some(slot) = c.slots.get(c.selected).copied() else {
+                    self.modal = None;
+                    return true;
+                };
                 self.modal = None;
-                self.answer_slot(status, Some(slot));
+                self.answer_slot(status, Some(slot), confirmed);
             }
             Action::FormCancel | Action::Quit => self.modal = None,
             _ => {}
@@ -298,13 +353,60 @@ impl App {
 /// The slot question over the screen.
 pub fn render(f: &mut Frame, area: Rect, app: &App, c: &SlotChoice) {
     let i = &app.ctx.i18n;
-    let mut lines = vec![Line::from(i.t("flow.which_slot").to_string())];
-    for (n, (at, key)) in c
-        .slots
-        .iter()
-        .zip(["flow.slot_missed", "flow.slot_due"])
-        .enumerate()
-    {
+    let (title, lines) = match c.soon_after {
+        Some(last) => ("take_guard.confirm_title", confirm_lines(app, c, last)),
+        None => ("flow.which_slot_title", choice_lines(app, c)),
+    };
+    // The confirmation's sentences wrap: room for one more line each.
+    let extra = if c.soon_after.is_some() { 6 } else { 4 };
+    let height = u16::try_from(lines.len())
+        .unwrap_or(8)
+        .saturating_add(extra);
+    let r = crate::tui::dialogs::overlays::centered(area, 70, height);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(i.t(title), app.ctx.theme.warn())),
+        ),
+        r,
+    );
+}
+
+/// "Is this really the 08:00 dose, taken now, 5 min after the one logged at 19:55?"
+fn confirm_lines(app: &App, c: &SlotChoice, last: DateTime<FixedOffset>) -> Vec<Line<'static>> {
+    let i = &app.ctx.i18n;
+    let slot = c.slots.first().map(|s| stamp(*s)).unwrap_or_default();
+    let ago = crate::present::ago::gap((app.ctx.clock.now() - last).num_minutes(), i);
+    vec![
+        Line::from(i.tf(
+            "take_guard.confirm",
+            &[("slot", &slot), ("ago", &ago), ("last", &stamp(last))],
+        )),
+        Line::from(i.t("take_guard.confirm_team").to_string()),
+        Line::from(Span::styled(
+            i.t("take_guard.confirm_keys").to_string(),
+            app.ctx.theme.dim(),
+        )),
+    ]
+}
+
+/// "Which dose is this?" with the open slots, the selected one marked.
+fn choice_lines(app: &App, c: &SlotChoice) -> Vec<Line<'static>> {
+    let i = &app.ctx.i18n;
+    let pair = missed_then_due(&c.states);
+    let ask = if pair {
+        "flow.which_slot"
+    } else {
+        "take_guard.which_slot_many"
+    };
+    let mut lines = vec![Line::from(i.t(ask).to_string())];
+    for (n, (at, state)) in c.slots.iter().zip(&c.states).enumerate() {
+        let key = match state {
+            SlotState::Missed => "flow.slot_missed",
+            _ => "flow.slot_due",
+        };
         let text = format!(
             "{} {}  {}",
             if n == c.selected { "▶" } else { " " },
@@ -318,19 +420,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, c: &SlotChoice) {
         };
         lines.push(Line::from(Span::styled(text, style)));
     }
-    lines.push(Line::from(Span::styled(
-        i.t("flow.which_slot_keys").to_string(),
-        app.ctx.theme.dim(),
-    )));
-    let r = crate::tui::dialogs::overlays::centered(area, 70, 7);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default().borders(Borders::ALL).title(Span::styled(
-                i.t("flow.which_slot_title"),
-                app.ctx.theme.warn(),
-            )),
-        ),
-        r,
-    );
+    let keys = if c.slots.len() == 2 {
+        i.t("flow.which_slot_keys").to_string()
+    } else {
+        let n = c.slots.len().to_string();
+        i.tf("take_guard.which_slot_keys_many", &[("n", &n)])
+    };
+    lines.push(Line::from(Span::styled(keys, app.ctx.theme.dim())));
+    lines
 }

@@ -45,10 +45,22 @@ pub fn take_text(i: &I18n, next: &Next) -> String {
                 ],
             )
         }
-        Next::Ask { missed, due } => i.tf(
-            "take_hint.ask",
-            &[("missed", &hm(*missed)), ("due", &hm(*due))],
+        Next::Confirm { pick, .. } => i.tf(
+            "take_guard.hint_take_late_confirm",
+            &[("time", &hm(pick.at))],
         ),
+        Next::Ask(open) => match open.as_slice() {
+            [(missed, a), (due, b)] if crate::tui::dialogs::slots::missed_then_due(&[*a, *b]) => i
+                .tf(
+                    "take_hint.ask",
+                    &[("missed", &hm(*missed)), ("due", &hm(*due))],
+                ),
+            _ => {
+                let times: Vec<String> = open.iter().map(|o| hm(o.0)).collect();
+                i.tf("take_guard.hint_ask_many", &[("times", &times.join(", "))])
+            }
+        },
+        Next::NotYet(next) => i.tf("take_guard.hint_not_due", &[("time", &hm(*next))]),
         Next::NothingDue | Next::Answered(_) => i.t("take_hint.none").to_string(),
         Next::NoRegimen => i.t("take_hint.no_plan").to_string(),
     }
