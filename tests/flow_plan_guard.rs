@@ -349,3 +349,20 @@ fn the_chinese_dialog_uses_one_daily_style() {
         "{text}"
     );
 }
+
+// ---- 7. the save message at 80 columns ----
+
+#[test]
+fn the_save_message_fits_80_columns() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = demo_app(lang);
+        typ(&mut app, "R");
+        ctrl(&mut app, 'w');
+        typ(&mut app, "50");
+        key(&mut app, KeyCode::Enter);
+        let (msg, _) = app.message().cloned().unwrap();
+        let text = tui::snapshot(&mut app, 80, 24).unwrap();
+        let tail: String = msg.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        assert!(text.contains(&tail), "{msg}\n{text}");
+    }
+}
