@@ -362,7 +362,14 @@ fn the_save_message_fits_80_columns() {
         key(&mut app, KeyCode::Enter);
         let (msg, _) = app.message().cloned().unwrap();
         let text = tui::snapshot(&mut app, 80, 24).unwrap();
-        let tail: String = msg.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = msg
+            .chars()
+            .rev()
+            .take(6)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         assert!(text.contains(&tail), "{msg}\n{text}");
     }
 }

@@ -576,7 +576,7 @@ mod tests {
                 Ok((_, step)) => step.kind.code().to_string(),
                 Err(CourseError::NoChange) => "no change".into(),
                 Err(CourseError::KindMismatch { .. }) => "kind mismatch".into(),
-                Err(CourseError::Invalid(_)) => "invalid".into(),
+                Err(CourseError::Invalid(_) | CourseError::Plan(_)) => "invalid".into(),
                 Err(e) => format!("{e:?}"),
             };
             assert_eq!(got, want, "{a:?}");
@@ -589,6 +589,9 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert!(matches!(before, Err(CourseError::BeforeStart(_))));
+        assert!(matches!(
+            before,
+            Err(CourseError::Plan(PlanError::BeforeStart { .. }))
+        ));
     }
 }

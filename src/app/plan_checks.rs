@@ -281,8 +281,8 @@ pub fn latest_weight(store: &Store, clock: &Clock) -> Result<Option<f64>, StoreE
     }))
 }
 
-/// What about the new plan deserves a second look: cyclosporine above the label maximum
-/// (mg/(kg·d), with the newest weight), or a daily amount more than doubled.
+/// What about the new plan deserves a second look: cyclosporine raised to above the label
+/// maximum (mg/(kg·d), with the newest weight), or a daily amount more than doubled.
 pub fn reasons(
     drug: Drug,
     current: &Step,
@@ -293,7 +293,11 @@ pub fn reasons(
 ) -> Vec<Reason> {
     let mut out = Vec::new();
     let limit = limit.unwrap_or(Thresholds::default().mg_per_kg_warn);
+    let old = current.daily_amount();
+    // A step down that stays above the label was in force already (Today warns of it); the
+    // second look is for a plan that rises above it.
     if drug == Drug::Cyclosporine
+        && new_daily > old
         && unit == "mg"
         && let Some(w) = weight.filter(|w| *w > 0.0)
         && new_daily / w > limit
@@ -303,7 +307,6 @@ pub fn reasons(
             limit,
         });
     }
-    let old = current.daily_amount();
     if old > 0.0 && new_daily > 2.0 * old {
         out.push(Reason::Doubles {
             old,
@@ -312,4 +315,66 @@ pub fn reasons(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::regimen::{Slot, StepKind};
+
+    fn step(daily: f64) -> Step {
+        Step {
+            id: 1,
+            effective_from: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            kind: StepKind::Start,
+            slots: vec![Slot {
+                time: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+                amount: daily,
+            }],
+            unit: "mg".into(),
+            every_days: 1,
+            formulation: None,
+            note: None,
+        }
+    }
+
+    /// (drug, old daily, new daily, weight) and which second looks it asks for.
+    #[test]
+    fn second_look_reasons() {
+        let csa = Drug::Cyclosporine;
+        let rows: [(Drug, f64, f64, Option<f64>, &str); 7] = [
+            (csa, 150.0, 200.0, Some(60.0), ""),
+            (csa, 200.0, 300.0, Some(60.0), "label"),
+            (csa, 300.0, 250.0, Some(60.0), ""), // a step down that stays above the label
+            (csa, 150.0, 99999.0, Some(60.0), "label doubles"),
+            (csa, 150.0, 99999.0, None, "doubles"),
+            (csa, 150.0, 300.0, None, ""), // exactly double
+            (Drug::Eltrombopag, 25.0, 300.0, Some(60.0), "doubles"),
+        ];
+        for (drug, old, new, w, want) in rows {
+            let got: Vec<&str> = reasons(drug, &step(old), new, "mg", w, Some(4.0))
+                .iter()
+                .map(|r| match r {
+                    Reason::AboveLabel { .. } => "label",
+                    Reason::Doubles { .. } => "doubles",
+                })
+                .collect();
+            assert_eq!(got.join(" "), want, "{drug:?} {old} -> {new}");
+        }
+    }
+
+    #[test]
+    fn full_width_input_reads_as_ascii() {
+        assert_eq!(ascii_list("７５，５０"), "75,50");
+        assert_eq!(ascii_list("０８：００，２０：００"), "08:00,20:00");
+        assert_eq!(
+            amounts(Drug::Cyclosporine, "0.0001"),
+            Err(PlanError::AmountRange {
+                input: "0.0001".into(),
+                unit: "mg",
+                min: 0.001,
+                max: 200_000.0
+            })
+        );
+    }
 }
