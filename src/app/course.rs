@@ -5,6 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::app::plan_checks::{self, Face, PlanError};
 use crate::domain::clock::Clock;
 use crate::domain::drugs::{Drug, Route};
 use crate::domain::regimen::{Profile, Regimen, Slot, Step, StepKind, parse_slots, parse_target};
@@ -61,6 +62,9 @@ pub enum CourseError {
     /// Another window or command changed the plan since it was read: nothing was written.
     #[error("the plan was changed elsewhere")]
     PlanChanged,
+    /// A change of plan refused by `app::plan_checks` (or to be confirmed).
+    #[error("{0:?}")]
+    Plan(PlanError),
 }
 
 impl CourseError {
@@ -109,6 +113,7 @@ impl CourseError {
                 ],
             ),
             CourseError::PlanChanged => i.t("plan_change.changed_elsewhere").to_string(),
+            CourseError::Plan(e) => e.message(i, Face::Screen),
         }
     }
 }
@@ -283,6 +288,10 @@ pub struct ChangeInput {
     /// refused ([`CourseError::PlanChanged`]). `None` checks nothing (the command line reads
     /// and writes at once).
     pub read: Option<i64>,
+    /// The patient saw the second look ([`PlanError::Confirm`]) and saves it as typed.
+    pub confirmed: bool,
+    /// The label maximum in mg/(kg·d) (the setting; `None`: its default).
+    pub label_max: Option<f64>,
 }
 
 /// A checked change: the regimen it applies to, the step in force that day and the new one.
@@ -291,6 +300,8 @@ pub struct CheckedChange {
     pub regimen: Regimen,
     pub current: Step,
     pub step: NewStep,
+    /// The stored step's id, once written.
+    pub id: Option<i64>,
 }
 
 impl CheckedChange {
@@ -333,22 +344,32 @@ fn changed_slots(r: &Regimen, current: &Step, a: &ChangeInput) -> Result<Vec<Slo
             .collect();
         t.join(",")
     };
-    let dose = clean(a.dose.clone());
-    let new_times = clean(a.times.clone());
-    match (dose, new_times) {
-        (Some(dose), Some(t)) => parse_slots(r.drug, &dose, Some(&t)),
-        (Some(dose), None) => {
-            let same = dose.split(',').count() == current.slots.len();
-            let keep = times(current);
-            parse_slots(r.drug, &dose, same.then_some(keep.as_str()))
-        }
-        (None, Some(t)) => {
-            let amounts: Vec<String> = current.slots.iter().map(|s| s.amount.to_string()).collect();
-            parse_slots(r.drug, &amounts.join(","), Some(&t))
-        }
-        (None, None) => Ok(current.slots.clone()),
+    let dose = clean(a.dose.clone()).map(|d| plan_checks::ascii_list(&d));
+    let new_times = clean(a.times.clone()).map(|t| plan_checks::ascii_list(&t));
+    if dose.is_none() && new_times.is_none() {
+        return Ok(current.slots.clone());
     }
-    .map_err(CourseError::Invalid)
+    let plan_times = times(current);
+    let amounts = dose.clone().unwrap_or_else(|| {
+        let a: Vec<String> = current.slots.iter().map(|s| s.amount.to_string()).collect();
+        a.join(",")
+    });
+    let values = plan_checks::amounts(r.drug, &amounts).map_err(CourseError::Plan)?;
+    let new_times = match new_times {
+        Some(t) => Some(t),
+        // Same number of doses keeps the times; another number takes the usual ones.
+        None => (values.len() == current.slots.len()).then_some(plan_times.clone()),
+    };
+    if let Some(t) = &new_times {
+        let split = |s: &str| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .collect::<Vec<_>>()
+        };
+        let kept = split(t) == split(&plan_times);
+        plan_checks::times(t, values.len(), kept).map_err(CourseError::Plan)?;
+    }
+    parse_slots(r.drug, &amounts, new_times.as_deref()).map_err(CourseError::Invalid)
 }
 
 /// What the step is: the kind named (checked against the amounts), else inferred.
@@ -392,7 +413,7 @@ fn step_kind(
 /// The day a change takes effect, as typed (default today).
 pub fn change_day(clock: &Clock, a: &ChangeInput) -> Result<NaiveDate> {
     match clean(a.from.clone()) {
-        Some(s) => parse_date(&s, clock).map_err(|e| CourseError::Date("from", e)),
+        Some(s) => parse_date(&s, clock).map_err(|_| CourseError::Plan(PlanError::NotADate(s))),
         None => Ok(clock.today()),
     }
 }
@@ -400,9 +421,8 @@ pub fn change_day(clock: &Clock, a: &ChangeInput) -> Result<NaiveDate> {
 /// The new step of `r` from `from`, checked against the step in force that day (pure: the
 /// screen shows the new dose with it while the patient types).
 pub fn change_step(r: &Regimen, from: NaiveDate, a: &ChangeInput) -> Result<(Step, NewStep)> {
-    if from < r.start {
-        return Err(CourseError::BeforeStart(r.start));
-    }
+    plan_checks::day(r, from).map_err(CourseError::Plan)?;
+    plan_checks::note(a.note.as_deref()).map_err(CourseError::Plan)?;
     let current = r.step_on(from).ok_or(CourseError::NoneActive)?;
     let slots = changed_slots(r, current, a)?;
     let formulation = clean(a.formulation.clone());
@@ -425,22 +445,40 @@ pub fn check_change(store: &Store, clock: &Clock, a: &ChangeInput) -> Result<Che
     let all = store.regimens()?;
     let r = target(&all, a.drug.as_deref(), from)?;
     let (current, step) = change_step(r, from, a)?;
+    if !a.confirmed {
+        let daily =
+            step.slots.iter().map(|s| s.amount).sum::<f64>() / f64::from(step.every_days.max(1));
+        let weight = plan_checks::latest_weight(store, clock)?;
+        let reasons =
+            plan_checks::reasons(r.drug, &current, daily, &step.unit, weight, a.label_max);
+        if !reasons.is_empty() {
+            return Err(CourseError::Plan(PlanError::Confirm(reasons)));
+        }
+    }
     Ok(CheckedChange {
         regimen: r.clone(),
         current,
         step,
+        id: None,
     })
 }
 
 /// Validate a change of plan and record it as a new step in one transaction; the steps
 /// before it are kept. Refused when the plan changed since `a.read`.
 pub fn change_regimen(store: &mut Store, clock: &Clock, a: &ChangeInput) -> Result<CheckedChange> {
-    let c = check_change(store, clock, a)?;
+    let mut c = check_change(store, clock, a)?;
     let read = a.read.or_else(|| c.newest()).unwrap_or_default();
-    if !store.add_step_after(c.regimen.id, read, &c.step, clock.now())? {
+    c.id = store.add_step_after(c.regimen.id, read, &c.step, clock.now())?;
+    if c.id.is_none() {
         return Err(CourseError::PlanChanged);
     }
     Ok(c)
+}
+
+/// Take back a change of plan (`u` on the screen): its step is removed only while it is
+/// still the plan's newest; `false` and nothing written when the plan changed since.
+pub fn undo_change(store: &mut Store, regimen_id: i64, step_id: i64) -> Result<bool> {
+    Ok(store.remove_step_if_newest(regimen_id, step_id)?)
 }
 
 #[cfg(test)]
@@ -538,7 +576,7 @@ mod tests {
                 Ok((_, step)) => step.kind.code().to_string(),
                 Err(CourseError::NoChange) => "no change".into(),
                 Err(CourseError::KindMismatch { .. }) => "kind mismatch".into(),
-                Err(CourseError::Invalid(_)) => "invalid".into(),
+                Err(CourseError::Invalid(_) | CourseError::Plan(_)) => "invalid".into(),
                 Err(e) => format!("{e:?}"),
             };
             assert_eq!(got, want, "{a:?}");
@@ -551,6 +589,9 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert!(matches!(before, Err(CourseError::BeforeStart(_))));
+        assert!(matches!(
+            before,
+            Err(CourseError::Plan(PlanError::BeforeStart { .. }))
+        ));
     }
 }

@@ -17,6 +17,7 @@ pub mod lab_sheet;
 pub mod notify;
 pub mod open_mark;
 pub mod patients;
+pub mod plan_checks;
 pub mod platform;
 pub mod schedule;
 pub mod session;

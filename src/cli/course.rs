@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use super::log::code;
 use super::{CliError, CliResult, Ctx, io_error};
 use crate::app::course::{self, ChangeInput, CourseError, ProfileInput, RegimenInput};
+use crate::app::plan_checks::Face;
 use crate::domain::drugs::Route;
 use crate::domain::regimen::{Profile, Regimen, StepKind};
 use crate::domain::when::parse_date;
@@ -74,6 +75,10 @@ pub enum RegimenCommand {
         maintenance: bool,
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
+        /// Save a plan above the label maximum in mg/(kg·d), or one whose daily amount more
+        /// than doubles, as typed (refused without it).
+        #[arg(long)]
+        confirm: bool,
     },
     /// Stop a regimen: DATE is the first day without doses (default today).
     Stop {
@@ -116,6 +121,7 @@ fn course_error(ctx: &Ctx, e: CourseError) -> CliError {
         CourseError::NoneActive => flag("regimen.none_active"),
         CourseError::Which => flag("regimen.which"),
         CourseError::NoChange => flag("regimen.no_change"),
+        CourseError::Plan(e) => CliError::Invalid(e.message(&ctx.i18n, Face::Cli)),
         e => CliError::Invalid(e.message(&ctx.i18n)),
     }
 }
@@ -182,6 +188,7 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
             increase,
             maintenance,
             note,
+            confirm,
         } => {
             let kind = [
                 (taper, StepKind::Taper),
@@ -199,6 +206,8 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
                 kind,
                 note,
                 read: None,
+                confirmed: confirm,
+                label_max: Some(ctx.settings.thresholds.mg_per_kg_warn),
             };
             // A date that cannot be read is refused before the diary is opened.
             day(ctx, "from", input.from.as_deref())?;

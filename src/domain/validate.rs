@@ -10,7 +10,7 @@ use super::entry::*;
 use super::units::{Quantity, UnitDef, UnitError, fmt_num, to_canonical};
 
 mod records;
-pub use records::{bleeding, clean, event, note, side_effect};
+pub use records::{NOTE_MAX_CHARS, bleeding, clean, event, note, side_effect};
 
 /// A refused input: it names the field, the value and what is accepted.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

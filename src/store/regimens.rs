@@ -47,7 +47,7 @@ pub(crate) fn insert_step(
     regimen_id: i64,
     s: &NewStep,
     now: &str,
-) -> Result<()> {
+) -> Result<i64> {
     tx.execute(
         "INSERT INTO regimen_steps (regimen_id, effective_from, kind, slots, unit, every_days,
                                     formulation, note, created_at)
@@ -64,7 +64,7 @@ pub(crate) fn insert_step(
             now
         ],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
 impl Store {
@@ -101,18 +101,19 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
         let now = utc_text(&now);
-        self.write(|tx| insert_step(tx, regimen_id, s, &now))
+        self.write(|tx| insert_step(tx, regimen_id, s, &now).map(drop))
     }
 
     /// Record a change of plan only if the regimen's newest step is still `read` (the version
-    /// the caller's change was checked against); `false` and nothing written otherwise.
+    /// the caller's change was checked against); returns the new step's id, or `None` and
+    /// nothing written otherwise.
     pub fn add_step_after(
         &mut self,
         regimen_id: i64,
         read: i64,
         s: &NewStep,
         now: DateTime<FixedOffset>,
-    ) -> Result<bool> {
+    ) -> Result<Option<i64>> {
         let now = utc_text(&now);
         self.write(|tx| {
             let newest: Option<i64> = tx.query_row(
@@ -121,10 +122,29 @@ impl Store {
                 |row| row.get(0),
             )?;
             if newest.unwrap_or_default() != read {
+                return Ok(None);
+            }
+            insert_step(tx, regimen_id, s, &now).map(Some)
+        })
+    }
+
+    /// Take back a change of plan: remove step `step_id` only if it is still the regimen's
+    /// newest step and not its first (one transaction); `false` and nothing written otherwise.
+    pub fn remove_step_if_newest(&mut self, regimen_id: i64, step_id: i64) -> Result<bool> {
+        self.write(|tx| {
+            let (newest, count): (Option<i64>, i64) = tx.query_row(
+                "SELECT MAX(id), COUNT(*) FROM regimen_steps WHERE regimen_id = ?1",
+                params![regimen_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            if newest != Some(step_id) || count < 2 {
                 return Ok(false);
             }
-            insert_step(tx, regimen_id, s, &now)?;
-            Ok(true)
+            let n = tx.execute(
+                "DELETE FROM regimen_steps WHERE id = ?1 AND regimen_id = ?2",
+                params![step_id, regimen_id],
+            )?;
+            Ok(n == 1)
         })
     }
 

@@ -94,12 +94,15 @@ pub fn clean(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// The longest note accepted (characters; L5).
+pub const NOTE_MAX_CHARS: usize = 4000;
+
 /// Notes are free text, but bounded (L5: 4000 characters) and without control characters
 /// other than newlines and tabs.
 pub fn note(s: Option<String>) -> Result<Option<String>, ValidationError> {
     let s = clean(s);
     if let Some(n) = &s {
-        if n.chars().count() > 4000 {
+        if n.chars().count() > NOTE_MAX_CHARS {
             return Err(ValidationError::Other {
                 field: "note",
                 reason: format!(

@@ -175,6 +175,11 @@ impl App {
                 return;
             }
             Some(Undo::Answered(id)) => return self.undo_answer(id),
+            Some(Undo::PlanStep {
+                regimen,
+                step,
+                from,
+            }) => return self.undo_plan_step(regimen, step, from),
             Some(Undo::Deleted(id)) => id,
         };
         let result = self

@@ -36,10 +36,16 @@ fn byte(value: &str, ch: usize) -> usize {
 
 /// Apply `e`; returns whether the text changed.
 pub fn apply(value: &mut String, cursor: &mut Option<usize>, e: Edit) -> bool {
+    apply_up_to(value, cursor, e, MAX_CHARS)
+}
+
+/// [`apply`] for a field whose length its validation bounds (a note): typing goes on past
+/// [`MAX_CHARS`] up to `max`, so the check can say how long it is instead of a silent stop.
+pub fn apply_up_to(value: &mut String, cursor: &mut Option<usize>, e: Edit, max: usize) -> bool {
     let n = value.chars().count();
     let c = at(value, *cursor);
     let (text_changed, new) = match e {
-        Edit::Insert(ch) if n < MAX_CHARS && !ch.is_control() => {
+        Edit::Insert(ch) if n < max && !ch.is_control() => {
             value.insert(byte(value, c), ch);
             (true, c + 1)
         }

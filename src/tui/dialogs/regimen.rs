@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::course::{self, ChangeInput, CourseError};
+use crate::app::plan_checks::PlanError;
 use crate::domain::regimen::{Regimen, Step, StepKind};
 use crate::domain::units::fmt_num;
 use crate::present::describe::pad;
@@ -21,7 +22,9 @@ use crate::present::sanitize::visible;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Confirm, Modal};
 use crate::tui::dialogs::form::{Defaults, Field, Form};
+use crate::tui::dialogs::line_edit::{self, Edit};
 use crate::tui::dialogs::setup::{edit_fields, form, text};
+use crate::tui::dialogs::slots::Undo;
 
 /// The kinds of step offered, in order; `auto` lets the amounts say (taper / increase).
 const KINDS: [&str; 5] = ["auto", "taper", "increase", "maintenance", "change"];
@@ -40,6 +43,10 @@ pub struct PlanChange {
     pub weight: Option<f64>,
     /// The new plan as typed (`None` while it does not read yet).
     pub preview: Option<Step>,
+    /// The label maximum in mg/(kg·d) (the setting).
+    pub label_max: Option<f64>,
+    /// The second look was shown: Enter again saves as typed (any typing clears it).
+    pub confirmed: bool,
 }
 
 fn join(step: &Step, f: impl Fn(&crate::domain::regimen::Slot) -> String) -> String {
@@ -82,6 +89,8 @@ impl PlanChange {
             read,
             weight,
             preview: None,
+            label_max: None,
+            confirmed: false,
         }
     }
 
@@ -97,6 +106,8 @@ impl PlanChange {
             kind: StepKind::from_code(&self.form.get("step")),
             note: typed("note"),
             read: self.read,
+            confirmed: self.confirmed,
+            label_max: self.label_max,
         }
     }
 
@@ -146,6 +157,7 @@ impl App {
             .and_then(|d| d.weight_kg);
         let from = today.max(r.start);
         let mut p = PlanChange::new(&self.ctx.i18n, r, current, from, weight);
+        p.label_max = Some(self.ctx.settings.thresholds.mg_per_kg_warn);
         p.update_preview(&self.ctx.clock);
         self.modal = Some(Modal::PlanChange(Box::new(p)));
     }
@@ -162,12 +174,50 @@ impl App {
             Action::Quit if p.form.dirty => self.confirm = Some(Confirm::QuitWithForm),
             Action::FormCancel => self.modal = None,
             Action::Quit => self.running = false,
+            // The note is bounded by its check (as every note), not cut by the line editor.
+            Action::FormChar(c)
+                if p.form
+                    .fields
+                    .get(p.form.focus)
+                    .is_some_and(|f| f.code == "note") =>
+            {
+                let f = &mut p.form.fields[p.form.focus];
+                if line_edit::apply_up_to(&mut f.value, &mut f.cursor, Edit::Insert(c), usize::MAX)
+                {
+                    p.form.dirty = true;
+                    p.confirmed = false;
+                }
+            }
             other => {
+                let before = p.input();
                 edit_fields(&mut p.form, other, &self.ctx.i18n, &Defaults::default());
+                if !same_input(&before, &p.input()) {
+                    p.confirmed = false;
+                }
                 p.update_preview(&self.ctx.clock);
             }
         }
         true
+    }
+
+    /// `u` after a change of plan: remove its step while it is still the plan's newest.
+    pub(crate) fn undo_plan_step(&mut self, regimen: i64, step: i64, from: NaiveDate) {
+        let date = from.to_string();
+        match course::undo_change(&mut self.ctx.store, regimen, step) {
+            Ok(true) => {
+                self.refresh();
+                self.info(self.ctx.i18n.tf("plan_change.undone", &[("date", &date)]));
+            }
+            Ok(false) => {
+                self.refresh();
+                self.error(
+                    self.ctx
+                        .i18n
+                        .tf("plan_change.undo_refused", &[("date", &date)]),
+                );
+            }
+            Err(e) => self.error(e.to_string()),
+        }
     }
 
     /// Enter: record the change in one transaction, or show why not (nothing written).
@@ -178,6 +228,13 @@ impl App {
         p.form.attempted = true;
         match course::change_regimen(&mut self.ctx.store, &self.ctx.clock, &p.input()) {
             Ok(c) => {
+                if let Some(step) = c.id {
+                    self.undo.push(Undo::PlanStep {
+                        regimen: c.regimen.id,
+                        step,
+                        from: c.step.effective_from,
+                    });
+                }
                 let plan = p.preview.as_ref().map(Step::describe).unwrap_or_default();
                 self.refresh();
                 self.info(self.ctx.i18n.tf(
@@ -190,6 +247,8 @@ impl App {
                 ));
             }
             Err(e) => {
+                // Told once; Enter again unchanged saves it as typed.
+                p.confirmed = matches!(e, CourseError::Plan(PlanError::Confirm(_)));
                 p.form.error = Some(match e {
                     CourseError::Store(e) => self
                         .ctx
@@ -201,6 +260,12 @@ impl App {
             }
         }
     }
+}
+
+/// Whether two readings of the fields are the same change (the second look stays confirmed).
+fn same_input(a: &ChangeInput, b: &ChangeInput) -> bool {
+    (&a.dose, &a.times, &a.from, &a.formulation, a.kind, &a.note)
+        == (&b.dose, &b.times, &b.from, &b.formulation, b.kind, &b.note)
 }
 
 /// "300 mg/d · 4.88 mg/(kg·d)" for a step.

@@ -33,6 +33,12 @@ pub enum Undo {
     Deleted(i64),
     /// A dose logged with `t` / `s`: `u` deletes it again.
     Answered(i64),
+    /// A change of plan (`R`): `u` removes its step while it is still the plan's newest.
+    PlanStep {
+        regimen: i64,
+        step: i64,
+        from: chrono::NaiveDate,
+    },
 }
 
 /// The question "which slot does this dose answer?" when two or more of today are open, or
