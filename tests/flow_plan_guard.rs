@@ -24,12 +24,17 @@ fn clock_at(at: &str) -> Clock {
 
 /// The demo diary at 14:30 (CsA 75 mg twice daily, the 20:00 dose open).
 fn demo_app(lang: Lang) -> App {
+    demo_app_at(lang, common::NOW)
+}
+
+/// The same diary, looked at `at` (a later hour of the same day).
+fn demo_app_at(lang: Lang, at: &str) -> App {
     let mut store = Store::open_in_memory().unwrap();
     itp_diary::app::demo::generate(&mut store, 2, 1, &clock_at(common::NOW)).unwrap();
     App::new(
         Session {
             store,
-            clock: clock_at(common::NOW),
+            clock: clock_at(at),
             i18n: I18n::new(lang),
             settings: Settings::default(),
             paths: Paths::beside(&std::env::temp_dir().join("itp-diary-no-such-folder/d.sqlite")),
@@ -90,9 +95,12 @@ fn dose_count(app: &App) -> usize {
 
 #[test]
 fn u_after_a_plan_change_takes_back_the_change_not_the_earlier_dose() {
-    let mut app = demo_app(Lang::En);
+    // 17:30: the 20:00 dose is within its window, so `t` answers it.
+    let mut app = demo_app_at(Lang::En, "2026-03-10T17:30:00+08:00");
+    let before_t = dose_count(&app);
     typ(&mut app, "t");
     let dose = dose_count(&app);
+    assert_ne!(dose, before_t, "t logged the 20:00 dose");
     let before = regimens(&app);
     typ(&mut app, "R");
     ctrl(&mut app, 'w');
