@@ -44,6 +44,7 @@ pub enum RegimenCommand {
         /// oral, iv or sc (default: the drug's usual route).
         #[arg(long)]
         route: Option<String>,
+        /// A note kept with the plan (who decided it, why)
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
@@ -73,6 +74,7 @@ pub enum RegimenCommand {
         /// Mark the start of maintenance (the dose may stay the same).
         #[arg(long)]
         maintenance: bool,
+        /// A note kept with the plan (who decided it, why)
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         /// Save a plan above the label maximum in mg/(kg·d), or one whose daily amount more
