@@ -319,7 +319,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         (&["edit", "1"], "nothing to change"),
         (&["delete", "999"], "no entry with id 999"),
         (&["undelete", "999"], "no entry with id 999"),
-        (&["list", "--from", "March"], "is not a time"),
+        (&["list", "--from", "March"], "is not a date"),
         (&["list", "cats"], "'cats' is not known"),
         (&["--lang", "fr", "list"], "not a language"),
     ];

@@ -52,3 +52,17 @@ fn a_repeated_maintenance_step_keeps_the_review_date() {
         "{after}"
     );
 }
+
+#[test]
+fn a_time_where_a_date_is_asked_for_is_refused_as_not_a_date() {
+    let d = demo();
+    let out = d
+        .cmd()
+        .args(["regimen", "change", "--dose", "75,50", "--from", "08:00"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'08:00' is not a date"), "{err}");
+    assert!(!err.contains("is not a time"), "{err}");
+}

@@ -11,6 +11,9 @@ pub enum WhenError {
         "'{0}' is not a time (accepted: RFC 3339, YYYY-MM-DD HH:MM, YYYY-MM-DD, HH:MM, today HH:MM, yesterday HH:MM, now)"
     )]
     Unparsable(String),
+    /// A day was asked for (a plan's start, a report's period): a time is not one.
+    #[error("'{0}' is not a date (accepted: YYYY-MM-DD, today, yesterday)")]
+    NotADate(String),
     #[error("'{0}' does not exist in the local time zone (daylight-saving change)")]
     Nonexistent(String),
     #[error("'{input}' is more than a day in the future (now is {now})")]
@@ -107,7 +110,7 @@ pub fn parse_date(input: &str, clock: &Clock) -> Result<NaiveDate, WhenError> {
             return clock
                 .today()
                 .pred_opt()
-                .ok_or(WhenError::Unparsable(s.to_string()));
+                .ok_or(WhenError::NotADate(s.to_string()));
         }
         _ => {}
     }
@@ -116,7 +119,7 @@ pub fn parse_date(input: &str, clock: &Clock) -> Result<NaiveDate, WhenError> {
     }
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.date_naive())
-        .map_err(|_| WhenError::Unparsable(s.to_string()))
+        .map_err(|_| WhenError::NotADate(s.to_string()))
 }
 
 fn strip_word<'a>(s: &'a str, words: &[&str]) -> Option<&'a str> {

@@ -345,6 +345,9 @@ impl I18n {
             WhenError::Unparsable(s) => {
                 self.tf("error.when_unparsable", &[("field", &f), ("input", s)])
             }
+            WhenError::NotADate(s) => {
+                self.tf("error.when_not_a_date", &[("field", &f), ("input", s)])
+            }
             WhenError::Nonexistent(s) => {
                 self.tf("error.when_nonexistent", &[("field", &f), ("input", s)])
             }
