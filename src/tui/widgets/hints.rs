@@ -82,14 +82,16 @@ fn pieces(i: &I18n, next: &Next) -> Vec<(String, bool)> {
 }
 
 /// The pieces that fit in `width`: every required one, then the optional ones in order while
-/// they fit.
+/// they fit (once one does not, none after it: `p` is never dropped for a shorter `E`).
 fn fit(pieces: Vec<(String, bool)>, width: usize) -> Vec<String> {
     let w = |s: &str| s.width() + GAP.len();
     let mut used: usize = pieces.iter().filter(|p| !p.1).map(|p| w(&p.0)).sum();
+    let mut full = false;
     let mut keep = Vec::new();
     for (text, optional) in pieces {
         if optional {
-            if used + w(&text) > width + GAP.len() {
+            full = full || used + w(&text) > width + GAP.len();
+            if full {
                 continue;
             }
             used += w(&text);
@@ -134,5 +136,18 @@ mod tests {
         // "t take  q quit" is 14 wide; the optional key needs 13 more.
         assert_eq!(fit(all.clone(), 26), ["t take", "q quit"]);
         assert_eq!(fit(all, 27), ["t take", "p platelets", "q quit"]);
+    }
+
+    #[test]
+    fn a_later_shorter_key_never_takes_the_place_of_an_earlier_one() {
+        let p = |s: &str, o| (s.to_string(), o);
+        let all = vec![
+            p("t take", false),
+            p("p platelets", true),
+            p("E export", true),
+            p("q quit", false),
+        ];
+        // "E export" would fit where "p platelets" does not: neither is shown.
+        assert_eq!(fit(all, 25), ["t take", "q quit"]);
     }
 }
