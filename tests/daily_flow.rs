@@ -50,7 +50,11 @@ fn take_answers_the_oldest_open_slot_of_today_then_the_next() {
         err.contains("No dose is due now") && err.contains("2026-03-10 20:00"),
         "{err}"
     );
-    let out = d.ok(&["take", "20:00"]);
+    // Named, but a minute after the late morning dose: asked for first (changed on purpose:
+    // two doses minutes apart are never one command), then confirmed with --late.
+    let err = fails(&d, &["take", "20:00"]);
+    assert!(err.contains("--late"), "{err}");
+    let out = d.ok(&["take", "20:00", "--late"]);
     assert!(out.contains("2026-03-10 20:00"), "{out}");
     let err = fails(&d, &["take"]);
     assert!(err.contains("2026-03-11 08:00"), "{err}");

@@ -138,11 +138,15 @@ fn take_answers_a_slot_only_within_its_window() {
 fn a_named_slot_early_is_the_patients_decision() {
     let d = planned();
     ok(&d, "08:05", &["take"]);
-    let out = ok(&d, "12:00", &["take", "20:00"]);
+    // At 12:00 the 20:00 dose would follow the morning one by 4 h: asked for first.
+    let err = refused(&d, "12:00", &["take", "20:00"]);
+    assert!(err.contains("--late"), "{err}");
+    // Six hours after it, naming the slot is the patient's decision.
+    let out = ok(&d, "14:05", &["take", "20:00"]);
     assert!(out.contains("2026-03-10 20:00"), "{out}");
-    assert!(out.contains("8 h before its time (early)"), "{out}");
+    assert!(out.contains("before its time (early)"), "{out}");
     // With today answered, the next slot is tomorrow's: named, no `take 08:00` offered.
-    let err = refused(&d, "12:00", &["take"]);
+    let err = refused(&d, "14:10", &["take"]);
     assert!(err.contains("next is 2026-03-11 08:00."), "{err}");
     assert!(!err.contains("take 08:00"), "{err}");
     assert_eq!(doses(&d).len(), 2);

@@ -357,8 +357,9 @@ fn changed_slots(r: &Regimen, current: &Step, a: &ChangeInput) -> Result<Vec<Slo
     let values = plan_checks::amounts(r.drug, &amounts).map_err(CourseError::Plan)?;
     let new_times = match new_times {
         Some(t) => Some(t),
-        // Same number of doses keeps the times; another number takes the usual ones.
-        None => (values.len() == current.slots.len()).then_some(plan_times.clone()),
+        // The plan's times stay: a different number of amounts is refused below (never a
+        // dose time dropped or invented).
+        None => Some(plan_times.clone()),
     };
     if let Some(t) = &new_times {
         let split = |s: &str| {

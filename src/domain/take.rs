@@ -142,14 +142,15 @@ fn pick_next(
 }
 
 /// The latest taken dose of the regimen's drug less than the safe gap before `now` (or after
-/// it), when `p` answers a missed slot.
+/// it), when `p` is answered now: a missed slot right after the due one, or the due slot
+/// right after a missed one was taken late — two doses minutes apart either way.
 fn soon_after(
     f: &Facts,
     r: &Regimen,
     p: &Pick,
     now: DateTime<FixedOffset>,
 ) -> Option<DateTime<FixedOffset>> {
-    if p.state != SlotState::Missed || p.extra {
+    if p.extra {
         return None;
     }
     let step = r.step_on(p.at.date_naive())?;
@@ -450,7 +451,20 @@ mod tests {
             ("14:30", &[], None, false, "ok 08:00"),
             ("12:00", &morning, None, false, "not_due 20:00"),
             ("17:00", &morning, None, false, "ok 20:00"),
-            ("12:00", &morning, Some("20:00"), false, "ok 20:00"),
+            // The 20:00 dose named at 12:00, four hours after the morning one: asked too.
+            ("12:00", &morning, Some("20:00"), false, "soon 20:00 08:05"),
+            ("14:30", &morning, Some("20:00"), false, "ok 20:00"),
+            // The due dose a minute after the missed one was taken late (either order asks).
+            (
+                "19:56",
+                &[(
+                    "2026-03-10T19:55:00+08:00",
+                    Some("2026-03-10T08:00:00+08:00"),
+                )],
+                None,
+                false,
+                "soon 20:00 19:55",
+            ),
         ];
         for (now, doses, wanted, late, want) in cases {
             let clock = Clock::Fixed(t(&d(now)));

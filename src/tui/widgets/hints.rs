@@ -45,8 +45,13 @@ pub fn take_text(i: &I18n, next: &Next) -> String {
                 ],
             )
         }
+        Next::Confirm { pick, .. } if pick.state == crate::domain::dosing::SlotState::Missed => i
+            .tf(
+                "take_guard.hint_take_late_confirm",
+                &[("time", &hm(pick.at))],
+            ),
         Next::Confirm { pick, .. } => i.tf(
-            "take_guard.hint_take_late_confirm",
+            "take_guard.hint_take_soon_confirm",
             &[("time", &hm(pick.at))],
         ),
         Next::Ask(open) => match open.as_slice() {
