@@ -73,6 +73,33 @@ fn esc_leaves_the_plan_pages_without_writing() {
 }
 
 #[test]
+fn enter_with_nothing_typed_saves_nothing_and_says_so() {
+    let mut app = empty_app(Lang::En);
+    key(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal().is_none());
+    let (text, _) = app.message().cloned().unwrap();
+    assert!(text.contains("nothing was saved"), "{text}");
+    assert!(app.store().regimens().unwrap().is_empty());
+}
+
+#[test]
+fn full_width_amounts_start_a_plan_too() {
+    let mut app = empty_app(Lang::Zh);
+    key(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Tab);
+    typ(&mut app, "Neoral");
+    key(&mut app, KeyCode::Tab);
+    typ(&mut app, "７５，５０");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let all = app.store().regimens().unwrap();
+    assert_eq!(all.len(), 1, "{:?}", app.message());
+    let amounts: Vec<f64> = all[0].steps[0].slots.iter().map(|s| s.amount).collect();
+    assert_eq!(amounts, [75.0, 50.0]);
+}
+
+#[test]
 fn t_with_no_plan_names_the_key_that_starts_one() {
     for lang in [Lang::En, Lang::Zh] {
         let mut app = empty_app(lang);

@@ -209,7 +209,11 @@ pub struct RegimenInput {
 /// before asking for the target).
 pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<NewRegimen> {
     let drug = Drug::parse(&a.drug).ok_or_else(|| CourseError::UnknownDrug(a.drug.clone()))?;
-    let slots = parse_slots(drug, &a.dose, a.times.as_deref()).map_err(CourseError::Invalid)?;
+    // What a Chinese input method types (７５，５０ / 08：00 / 100－200) reads as ASCII, as in
+    // a plan change.
+    let dose = plan_checks::ascii_list(&a.dose);
+    let times = a.times.as_deref().map(plan_checks::ascii_list);
+    let slots = parse_slots(drug, &dose, times.as_deref()).map_err(CourseError::Invalid)?;
     let start = match a.start.as_deref() {
         Some(s) => parse_date(s, clock).map_err(|e| CourseError::Date("start", e))?,
         None => clock.today(),
@@ -218,7 +222,8 @@ pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<N
     if drug == Drug::Cyclosporine && formulation.is_none() {
         return Err(CourseError::FormulationRequired);
     }
-    let (target_low, target_high) = match clean(a.trough_target.clone()).as_deref() {
+    let target = clean(a.trough_target.clone()).map(|t| plan_checks::ascii_list(&t));
+    let (target_low, target_high) = match target.as_deref() {
         Some(t) => parse_target(t)
             .map(|(lo, hi)| (Some(lo), Some(hi)))
             .map_err(CourseError::Invalid)?,

@@ -177,6 +177,7 @@ pub fn ascii_list(s: &str) -> String {
             '，' | '、' => ',',
             '：' => ':',
             '．' => '.',
+            '－' | '—' | '–' => '-',
             other => other,
         })
         .collect()

@@ -246,6 +246,11 @@ impl App {
                 || (typed(&s.form, "dose").is_none()
                     && typed(&s.form, "formulation").is_none()) =>
             {
+                if s.plan_only {
+                    // `R` with nothing typed: no plan, and nothing said about a setup.
+                    self.modal = None;
+                    return self.info(self.ctx.i18n.t("setup.plan_nothing").to_string());
+                }
                 return self.finish_setup();
             }
             1 => {
