@@ -89,3 +89,15 @@ fn a_change_whose_amounts_do_not_match_the_dose_times_is_refused() {
         "07:00,13:00,19:00",
     ]);
 }
+
+#[test]
+fn skip_suggests_skip_and_names_each_open_time_once() {
+    let d = Diary::new();
+    plan(&d);
+    let out = at(&d, "2026-03-10T23:50:00+08:00", &["skip"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("itp-diary skip 08:00"), "{err}");
+    assert!(!err.contains("itp-diary take"), "{err}");
+    assert!(err.contains("other open times: 20:00"), "{err}");
+}

@@ -45,7 +45,7 @@ fn hm(at: DateTime<FixedOffset>) -> String {
 }
 
 /// Two or more slots of today open: name them all (the missed-and-due pair as before).
-fn ambiguous(ctx: &Ctx, open: &[(DateTime<FixedOffset>, SlotState)]) -> String {
+fn ambiguous(ctx: &Ctx, open: &[(DateTime<FixedOffset>, SlotState)], cmd: &str) -> String {
     let i = &ctx.i18n;
     if let [(missed, SlotState::Missed), (due, s)] = open
         && *s != SlotState::Missed
@@ -57,6 +57,7 @@ fn ambiguous(ctx: &Ctx, open: &[(DateTime<FixedOffset>, SlotState)]) -> String {
                 ("due", &stamp(*due)),
                 ("t1", &hm(*missed)),
                 ("t2", &hm(*due)),
+                ("cmd", cmd),
             ],
         );
     }
@@ -70,13 +71,15 @@ fn ambiguous(ctx: &Ctx, open: &[(DateTime<FixedOffset>, SlotState)]) -> String {
         &[
             ("slots", &slots.join(", ")),
             ("t1", times.first().map_or("", |s| s.as_str())),
-            ("times", &times.join(", ")),
+            // The others (the first is named already).
+            ("times", &times.get(1..).unwrap_or_default().join(", ")),
+            ("cmd", cmd),
         ],
     )
 }
 
-/// A refusal to choose a slot, in words.
-pub fn pick_error(ctx: &Ctx, e: &PickError) -> CliError {
+/// A refusal to choose a slot, in words; `cmd` (`take` or `skip`) is the command it suggests.
+pub fn pick_error(ctx: &Ctx, e: &PickError, cmd: &str) -> CliError {
     let i = &ctx.i18n;
     CliError::Invalid(match e {
         PickError::NoRegimen => i.t("take.no_regimen").to_string(),
@@ -95,14 +98,14 @@ pub fn pick_error(ctx: &Ctx, e: &PickError) -> CliError {
                 ),
             ],
         ),
-        PickError::Ambiguous { open } => ambiguous(ctx, open),
+        PickError::Ambiguous { open } => ambiguous(ctx, open, cmd),
         // `take HH:MM` names a slot of today only: a later day's slot is just named.
         PickError::NotDue { next } if next.date_naive() != ctx.clock.now().date_naive() => {
             i.tf("take_guard.not_due_later", &[("slot", &stamp(*next))])
         }
         PickError::NotDue { next } => i.tf(
             "take_guard.not_due",
-            &[("slot", &stamp(*next)), ("time", &hm(*next))],
+            &[("slot", &stamp(*next)), ("time", &hm(*next)), ("cmd", cmd)],
         ),
         PickError::SoonAfter { slot, last, now } => i.tf(
             "take_guard.soon_after",
@@ -150,7 +153,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
         .transpose()?;
     // Nothing to answer in a diary that does not exist: never create the file for a refusal.
     if !ctx.paths.db.exists() {
-        return Err(pick_error(ctx, &PickError::NoRegimen));
+        return Err(pick_error(ctx, &PickError::NoRegimen, "take"));
     }
     let mut store: Store = ctx.open_store()?;
     let t = &ctx.settings.thresholds;
@@ -160,7 +163,12 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
         extra: args.extra,
         late: args.late || status == DoseStatus::Skipped,
     };
-    let p = pick(&facts, &ctx.clock, t, wanted, ok).map_err(|e| pick_error(ctx, &e))?;
+    let cmd = if status == DoseStatus::Skipped {
+        "skip"
+    } else {
+        "take"
+    };
+    let p = pick(&facts, &ctx.clock, t, wanted, ok).map_err(|e| pick_error(ctx, &e, cmd))?;
     // The one save path (the same checks and warnings as `log` and the screen).
     let built = build(&raw_dose(&p, status), None, args.note, &ctx.clock, || None)
         .map_err(|e| CliError::Invalid(i.input_error(&e)))?;
@@ -269,7 +277,7 @@ pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<
     }
     let p = match slot_for(&facts, &ctx.clock, t, d, at, sched) {
         None => return Err(no_amount()),
-        Some(Err(e)) => return Err(pick_error(ctx, &e)),
+        Some(Err(e)) => return Err(pick_error(ctx, &e, "take")),
         Some(Ok(p)) => p,
     };
     *amount = Some(fmt_num(p.amount, 3));
