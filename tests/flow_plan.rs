@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::app::{ctrl, key, typ};
+
 use chrono::{DateTime, NaiveDate};
 use itp_diary::app::config::{Paths, Settings};
 use itp_diary::app::course::{self, RegimenInput};
@@ -16,7 +18,7 @@ use itp_diary::store::Store;
 use itp_diary::tui::dialogs::slots::Next;
 use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, App, Modal};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 fn clock_at(at: &str) -> Clock {
     Clock::Fixed(DateTime::parse_from_rfc3339(at).unwrap())
@@ -48,25 +50,6 @@ fn demo_store() -> Store {
 
 fn demo_app(lang: Lang) -> App {
     app_on(demo_store(), clock_at(common::NOW), lang)
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn typ(app: &mut App, s: &str) {
-    for c in s.chars() {
-        let m = if c.is_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        app.on_key(KeyEvent::new(KeyCode::Char(c), m));
-    }
 }
 
 fn regimens(app: &App) -> Vec<Regimen> {

@@ -3,26 +3,13 @@
 
 mod common;
 
+use common::app::{key, typ};
+
 use common::app::{app_on, clock};
 use itp_diary::present::i18n::Lang;
 use itp_diary::store::Store;
 use itp_diary::tui::{App, Modal};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn typ(app: &mut App, s: &str) {
-    for c in s.chars() {
-        let m = if c.is_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        app.on_key(KeyEvent::new(KeyCode::Char(c), m));
-    }
-}
+use ratatui::crossterm::event::KeyCode;
 
 fn empty_app(lang: Lang) -> App {
     let _ = clock();

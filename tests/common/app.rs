@@ -9,6 +9,7 @@ use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::Store;
 use itp_diary::tui::App;
 use itp_diary::tui::theme::Theme;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::NOW;
 
@@ -36,4 +37,26 @@ pub fn demo_store() -> Store {
     let mut store = Store::open_in_memory().expect("store");
     itp_diary::app::demo::generate(&mut store, 2, 1, &clock()).expect("demo");
     store
+}
+
+/// One key press without modifiers.
+pub fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Ctrl and a letter (Ctrl-W deletes a word).
+pub fn ctrl(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+/// Type `s` key by key (upper case with Shift).
+pub fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        let m = if c.is_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        app.on_key(KeyEvent::new(KeyCode::Char(c), m));
+    }
 }
