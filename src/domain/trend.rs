@@ -190,15 +190,15 @@ pub const GAP_LABS: f64 = 90.0;
 pub const GAP_DOSES: f64 = 3.0;
 pub const GAP_BP: f64 = 45.0;
 
-/// Build the trend data of `[from, to)` from the facts (entries oldest first, covering the
-/// window plus what precedes it that the baselines need).
-pub fn build(
-    f: &Facts,
+/// What [`build`] and [`build_reduced`] share: the window's axis, the plan, and the data with
+/// the platelet counts and the planned dose filled in.
+fn begin<'f>(
+    f: &'f Facts,
     from: DateTime<FixedOffset>,
     to: DateTime<FixedOffset>,
     clock: &Clock,
     t: &Thresholds,
-) -> TrendData {
+) -> (parts::Axis, Option<&'f Regimen>, TrendData) {
     let w = parts::Axis::new(from, to);
     let r: Option<&Regimen> = f.primary(to.date_naive());
     let mut d = TrendData {
@@ -211,6 +211,19 @@ pub fn build(
     if let Some(r) = r {
         parts::planned(&mut d, f, r, &w, clock);
     }
+    (w, r, d)
+}
+
+/// Build the trend data of `[from, to)` from the facts (entries oldest first, covering the
+/// window plus what precedes it that the baselines need).
+pub fn build(
+    f: &Facts,
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> TrendData {
+    let (w, r, mut d) = begin(f, from, to, clock, t);
     let drug = r.map(|r| r.drug).unwrap_or(Drug::Cyclosporine);
     d.dose_taken = parts::taken_per_day(f, drug, &w);
     parts::levels_and_safety(&mut d, f, r, &w, t);
@@ -267,18 +280,7 @@ pub fn build_reduced(
     clock: &Clock,
     t: &Thresholds,
 ) -> TrendData {
-    let w = parts::Axis::new(from, to);
-    let r: Option<&Regimen> = f.primary(to.date_naive());
-    let mut d = TrendData {
-        from: Some(from),
-        days: w.days,
-        liver_uln: t.liver_uln,
-        ..Default::default()
-    };
-    parts::platelets(&mut d, f, r, &w, t);
-    if let Some(r) = r {
-        parts::planned(&mut d, f, r, &w, clock);
-    }
+    let (w, r, mut d) = begin(f, from, to, clock, t);
     d.dose_taken = parts::taken_per_day_marks(&rd.doses, &w);
     parts::levels_reduced(&mut d, f, rd, r, &w, t);
     parts::markers(&mut d, f, &w);
