@@ -4,35 +4,17 @@
 
 mod common;
 
-use chrono::DateTime;
-use itp_diary::app::config::Settings;
+use common::app::clock;
+
 use itp_diary::app::entry_input::{RawEntry, build};
-use itp_diary::domain::clock::Clock;
 use itp_diary::domain::entry::EntryData;
 use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::Store;
-use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, App, Tab};
 
-const NOW: &str = "2026-03-10T14:30:00+08:00";
-
-fn clock() -> Clock {
-    Clock::Fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
-
+/// The shared screen setup, without colour.
 fn app_on(store: Store, lang: Lang) -> App {
-    App::new(
-        itp_diary::app::session::Session {
-            store,
-            clock: clock(),
-            i18n: I18n::new(lang),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(
-                &std::env::temp_dir().join("itp-diary-none/d.sqlite"),
-            ),
-        },
-        Theme { color: false },
-    )
+    common::app::app_on(store, lang, false)
 }
 
 /// An entry as an old diary or another program may hold it: input validation refuses such
