@@ -13,6 +13,7 @@ use crate::domain::reminders::{Reminder, reminders};
 use crate::domain::settings::Thresholds;
 use crate::store::{EntryFilter, Order, Result, Store};
 
+mod dose_months;
 mod long_window;
 
 /// How far back the everyday rules look (L5: a little more than a year).
@@ -366,7 +367,7 @@ pub fn trend_data(
         return Ok(trend::build(&facts, from, to, clock, t));
     }
     let facts = long_window::facts(store, from, to, clock, t)?;
-    let drug = facts.primary(to.date_naive()).map(|r| r.drug);
-    let rd = long_window::reduced(store, drug, from, to, columns)?;
+    let r = facts.primary(to.date_naive());
+    let rd = long_window::reduced(store, r, (from, to), columns, clock, t)?;
     Ok(trend::build_reduced(&facts, &rd, from, to, clock, t))
 }

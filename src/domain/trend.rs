@@ -15,6 +15,7 @@ use super::regimen::Regimen;
 use super::response::Response;
 use super::settings::Thresholds;
 
+pub mod doses;
 mod parts;
 
 pub type Pt = (f64, f64);
@@ -253,11 +254,12 @@ impl super::dosing::DoseView for &DoseMark {
 }
 
 /// What a long window reads from the store already reduced instead of as entries: the doses
-/// of the course's drug as marks, and the dense value series as each chart column's lowest
-/// and highest point (time, value in the canonical unit).
+/// of the course's drug added up (taken mg per day, slots taken and counted), and the dense
+/// value series as each chart column's lowest and highest point (time, value in the canonical
+/// unit).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reduced {
-    pub doses: Vec<DoseMark>,
+    pub doses: doses::DoseSummary,
     pub creatinine: Vec<(DateTime<FixedOffset>, f64)>,
     pub alt: Vec<(DateTime<FixedOffset>, f64)>,
     pub ast: Vec<(DateTime<FixedOffset>, f64)>,
@@ -281,11 +283,11 @@ pub fn build_reduced(
     t: &Thresholds,
 ) -> TrendData {
     let (w, r, mut d) = begin(f, from, to, clock, t);
-    d.dose_taken = parts::taken_per_day_marks(&rd.doses, &w);
+    d.dose_taken = parts::taken_per_day_summary(&rd.doses, &w);
     parts::levels_reduced(&mut d, f, rd, r, &w, t);
     parts::markers(&mut d, f, &w);
     d.summary = parts::summary(&d, t);
-    d.summary.doses_taken_pct = r.and_then(|r| parts::taken_pct_marks(&rd.doses, r, &w, clock, t));
+    d.summary.doses_taken_pct = r.and_then(|_| rd.doses.taken_pct());
     d
 }
 

@@ -20,6 +20,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0005_live_indexes.sql"
     )),
+    M::up(include_str!("../../assets/migrations/0006_dose_months.sql")),
 ];
 
 /// Every migration, in order.

@@ -8,6 +8,7 @@
 
 mod announcements;
 pub mod atomic;
+mod dose_months;
 mod entries;
 mod history;
 mod merge;
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
+pub use dose_months::DoseMonth;
 pub use entries::{EntryFilter, Order, TextMatch};
 pub use history::RevisionRow;
 pub use merge::{Merge, MergeReport};

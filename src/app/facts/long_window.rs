@@ -6,6 +6,7 @@ use crate::domain::clock::Clock;
 use crate::domain::drugs::Drug;
 use crate::domain::entry::{Analyte, DoseStatus, Entry, EntryData, Kind};
 use crate::domain::facts::Facts;
+use crate::domain::regimen::Regimen;
 use crate::domain::settings::Thresholds;
 use crate::domain::trend::Reduced;
 use crate::store::{Dense, EntryFilter, Order, Result, Store};
@@ -132,18 +133,20 @@ fn first_dose(
     }
 }
 
-/// The reduced series of `[from, to)` for a chart `columns` wide.
+/// The reduced series of `[from, to)` for a chart `columns` wide; `r` is the plan the doses
+/// are matched to.
 pub fn reduced(
     store: &Store,
-    drug: Option<Drug>,
-    from: DateTime<FixedOffset>,
-    to: DateTime<FixedOffset>,
+    r: Option<&Regimen>,
+    (from, to): (DateTime<FixedOffset>, DateTime<FixedOffset>),
     columns: usize,
+    clock: &Clock,
+    t: &Thresholds,
 ) -> Result<Reduced> {
     let (f, e) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
     let ext = |s: Dense| store.column_extremes(s, f, e, columns);
     Ok(Reduced {
-        doses: store.dose_marks(drug.unwrap_or(Drug::Cyclosporine), f, e)?,
+        doses: super::dose_months::summary(store, r, (from, to), clock, t)?,
         creatinine: ext(Dense::Lab(Analyte::Creatinine))?,
         alt: ext(Dense::Lab(Analyte::Alt))?,
         ast: ext(Dense::Lab(Analyte::Ast))?,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
 
 use super::{
-    DoseMark, GAP_LABS, GAP_PLATELETS, Marker, Pt, Reduced, Summary, TrendData, cv, median,
+    GAP_LABS, GAP_PLATELETS, Marker, Pt, Reduced, Summary, TrendData, cv, median,
     pct_from_baseline, time_in_range,
 };
 use crate::domain::clock::Clock;
@@ -139,19 +139,12 @@ pub(super) fn taken_per_day(f: &Facts, drug: Drug, w: &Axis) -> Vec<Pt> {
         .collect()
 }
 
-/// [`taken_per_day`] from dose marks.
-pub(super) fn taken_per_day_marks(marks: &[DoseMark], w: &Axis) -> Vec<Pt> {
-    let mut per_day: std::collections::BTreeMap<i64, f64> = Default::default();
-    for m in marks.iter().filter(|m| w.inside(&m.at)) {
-        if let (DoseStatus::Taken, Some(mg)) = (m.status, m.mg) {
-            *per_day
-                .entry((m.at.date_naive() - w.from.date_naive()).num_days())
-                .or_default() += mg;
-        }
-    }
-    per_day
-        .into_iter()
-        .map(|(k, v)| (k as f64 + 0.5, v))
+/// [`taken_per_day`] from a long window's dose summary.
+pub(super) fn taken_per_day_summary(s: &super::doses::DoseSummary, w: &Axis) -> Vec<Pt> {
+    let day0 = w.from.date_naive();
+    s.days
+        .iter()
+        .map(|(day, mg)| ((*day - day0).num_days() as f64 + 0.5, *mg))
         .collect()
 }
 
@@ -273,18 +266,6 @@ pub(super) fn taken_pct(
 ) -> Option<f64> {
     let doses: Vec<_> = f.doses(r.drug).collect();
     share_taken(&doses, r, w, clock, t)
-}
-
-/// [`taken_pct`] from dose marks (a long window's doses, not decoded as entries).
-pub(super) fn taken_pct_marks(
-    marks: &[DoseMark],
-    r: &Regimen,
-    w: &Axis,
-    clock: &Clock,
-    t: &Thresholds,
-) -> Option<f64> {
-    let pairs: Vec<_> = marks.iter().map(|m| (m.at, m)).collect();
-    share_taken(&pairs, r, w, clock, t)
 }
 
 fn share_taken<D: DoseView>(

@@ -1,0 +1,75 @@
+-- Issue 17 (Trends "all"): the dose figures of each settled calendar month, kept so that a
+-- chart of a century reads 1,200 rows instead of 72,000 doses. A row is what the slot matching
+-- (in the program, not in SQL) made of the month: slots taken, slots counted, and the taken mg
+-- per local day. It is only ever a copy: any write that could change it removes it, and the
+-- program makes it again from the entries when it is next needed.
+--   drug, regimen: the doses' drug and the plan they were matched to (0: no plan);
+--   month: YYYY-MM of the clock's local calendar;
+--   key: what else the figures depend on (the slot window, the month's UTC offsets): a row
+--        whose key differs from the program's is made again;
+--   days: (day number, mg) pairs, little-endian i32 + f64.
+CREATE TABLE dose_months (
+    drug    TEXT    NOT NULL,
+    regimen INTEGER NOT NULL,
+    month   TEXT    NOT NULL,
+    key     TEXT    NOT NULL,
+    ok      INTEGER NOT NULL CHECK (ok >= 0),
+    total   INTEGER NOT NULL CHECK (total >= ok),
+    days    BLOB    NOT NULL,
+    PRIMARY KEY (drug, regimen, month)
+) WITHOUT ROWID;
+
+-- A dose written, changed, marked deleted or removed: its month and the neighbouring ones
+-- (the matching looks three days around a month; four covers other UTC offsets).
+CREATE TRIGGER dose_months_insert AFTER INSERT ON entries WHEN NEW.kind = 'dose'
+BEGIN
+    DELETE FROM dose_months WHERE drug = NEW.subject AND month IN (
+        strftime('%Y-%m', substr(NEW.at, 1, 10), '-4 days'),
+        substr(NEW.at, 1, 7),
+        strftime('%Y-%m', substr(NEW.at, 1, 10), '+4 days'));
+END;
+CREATE TRIGGER dose_months_update AFTER UPDATE ON entries
+    WHEN OLD.kind = 'dose' OR NEW.kind = 'dose'
+BEGIN
+    DELETE FROM dose_months WHERE (drug = OLD.subject AND month IN (
+        strftime('%Y-%m', substr(OLD.at, 1, 10), '-4 days'),
+        substr(OLD.at, 1, 7),
+        strftime('%Y-%m', substr(OLD.at, 1, 10), '+4 days')))
+      OR (drug = NEW.subject AND month IN (
+        strftime('%Y-%m', substr(NEW.at, 1, 10), '-4 days'),
+        substr(NEW.at, 1, 7),
+        strftime('%Y-%m', substr(NEW.at, 1, 10), '+4 days')));
+END;
+CREATE TRIGGER dose_months_delete AFTER DELETE ON entries WHEN OLD.kind = 'dose'
+BEGIN
+    DELETE FROM dose_months WHERE drug = OLD.subject AND month IN (
+        strftime('%Y-%m', substr(OLD.at, 1, 10), '-4 days'),
+        substr(OLD.at, 1, 7),
+        strftime('%Y-%m', substr(OLD.at, 1, 10), '+4 days'));
+END;
+
+-- A plan written, changed or removed: every month matched to it.
+CREATE TRIGGER dose_months_step_insert AFTER INSERT ON regimen_steps
+BEGIN
+    DELETE FROM dose_months WHERE regimen = NEW.regimen_id;
+END;
+CREATE TRIGGER dose_months_step_update AFTER UPDATE ON regimen_steps
+BEGIN
+    DELETE FROM dose_months WHERE regimen IN (OLD.regimen_id, NEW.regimen_id);
+END;
+CREATE TRIGGER dose_months_step_delete AFTER DELETE ON regimen_steps
+BEGIN
+    DELETE FROM dose_months WHERE regimen = OLD.regimen_id;
+END;
+CREATE TRIGGER dose_months_regimen_insert AFTER INSERT ON regimens
+BEGIN
+    DELETE FROM dose_months WHERE regimen = NEW.id;
+END;
+CREATE TRIGGER dose_months_regimen_update AFTER UPDATE ON regimens
+BEGIN
+    DELETE FROM dose_months WHERE regimen IN (OLD.id, NEW.id);
+END;
+CREATE TRIGGER dose_months_regimen_delete AFTER DELETE ON regimens
+BEGIN
+    DELETE FROM dose_months WHERE regimen = OLD.id;
+END;

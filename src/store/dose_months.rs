@@ -1,0 +1,141 @@
+//! The kept dose figures of settled months (migration 6): a copy the program makes from the
+//! entries and the triggers remove whenever a dose or a plan it was made from changes.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::{Result, Store};
+use crate::domain::drugs::Drug;
+use crate::domain::trend::doses::DosePiece;
+
+/// One kept month: its first day, the key it was made under and its figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DoseMonth {
+    pub month: NaiveDate,
+    pub key: String,
+    pub piece: DosePiece,
+}
+
+const PAIR: usize = 12;
+
+fn encode(days: &[(NaiveDate, f64)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(days.len() * PAIR);
+    for (day, mg) in days {
+        out.extend_from_slice(&chrono::Datelike::num_days_from_ce(day).to_le_bytes());
+        out.extend_from_slice(&mg.to_le_bytes());
+    }
+    out
+}
+
+/// `None` for a blob that is not a list of (day, mg) pairs: the month is made again.
+fn decode(blob: &[u8]) -> Option<Vec<(NaiveDate, f64)>> {
+    if blob.len() % PAIR != 0 {
+        return None;
+    }
+    blob.chunks_exact(PAIR)
+        .map(|c| {
+            let day = i32::from_le_bytes(c[..4].try_into().ok()?);
+            let mg = f64::from_le_bytes(c[4..].try_into().ok()?);
+            let day = NaiveDate::from_num_days_from_ce_opt(day)?;
+            mg.is_finite().then_some((day, mg))
+        })
+        .collect()
+}
+
+fn month_text(m: NaiveDate) -> String {
+    m.format("%Y-%m").to_string()
+}
+
+impl Store {
+    /// The kept months of `drug` matched to plan `regimen` (0: none) from `from` to `to`
+    /// (first days of months, both included), oldest first. Rows that cannot be read are left
+    /// out (they are made again).
+    pub fn dose_months(
+        &self,
+        drug: Drug,
+        regimen: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DoseMonth>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT month, key, ok, total, days FROM dose_months
+             WHERE drug = ?1 AND regimen = ?2 AND month >= ?3 AND month <= ?4
+             ORDER BY month",
+        )?;
+        let rows = stmt.query_map(
+            params![drug.code(), regimen, month_text(from), month_text(to)],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, Vec<u8>>(4)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (month, key, ok, total, days) = row?;
+            let month = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok();
+            if let (Some(month), Some(days)) = (month, decode(&days)) {
+                out.push(DoseMonth {
+                    month,
+                    key,
+                    piece: DosePiece { ok, total, days },
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keep `months` (replacing what was kept for them), in one transaction. Nothing is kept
+    /// in a diary opened read-only.
+    pub fn keep_dose_months(&self, drug: Drug, regimen: i64, months: &[DoseMonth]) -> Result<()> {
+        if self.read_only || months.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO dose_months (drug, regimen, month, key, ok, total, days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for m in months {
+                stmt.execute(params![
+                    drug.code(),
+                    regimen,
+                    month_text(m.month),
+                    m.key,
+                    m.piece.ok,
+                    m.piece.total,
+                    encode(&m.piece.days)
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many months are kept (tests and the benchmark look).
+    pub fn kept_dose_months(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM dose_months", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_a_bad_blob_is_not_read() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let days = vec![(d("1926-01-31"), 150.0), (d("2026-02-01"), 37.5)];
+        assert_eq!(decode(&encode(&days)), Some(days));
+        assert_eq!(decode(&[1, 2, 3]), None);
+        assert_eq!(decode(&encode(&[(d("2026-01-01"), f64::NAN)])), None);
+        assert_eq!(decode(&[]), Some(vec![]));
+    }
+}

@@ -1,0 +1,193 @@
+//! Issue 17 (Trends "all"): a long window's doses are added up from calendar months, and a
+//! settled month's figures are kept in the store. What is kept must never differ from what the
+//! entries give: after every kind of write that can change a month — a dose added, changed,
+//! marked deleted or brought back, a plan changed, another slot window — the long window still
+//! shows exactly the taken share and the taken-mg-per-day line of the window built from every
+//! entry.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
+use itp_diary::app::facts::{first_entry_time, load_window, trend_data};
+use itp_diary::domain::clock::Clock;
+use itp_diary::domain::entry::{DoseStatus, EntryData, Kind, NewEntry};
+use itp_diary::domain::settings::Thresholds;
+use itp_diary::domain::trend::{self, TrendData};
+use itp_diary::store::{EntryFilter, NewStep, Order, Store};
+
+const END: &str = "2026-03-10T14:30:00+08:00";
+const COLUMNS: usize = 500;
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).expect("time")
+}
+
+struct Case {
+    store: Store,
+    clock: Clock,
+    t: Thresholds,
+}
+
+impl Case {
+    fn new(years: i64, seed: u64) -> Case {
+        let mut store = Store::open_in_memory().expect("store");
+        let clock = Clock::Fixed(at(END));
+        itp_diary::app::demo::generate_days(&mut store, years * 365, seed, &clock).expect("demo");
+        Case {
+            store,
+            clock,
+            t: Thresholds::default(),
+        }
+    }
+
+    fn window(&self) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
+        let from = first_entry_time(&self.store)
+            .expect("first")
+            .expect("entry");
+        (from, self.clock.now() + Duration::seconds(1))
+    }
+
+    /// The long window (months kept and read back) and the same window from every entry.
+    fn both(&self, from: DateTime<FixedOffset>) -> (TrendData, TrendData) {
+        let to = self.window().1;
+        let (s, c, t) = (&self.store, &self.clock, &self.t);
+        let long = trend_data(s, from, to, c, t, COLUMNS).expect("long");
+        let full = trend::build(
+            &load_window(s, from, to, c, t).expect("facts"),
+            from,
+            to,
+            c,
+            t,
+        );
+        (long, full)
+    }
+
+    /// The long window equals the window from every entry, in the dose figures.
+    fn check(&self, what: &str) {
+        let from = self.window().0;
+        let (long, full) = self.both(from);
+        assert!(full.summary.doses_taken_pct.is_some(), "{what}: a share");
+        assert_eq!(
+            long.summary.doses_taken_pct, full.summary.doses_taken_pct,
+            "{what}: taken share"
+        );
+        assert_eq!(long.dose_taken, full.dose_taken, "{what}: taken mg per day");
+        assert_eq!(long.summary, full.summary, "{what}: figures");
+    }
+
+    fn doses_on(&self, day: &str) -> Vec<itp_diary::domain::entry::Entry> {
+        let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("day");
+        let from = self
+            .clock
+            .localize(d.and_time(NaiveTime::MIN))
+            .expect("from");
+        self.store
+            .entries(&EntryFilter {
+                kind: Some(Kind::Dose),
+                from: Some(from.to_utc()),
+                to: Some((from + Duration::days(1)).to_utc()),
+                order: Order::OldestFirst,
+                ..Default::default()
+            })
+            .expect("doses")
+    }
+
+    fn kept(&self) -> i64 {
+        self.store.kept_dose_months().expect("kept")
+    }
+}
+
+#[test]
+fn kept_months_give_the_figures_of_every_entry_for_any_window() {
+    for (years, seed) in [(3, 5), (6, 17)] {
+        let c = Case::new(years, seed);
+        assert_eq!(c.kept(), 0);
+        c.check("first look");
+        let kept = c.kept();
+        assert!(kept >= years * 12 - 3, "{years} y: {kept} months kept");
+        c.check("months read back");
+        assert_eq!(c.kept(), kept, "nothing made again");
+        // Windows that start inside months, at other times of day.
+        let end = c.window().1;
+        for days in [401, 800, 1000] {
+            let from = end - Duration::days(days) - Duration::hours(5);
+            let (long, full) = c.both(from);
+            assert_eq!(long.summary, full.summary, "{years} y, {days} d");
+            assert_eq!(long.dose_taken, full.dose_taken, "{years} y, {days} d");
+        }
+    }
+}
+
+#[test]
+fn every_write_to_a_kept_month_is_seen() {
+    let mut c = Case::new(3, 23);
+    c.check("first look");
+    let now = c.clock.now();
+    let before = c.kept();
+
+    // A taken dose of an old month becomes missed.
+    let d = c.doses_on("2024-06-15").remove(0);
+    let EntryData::Dose(mut dose) = d.data.clone() else {
+        panic!("a dose")
+    };
+    assert_eq!(dose.status, DoseStatus::Taken);
+    dose.status = DoseStatus::Missed;
+    let changed = NewEntry {
+        at: d.at,
+        note: d.note.clone(),
+        data: EntryData::Dose(dose.clone()),
+    };
+    let edited = c.store.update_entry(&d, &changed, now).expect("edit");
+    assert!(
+        c.kept() < before,
+        "the month and its neighbours are dropped"
+    );
+    c.check("a dose changed");
+
+    // Moved to another month (its old and new months both change).
+    let moved = NewEntry {
+        at: at("2023-11-30T23:00:00+08:00"),
+        ..changed.clone()
+    };
+    let edited = c.store.update_entry(&edited, &moved, now).expect("move");
+    c.check("a dose moved");
+
+    // Marked deleted, then brought back.
+    c.store.delete_entry(&edited, now).expect("delete");
+    c.check("a dose deleted");
+    let deleted = c.store.entry(edited.id).expect("read");
+    c.store.undelete_entry(&deleted, now).expect("undelete");
+    c.check("a dose brought back");
+
+    // A dose added on the first day of a month (it answers a slot of the month before).
+    let mut extra = dose.clone();
+    extra.status = DoseStatus::Taken;
+    let first_day = NewEntry {
+        at: at("2024-09-01T00:30:00+08:00"),
+        note: None,
+        data: EntryData::Dose(extra),
+    };
+    c.store.add_entry(&first_day, now).expect("add");
+    c.check("a dose added");
+
+    // The plan changed from a day in the past.
+    let r = c.store.regimens().expect("regimens").remove(0);
+    let last = r.steps.last().expect("a step");
+    let step = NewStep {
+        effective_from: NaiveDate::from_ymd_opt(2024, 3, 1).expect("day"),
+        kind: last.kind,
+        slots: vec![itp_diary::domain::regimen::Slot {
+            time: NaiveTime::from_hms_opt(9, 0, 0).expect("time"),
+            amount: 100.0,
+        }],
+        unit: "mg".into(),
+        every_days: 1,
+        formulation: None,
+        note: None,
+    };
+    c.store.add_step(r.id, &step, now).expect("step");
+    c.check("the plan changed");
+
+    // Another slot window (a setting, not in the diary): the kept key no longer matches.
+    c.check("kept again");
+    c.t.slot_window_hours = 0.5;
+    c.check("a narrower slot window");
+}
