@@ -29,7 +29,7 @@ fn encode(days: &[(NaiveDate, f64)]) -> Vec<u8> {
 
 /// `None` for a blob that is not a list of (day, mg) pairs: the month is made again.
 fn decode(blob: &[u8]) -> Option<Vec<(NaiveDate, f64)>> {
-    if blob.len() % PAIR != 0 {
+    if !blob.len().is_multiple_of(PAIR) {
         return None;
     }
     blob.chunks_exact(PAIR)
