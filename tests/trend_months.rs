@@ -90,6 +90,31 @@ impl Case {
             .expect("doses")
     }
 
+    /// The slots taken, late, missed and skipped from the kept months equal those of every
+    /// entry (what the clinic report counts).
+    fn check_slots(&self, what: &str) {
+        let (from, to) = self.window();
+        let (s, c, t) = (&self.store, &self.clock, &self.t);
+        let f = load_window(s, from, to, c, t).expect("facts");
+        let r = f.primary(to.date_naive()).expect("a plan");
+        let sum = itp_diary::app::facts::dose_summary(s, Some(r), (from, to), c, t).expect("sum");
+        let pairs: Vec<_> = f.doses(r.drug).collect();
+        let planned = r.planned_between(from, to.min(c.now()), c);
+        let mut want = itp_diary::domain::trend::doses::SlotCounts::default();
+        for st in itp_diary::domain::dosing::slot_states(&planned, &pairs, c.now(), t) {
+            use itp_diary::domain::dosing::SlotState as S;
+            match st.state {
+                S::Taken => want.taken += 1,
+                S::Late => want.late += 1,
+                S::Missed => want.missed += 1,
+                S::Skipped => want.skipped += 1,
+                S::Due | S::Upcoming => {}
+            }
+        }
+        assert!(want.late > 0 && want.taken > 0, "{what}: {want:?}");
+        assert_eq!(sum.slots, want, "{what}");
+    }
+
     fn kept(&self) -> i64 {
         self.store.kept_dose_months().expect("kept")
     }
@@ -190,4 +215,11 @@ fn every_write_to_a_kept_month_is_seen() {
     c.check("kept again");
     c.t.slot_window_hours = 0.5;
     c.check("a narrower slot window");
+
+    // When a dose counts as late (the report counts late doses apart).
+    c.t.slot_window_hours = 3.0;
+    c.check_slots("kept");
+    c.check_slots("read back");
+    c.t.late_after_minutes = 10.0;
+    c.check_slots("late after 10 minutes");
 }

@@ -1,11 +1,12 @@
 -- Issue 17 (Trends "all"): the dose figures of each settled calendar month, kept so that a
 -- chart of a century reads 1,200 rows instead of 72,000 doses. A row is what the slot matching
--- (in the program, not in SQL) made of the month: slots taken, slots counted, and the taken mg
--- per local day. It is only ever a copy: any write that could change it removes it, and the
+-- (in the program, not in SQL) made of the month: its planned slots taken, late, missed and
+-- skipped, and the taken mg per local day. It is only ever a copy: any write that could change it removes it, and the
 -- program makes it again from the entries when it is next needed.
 --   drug, regimen: the doses' drug and the plan they were matched to (0: no plan);
 --   month: YYYY-MM of the clock's local calendar;
---   key: what else the figures depend on (the slot window, the month's UTC offsets): a row
+--   key: what else the figures depend on (the slot window, when a dose is late, the month's
+--        UTC offsets): a row
 --        whose key differs from the program's is made again;
 --   days: (day number, mg) pairs, little-endian i32 + f64.
 CREATE TABLE dose_months (
@@ -13,8 +14,10 @@ CREATE TABLE dose_months (
     regimen INTEGER NOT NULL,
     month   TEXT    NOT NULL,
     key     TEXT    NOT NULL,
-    ok      INTEGER NOT NULL CHECK (ok >= 0),
-    total   INTEGER NOT NULL CHECK (total >= ok),
+    taken   INTEGER NOT NULL CHECK (taken >= 0),
+    late    INTEGER NOT NULL CHECK (late >= 0),
+    missed  INTEGER NOT NULL CHECK (missed >= 0),
+    skipped INTEGER NOT NULL CHECK (skipped >= 0),
     days    BLOB    NOT NULL,
     PRIMARY KEY (drug, regimen, month)
 ) WITHOUT ROWID;

@@ -475,7 +475,12 @@ fn report_to(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
     let t = &settings.thresholds;
-    let facts = facts::load_window(store, from, to, clock, t)?;
+    let long = to - from > chrono::Duration::days(facts::LONG_WINDOW_DAYS);
+    let facts = if long {
+        facts::load_report_window(store, from, to, clock, t)?
+    } else {
+        facts::load_window(store, from, to, clock, t)?
+    };
     progress(1, 3);
     // Where the patient stands at the end of the period, from the recent history
     // (not only the period's entries), and the alerts of that moment.
@@ -490,7 +495,33 @@ fn report_to(
         .into_iter()
         .map(|q| q.text)
         .collect();
-    let mut r = report::build(&facts, o, alerts, questions, from, to, clock, t);
+    let course = facts.primary(to.date_naive());
+    let trend_doses = match (long, course) {
+        (true, Some(c)) => Some((
+            c,
+            facts::dose_summary(store, Some(c), (from, to), clock, t)?,
+        )),
+        _ => None,
+    };
+    let summed = match &trend_doses {
+        Some((c, trend)) => Some(report::SummedDoses {
+            drug: c.drug,
+            trend,
+            slots: match &o.regimen {
+                Some(r) if r.id != c.id => {
+                    facts::dose_summary(store, Some(r), (from, to), clock, t)?.slots
+                }
+                _ => trend.slots,
+            },
+            entries: store.dose_count(c.drug, from.to_utc(), to.to_utc())?,
+        }),
+        None => None,
+    };
+    let mut r = report::build(&facts, summed, o, alerts, questions, from, to, clock, t);
+    // The report holds what it shows: the entries it was made from are let go before it is
+    // written (a long period's facts are most of the peak memory).
+    drop(trend_doses);
+    drop(facts);
     r.profile.name = period.name_of(&r.profile);
     progress(2, 3);
     match format {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveTime, Utc};
 
 use crate::domain::clock::Clock;
-use crate::domain::entry::{Entry, Kind};
+use crate::domain::entry::{Entry, EntryData, Kind};
 use crate::domain::facts::Facts;
 use crate::domain::overview::{Overview, overview};
 use crate::domain::reminders::{Reminder, reminders};
@@ -14,6 +14,7 @@ use crate::domain::settings::Thresholds;
 use crate::store::{EntryFilter, Order, Result, Store};
 
 mod dose_months;
+pub use dose_months::summary as dose_summary;
 mod long_window;
 
 /// How far back the everyday rules look (L5: a little more than a year).
@@ -237,6 +238,32 @@ pub fn load_window(
     clock: &Clock,
     t: &Thresholds,
 ) -> Result<Facts> {
+    load_window_but(store, (from, to), clock, t, false)
+}
+
+/// The facts of a clinic report of a long period: [`load_window`] without the doses of the
+/// course's drug (but its first dose, the response's baseline reads it), which come added up
+/// by [`dose_summary`] instead: a century of doses is 72,000 entries.
+pub fn load_report_window(
+    store: &Store,
+    from: chrono::DateTime<chrono::FixedOffset>,
+    to: chrono::DateTime<chrono::FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> Result<Facts> {
+    load_window_but(store, (from, to), clock, t, true)
+}
+
+fn load_window_but(
+    store: &Store,
+    (from, to): (
+        chrono::DateTime<chrono::FixedOffset>,
+        chrono::DateTime<chrono::FixedOffset>,
+    ),
+    clock: &Clock,
+    t: &Thresholds,
+    summed_doses: bool,
+) -> Result<Facts> {
     let mut facts = Facts {
         profile: store.profile()?,
         regimens: store.regimens()?,
@@ -254,10 +281,18 @@ pub fn load_window(
         order,
         ..Default::default()
     };
+    let course = facts.primary(to.date_naive()).map(|r| (r.drug, r.start));
+    let skip = course.filter(|_| summed_doses).map(|(drug, _)| drug);
     store.each_entry(&q(None, Some(f), Some(e), None, Order::OldestFirst), |x| {
-        all.push(x);
+        let summed = matches!(&x.data, EntryData::Dose(d) if Some(d.drug) == skip);
+        if !summed {
+            all.push(x);
+        }
         Ok(())
     })?;
+    if let (Some(drug), Some((_, start))) = (skip, course) {
+        all.extend(long_window::first_dose(store, drug, start, e, clock)?);
+    }
     let mut take = |v: Vec<Entry>| all.extend(v);
     let mut earlier = Vec::new();
     if let Some(r) = facts.primary(to.date_naive()) {

@@ -234,6 +234,26 @@ pub fn build(
     d
 }
 
+/// [`build`] for a window whose doses of the course's drug come added up (`doses`, see
+/// [`doses::DoseSummary`]) instead of as entries in the facts (a clinic report of a long
+/// period).
+pub fn build_summed(
+    f: &Facts,
+    doses: &doses::DoseSummary,
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    clock: &Clock,
+    t: &Thresholds,
+) -> TrendData {
+    let (w, r, mut d) = begin(f, from, to, clock, t);
+    d.dose_taken = parts::taken_per_day_summary(doses, &w);
+    parts::levels_and_safety(&mut d, f, r, &w, t);
+    parts::markers(&mut d, f, &w);
+    d.summary = parts::summary(&d, t);
+    d.summary.doses_taken_pct = r.and_then(|_| doses.slots.taken_pct());
+    d
+}
+
 /// A logged dose as the slot matching reads it: its time, status and the slot it names.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DoseMark {
@@ -287,7 +307,7 @@ pub fn build_reduced(
     parts::levels_reduced(&mut d, f, rd, r, &w, t);
     parts::markers(&mut d, f, &w);
     d.summary = parts::summary(&d, t);
-    d.summary.doses_taken_pct = r.and_then(|_| rd.doses.taken_pct());
+    d.summary.doses_taken_pct = r.and_then(|_| rd.doses.slots.taken_pct());
     d
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use super::report::Report;
 
 mod panels;
-use crate::domain::trend::{Pt, split_gaps};
+use crate::domain::trend::{Pt, downsample, split_gaps};
 use crate::present::i18n::I18n;
 use panels::{PanelFn, creatinine, dose, level, platelets, pressure};
 
@@ -83,8 +83,8 @@ pub struct Scene {
 }
 
 pub const WIDTH: f64 = 515.0;
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 8.0;
+pub const LEFT: f64 = 44.0;
+pub const RIGHT: f64 = 8.0;
 const PANEL: f64 = 96.0;
 const TEXT: f64 = 7.0;
 
@@ -319,7 +319,17 @@ fn frame(s: &mut Scene, p: &Panel, grid: &[f64], labels: &[(f64, String, bool)])
     });
 }
 
+/// More points than the plot is wide thinned to each point of paper's lowest and highest: the
+/// same picture (a century of daily doses is 36,500 points on 460 points of paper).
+fn thin(pts: &[Pt], a: &Axis) -> Vec<Pt> {
+    downsample(pts, 0.0, a.days.max(1.0), (WIDTH - LEFT - RIGHT) as usize)
+}
+
+/// A series as lines (broken at gaps longer than `gap` days) and, when asked or alone, dots;
+/// thinned to the plot's width.
 fn series(s: &mut Scene, a: &Axis, p: &Panel, pts: &[Pt], gap: f64, color: Rgb, dots: bool) {
+    let thin = thin(pts, a);
+    let pts = thin.as_slice();
     for seg in split_gaps(pts, gap) {
         if seg.len() > 1 {
             s.shapes.push(Shape::Poly {

@@ -11,6 +11,7 @@ use crate::domain::overview::{Overview, trough_band, trough_target, trough_timin
 use crate::domain::regimen::{Profile, Step};
 use crate::domain::reminders::{Reminder, creatinine_baseline};
 use crate::domain::settings::Thresholds;
+use crate::domain::trend::doses::{DoseSummary, SlotCounts};
 use crate::domain::trend::{self, TrendData};
 
 /// A lab value in the kidney/liver table.
@@ -296,11 +297,24 @@ const KIDNEY_LIVER: [Analyte; 9] = [
     Analyte::Magnesium,
 ];
 
+/// A long period's doses of the course's drug, added up instead of read as entries (see
+/// `app::facts::load_report_window`): for the trend, for the slot counts (`slots`, matched
+/// to the overview's plan) and the number of dose entries.
+pub struct SummedDoses<'a> {
+    /// The course's drug: its doses in the facts (the first ones) are counted in `entries`.
+    pub drug: crate::domain::drugs::Drug,
+    pub trend: &'a DoseSummary,
+    pub slots: SlotCounts,
+    pub entries: usize,
+}
+
 /// Build the report of `[from, to)` from the facts of that window (see
-/// `service::load_window`), the overview and alerts at `to`, and the open questions.
+/// `app::facts::load_window`, or `load_report_window` with `summed`), the overview and alerts
+/// at `to`, and the open questions.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     f: &Facts,
+    summed: Option<SummedDoses>,
     overview: Overview,
     alerts: Vec<Reminder>,
     questions: Vec<String>,
@@ -357,7 +371,10 @@ pub fn build(
             _ => {}
         }
     }
-    let doses = dose_counts(f, r.as_ref(), from, to, clock, t);
+    let doses = match &summed {
+        Some(s) => counts_of(r.as_ref().map(|_| s.slots)),
+        None => dose_counts(f, r.as_ref(), from, to, clock, t),
+    };
     let dose_changes = dose_changes(f, from, to);
     let bleeding = worst_first_bleeding(bleeding);
     let side_effects = worst_first_effects(side_effects);
@@ -372,7 +389,10 @@ pub fn build(
         profile: f.profile.clone(),
         platelets: f.platelets().filter(|(at, _)| inside(at)).collect(),
         weights: f.weights().filter(|(at, _)| inside(at)).collect(),
-        trend: trend::build(f, from, to, clock, t),
+        trend: match &summed {
+            Some(s) => trend::build_summed(f, s.trend, from, to, clock, t),
+            None => trend::build(f, from, to, clock, t),
+        },
         overview,
         troughs,
         labs,
@@ -384,7 +404,14 @@ pub fn build(
         events,
         alerts,
         questions,
-        entries: in_period.len(),
+        entries: match summed {
+            Some(s) => {
+                let summed =
+                    |e: &&&Entry| matches!(&e.data, EntryData::Dose(d) if d.drug == s.drug);
+                in_period.iter().filter(|e| !summed(e)).count() + s.entries
+            }
+            None => in_period.len(),
+        },
     }
 }
 
@@ -430,24 +457,32 @@ fn dose_counts(
     clock: &Clock,
     t: &Thresholds,
 ) -> DoseCounts {
-    let mut doses = DoseCounts::default();
-    if let Some(r) = r {
+    counts_of(r.map(|r| {
         let ds: Vec<_> = f.doses(r.drug).collect();
         let planned = r.planned_between(from, to.min(clock.now()), clock);
+        let mut c = SlotCounts::default();
         for s in slot_states(&planned, &ds, clock.now(), t) {
             match s.state {
-                SlotState::Taken => doses.taken += 1,
-                SlotState::Late => doses.late += 1,
-                SlotState::Missed => doses.missed += 1,
-                SlotState::Skipped => doses.skipped += 1,
-                _ => {}
+                SlotState::Taken => c.taken += 1,
+                SlotState::Late => c.late += 1,
+                SlotState::Missed => c.missed += 1,
+                SlotState::Skipped => c.skipped += 1,
+                SlotState::Due | SlotState::Upcoming => {}
             }
         }
-        let counted = doses.taken + doses.late + doses.missed;
-        doses.pct =
-            (counted > 0).then(|| (doses.taken + doses.late) as f64 * 100.0 / counted as f64);
-    }
-    doses
+        c
+    }))
+}
+
+/// The report's dose counts (none without a plan).
+fn counts_of(c: Option<SlotCounts>) -> DoseCounts {
+    c.map_or_else(DoseCounts::default, |c| DoseCounts {
+        taken: c.taken as usize,
+        late: c.late as usize,
+        missed: c.missed as usize,
+        skipped: c.skipped as usize,
+        pct: c.taken_pct(),
+    })
 }
 
 /// Regimen steps that took effect in the period.

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use super::{Result, Store};
 use crate::domain::drugs::Drug;
-use crate::domain::trend::doses::DosePiece;
+use crate::domain::trend::doses::{DosePiece, SlotCounts};
 
 /// One kept month: its first day, the key it was made under and its figures.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,31 +58,36 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<DoseMonth>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT month, key, ok, total, days FROM dose_months
+            "SELECT month, key, taken, late, missed, skipped, days FROM dose_months
              WHERE drug = ?1 AND regimen = ?2 AND month >= ?3 AND month <= ?4
              ORDER BY month",
         )?;
         let rows = stmt.query_map(
             params![drug.code(), regimen, month_text(from), month_text(to)],
             |r| {
+                let slots = SlotCounts {
+                    taken: r.get(2)?,
+                    late: r.get(3)?,
+                    missed: r.get(4)?,
+                    skipped: r.get(5)?,
+                };
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
-                    r.get::<_, u32>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, Vec<u8>>(4)?,
+                    slots,
+                    r.get::<_, Vec<u8>>(6)?,
                 ))
             },
         )?;
         let mut out = Vec::new();
         for row in rows {
-            let (month, key, ok, total, days) = row?;
+            let (month, key, slots, days) = row?;
             let month = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok();
             if let (Some(month), Some(days)) = (month, decode(&days)) {
                 out.push(DoseMonth {
                     month,
                     key,
-                    piece: DosePiece { ok, total, days },
+                    piece: DosePiece { slots, days },
                 });
             }
         }
@@ -98,8 +103,9 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO dose_months (drug, regimen, month, key, ok, total, days)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO dose_months
+                    (drug, regimen, month, key, taken, late, missed, skipped, days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for m in months {
                 stmt.execute(params![
@@ -107,14 +113,40 @@ impl Store {
                     regimen,
                     month_text(m.month),
                     m.key,
-                    m.piece.ok,
-                    m.piece.total,
+                    m.piece.slots.taken,
+                    m.piece.slots.late,
+                    m.piece.slots.missed,
+                    m.piece.slots.skipped,
                     encode(&m.piece.days)
                 ])?;
             }
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The number of live dose entries of `drug` in `[from, to)`.
+    pub fn dose_count(
+        &self,
+        drug: Drug,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM entries INDEXED BY entries_live_series
+             WHERE kind = 'dose' AND subject = ?1 AND deleted_at IS NULL
+               AND at_utc >= ?2 AND at_utc < ?3",
+            )?
+            .query_row(
+                params![
+                    drug.code(),
+                    super::entries::utc_text(&from),
+                    super::entries::utc_text(&to)
+                ],
+                |r| r.get::<_, i64>(0),
+            )? as usize)
     }
 
     /// How many months are kept (tests and the benchmark look).

@@ -94,11 +94,13 @@ fn settled(span: Span, window: Span, clock: &Clock) -> bool {
 }
 
 /// What a kept month's figures depend on besides its doses and plan (which the triggers
-/// watch): the slot window and the month's UTC offsets (the time zone its slots were placed in).
+/// watch): the slot window, when a dose counts as late, and the month's UTC offsets (the time
+/// zone its slots were placed in).
 fn key(span: Span, t: &Thresholds) -> String {
     format!(
-        "w{}:{}:{}",
+        "w{}:l{}:{}:{}",
         t.slot_window_hours,
+        t.late_after_minutes,
         span.0.offset().local_minus_utc(),
         span.1.offset().local_minus_utc()
     )

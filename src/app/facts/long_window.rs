@@ -98,7 +98,7 @@ pub fn facts(
 
 /// The first taken dose of `drug` on `start` or later and before `to` (the response's
 /// baseline reads it), with the doses logged before it from the day before the start.
-fn first_dose(
+pub(super) fn first_dose(
     store: &Store,
     drug: Drug,
     start: NaiveDate,

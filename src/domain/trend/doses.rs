@@ -18,13 +18,36 @@ use crate::domain::settings::Thresholds;
 /// last slots (late doses). Longer than any dosing interval the plans allow.
 pub const CONTEXT_DAYS: i64 = 3;
 
+/// How the planned slots of a stretch of time were answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlotCounts {
+    pub taken: u32,
+    pub late: u32,
+    pub missed: u32,
+    pub skipped: u32,
+}
+
+impl SlotCounts {
+    fn add(&mut self, o: SlotCounts) {
+        self.taken += o.taken;
+        self.late += o.late;
+        self.missed += o.missed;
+        self.skipped += o.skipped;
+    }
+
+    /// The share (%) of the slots taken (on time or late) among those taken, late or missed
+    /// (skipped and open slots are left out); `None` when none counts.
+    pub fn taken_pct(&self) -> Option<f64> {
+        let ok = self.taken + self.late;
+        let counted = ok + self.missed;
+        (counted > 0).then(|| f64::from(ok) * 100.0 / f64::from(counted))
+    }
+}
+
 /// What a stretch of time adds to a window's dose figures.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DosePiece {
-    /// Planned slots taken (on time or late).
-    pub ok: u32,
-    /// Planned slots taken, late or missed (skipped and open slots are left out).
-    pub total: u32,
+    pub slots: SlotCounts,
     /// Taken mg per local day (the dose's own date), for the taken doses in the stretch.
     pub days: Vec<(NaiveDate, f64)>,
 }
@@ -49,12 +72,11 @@ pub fn piece(
             .filter(|s| inside(&s.at))
         {
             match s.state {
-                SlotState::Taken | SlotState::Late => {
-                    p.ok += 1;
-                    p.total += 1;
-                }
-                SlotState::Missed => p.total += 1,
-                _ => {}
+                SlotState::Taken => p.slots.taken += 1,
+                SlotState::Late => p.slots.late += 1,
+                SlotState::Missed => p.slots.missed += 1,
+                SlotState::Skipped => p.slots.skipped += 1,
+                SlotState::Due | SlotState::Upcoming => {}
             }
         }
     }
@@ -71,8 +93,7 @@ pub fn piece(
 /// The pieces of a window added up, in time order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DoseSummary {
-    pub ok: u32,
-    pub total: u32,
+    pub slots: SlotCounts,
     pub days: Vec<(NaiveDate, f64)>,
 }
 
@@ -80,19 +101,13 @@ impl DoseSummary {
     /// Add the next piece (pieces come in time order; a day two pieces share — a dose logged
     /// in another UTC offset than the clock's — is summed).
     pub fn add(&mut self, p: DosePiece) {
-        self.ok += p.ok;
-        self.total += p.total;
+        self.slots.add(p.slots);
         for (day, mg) in p.days {
             match self.days.last_mut() {
                 Some(last) if last.0 == day => last.1 += mg,
                 _ => self.days.push((day, mg)),
             }
         }
-    }
-
-    /// The share (%) of the counted slots that were taken; `None` when none counts.
-    pub fn taken_pct(&self) -> Option<f64> {
-        (self.total > 0).then(|| f64::from(self.ok) * 100.0 / f64::from(self.total))
     }
 }
 
@@ -123,6 +138,15 @@ mod tests {
         }
     }
 
+    fn counts(taken: u32, late: u32, missed: u32, skipped: u32) -> SlotCounts {
+        SlotCounts {
+            taken,
+            late,
+            missed,
+            skipped,
+        }
+    }
+
     fn slot(s: &str) -> PlannedDose {
         PlannedDose {
             at: at(s),
@@ -135,7 +159,7 @@ mod tests {
         let marks = [
             taken("2026-01-31T20:05:00+08:00", 75.0),
             taken("2026-02-01T08:10:00+08:00", 75.0),
-            taken("2026-02-01T20:00:00+08:00", 50.0),
+            taken("2026-02-01T22:30:00+08:00", 50.0),
         ];
         let planned = [
             slot("2026-01-31T20:00:00+08:00"),
@@ -150,11 +174,11 @@ mod tests {
             at("2026-02-02T00:00:00+08:00"),
         );
         let p = piece(&marks, &planned, feb, now, &t);
-        assert_eq!((p.ok, p.total), (2, 2));
+        assert_eq!(p.slots, counts(1, 1, 0, 0));
         assert_eq!(p.days, vec![(feb.0.date_naive(), 125.0)]);
         // Without a plan: the days, no share.
         let p = piece(&marks, &[], feb, now, &t);
-        assert_eq!((p.ok, p.total), (0, 0));
+        assert_eq!(p.slots, SlotCounts::default());
         assert_eq!(p.days.len(), 1);
     }
 
@@ -162,19 +186,17 @@ mod tests {
     fn pieces_add_up_and_a_shared_day_is_summed() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
         let mut s = DoseSummary::default();
-        assert_eq!(s.taken_pct(), None);
+        assert_eq!(s.slots.taken_pct(), None);
         s.add(DosePiece {
-            ok: 3,
-            total: 4,
+            slots: counts(2, 1, 1, 5),
             days: vec![(d("2026-01-30"), 150.0), (d("2026-01-31"), 75.0)],
         });
         s.add(DosePiece {
-            ok: 1,
-            total: 1,
+            slots: counts(1, 0, 0, 0),
             days: vec![(d("2026-01-31"), 75.0), (d("2026-02-01"), 150.0)],
         });
-        assert_eq!((s.ok, s.total), (4, 5));
-        assert_eq!(s.taken_pct(), Some(80.0));
+        assert_eq!(s.slots, counts(3, 1, 1, 5));
+        assert_eq!(s.slots.taken_pct(), Some(80.0));
         assert_eq!(
             s.days,
             vec![

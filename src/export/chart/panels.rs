@@ -2,7 +2,7 @@
 
 use super::{
     Axis, CREA, DIA, DOSE, GREY, Key, LEFT, OTHER, PLT, Panel, RESCUE, RIGHT, Scene, Shape, TAKEN,
-    TARGET, TROUGH, WIDTH, empty_note, frame, header, series, top_of,
+    TARGET, TROUGH, WIDTH, empty_note, frame, header, series, thin, top_of,
 };
 use crate::domain::trend::{GAP_BP, GAP_LABS, GAP_PLATELETS, Pt, TrendData};
 use crate::domain::units::fmt_num;
@@ -103,7 +103,7 @@ pub(super) fn dose(
             width: 1.4,
         });
     }
-    for q in &d.dose_taken {
+    for q in &thin(&d.dose_taken, a) {
         s.shapes.push(Shape::Dot {
             at: (a.x(q.0), p.y(q.1)),
             r: 1.4,
@@ -183,7 +183,7 @@ pub(super) fn level(
         empty_note(s, &p, i);
     }
     series(s, a, &p, &d.troughs, GAP_LABS, TROUGH, true);
-    for q in &d.non_troughs {
+    for q in &thin(&d.non_troughs, a) {
         s.shapes.push(Shape::Dot {
             at: (a.x(q.0), p.y(q.1)),
             r: 2.2,
