@@ -20,7 +20,9 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0005_live_indexes.sql"
     )),
-    M::up(include_str!("../../assets/migrations/0006_dose_months.sql")),
+    M::up(include_str!(
+        "../../assets/migrations/0006_long_windows.sql"
+    )),
 ];
 
 /// Every migration, in order.

@@ -31,9 +31,10 @@ impl Dense {
                 covered,
                 "kind = 'bp' AND subject IS NULL AND ?4 IS NOT NULL",
             ),
+            // The diastolic value is read from its own index (migration 6), not from the rows.
             Dense::Diastolic => (
                 "details ->> '$.diastolic'",
-                "entries",
+                "entries INDEXED BY entries_live_diastolic",
                 "kind = 'bp' AND ?4 IS NOT NULL",
             ),
         }

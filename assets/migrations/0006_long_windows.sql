@@ -1,5 +1,5 @@
--- Issue 17 (Trends "all"): the dose figures of each settled calendar month, kept so that a
--- chart of a century reads 1,200 rows instead of 72,000 doses. A row is what the slot matching
+-- Issue 17 (Trends "all", long reports): the dose figures of each settled calendar month,
+-- kept so that a chart of a century reads 1,200 rows instead of 72,000 doses. A row is what the slot matching
 -- (in the program, not in SQL) made of the month: its planned slots taken, late, missed and
 -- skipped, and the taken mg per local day. It is only ever a copy: any write that could change it removes it, and the
 -- program makes it again from the entries when it is next needed.
@@ -76,3 +76,8 @@ CREATE TRIGGER dose_months_regimen_delete AFTER DELETE ON regimens
 BEGIN
     DELETE FROM dose_months WHERE regimen = OLD.id;
 END;
+
+-- The diastolic pressure of each live reading beside its time: a long blood-pressure chart
+-- reads the index, not the rows (11 → 3.6 ms for a century of readings, cold).
+CREATE INDEX entries_live_diastolic ON entries (kind, at_utc, at, details ->> '$.diastolic')
+    WHERE deleted_at IS NULL AND kind = 'bp';
