@@ -116,6 +116,17 @@ pub fn pick_error(ctx: &Ctx, e: &PickError, cmd: &str) -> CliError {
                 ("ago", &ago::gap((*now - *last).num_minutes(), i)),
             ],
         ),
+        PickError::Answered {
+            at,
+            state: SlotState::Skipped,
+            by,
+        } => i.tf(
+            "take.skipped_already",
+            &[
+                ("slot", &stamp(*at)),
+                ("by", &by.map(stamp).unwrap_or_else(|| "—".into())),
+            ],
+        ),
         PickError::Answered { at, state, by } => i.tf(
             "take.answered_already",
             &[
@@ -181,6 +192,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     ctx.warn(&saved.warnings);
     let (entry, at) = (&saved.entry, saved.entry.at);
     let key = match (status, p.extra) {
+        (DoseStatus::Taken, true) if p.after_skip() => "take.after_skip",
         (_, true) => "take.extra",
         (DoseStatus::Skipped, _) => "take.skipped",
         _ => "take.taken",

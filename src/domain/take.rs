@@ -27,6 +27,14 @@ pub struct Pick {
     pub extra: bool,
 }
 
+impl Pick {
+    /// A taken dose for a slot the patient had answered with a skip: not a second dose, the
+    /// slot's first one, taken after all (and late).
+    pub fn after_skip(&self) -> bool {
+        self.extra && self.state == SlotState::Skipped
+    }
+}
+
 /// Why no slot could be chosen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PickError {
@@ -143,14 +151,17 @@ fn pick_next(
 
 /// The latest taken dose of the regimen's drug less than the safe gap before `now` (or after
 /// it), when `p` is answered now: a missed slot right after the due one, or the due slot
-/// right after a missed one was taken late — two doses minutes apart either way.
+/// right after a missed one was taken late — two doses minutes apart either way. An extra
+/// dose for a slot that already has a taken dose was confirmed as such (`--extra`); one for a
+/// slot answered by a skip is that slot's first dose, taken late, and is asked about exactly
+/// like a missed slot.
 fn soon_after(
     f: &Facts,
     r: &Regimen,
     p: &Pick,
     now: DateTime<FixedOffset>,
 ) -> Option<DateTime<FixedOffset>> {
-    if p.extra {
+    if p.extra && !p.after_skip() {
         return None;
     }
     let step = r.step_on(p.at.date_naive())?;
