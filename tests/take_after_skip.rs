@@ -71,10 +71,16 @@ fn cli_extra_dose_for_a_skipped_slot_minutes_after_another_needs_late() {
     let (ok, _, err) = run(&d, "20:05", "en_US.UTF-8", &["take", "08:00"]);
     assert!(!ok);
     assert!(err.contains("recorded as skipped"), "{err}");
-    assert!(err.contains("--extra") && !err.contains("second dose"), "{err}");
+    assert!(
+        err.contains("--extra") && !err.contains("second dose"),
+        "{err}"
+    );
     // --extra alone: 10 minutes after the 19:55 dose, asked exactly like a missed slot.
     let (ok, _, err) = run(&d, "20:05", "en_US.UTF-8", &["take", "08:00", "--extra"]);
-    assert!(!ok, "an extra dose 10 min after another needs --late: {err}");
+    assert!(
+        !ok,
+        "an extra dose 10 min after another needs --late: {err}"
+    );
     assert!(
         err.contains("--late") && err.contains("2026-03-10 19:55") && err.contains("10 min"),
         "{err}"
@@ -143,7 +149,10 @@ fn cli_second_dose_for_a_taken_slot_stays_extra_alone() {
     assert!(ok, "{err}");
     let (ok, out, err) = run(&d, "08:30", "en_US.UTF-8", &["take", "08:00", "--extra"]);
     assert!(ok, "--extra is the patient's word for a second dose: {err}");
-    assert!(out.contains("Extra dose for the 2026-03-10 08:00 slot"), "{out}");
+    assert!(
+        out.contains("Extra dose for the 2026-03-10 08:00 slot"),
+        "{out}"
+    );
 }
 
 fn at(hm: &str) -> DateTime<FixedOffset> {
