@@ -72,3 +72,26 @@ fn lost_entries_name_the_ids_that_may_be_missing() {
         assert!(!err.contains("no entry is missing"), "{lang}: {err}");
     }
 }
+
+/// The screen covers what was printed on the terminal: its message line says changes were
+/// lost (the full warning is on the terminal after quitting).
+#[test]
+fn the_screen_says_changes_were_lost() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    rusqlite::Connection::open(&d.db)
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let older = std::fs::read(&d.db).unwrap();
+    d.ok(&["log", "platelets", "46"]);
+    for s in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(d.db.with_file_name(format!("diary.sqlite{s}")));
+    }
+    std::fs::write(&d.db, older).unwrap();
+    let mut s = common::screen::Screen::start(&d);
+    assert!(s.wait_for("Today"), "first frame");
+    assert!(s.wait_for("1 recent change was lost"), "{}", s.since(0));
+    s.send(b"q");
+    assert!(s.wait_exit(), "quit with success");
+}
