@@ -257,3 +257,38 @@ fn screen_and_command_line_share_the_decision() {
             .any(|e| matches!(&e.data, EntryData::Dose(d) if d.status == DoseStatus::Skipped))
     );
 }
+
+/// `log dose csa --extra` without an amount, at an answered slot: the refusal said "add
+/// --extra" even with it. The extra dose takes its slot's planned amount.
+#[test]
+fn cli_log_dose_extra_without_amount_takes_the_planned_amount() {
+    let d = Diary::new();
+    d.ok(&[
+        "regimen",
+        "start",
+        "cyclosporine",
+        "--dose",
+        "75,75",
+        "--times",
+        "08:00,20:00",
+        "--start",
+        "2026-03-01",
+        "--formulation",
+        "Neoral",
+    ]);
+    let (ok, _, err) = run(&d, "08:05", "en_US.UTF-8", &["take"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&d, "08:30", "en_US.UTF-8", &["log", "dose", "csa"]);
+    assert!(!ok && err.contains("add --extra"), "{err}");
+    let (ok, out, err) = run(
+        &d,
+        "08:30",
+        "en_US.UTF-8",
+        &["log", "dose", "csa", "--extra"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Amount taken from the plan: 75 mg for the 2026-03-10 08:00 dose"),
+        "{out}"
+    );
+}

@@ -221,7 +221,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
 /// says where the amount came from; `None` when there is nothing to fill.
 pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<Option<String>> {
     use crate::domain::drugs::Drug;
-    use crate::domain::take::slot_for;
+    use crate::domain::take::{extra_slot_for, slot_for};
     use crate::domain::when::{parse_any, parse_when};
     let super::log::LogCommand::Dose {
         drug,
@@ -232,6 +232,7 @@ pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<
         skipped: false,
         scheduled,
         common,
+        extra,
         ..
     } = cmd
     else {
@@ -287,7 +288,9 @@ pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<
     if !facts.regimens.iter().any(|r| r.drug == d) {
         return Ok(None);
     }
-    let p = match slot_for(&facts, &ctx.clock, t, d, at, sched) {
+    // An extra dose (`--extra`) takes the amount of its slot even when the slot is answered.
+    let near = if *extra { extra_slot_for } else { slot_for };
+    let p = match near(&facts, &ctx.clock, t, d, at, sched) {
         None => return Err(no_amount()),
         Some(Err(e)) => return Err(pick_error(ctx, &e, "take")),
         Some(Ok(p)) => p,

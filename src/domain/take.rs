@@ -237,6 +237,29 @@ pub fn slot_for(
     at: DateTime<FixedOffset>,
     scheduled: Option<DateTime<FixedOffset>>,
 ) -> Option<Result<Pick, PickError>> {
+    slot_near(f, clock, t, (drug, at, scheduled), false)
+}
+
+/// [`slot_for`] for a dose the patient called extra (`log dose --extra`): an answered slot is
+/// returned too (`Pick::extra`), so its planned amount can be taken.
+pub fn extra_slot_for(
+    f: &Facts,
+    clock: &Clock,
+    t: &Thresholds,
+    drug: Drug,
+    at: DateTime<FixedOffset>,
+    scheduled: Option<DateTime<FixedOffset>>,
+) -> Option<Result<Pick, PickError>> {
+    slot_near(f, clock, t, (drug, at, scheduled), true)
+}
+
+fn slot_near(
+    f: &Facts,
+    clock: &Clock,
+    t: &Thresholds,
+    (drug, at, scheduled): (Drug, DateTime<FixedOffset>, Option<DateTime<FixedOffset>>),
+    extra: bool,
+) -> Option<Result<Pick, PickError>> {
     let r = f
         .regimens
         .iter()
@@ -259,12 +282,12 @@ pub fn slot_for(
             .min_by_key(|x| (x.dose_at.is_some(), (x.at - at).abs()))?,
     };
     Some(match s.dose_at {
-        Some(by) => Err(PickError::Answered {
+        Some(by) if !extra => Err(PickError::Answered {
             at: s.at,
             state: s.state,
             by: Some(by),
         }),
-        None => Ok(pick_of(r, s, false)),
+        by => Ok(pick_of(r, s, by.is_some())),
     })
 }
 
