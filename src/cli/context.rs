@@ -210,20 +210,33 @@ impl Ctx {
     }
 }
 
-/// A store notice in the user's language.
+/// A store notice in the user's language. Lost changes say exactly what is known: when the
+/// highest id ever given is still in the diary no entry is missing (the lost changes were
+/// edits, deletions, plan or settings changes); otherwise the entries after the diary's end,
+/// up to the highest id given, may be lost.
 pub(super) fn notice_text(i: &I18n, n: &crate::store::Notice) -> String {
     match n {
         crate::store::Notice::LostChanges {
             lost,
             max_id,
             now_max,
-        } => i.tf(
-            "safety.lost_changes",
-            &[
-                ("lost", &lost.to_string()),
-                ("max_id", &max_id.to_string()),
-                ("now_max", &now_max.to_string()),
-            ],
-        ),
+        } => {
+            let lost = lost.to_string();
+            let now = now_max.to_string();
+            if max_id <= now_max {
+                return i.tf(
+                    "lost_changes.none_missing",
+                    &[("lost", &lost), ("now_max", &now)],
+                );
+            }
+            i.tf(
+                "safety.lost_changes",
+                &[
+                    ("lost", &lost),
+                    ("max_id", &max_id.to_string()),
+                    ("now_max", &now),
+                ],
+            )
+        }
     }
 }

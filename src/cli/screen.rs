@@ -95,9 +95,24 @@ pub fn open(ctx: &Ctx) -> CliResult {
         return Err(CliError::Invalid(ctx.i18n.t("tui.no_terminal").to_string()));
     }
     let store = ctx.open_store()?;
+    // What opening found was printed on the terminal, which the screen now covers: its
+    // message line says so until a key is pressed.
+    let notice = store.notices().first().map(|n| notice_line(ctx, n));
     let mut app = app(ctx, store, ctx.clock.clone(), ctx.paths.clone());
     app.offer_setup();
+    if let Some(text) = notice {
+        app.error(text);
+    }
     run_screen(app).map_err(|e| CliError::Failed(e.to_string()))
+}
+
+/// A store notice in one short line for the screen's message line.
+fn notice_line(ctx: &Ctx, n: &crate::store::Notice) -> String {
+    match n {
+        crate::store::Notice::LostChanges { lost, .. } => ctx
+            .i18n
+            .tf("lost_changes.screen", &[("lost", &lost.to_string())]),
+    }
 }
 
 pub fn snapshot(ctx: &Ctx, a: SnapshotArgs, out: &mut impl Write) -> CliResult {

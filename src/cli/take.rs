@@ -116,6 +116,17 @@ pub fn pick_error(ctx: &Ctx, e: &PickError, cmd: &str) -> CliError {
                 ("ago", &ago::gap((*now - *last).num_minutes(), i)),
             ],
         ),
+        PickError::Answered {
+            at,
+            state: SlotState::Skipped,
+            by,
+        } => i.tf(
+            "take.skipped_already",
+            &[
+                ("slot", &stamp(*at)),
+                ("by", &by.map(stamp).unwrap_or_else(|| "—".into())),
+            ],
+        ),
         PickError::Answered { at, state, by } => i.tf(
             "take.answered_already",
             &[
@@ -181,6 +192,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     ctx.warn(&saved.warnings);
     let (entry, at) = (&saved.entry, saved.entry.at);
     let key = match (status, p.extra) {
+        (DoseStatus::Taken, true) if p.after_skip() => "take.after_skip",
         (_, true) => "take.extra",
         (DoseStatus::Skipped, _) => "take.skipped",
         _ => "take.taken",
@@ -209,7 +221,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
 /// says where the amount came from; `None` when there is nothing to fill.
 pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<Option<String>> {
     use crate::domain::drugs::Drug;
-    use crate::domain::take::slot_for;
+    use crate::domain::take::{extra_slot_for, slot_for};
     use crate::domain::when::{parse_any, parse_when};
     let super::log::LogCommand::Dose {
         drug,
@@ -220,6 +232,7 @@ pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<
         skipped: false,
         scheduled,
         common,
+        extra,
         ..
     } = cmd
     else {
@@ -275,7 +288,9 @@ pub fn fill_from_plan(ctx: &Ctx, cmd: &mut super::log::LogCommand) -> CliResult<
     if !facts.regimens.iter().any(|r| r.drug == d) {
         return Ok(None);
     }
-    let p = match slot_for(&facts, &ctx.clock, t, d, at, sched) {
+    // An extra dose (`--extra`) takes the amount of its slot even when the slot is answered.
+    let near = if *extra { extra_slot_for } else { slot_for };
+    let p = match near(&facts, &ctx.clock, t, d, at, sched) {
         None => return Err(no_amount()),
         Some(Err(e)) => return Err(pick_error(ctx, &e, "take")),
         Some(Ok(p)) => p,

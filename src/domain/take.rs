@@ -27,6 +27,14 @@ pub struct Pick {
     pub extra: bool,
 }
 
+impl Pick {
+    /// A taken dose for a slot the patient had answered with a skip: not a second dose, the
+    /// slot's first one, taken after all (and late).
+    pub fn after_skip(&self) -> bool {
+        self.extra && self.state == SlotState::Skipped
+    }
+}
+
 /// Why no slot could be chosen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PickError {
@@ -143,14 +151,17 @@ fn pick_next(
 
 /// The latest taken dose of the regimen's drug less than the safe gap before `now` (or after
 /// it), when `p` is answered now: a missed slot right after the due one, or the due slot
-/// right after a missed one was taken late — two doses minutes apart either way.
+/// right after a missed one was taken late — two doses minutes apart either way. An extra
+/// dose for a slot that already has a taken dose was confirmed as such (`--extra`); one for a
+/// slot answered by a skip is that slot's first dose, taken late, and is asked about exactly
+/// like a missed slot.
 fn soon_after(
     f: &Facts,
     r: &Regimen,
     p: &Pick,
     now: DateTime<FixedOffset>,
 ) -> Option<DateTime<FixedOffset>> {
-    if p.extra {
+    if p.extra && !p.after_skip() {
         return None;
     }
     let step = r.step_on(p.at.date_naive())?;
@@ -226,6 +237,29 @@ pub fn slot_for(
     at: DateTime<FixedOffset>,
     scheduled: Option<DateTime<FixedOffset>>,
 ) -> Option<Result<Pick, PickError>> {
+    slot_near(f, clock, t, (drug, at, scheduled), false)
+}
+
+/// [`slot_for`] for a dose the patient called extra (`log dose --extra`): an answered slot is
+/// returned too (`Pick::extra`), so its planned amount can be taken.
+pub fn extra_slot_for(
+    f: &Facts,
+    clock: &Clock,
+    t: &Thresholds,
+    drug: Drug,
+    at: DateTime<FixedOffset>,
+    scheduled: Option<DateTime<FixedOffset>>,
+) -> Option<Result<Pick, PickError>> {
+    slot_near(f, clock, t, (drug, at, scheduled), true)
+}
+
+fn slot_near(
+    f: &Facts,
+    clock: &Clock,
+    t: &Thresholds,
+    (drug, at, scheduled): (Drug, DateTime<FixedOffset>, Option<DateTime<FixedOffset>>),
+    extra: bool,
+) -> Option<Result<Pick, PickError>> {
     let r = f
         .regimens
         .iter()
@@ -248,12 +282,12 @@ pub fn slot_for(
             .min_by_key(|x| (x.dose_at.is_some(), (x.at - at).abs()))?,
     };
     Some(match s.dose_at {
-        Some(by) => Err(PickError::Answered {
+        Some(by) if !extra => Err(PickError::Answered {
             at: s.at,
             state: s.state,
             by: Some(by),
         }),
-        None => Ok(pick_of(r, s, false)),
+        by => Ok(pick_of(r, s, by.is_some())),
     })
 }
 

@@ -185,19 +185,38 @@ impl App {
                 if line_edit::apply_up_to(&mut f.value, &mut f.cursor, Edit::Insert(c), usize::MAX)
                 {
                     p.form.dirty = true;
-                    p.confirmed = false;
+                    self.plan_change_edited();
                 }
             }
             other => {
                 let before = p.input();
                 edit_fields(&mut p.form, other, &self.ctx.i18n, &Defaults::default());
                 if !same_input(&before, &p.input()) {
-                    p.confirmed = false;
+                    self.plan_change_edited();
                 }
-                p.update_preview(&self.ctx.clock);
+                if let Some(Modal::PlanChange(p)) = &mut self.modal {
+                    p.update_preview(&self.ctx.clock);
+                }
             }
         }
         true
+    }
+
+    /// The fields changed: the second look no longer stands, and the message follows the new
+    /// input — an error that still applies is said for it, anything else is cleared. A second
+    /// look is never carried over (nor pre-announced): Enter shows the current one.
+    fn plan_change_edited(&mut self) {
+        let Some(Modal::PlanChange(p)) = &mut self.modal else {
+            return;
+        };
+        p.confirmed = false;
+        if p.form.error.is_none() {
+            return;
+        }
+        p.form.error = match course::check_change(&self.ctx.store, &self.ctx.clock, &p.input()) {
+            Ok(_) | Err(CourseError::Plan(PlanError::Confirm(_)) | CourseError::Store(_)) => None,
+            Err(e) => Some(e.message(&self.ctx.i18n)),
+        };
     }
 
     /// `u` after a change of plan: remove its step while it is still the plan's newest.

@@ -72,18 +72,29 @@ pub fn take_text(i: &I18n, next: &Next) -> String {
 }
 
 /// The pieces of the line in order, each with whether it may be left out when narrow.
+/// Without a plan `s` has nothing to skip (it is not offered, as `t` says "no plan") and `R`
+/// starts a plan.
 fn pieces(i: &I18n, next: &Next) -> Vec<(String, bool)> {
     let t = |k: &str| i.t(k).to_string();
-    vec![
-        (take_text(i, next), false),
-        (t("take_hint.skip"), false),
-        (t("take_hint.plan"), false),
+    let no_plan = matches!(next, Next::NoRegimen);
+    let mut keep = vec![(take_text(i, next), false)];
+    if !no_plan {
+        keep.push((t("take_hint.skip"), false));
+    }
+    let plan = if no_plan {
+        "take_hint.start_plan"
+    } else {
+        "take_hint.plan"
+    };
+    keep.extend([
+        (t(plan), false),
         (t("take_hint.platelets"), true),
         (t("take_hint.new"), true),
         (t("take_hint.export"), true),
         (t("take_hint.help"), false),
         (t("take_hint.quit"), false),
-    ]
+    ]);
+    keep
 }
 
 /// The pieces that fit in `width`: every required one, then the optional ones in order while
