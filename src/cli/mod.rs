@@ -161,6 +161,16 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), e.g. `itp-diary man > ~/.local/share/man/man1/itp-diary.1`.
     Man,
+    /// The daily automatic backup, run detached by a command (internal; hidden).
+    #[command(name = crate::app::backup_job::CHILD_COMMAND, hide = true)]
+    BackupAutoChild {
+        /// The folder holding the backups folder.
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+        /// The starting command's "now" (RFC 3339): its day names the backup.
+        #[arg(long, value_name = "TIME")]
+        now: String,
+    },
 }
 
 /// Automatic daily backups kept.
@@ -281,6 +291,9 @@ pub fn run(cli: Cli) -> CliResult {
     match &cli.command {
         Some(Command::Completions(a)) => return shell::completions(a),
         Some(Command::Man) => return shell::man(),
+        Some(Command::BackupAutoChild { data_dir, now }) => {
+            return backup_child(cli.db.as_deref(), data_dir, now);
+        }
         _ => {}
     }
     let patient = patient_of(&cli)?.map(str::to_string);
@@ -363,7 +376,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
         Some(Command::Notify(cmd)) => notify::run(&ctx, patient.as_deref(), cmd, &mut out),
         Some(Command::Patients(args)) => shell::patients(&ctx, args, &mut out),
-        Some(Command::Completions(_) | Command::Man) => Ok(()),
+        Some(Command::Completions(_) | Command::Man | Command::BackupAutoChild { .. }) => Ok(()),
         Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),
         Some(Command::Profile(args)) => course::profile(&ctx, args, &mut out),
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
@@ -374,6 +387,19 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Undelete { id, json }) => mark_deleted(&ctx, id, false, json, &mut out),
     };
     finish(&ctx, result, out)
+}
+
+/// The detached daily backup (before settings and language: it prints nothing, a failure is
+/// recorded for the next command).
+fn backup_child(db: Option<&std::path::Path>, data_dir: &std::path::Path, now: &str) -> CliResult {
+    let (Some(db), Ok(now)) = (db, chrono::DateTime::parse_from_rfc3339(now)) else {
+        return Err(CliError::Invalid(format!(
+            "{}: --db and an RFC 3339 --now are needed",
+            crate::app::backup_job::CHILD_COMMAND
+        )));
+    };
+    crate::app::backup_job::child(db, data_dir, &Clock::Fixed(now), AUTO_BACKUPS);
+    Ok(())
 }
 
 /// Flush the output; after success, the daily backup.
