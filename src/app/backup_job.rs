@@ -26,9 +26,11 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::backup::{AutoBackup, auto_backup, auto_backup_path, backups_dir, create_private_dir, diary_stem};
-use super::config::ENV_BACKUP;
 use super::ExchangeError;
+use super::backup::{
+    AutoBackup, auto_backup, auto_backup_path, backups_dir, create_private_dir, diary_stem,
+};
+use super::config::ENV_BACKUP;
 use crate::domain::clock::Clock;
 use crate::store::Store;
 
@@ -123,9 +125,9 @@ pub fn run(db: &Path, data_dir: &Path, clock: &Clock, keep: usize, wait: bool) -
 pub fn spawn(db: &Path, data_dir: &Path, now: DateTime<FixedOffset>) -> std::io::Result<()> {
     use std::process::{Command, Stdio};
     let mut c = Command::new(std::env::current_exe()?);
-    c.arg("--db")
+    c.arg(CHILD_COMMAND)
+        .arg("--db")
         .arg(db)
-        .arg(CHILD_COMMAND)
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--now")
@@ -137,7 +139,7 @@ pub fn spawn(db: &Path, data_dir: &Path, now: DateTime<FixedOffset>) -> std::io:
     c.spawn().map(drop)
 }
 
-/// The hidden subcommand the detached job runs.
+/// The hidden subcommand the detached job runs (first argument; read before the others).
 pub const CHILD_COMMAND: &str = "backup-auto-child";
 
 #[cfg(unix)]

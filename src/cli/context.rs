@@ -91,8 +91,7 @@ impl Ctx {
     /// What a detached backup after an earlier command recorded (a failure, a damaged diary),
     /// said on standard error until a backup succeeds.
     fn earlier_backup_problem(&self) {
-        let Some(s) = crate::app::backup_job::recorded(&self.paths.data_dir, &self.paths.db)
-        else {
+        let Some(s) = crate::app::backup_job::recorded(&self.paths.data_dir, &self.paths.db) else {
             return;
         };
         let when = s.recorded_at.format("%Y-%m-%d %H:%M").to_string();
@@ -102,7 +101,10 @@ impl Ctx {
             self.i18n.t("warning.prefix"),
             self.i18n.tf(
                 "safety.auto_backup_earlier",
-                &[("when", &when), ("message", &self.backup_problem(&s.problem))]
+                &[
+                    ("when", &when),
+                    ("message", &self.backup_problem(&s.problem))
+                ]
             )
         );
     }

@@ -161,16 +161,6 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), e.g. `itp-diary man > ~/.local/share/man/man1/itp-diary.1`.
     Man,
-    /// The daily automatic backup, run detached by a command (internal; hidden).
-    #[command(name = crate::app::backup_job::CHILD_COMMAND, hide = true)]
-    BackupAutoChild {
-        /// The folder holding the backups folder.
-        #[arg(long, value_name = "DIR")]
-        data_dir: PathBuf,
-        /// The starting command's "now" (RFC 3339): its day names the backup.
-        #[arg(long, value_name = "TIME")]
-        now: String,
-    },
 }
 
 /// Automatic daily backups kept.
@@ -236,6 +226,9 @@ pub fn clock_from_env() -> Result<Clock, CliError> {
 
 /// Parse the arguments and run. Usage errors exit through clap (code 2; `--help` exits 0).
 pub fn main() -> ExitCode {
+    if let Some(code) = backup_child() {
+        return code;
+    }
     let cli = match parse() {
         Ok(c) => c,
         Err(e) => e.exit(),
@@ -291,9 +284,6 @@ pub fn run(cli: Cli) -> CliResult {
     match &cli.command {
         Some(Command::Completions(a)) => return shell::completions(a),
         Some(Command::Man) => return shell::man(),
-        Some(Command::BackupAutoChild { data_dir, now }) => {
-            return backup_child(cli.db.as_deref(), data_dir, now);
-        }
         _ => {}
     }
     let patient = patient_of(&cli)?.map(str::to_string);
@@ -376,7 +366,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Remind(args)) => status::remind(&ctx, args, &mut out),
         Some(Command::Notify(cmd)) => notify::run(&ctx, patient.as_deref(), cmd, &mut out),
         Some(Command::Patients(args)) => shell::patients(&ctx, args, &mut out),
-        Some(Command::Completions(_) | Command::Man | Command::BackupAutoChild { .. }) => Ok(()),
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
         Some(Command::Regimen(cmd)) => course::regimen(&ctx, cmd, &mut out),
         Some(Command::Profile(args)) => course::profile(&ctx, args, &mut out),
         Some(Command::Config(cmd)) => settings::run(&ctx, cmd, &mut out),
@@ -389,17 +379,34 @@ pub fn run(cli: Cli) -> CliResult {
     finish(&ctx, result, out)
 }
 
-/// The detached daily backup (before settings and language: it prints nothing, a failure is
-/// recorded for the next command).
-fn backup_child(db: Option<&std::path::Path>, data_dir: &std::path::Path, now: &str) -> CliResult {
-    let (Some(db), Ok(now)) = (db, chrono::DateTime::parse_from_rfc3339(now)) else {
-        return Err(CliError::Invalid(format!(
-            "{}: --db and an RFC 3339 --now are needed",
-            crate::app::backup_job::CHILD_COMMAND
-        )));
+/// The detached daily backup, `itp-diary backup-auto-child --db DB --data-dir DIR --now TIME`
+/// (started by a command, never by a person): read before clap, so it is in no help text,
+/// completion script or manual page. It prints nothing; a failure is recorded for the next
+/// command.
+fn backup_child() -> Option<ExitCode> {
+    use crate::app::backup_job::{CHILD_COMMAND, child};
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != CHILD_COMMAND {
+        return None;
+    }
+    let (mut db, mut data_dir, mut now) = (None, None, None);
+    while let (Some(k), Some(v)) = (args.next(), args.next()) {
+        match k.to_str() {
+            Some("--db") => db = Some(PathBuf::from(v)),
+            Some("--data-dir") => data_dir = Some(PathBuf::from(v)),
+            Some("--now") => {
+                now = v
+                    .to_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            }
+            _ => return Some(ExitCode::from(2)),
+        }
+    }
+    let (Some(db), Some(data_dir), Some(now)) = (db, data_dir, now) else {
+        return Some(ExitCode::from(2));
     };
-    crate::app::backup_job::child(db, data_dir, &Clock::Fixed(now), AUTO_BACKUPS);
-    Ok(())
+    child(&db, &data_dir, &Clock::Fixed(now), AUTO_BACKUPS);
+    Some(ExitCode::SUCCESS)
 }
 
 /// Flush the output; after success, the daily backup.
