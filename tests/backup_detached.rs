@@ -207,7 +207,7 @@ fn a_damaged_diary_found_by_a_detached_backup_is_reported() {
 
 /// A lock file in the backups folder, held (locked) by this test as a running job would.
 fn held_lock(d: &Diary) -> File {
-    std::fs::create_dir_all(backups(&d)).unwrap();
+    std::fs::create_dir_all(backups(d)).unwrap();
     let f = File::create(backups(d).join("diary-auto.lock")).unwrap();
     f.lock().unwrap();
     f
