@@ -271,3 +271,21 @@ fn wait_mode_makes_the_backup_before_exit() {
     assert!(backup_done(&d));
     assert_eq!(platelets_in(&backups(&d).join(TODAY)), 1);
 }
+
+// A recorded status is a file on disk: what it says is shown, never acted on by the terminal.
+#[test]
+fn a_recorded_status_is_made_visible() {
+    let d = Diary::new();
+    run(&mut d.cmd(), &["log", "platelets", "45"]);
+    std::fs::write(
+        backups(&d).join("diary-auto-status.json"),
+        r#"{"recorded_at":"2026-03-09T21:05:00+08:00","kind":"failed","reason":"disk \u001b]52;c;aGk=\u0007full"}"#,
+    )
+    .unwrap();
+    let err = stderr_of(&run(&mut d.cmd(), &["list"]));
+    assert!(
+        err.contains("earlier command (2026-03-09 21:05)") && err.contains("disk ␛]52;c;aGk=␇full"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}

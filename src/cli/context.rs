@@ -109,8 +109,13 @@ impl Ctx {
         );
     }
 
-    /// A failed or refused daily backup in words.
+    /// A failed or refused daily backup in words (made visible: the reason may come from a
+    /// file on disk).
     fn backup_problem(&self, p: &crate::app::backup_job::Problem) -> String {
+        crate::present::sanitize::visible(&self.backup_problem_raw(p)).into_owned()
+    }
+
+    fn backup_problem_raw(&self, p: &crate::app::backup_job::Problem) -> String {
         use crate::app::backup_job::Problem;
         match p {
             Problem::Failed { reason } => self.i18n.tf("backup.auto_failed", &[("reason", reason)]),
