@@ -289,3 +289,24 @@ fn a_recorded_status_is_made_visible() {
     );
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
+
+// A command run by a timer (`remind --notify`, what `notify install` schedules) makes the
+// backup before it exits: nobody waits for it, and systemd stops what a oneshot unit leaves
+// running.
+#[test]
+fn the_timer_s_remind_makes_the_backup_before_exit() {
+    let d = Diary::new();
+    run(
+        &mut d.cmd().env("ITP_DIARY_NOW", "2026-03-09T20:00:00+08:00"),
+        &["log", "platelets", "45"],
+    );
+    run(
+        detached(&d).env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/itp-diary-test-bus",
+        ),
+        &["remind", "--notify"],
+    );
+    assert!(backup_done(&d));
+    assert_eq!(platelets_in(&backups(&d).join(TODAY)), 1);
+}

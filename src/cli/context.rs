@@ -63,15 +63,17 @@ impl Ctx {
     /// the command returns at once (`ITP_DIARY_BACKUP=wait`: made here, before exit). Never
     /// after a refusal, so a refused command leaves every file as it was; never from a damaged
     /// diary. A failed backup is a warning that says the entry itself is saved (a detached
-    /// one's, on the next command: [`Ctx::earlier_backup_problem`]).
-    pub(super) fn daily_backup(&self) {
+    /// one's, on the next command: [`Ctx::earlier_backup_problem`]). `wait`: made here whatever
+    /// the environment says (a command run by a timer).
+    pub(super) fn daily_backup(&self, wait: bool) {
         use crate::app::backup::auto_backup_path;
         use crate::app::backup_job::{self, Mode, Problem};
         let (db, data_dir) = (&self.paths.db, &self.paths.data_dir);
         if !self.opened.get() || auto_backup_path(data_dir, db, &self.clock).exists() {
             return;
         }
-        if Mode::from_env() == Mode::Detached
+        if !wait
+            && Mode::from_env() == Mode::Detached
             && backup_job::spawn(db, data_dir, self.clock.now()).is_ok()
         {
             return;

@@ -319,6 +319,9 @@ pub fn run(cli: Cli) -> CliResult {
     } else {
         Box::new(crate::present::sanitize::Visible::new(buffered))
     };
+    // Run by a timer (`notify install`): nobody waits for it, and a service manager may stop
+    // what it leaves running (systemd stops a oneshot unit's processes when it ends).
+    let unattended = matches!(&cli.command, Some(Command::Remind(a)) if a.notify);
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
@@ -376,7 +379,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Delete { id, json }) => mark_deleted(&ctx, id, true, json, &mut out),
         Some(Command::Undelete { id, json }) => mark_deleted(&ctx, id, false, json, &mut out),
     };
-    finish(&ctx, result, out)
+    finish(&ctx, result, out, unattended)
 }
 
 /// The detached daily backup, `itp-diary backup-auto-child --db DB --data-dir DIR --now TIME`
@@ -409,13 +412,13 @@ fn backup_child() -> Option<ExitCode> {
     Some(ExitCode::SUCCESS)
 }
 
-/// Flush the output; after success, the daily backup.
-fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write) -> CliResult {
+/// Flush the output; after success, the daily backup (made before exit when `wait`).
+fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write, wait: bool) -> CliResult {
     let flushed = out.flush().map_err(io_error);
     drop(out);
     let result = result.and(flushed);
     if result.is_ok() {
-        ctx.daily_backup();
+        ctx.daily_backup(wait);
     }
     result
 }
