@@ -297,7 +297,7 @@ fn a_recorded_status_is_made_visible() {
 fn the_timer_s_remind_makes_the_backup_before_exit() {
     let d = Diary::new();
     run(
-        &mut d.cmd().env("ITP_DIARY_NOW", "2026-03-09T20:00:00+08:00"),
+        d.cmd().env("ITP_DIARY_NOW", "2026-03-09T20:00:00+08:00"),
         &["log", "platelets", "45"],
     );
     run(

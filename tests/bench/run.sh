@@ -3,6 +3,9 @@
 # diaries of 1, 20 and 100 years, each timed with hyperfine against sqlite3 doing the same data
 # work on the same file (its floor), and peak memory with /usr/bin/time -v. Prints one table:
 # median per diary, ratio to the 1-year median, ratio to the floor, peak memory at 100 years.
+# "first command of the day" runs in the default mode (the backup by a detached process, not
+# timed, not in its peak memory); tests/bench/settle.sh waits for that process before the next
+# run. ITP_DIARY_BACKUP=wait in the environment times the backup inside the command instead.
 # Needs hyperfine (Debian: apt-get install hyperfine), sqlite3, python3.
 # Usage: tests/bench/run.sh [YEARS…]   (default: 1 20 100); RUNS=N for the daily commands.
 set -euo pipefail
