@@ -248,6 +248,7 @@ fn a_closed_pipe_ends_quietly() {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("itp-diary"))
             .args(["--db", d.db.to_str().unwrap(), "export", "--format", format])
             .env("ITP_DIARY_NOW", common::NOW)
+            .env("ITP_DIARY_BACKUP", "wait")
             .env("ITP_DIARY_CONFIG", d.db.with_file_name("config.toml"))
             .env("TZ", "Asia/Shanghai")
             .stdout(std::process::Stdio::piped())

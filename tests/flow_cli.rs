@@ -18,6 +18,7 @@ fn demo_cmd(d: &Diary) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("itp-diary").expect("binary");
     c.env("ITP_DIARY_DB", &d.db)
         .env("ITP_DIARY_NOW", NOW)
+        .env("ITP_DIARY_BACKUP", "wait")
         .env("ITP_DIARY_CONFIG", d.db.with_file_name("config.toml"))
         .env("TZ", "Asia/Shanghai")
         .env("LANG", "en_US.UTF-8")

@@ -46,6 +46,7 @@ fn without_a_terminal_the_diary_screen_is_not_started() {
         .unwrap()
         .env("ITP_DIARY_DB", &d.db)
         .env("ITP_DIARY_NOW", NOW)
+        .env("ITP_DIARY_BACKUP", "wait")
         .env("LANG", "C")
         .args(["demo", "--years", "1"])
         .output()

@@ -278,6 +278,7 @@ fn in_home(root: &std::path::Path) -> assert_cmd::Command {
         .env("XDG_CONFIG_HOME", root.join("config"))
         .env("HOME", root)
         .env("ITP_DIARY_NOW", common::NOW)
+        .env("ITP_DIARY_BACKUP", "wait")
         .env("TZ", "Asia/Shanghai")
         .env("LANG", "en_US.UTF-8")
         .env_remove("LC_ALL")

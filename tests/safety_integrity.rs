@@ -139,6 +139,7 @@ fn item09_migration_copy_is_complete_or_absent() {
             .arg(&d.db)
             .args(["list"])
             .env("ITP_DIARY_NOW", NOW)
+            .env("ITP_DIARY_BACKUP", "wait")
             .env("ITP_DIARY_CONFIG", d.db.with_file_name("config.toml"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -17,6 +17,10 @@ pub const ENV_NOW: &str = "ITP_DIARY_NOW";
 /// Environment variable shortening the wait for a diary locked by another program
 /// (milliseconds; default 10 s) — for tests and scripts that must not hang.
 pub const ENV_BUSY_TIMEOUT_MS: &str = "ITP_DIARY_BUSY_TIMEOUT_MS";
+/// Environment variable choosing how the daily automatic backup is made: `wait` = by the
+/// command itself before it exits; unset or any other value = by a detached child process
+/// (the command returns at once).
+pub const ENV_BACKUP: &str = "ITP_DIARY_BACKUP";
 
 /// The resolved locations.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,6 +4,7 @@
 //! No SQL here (that is `store`) and no drawing (that is `tui`).
 
 pub mod backup;
+pub mod backup_job;
 pub mod config;
 pub mod course;
 pub mod demo;

@@ -24,7 +24,8 @@ pub struct Ctx {
 
 impl Ctx {
     /// Open the diary (and remember that it was opened, for the daily backup). What the
-    /// opening found (lost changes) is said on standard error; stale temporary files of this
+    /// opening found (lost changes) and, at the first opening, what a detached backup after an
+    /// earlier command recorded are said on standard error; stale temporary files of this
     /// diary are swept.
     pub fn open_store(&self) -> CliResult<Store> {
         let mut store = Store::open(&self.paths.db).map_err(|e| self.store_error(e))?;
@@ -36,7 +37,7 @@ impl Ctx {
                 .set_busy_timeout(std::time::Duration::from_millis(ms))
                 .map_err(|e| self.store_error(e))?;
         }
-        self.opened.set(true);
+        let first = !self.opened.replace(true);
         for n in store.notices() {
             let _ = writeln!(
                 std::io::stderr(),
@@ -44,6 +45,9 @@ impl Ctx {
                 self.i18n.t("warning.prefix"),
                 notice_text(&self.i18n, n)
             );
+        }
+        if first {
+            self.earlier_backup_problem();
         }
         if !store.is_read_only() {
             crate::store::atomic::sweep_stale(&self.paths.data_dir);
@@ -55,58 +59,88 @@ impl Ctx {
     }
 
     /// After a command that used the diary succeeded: once a day, the automatic backup (the
-    /// newest 7 of this diary are kept in the backups folder). Never after a refusal, so a
-    /// refused command leaves every file as it was; never from a damaged diary. A failed backup
-    /// is a warning that says the entry itself is saved.
-    pub(super) fn daily_backup(&self) {
-        use crate::app::backup::{AutoBackup, auto_backup, auto_backup_path};
-        if !self.opened.get()
-            || auto_backup_path(&self.paths.data_dir, &self.paths.db, &self.clock).exists()
+    /// newest 7 of this diary are kept in the backups folder), by a detached child process so
+    /// the command returns at once (`ITP_DIARY_BACKUP=wait`: made here, before exit). Never
+    /// after a refusal, so a refused command leaves every file as it was; never from a damaged
+    /// diary. A failed backup is a warning that says the entry itself is saved (a detached
+    /// one's, on the next command: [`Ctx::earlier_backup_problem`]). `wait`: made here whatever
+    /// the environment says (a command run by a timer).
+    pub(super) fn daily_backup(&self, wait: bool) {
+        use crate::app::backup::auto_backup_path;
+        use crate::app::backup_job::{self, Mode, Problem};
+        let (db, data_dir) = (&self.paths.db, &self.paths.data_dir);
+        if !self.opened.get() || auto_backup_path(data_dir, db, &self.clock).exists() {
+            return;
+        }
+        if !wait
+            && Mode::from_env() == Mode::Detached
+            && backup_job::spawn(db, data_dir, self.clock.now()).is_ok()
         {
             return;
         }
-        let store = match Store::open(&self.paths.db) {
-            Ok(s) if s.is_read_only() => return,
-            Ok(s) => s,
-            Err(e) => return self.backup_warning(&e.to_string()),
+        // Waited for (or no child process could be started: made now).
+        let outcome = backup_job::run(db, data_dir, &self.clock, AUTO_BACKUPS, true);
+        if let Some(p) = Problem::of(outcome) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}: {}",
+                self.i18n.t("warning.prefix"),
+                self.backup_problem(&p)
+            );
+        }
+    }
+
+    /// What a detached backup after an earlier command recorded (a failure, a damaged diary),
+    /// said on standard error until a backup succeeds.
+    fn earlier_backup_problem(&self) {
+        let Some(s) = crate::app::backup_job::recorded(&self.paths.data_dir, &self.paths.db) else {
+            return;
         };
-        match auto_backup(&store, &self.paths.data_dir, &self.clock, AUTO_BACKUPS) {
-            Ok(AutoBackup::Exists | AutoBackup::Made(_)) => {}
-            Ok(AutoBackup::Damaged {
+        let when = s.recorded_at.format("%Y-%m-%d %H:%M").to_string();
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            self.i18n.t("warning.prefix"),
+            self.i18n.tf(
+                "safety.auto_backup_earlier",
+                &[
+                    ("when", &when),
+                    ("message", &self.backup_problem(&s.problem))
+                ]
+            )
+        );
+    }
+
+    /// A failed or refused daily backup in words (made visible: the reason may come from a
+    /// file on disk).
+    fn backup_problem(&self, p: &crate::app::backup_job::Problem) -> String {
+        crate::present::sanitize::visible(&self.backup_problem_raw(p)).into_owned()
+    }
+
+    fn backup_problem_raw(&self, p: &crate::app::backup_job::Problem) -> String {
+        use crate::app::backup_job::Problem;
+        match p {
+            Problem::Failed { reason } => self.i18n.tf("backup.auto_failed", &[("reason", reason)]),
+            Problem::Damaged {
                 detail,
                 newest_good,
-            }) => {
+            } => {
                 let newest = match newest_good {
                     Some(p) => self
                         .i18n
                         .tf("safety.newest_good", &[("path", &p.display().to_string())]),
                     None => self.i18n.t("safety.no_good_backup").to_string(),
                 };
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{}: {}",
-                    self.i18n.t("warning.prefix"),
-                    self.i18n.tf(
-                        "safety.diary_damaged",
-                        &[
-                            ("path", &self.paths.db.display().to_string()),
-                            ("detail", &detail),
-                            ("newest", &newest)
-                        ]
-                    )
-                );
+                self.i18n.tf(
+                    "safety.diary_damaged",
+                    &[
+                        ("path", &self.paths.db.display().to_string()),
+                        ("detail", detail),
+                        ("newest", &newest),
+                    ],
+                )
             }
-            Err(e) => self.backup_warning(&e.to_string()),
         }
-    }
-
-    fn backup_warning(&self, reason: &str) {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}: {}",
-            self.i18n.t("warning.prefix"),
-            self.i18n.tf("backup.auto_failed", &[("reason", reason)])
-        );
     }
 
     pub fn store_error(&self, e: StoreError) -> CliError {

@@ -226,6 +226,9 @@ pub fn clock_from_env() -> Result<Clock, CliError> {
 
 /// Parse the arguments and run. Usage errors exit through clap (code 2; `--help` exits 0).
 pub fn main() -> ExitCode {
+    if let Some(code) = backup_child() {
+        return code;
+    }
     let cli = match parse() {
         Ok(c) => c,
         Err(e) => e.exit(),
@@ -316,6 +319,9 @@ pub fn run(cli: Cli) -> CliResult {
     } else {
         Box::new(crate::present::sanitize::Visible::new(buffered))
     };
+    // Run by a timer (`notify install`): nobody waits for it, and a service manager may stop
+    // what it leaves running (systemd stops a oneshot unit's processes when it ends).
+    let unattended = matches!(&cli.command, Some(Command::Remind(a)) if a.notify);
     let result = match cli.command {
         None => screen::open(&ctx),
         Some(Command::Snapshot(args)) => screen::snapshot(&ctx, args, &mut out),
@@ -373,16 +379,46 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Delete { id, json }) => mark_deleted(&ctx, id, true, json, &mut out),
         Some(Command::Undelete { id, json }) => mark_deleted(&ctx, id, false, json, &mut out),
     };
-    finish(&ctx, result, out)
+    finish(&ctx, result, out, unattended)
 }
 
-/// Flush the output; after success, the daily backup.
-fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write) -> CliResult {
+/// The detached daily backup, `itp-diary backup-auto-child --db DB --data-dir DIR --now TIME`
+/// (started by a command, never by a person): read before clap, so it is in no help text,
+/// completion script or manual page. It prints nothing; a failure is recorded for the next
+/// command.
+fn backup_child() -> Option<ExitCode> {
+    use crate::app::backup_job::{CHILD_COMMAND, child};
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != CHILD_COMMAND {
+        return None;
+    }
+    let (mut db, mut data_dir, mut now) = (None, None, None);
+    while let (Some(k), Some(v)) = (args.next(), args.next()) {
+        match k.to_str() {
+            Some("--db") => db = Some(PathBuf::from(v)),
+            Some("--data-dir") => data_dir = Some(PathBuf::from(v)),
+            Some("--now") => {
+                now = v
+                    .to_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            }
+            _ => return Some(ExitCode::from(2)),
+        }
+    }
+    let (Some(db), Some(data_dir), Some(now)) = (db, data_dir, now) else {
+        return Some(ExitCode::from(2));
+    };
+    child(&db, &data_dir, &Clock::Fixed(now), AUTO_BACKUPS);
+    Some(ExitCode::SUCCESS)
+}
+
+/// Flush the output; after success, the daily backup (made before exit when `wait`).
+fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write, wait: bool) -> CliResult {
     let flushed = out.flush().map_err(io_error);
     drop(out);
     let result = result.and(flushed);
     if result.is_ok() {
-        ctx.daily_backup();
+        ctx.daily_backup(wait);
     }
     result
 }

@@ -11,6 +11,7 @@ years=${1:-20}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export ITP_DIARY_NOW=2026-03-10T14:30:00+08:00 TZ=Asia/Shanghai ITP_DIARY_CONFIG=$dir/config.toml
+export ITP_DIARY_BACKUP=wait   # the daily backup inside the first command, not beside a timing
 "$D" --db "$dir/d.sqlite" demo --years "$years" >/dev/null
 entries=$("$D" --db "$dir/d.sqlite" list --format json --limit 100000000 | grep -c '"uid"' || true)
 echo "| diary | report | time (ms, median of 5) | peak memory (MB) | size (KB) |"

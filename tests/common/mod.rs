@@ -57,6 +57,7 @@ pub fn cmd_on(db: &Path) -> Command {
     c.arg("--db")
         .arg(db)
         .env("ITP_DIARY_NOW", NOW)
+        .env("ITP_DIARY_BACKUP", "wait")
         .env("ITP_DIARY_CONFIG", db.with_file_name("config.toml"))
         .env("TZ", "Asia/Shanghai")
         .env("LANG", "en_US.UTF-8")

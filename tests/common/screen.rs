@@ -30,6 +30,7 @@ impl Screen {
         cmd.arg("--db");
         cmd.arg(&d.db);
         cmd.env("ITP_DIARY_NOW", NOW);
+        cmd.env("ITP_DIARY_BACKUP", "wait");
         cmd.env("ITP_DIARY_CONFIG", d.db.with_file_name("config.toml"));
         cmd.env("LANG", "en_US.UTF-8");
         cmd.env("TERM", "xterm-256color");

@@ -52,6 +52,8 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export ITP_DIARY_NOW="2026-03-10T14:30:00+08:00" TZ="Asia/Shanghai" LANG="en_US.UTF-8"
+# The daily backup inside each command: nothing left running when $work is removed.
+export ITP_DIARY_BACKUP=wait
 export ITP_DIARY_CONFIG="$work/config.toml"
 diary() { "$bin" --db "$work/diary.sqlite" "$@"; }
 diary demo --years 2 >/dev/null
