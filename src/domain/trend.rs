@@ -257,6 +257,8 @@ pub fn build_summed(
 /// A logged dose as the slot matching reads it: its time, status and the slot it names.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DoseMark {
+    /// The entry's id (a dose read twice is counted once).
+    pub id: i64,
     pub at: DateTime<FixedOffset>,
     pub status: DoseStatus,
     pub scheduled_for: Option<DateTime<FixedOffset>>,

@@ -18,6 +18,9 @@ pub struct DoseMonth {
 
 const PAIR: usize = 12;
 
+/// More planned slots than a month can hold (31 days × 24 slots): a count above it is not read.
+const MAX_SLOTS: u32 = 31 * 24;
+
 fn encode(days: &[(NaiveDate, f64)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(days.len() * PAIR);
     for (day, mg) in days {
@@ -65,42 +68,72 @@ impl Store {
         let rows = stmt.query_map(
             params![drug.code(), regimen, month_text(from), month_text(to)],
             |r| {
-                let slots = SlotCounts {
-                    taken: r.get(2)?,
-                    late: r.get(3)?,
-                    missed: r.get(4)?,
-                    skipped: r.get(5)?,
+                let count = |i: usize| -> rusqlite::Result<Option<u32>> {
+                    Ok(match r.get::<_, rusqlite::types::Value>(i)? {
+                        rusqlite::types::Value::Integer(n) => {
+                            u32::try_from(n).ok().filter(|n| *n <= MAX_SLOTS)
+                        }
+                        _ => None,
+                    })
+                };
+                let slots = match (count(2)?, count(3)?, count(4)?, count(5)?) {
+                    (Some(taken), Some(late), Some(missed), Some(skipped)) => Some(SlotCounts {
+                        taken,
+                        late,
+                        missed,
+                        skipped,
+                    }),
+                    _ => None,
                 };
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get::<_, rusqlite::types::Value>(0)?,
+                    r.get::<_, rusqlite::types::Value>(1)?,
                     slots,
-                    r.get::<_, Vec<u8>>(6)?,
+                    r.get::<_, rusqlite::types::Value>(6)?,
                 ))
             },
         )?;
         let mut out = Vec::new();
         for row in rows {
-            let (month, key, slots, days) = row?;
-            let month = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok();
-            if let (Some(month), Some(days)) = (month, decode(&days)) {
-                out.push(DoseMonth {
-                    month,
-                    key,
-                    piece: DosePiece { slots, days },
-                });
+            use rusqlite::types::Value::{Blob, Text};
+            // A row that cannot be read as written (a hand edit, a damaged page) is left out:
+            // the month is made again from the entries.
+            if let (Text(month), Text(key), Some(slots), Blob(days)) = row? {
+                let month = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok();
+                if let (Some(month), Some(days)) = (month, decode(&days)) {
+                    out.push(DoseMonth {
+                        month,
+                        key,
+                        piece: DosePiece { slots, days },
+                    });
+                }
             }
         }
         Ok(out)
     }
 
-    /// Keep `months` (replacing what was kept for them), in one transaction. Nothing is kept
-    /// in a diary opened read-only.
-    pub fn keep_dose_months(&self, drug: Drug, regimen: i64, months: &[DoseMonth]) -> Result<()> {
+    /// Keep `months` (replacing what was kept for them), in one transaction, when no other
+    /// connection wrote to the diary since `read_at` (the version the months were read at):
+    /// a dose written meanwhile may belong to them. Returns whether they were kept; nothing
+    /// is kept in a diary opened read-only.
+    pub fn keep_dose_months(
+        &self,
+        drug: Drug,
+        regimen: i64,
+        months: &[DoseMonth],
+        read_at: super::DataVersion,
+    ) -> Result<bool> {
         if self.read_only || months.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
-        let tx = self.conn.unchecked_transaction()?;
+        // The write lock first: no other connection commits between the check and the rows.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        if self.data_version()?.others() != read_at.others() {
+            return Ok(false);
+        }
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO dose_months
@@ -122,7 +155,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// The number of live dose entries of `drug` in `[from, to)`.

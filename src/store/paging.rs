@@ -12,6 +12,13 @@ pub struct DataVersion {
     own: u64,
 }
 
+impl DataVersion {
+    /// The part that counts other connections' commits.
+    pub(super) fn others(&self) -> i64 {
+        self.others
+    }
+}
+
 impl Store {
     /// How many entries match `f` (its `limit`, `order` and `after` are ignored).
     pub fn count_matching(&self, f: &EntryFilter) -> Result<usize> {

@@ -158,25 +158,54 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<DoseMark>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.marks(
             "SELECT id, at, details ->> '$.status', details ->> '$.scheduled_for',
                     CASE WHEN unit = 'mg' THEN value END FROM entries
              WHERE kind = 'dose' AND subject = ?1 AND deleted_at IS NULL
                AND at_utc >= ?2 AND at_utc < ?3
              ORDER BY at_utc, id",
-        )?;
-        let rows = stmt.query_map(
             [drug.code().to_string(), utc_text(&from), utc_text(&to)],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<f64>>(4)?,
-                ))
-            },
+        )
+    }
+
+    /// The doses of `drug` that name a slot in `[from, to)` (wherever they were logged),
+    /// from the index of named slots (migration 6).
+    pub fn doses_naming(
+        &self,
+        drug: Drug,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DoseMark>> {
+        // Stored slot times carry their own UTC offset: the text range is a day wider on both
+        // sides than the window, and the times are compared exactly below.
+        let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+        let lo = day(from - chrono::Duration::days(1));
+        let hi = format!("{}~", day(to + chrono::Duration::days(1)));
+        let marks = self.marks(
+            "SELECT id, at, details ->> '$.status', details ->> '$.scheduled_for',
+                    CASE WHEN unit = 'mg' THEN value END FROM entries
+                    INDEXED BY entries_live_named
+             WHERE kind = 'dose' AND subject = ?1 AND deleted_at IS NULL
+               AND details ->> '$.scheduled_for' >= ?2 AND details ->> '$.scheduled_for' < ?3",
+            [drug.code().to_string(), lo, hi],
         )?;
+        Ok(marks
+            .into_iter()
+            .filter(|m| m.scheduled_for.is_some_and(|s| s >= from && s < to))
+            .collect())
+    }
+
+    fn marks(&self, sql: &str, args: [String; 3]) -> Result<Vec<DoseMark>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(args, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<f64>>(4)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, at, status, planned, mg) = row?;
@@ -185,6 +214,7 @@ impl Store {
                 .and_then(DoseStatus::from_code)
                 .ok_or_else(|| StoreError::Corrupt(format!("entry {id}: dose status")))?;
             out.push(DoseMark {
+                id,
                 at: time(id, &at)?,
                 status,
                 scheduled_for: planned.as_deref().map(|p| time(id, p)).transpose()?,

@@ -98,16 +98,26 @@ pub struct DoseSummary {
 }
 
 impl DoseSummary {
-    /// Add the next piece (pieces come in time order; a day two pieces share — a dose logged
-    /// in another UTC offset than the clock's — is summed).
+    /// Add the next piece (pieces come in time order); [`DoseSummary::finish`] once all are in.
     pub fn add(&mut self, p: DosePiece) {
         self.slots.add(p.slots);
-        for (day, mg) in p.days {
-            match self.days.last_mut() {
+        self.days.extend(p.days);
+    }
+
+    /// The days in order, each once: a day two pieces share (a dose logged in another UTC
+    /// offset than the clock's falls on a date of the piece before or after) is summed, in
+    /// the order the pieces came.
+    pub fn finish(mut self) -> DoseSummary {
+        self.days.sort_by_key(|d| d.0);
+        let mut days: Vec<(NaiveDate, f64)> = Vec::with_capacity(self.days.len());
+        for (day, mg) in self.days {
+            match days.last_mut() {
                 Some(last) if last.0 == day => last.1 += mg,
-                _ => self.days.push((day, mg)),
+                _ => days.push((day, mg)),
             }
         }
+        self.days = days;
+        self
     }
 }
 
@@ -131,6 +141,7 @@ mod tests {
 
     fn taken(s: &str, mg: f64) -> DoseMark {
         DoseMark {
+            id: 0,
             at: at(s),
             status: DoseStatus::Taken,
             scheduled_for: None,
@@ -195,12 +206,18 @@ mod tests {
             slots: counts(1, 0, 0, 0),
             days: vec![(d("2026-01-31"), 75.0), (d("2026-02-01"), 150.0)],
         });
+        // A piece whose doses in another offset fall on a date of an earlier piece.
+        s.add(DosePiece {
+            slots: counts(0, 0, 0, 0),
+            days: vec![(d("2026-01-30"), 10.0)],
+        });
+        let s = s.finish();
         assert_eq!(s.slots, counts(3, 1, 1, 5));
         assert_eq!(s.slots.taken_pct(), Some(80.0));
         assert_eq!(
             s.days,
             vec![
-                (d("2026-01-30"), 150.0),
+                (d("2026-01-30"), 160.0),
                 (d("2026-01-31"), 150.0),
                 (d("2026-02-01"), 150.0)
             ]
