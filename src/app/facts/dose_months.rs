@@ -140,22 +140,28 @@ fn key(month: NaiveDate, span: Span, clock: &Clock, t: &Thresholds) -> String {
     let change = if a == b {
         String::new()
     } else {
-        // The first day that starts at the end's offset (days from the month's first).
-        let (mut lo, mut hi) = (0u32, month.num_days_in_month().into());
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2;
-            let day = month + Duration::days(mid.into());
-            match day_start(day, clock) {
-                Some(s) if s.offset().local_minus_utc() == b => hi = mid,
-                _ => lo = mid,
-            }
-        }
-        format!(":d{hi}")
+        let offset = |day| day_start(day, clock).map(|s| s.offset().local_minus_utc());
+        format!(":d{}", change_day(month, b, offset))
     };
     format!(
         "w{}:l{}:{a}:{b}{change}",
         t.slot_window_hours, t.late_after_minutes
     )
+}
+
+/// The first day of `month` (days after its first) that starts at the UTC offset `end`, the
+/// offset the month ends at; `offset` gives a day's offset at its start.
+fn change_day(month: NaiveDate, end: i32, offset: impl Fn(NaiveDate) -> Option<i32>) -> u32 {
+    let (mut lo, mut hi) = (0u32, month.num_days_in_month().into());
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if offset(month + Duration::days(mid.into())) == Some(end) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
 }
 
 /// The local midnight that starts `day` (01:00 where midnight falls in a clock change).
@@ -185,5 +191,28 @@ fn whole_months(window: Span, clock: &Clock) -> Vec<(NaiveDate, Span)> {
             out.push((month, (start, end)));
         }
         month = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_that_change_their_clocks_on_other_days_have_other_keys() {
+        let march = NaiveDate::from_ymd_opt(2024, 3, 1).expect("day");
+        // Athens and Jerusalem both go from +2 to +3 in March 2024: on the 31st and the 29th.
+        let zone = |change: u32| {
+            move |d: NaiveDate| {
+                Some(if d.day() >= change {
+                    3 * 3600
+                } else {
+                    2 * 3600
+                })
+            }
+        };
+        assert_eq!(change_day(march, 3 * 3600, zone(31)), 30);
+        assert_eq!(change_day(march, 3 * 3600, zone(29)), 28);
+        assert_eq!(change_day(march, 3 * 3600, zone(2)), 1);
     }
 }
