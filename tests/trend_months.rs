@@ -384,7 +384,7 @@ fn months_read_while_another_process_wrote_are_not_kept() {
     let read_at = a.data_version().expect("version");
     b.add_entry(&dose("2024-06-15T08:00:00+08:00", 75.0, None), clock.now())
         .expect("write");
-    let kept = a.keep_dose_months(drug, 0, &[month.clone()], read_at);
+    let kept = a.keep_dose_months(drug, 0, std::slice::from_ref(&month), read_at);
     assert!(!kept.expect("keep"), "read before the write: not kept");
     assert_eq!(a.kept_dose_months().expect("count"), 0);
     let read_at = a.data_version().expect("version");
