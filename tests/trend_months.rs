@@ -394,3 +394,31 @@ fn months_read_while_another_process_wrote_are_not_kept() {
     );
     assert_eq!(a.kept_dose_months().expect("count"), 1);
 }
+
+#[test]
+fn a_month_is_not_kept_while_another_program_holds_the_diary() {
+    use itp_diary::store::DoseMonth;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("d.sqlite");
+    let mut a = Store::open(&path).expect("a");
+    // Long enough that waiting for the lock (as an entry's write does) would hang this test.
+    a.set_busy_timeout(std::time::Duration::from_secs(3600))
+        .expect("timeout");
+    let holder = rusqlite::Connection::open(&path).expect("holder");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let month = DoseMonth {
+        month: NaiveDate::from_ymd_opt(2024, 6, 1).expect("day"),
+        key: "k".into(),
+        piece: Default::default(),
+    };
+    let drug = itp_diary::domain::drugs::Drug::Cyclosporine;
+    let read_at = a.data_version().expect("version");
+    let kept = a.keep_dose_months(drug, 0, std::slice::from_ref(&month), read_at);
+    assert!(!matches!(kept, Ok(true)), "{kept:?}");
+    holder.execute_batch("ROLLBACK").expect("unlock");
+    assert_eq!(a.kept_dose_months().expect("count"), 0);
+    assert!(
+        a.keep_dose_months(drug, 0, &[month], read_at)
+            .expect("keep")
+    );
+}

@@ -126,6 +126,19 @@ impl Store {
         if self.read_only || months.is_empty() {
             return Ok(false);
         }
+        // Another program writing: the months are made again next time rather than waited for.
+        self.with_short_wait(std::time::Duration::from_millis(50), || {
+            self.keep_months(drug, regimen, months, read_at)
+        })?
+    }
+
+    fn keep_months(
+        &self,
+        drug: Drug,
+        regimen: i64,
+        months: &[DoseMonth],
+        read_at: super::DataVersion,
+    ) -> Result<bool> {
         // The write lock first: no other connection commits between the check and the rows.
         let tx = rusqlite::Transaction::new_unchecked(
             &self.conn,

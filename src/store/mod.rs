@@ -121,6 +121,8 @@ pub struct Store {
     read_only: bool,
     /// What the last open found wrong but could live with (e.g. lost last changes).
     notices: Vec<Notice>,
+    /// How long a write waits for another program's lock (see [`Store::set_busy_timeout`]).
+    busy: Duration,
 }
 
 impl Store {
@@ -142,6 +144,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             read_only,
             notices: Vec::new(),
+            busy: Duration::from_secs(BUSY_TIMEOUT_SECS),
         };
         store.configure().map_err(|e| with_path(e, path))?;
         if read_only {
@@ -164,6 +167,7 @@ impl Store {
             path: None,
             read_only: false,
             notices: Vec::new(),
+            busy: Duration::from_secs(BUSY_TIMEOUT_SECS),
         };
         store.configure()?;
         store.migrate(true)?;
@@ -188,7 +192,17 @@ impl Store {
     /// [`StoreError::Locked`] (default [`BUSY_TIMEOUT_SECS`]).
     pub fn set_busy_timeout(&mut self, wait: Duration) -> Result<()> {
         self.conn.busy_timeout(wait)?;
+        self.busy = wait;
         Ok(())
+    }
+
+    /// Run `f` waiting at most `wait` for another program's lock (a write that may be left
+    /// out, such as a kept copy, never holds a screen up for the full timeout).
+    pub(crate) fn with_short_wait<T>(&self, wait: Duration, f: impl FnOnce() -> T) -> Result<T> {
+        self.conn.busy_timeout(wait)?;
+        let out = f();
+        self.conn.busy_timeout(self.busy)?;
+        Ok(out)
     }
 
     fn configure(&self) -> Result<()> {

@@ -59,6 +59,11 @@ for y in "${years[@]}"; do
     args+=(-n "export $f" "$D --db $db export --format $f"
            -n "export $f/floor" "sqlite3 -csv $db -cmd '.read $Q/export.sql' .quit")
   done
+  # The clinic report over the whole history, with its appendix.
+  for f in md pdf; do
+    args+=(-n "report $f, all years" "$D --db $db export --format $f --full --from 1900-01-01 -o -"
+           -n "report $f, all years/floor" "sqlite3 -csv $db -cmd '.read $Q/export.sql' .quit")
+  done
   hyperfine -N --warmup 1 --runs "$long" --export-json "$dir/long.json" "${args[@]}" >/dev/null 2>&1
   mem() { # label, then the command's arguments
     local label=$1; shift
@@ -73,6 +78,9 @@ for y in "${years[@]}"; do
   mem "Trends all" snapshot --size 120x40 --screen trends --window all
   mem "list json" list --format json
   for f in csv json md html ics fhir; do mem "export $f" export --format $f; done
+  for f in md pdf; do
+    mem "report $f, all years" export --format $f --full --from 1900-01-01 -o -
+  done
   rm -rf "$dir/backups"; mem "first command of the day" remind; "$Q/settle.sh" "$dir"
 done
 python3 "$Q/table.py" "$out" "${years[@]}"
