@@ -280,3 +280,218 @@ pub fn restore(store: &mut Store, src: &Path, data_dir: &Path, clock: &Clock) ->
     }
     Ok(keep)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn clock(day: &str) -> Clock {
+        Clock::Fixed(
+            chrono::DateTime::parse_from_rfc3339(&format!("{day}T09:00:00+08:00")).unwrap(),
+        )
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn touch(p: &Path, age_secs: u64) {
+        std::fs::write(p, b"not a diary").unwrap();
+        set_age(p, age_secs);
+    }
+
+    fn set_age(p: &Path, age_secs: u64) {
+        let t = SystemTime::now() - Duration::from_secs(age_secs);
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
+    /// An index whose stored keys no longer match its definition: `PRAGMA quick_check` passes,
+    /// `PRAGMA integrity_check` (what `restore` checks) fails ("row 1 missing from index").
+    fn damage_an_index(db: &Path) {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.execute_batch(
+            "CREATE INDEX test_damage ON entries(note);
+             PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = 'CREATE INDEX test_damage ON entries(kind)'
+              WHERE name = 'test_damage';",
+        )
+        .unwrap();
+    }
+
+    fn store_with_an_entry(db: &Path) -> Store {
+        let store = Store::open(db).unwrap();
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.execute(
+            "INSERT INTO entries (kind, at, at_utc, value, unit, details, created_at, updated_at)
+             VALUES ('platelets', '2026-03-01T09:00:00+08:00', '2026-03-01T01:00:00Z',
+                     50, '10^9/L', '{}', '2026-03-01T01:00:00Z', '2026-03-01T01:00:00Z')",
+            [],
+        )
+        .unwrap();
+        store
+    }
+
+    #[test]
+    fn rotation_keeps_the_copy_made_and_every_future_dated_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        let backups = backups_dir(dir.path());
+        std::fs::create_dir(&backups).unwrap();
+        let mut want_kept = vec![];
+        for day in 1..=9 {
+            let name = format!("d-auto-2026-03-0{day}.sqlite");
+            touch(&backups.join(&name), 0);
+            if day >= 4 {
+                want_kept.push(name);
+            }
+        }
+        for day in 1..=7 {
+            let name = format!("d-auto-2027-01-0{day}.sqlite");
+            touch(&backups.join(&name), 0);
+            want_kept.push(name);
+        }
+        // Other diaries' and other kinds of backups are never this rotation's.
+        for name in [
+            "d-2-auto-2026-01-01.sqlite",
+            "dd-auto-2026-01-01.sqlite",
+            "d-20260101T000000.sqlite",
+            "d-before-restore-20260101T000000.sqlite",
+        ] {
+            touch(&backups.join(name), 0);
+            want_kept.push(name.into());
+        }
+        let made = backups.join("d-auto-2026-03-10.sqlite");
+        touch(&made, 0);
+        want_kept.push("d-auto-2026-03-10.sqlite".into());
+        want_kept.sort();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        rotate(&backups, &db, &made, today, 7);
+        assert_eq!(names(&backups), want_kept);
+        // Keeping one: the copy made and the future-dated ones only.
+        rotate(&backups, &db, &made, today, 1);
+        let left: Vec<String> = names(&backups)
+            .into_iter()
+            .filter(|n| n.starts_with("d-auto-"))
+            .collect();
+        let mut want: Vec<String> = (1..=7)
+            .map(|d| format!("d-auto-2027-01-0{d}.sqlite"))
+            .collect();
+        want.insert(0, "d-auto-2026-03-10.sqlite".into());
+        assert_eq!(left, want);
+    }
+
+    #[test]
+    fn seven_future_dated_copies_never_push_todays_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        let store = store_with_an_entry(&db);
+        let backups = backups_dir(dir.path());
+        std::fs::create_dir(&backups).unwrap();
+        for day in 1..=7 {
+            touch(&backups.join(format!("d-auto-2027-01-0{day}.sqlite")), 0);
+        }
+        for day in 10..=20 {
+            let made = auto_backup(&store, dir.path(), &clock(&format!("2026-03-{day}")), 7);
+            let want = backups.join(format!("d-auto-2026-03-{day}.sqlite"));
+            assert_eq!(made.unwrap(), AutoBackup::Made(want.clone()));
+            assert!(want.is_file(), "{}", want.display());
+        }
+        let autos = names(&backups);
+        assert_eq!(autos.len(), 14, "{autos:?}");
+        assert_eq!(autos[0], "d-auto-2026-03-14.sqlite");
+    }
+
+    #[test]
+    fn a_diary_failing_only_the_full_check_is_not_copied_and_nothing_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        let store = store_with_an_entry(&db);
+        for day in 3..=5 {
+            let r = auto_backup(&store, dir.path(), &clock(&format!("2026-03-0{day}")), 7);
+            assert!(matches!(r, Ok(AutoBackup::Made(_))), "{r:?}");
+        }
+        let backups = backups_dir(dir.path());
+        let good = names(&backups);
+        damage_an_index(&db);
+        assert_eq!(
+            crate::store::quick_check_file(&db),
+            None,
+            "quick_check misses it"
+        );
+        for day in 6..=20 {
+            let r = auto_backup(&store, dir.path(), &clock(&format!("2026-03-{day:02}")), 2);
+            match r {
+                Ok(AutoBackup::Damaged {
+                    detail,
+                    newest_good,
+                }) => {
+                    assert!(detail.contains("missing from index"), "{detail}");
+                    assert_eq!(newest_good, Some(backups.join("d-auto-2026-03-05.sqlite")));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // Nothing added (no temporary file either), nothing removed, each restorable.
+        assert_eq!(names(&backups), good);
+        for n in &good {
+            Store::check_file(&backups.join(n)).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_newest_good_backup_is_this_diarys_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = backups_dir(dir.path());
+        std::fs::create_dir(&backups).unwrap();
+        let mum = dir.path().join("mum.sqlite");
+        let source = store_with_an_entry(&dir.path().join("source.sqlite"));
+        let copy = |name: &str, age: u64| {
+            let p = backups.join(name);
+            source.backup_to(&p).unwrap();
+            set_age(&p, age);
+            p
+        };
+        assert_eq!(newest_good_backup(dir.path(), &mum), None);
+        // Other diaries' good copies, all newer than mum's.
+        copy("mummy-auto-2026-03-10.sqlite", 10);
+        copy("mum-2-auto-2026-03-10.sqlite", 10);
+        copy("mum-2-20260310T143000.sqlite", 10);
+        assert_eq!(newest_good_backup(dir.path(), &mum), None);
+        let auto = copy("mum-auto-2026-03-08.sqlite", 300);
+        assert_eq!(newest_good_backup(dir.path(), &mum), Some(auto.clone()));
+        let manual = copy("mum-20260309T080000-2.sqlite", 200);
+        assert_eq!(newest_good_backup(dir.path(), &mum), Some(manual));
+        let before = copy("mum-before-restore-20260309T090000.sqlite", 100);
+        assert_eq!(newest_good_backup(dir.path(), &mum), Some(before.clone()));
+        // A newer own copy that fails the check is passed over.
+        touch(&backups.join("mum-auto-2026-03-10.sqlite"), 1);
+        assert_eq!(newest_good_backup(dir.path(), &mum), Some(before.clone()));
+        let c = backups.join("mum-auto-2026-03-09.sqlite");
+        source.backup_to(&c).unwrap();
+        damage_an_index(&c);
+        set_age(&c, 2);
+        assert_eq!(newest_good_backup(dir.path(), &mum), Some(before));
+        drop(auto);
+    }
+
+    #[test]
+    fn a_file_in_place_of_the_backups_folder_is_said_plainly() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = backups_dir(dir.path());
+        std::fs::write(&backups, b"").unwrap();
+        let e = create_private_dir(&backups).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::NotADirectory);
+        assert!(e.to_string().contains("is a file, not a folder"), "{e}");
+    }
+}
