@@ -166,8 +166,14 @@ fn three_diaries() -> (tempfile::TempDir, PathBuf) {
 fn finding2_the_restore_advice_names_only_this_diarys_own_backup() {
     let (_dir, mum) = three_diaries();
     let names = files_in(&backups_of(&mum));
-    assert!(names.iter().any(|n| n.starts_with("mummy-2026")), "{names:?}");
-    assert!(names.iter().any(|n| n.starts_with("mum-2-2026")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("mummy-2026")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("mum-2-2026")),
+        "{names:?}"
+    );
     damage_table(&mum, "visit_questions");
     let err = list_on(&mum, 11);
     assert!(err.contains("failed its check"), "{err}");
@@ -237,7 +243,10 @@ fn finding4a_a_recorded_reason_is_printed_on_one_line() {
         let err = list_on(&d.db, 10);
         assert!(err.contains("⏎fake: all your data is lost"), "{err}");
         for line in err.lines() {
-            assert!(line.starts_with("warning: "), "a line of its own: {line:?} in {err}");
+            assert!(
+                line.starts_with("warning: "),
+                "a line of its own: {line:?} in {err}"
+            );
         }
         assert!(!err.contains('\r') && !err.contains('\u{2028}'), "{err:?}");
     }
@@ -270,7 +279,10 @@ fn finding4b_a_recorded_path_is_shown_only_when_it_is_this_diarys_backup() {
     for p in &others {
         std::fs::write(backups.join("mum-auto-status.json"), status(p)).unwrap();
         let err = list_on(&mum, 10);
-        assert!(err.contains("no good backup of this diary was found"), "{err}");
+        assert!(
+            err.contains("no good backup of this diary was found"),
+            "{err}"
+        );
         assert!(!err.contains(&p.display().to_string()), "{err}");
     }
     std::fs::write(backups.join("mum-auto-status.json"), status(&own)).unwrap();
@@ -295,7 +307,10 @@ fn finding4c_a_file_in_place_of_the_backups_folder_is_said_plainly() {
         err.contains(&format!("{} is a file, not a folder", backups.display())),
         "{err}"
     );
-    assert!(!err.contains("itp-tmp") && !err.contains("Not a directory"), "{err}");
+    assert!(
+        !err.contains("itp-tmp") && !err.contains("Not a directory"),
+        "{err}"
+    );
     let out = cmd_on(&d.db)
         .env("LANG", "zh_CN.UTF-8")
         .args(["list", "--limit", "1"])
@@ -304,4 +319,24 @@ fn finding4c_a_file_in_place_of_the_backups_folder_is_said_plainly() {
     let err = stderr_of(&out);
     assert!(err.contains("是一个文件，而不是文件夹"), "{err}");
     assert!(!err.contains("itp-tmp"), "{err}");
+}
+
+// 4a. SQLite's findings (several lines for a damaged page) are printed as one line too: here a
+//     refused restore of a damaged copy.
+#[test]
+fn finding4a_sqlite_details_are_printed_on_one_line() {
+    let d = Diary::new();
+    log_on(&d.db, 10);
+    let copy = d.db.with_file_name("copy.sqlite");
+    std::fs::copy(
+        backups_of(&d.db).join("diary-auto-2026-03-10.sqlite"),
+        &copy,
+    )
+    .unwrap();
+    damage_table(&copy, "entries");
+    let out = cmd_on(&d.db).arg("restore").arg(&copy).output().unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("damaged") && err.contains('⏎'), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }

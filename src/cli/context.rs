@@ -178,7 +178,10 @@ impl Ctx {
                 let text = format!("{e}; {}", self.newest_good_text(newest.as_deref()));
                 CliError::Failed(crate::present::sanitize::visible_line(&text))
             }
-            other => CliError::Failed(self.store_message(&other)),
+            // SQLite's details (a corrupt record, a failed migration) may carry line breaks.
+            other => CliError::Failed(crate::present::sanitize::visible_line(
+                &self.store_message(&other),
+            )),
         }
     }
 
