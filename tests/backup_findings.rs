@@ -340,3 +340,22 @@ fn finding4a_sqlite_details_are_printed_on_one_line() {
     assert!(err.contains("damaged") && err.contains('⏎'), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+// 1. A copy that fails its check although the diary passes (a bad write; recorded by a detached
+//    job) is said as a failed backup, not as a damaged diary: restoring would lose entries.
+#[test]
+fn finding1_a_bad_copy_of_a_sound_diary_is_not_called_a_damaged_diary() {
+    let d = Diary::new();
+    log_on(&d.db, 10);
+    write_status(
+        &d.db,
+        r#"{"recorded_at":"2026-03-10T14:30:00+08:00","kind":"copy_damaged","detail":"row 1 missing from index"}"#,
+    );
+    let err = list_on(&d.db, 10);
+    assert!(
+        err.contains("everything you entered is saved")
+            && err.contains("today's copy failed its check (row 1 missing from index) although the diary passes it"),
+        "{err}"
+    );
+    assert!(!err.contains("restore"), "{err}");
+}

@@ -141,13 +141,26 @@ impl Ctx {
                     ],
                 )
             }
+            // Said as a failed backup: everything entered is saved.
             Problem::CopyDamaged { detail } => self.i18n.tf(
-                "safety.backup_copy_damaged",
-                &[("detail", detail), ("dir", &backups.display().to_string())],
+                "backup.auto_failed",
+                &[(
+                    "reason",
+                    &self.i18n.tf(
+                        "safety.backup_copy_damaged",
+                        &[("detail", detail), ("dir", &backups.display().to_string())],
+                    ),
+                )],
             ),
             Problem::BackupsNotAFolder => self.i18n.tf(
-                "safety.backups_not_a_folder",
-                &[("path", &backups.display().to_string())],
+                "backup.auto_failed",
+                &[(
+                    "reason",
+                    &self.i18n.tf(
+                        "safety.backups_not_a_folder",
+                        &[("path", &backups.display().to_string())],
+                    ),
+                )],
             ),
         }
     }
