@@ -3,7 +3,8 @@
 //! command the user typed is never delayed by the copy.
 //!
 //! Both run [`run`], the one implementation around [`super::backup::auto_backup`] (temporary
-//! name, renamed only after `PRAGMA quick_check` passed, never from a damaged diary, rotation).
+//! name, renamed only after the copy passed the check `restore` makes, never from a damaged
+//! diary, rotation).
 //!
 //! - **One at a time.** A job holds `STEM-auto.lock` in the backups folder: an owner-only file
 //!   that is locked (`File::try_lock`, an OS lock released when the process ends, however it
@@ -73,6 +74,10 @@ pub enum Outcome {
         detail: String,
         newest_good: Option<PathBuf>,
     },
+    /// Today's copy failed its check though the diary passes it: nothing kept, nothing removed.
+    CopyDamaged(String),
+    /// The backups folder's path is taken by a file: no backup can be made.
+    BackupsNotAFolder,
     Failed(String),
 }
 
@@ -90,6 +95,9 @@ pub fn run(db: &Path, data_dir: &Path, clock: &Clock, keep: usize, wait: bool) -
         Err(e) => return Outcome::Failed(e.to_string()),
     };
     let dir = backups_dir(data_dir);
+    if dir.exists() && !dir.is_dir() {
+        return Outcome::BackupsNotAFolder;
+    }
     let _lock = match create_private_dir(&dir).and_then(|()| JobLock::acquire(&dir, db, wait)) {
         Ok(Some(l)) => l,
         Ok(None) => return Outcome::Skipped,
@@ -105,6 +113,7 @@ pub fn run(db: &Path, data_dir: &Path, clock: &Clock, keep: usize, wait: bool) -
             detail,
             newest_good,
         },
+        Ok(AutoBackup::CopyDamaged { detail }) => Outcome::CopyDamaged(detail),
         // Another job (past a stale lock) named its copy first.
         Err(ExchangeError::Io(e))
             if e.kind() == std::io::ErrorKind::AlreadyExists && dest.exists() =>
@@ -186,6 +195,12 @@ pub enum Problem {
         detail: String,
         newest_good: Option<PathBuf>,
     },
+    /// Today's copy failed its check though the diary passes it.
+    CopyDamaged {
+        detail: String,
+    },
+    /// The backups folder's path is taken by a file.
+    BackupsNotAFolder,
 }
 
 impl Problem {
@@ -200,6 +215,8 @@ impl Problem {
                 detail,
                 newest_good,
             }),
+            Outcome::CopyDamaged(detail) => Some(Problem::CopyDamaged { detail }),
+            Outcome::BackupsNotAFolder => Some(Problem::BackupsNotAFolder),
             Outcome::Skipped | Outcome::Made(_) => None,
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod backup_job;
+pub mod backup_names;
 pub mod config;
 pub mod course;
 pub mod demo;

@@ -111,35 +111,67 @@ impl Ctx {
         );
     }
 
-    /// A failed or refused daily backup in words (made visible: the reason may come from a
-    /// file on disk).
+    /// A failed or refused daily backup in words, as one visible line: its reason and details
+    /// may come from a file on disk (the status file) or from SQLite, and carry line breaks or
+    /// escape sequences.
     fn backup_problem(&self, p: &crate::app::backup_job::Problem) -> String {
-        crate::present::sanitize::visible(&self.backup_problem_raw(p)).into_owned()
+        crate::present::sanitize::visible_line(&self.backup_problem_raw(p))
     }
 
     fn backup_problem_raw(&self, p: &crate::app::backup_job::Problem) -> String {
         use crate::app::backup_job::Problem;
+        let backups = crate::app::backup::backups_dir(&self.paths.data_dir);
         match p {
             Problem::Failed { reason } => self.i18n.tf("backup.auto_failed", &[("reason", reason)]),
             Problem::Damaged {
                 detail,
                 newest_good,
             } => {
-                let newest = match newest_good {
-                    Some(p) => self
-                        .i18n
-                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
-                    None => self.i18n.t("safety.no_good_backup").to_string(),
-                };
+                // Named only when it is one of this diary's own backups in its backups folder:
+                // the status file is read from disk and could name anything.
+                let own = newest_good.as_deref().filter(|p| {
+                    crate::app::backup_names::is_own_backup_path(&backups, &self.paths.db, p)
+                });
                 self.i18n.tf(
                     "safety.diary_damaged",
                     &[
                         ("path", &self.paths.db.display().to_string()),
                         ("detail", detail),
-                        ("newest", &newest),
+                        ("newest", &self.newest_good_text(own)),
                     ],
                 )
             }
+            // Said as a failed backup: everything entered is saved.
+            Problem::CopyDamaged { detail } => self.i18n.tf(
+                "backup.auto_failed",
+                &[(
+                    "reason",
+                    &self.i18n.tf(
+                        "safety.backup_copy_damaged",
+                        &[("detail", detail), ("dir", &backups.display().to_string())],
+                    ),
+                )],
+            ),
+            Problem::BackupsNotAFolder => self.i18n.tf(
+                "backup.auto_failed",
+                &[(
+                    "reason",
+                    &self.i18n.tf(
+                        "safety.backups_not_a_folder",
+                        &[("path", &backups.display().to_string())],
+                    ),
+                )],
+            ),
+        }
+    }
+
+    /// "the newest good backup is …", or that none was found.
+    fn newest_good_text(&self, newest: Option<&std::path::Path>) -> String {
+        match newest {
+            Some(p) => self
+                .i18n
+                .tf("safety.newest_good", &[("path", &p.display().to_string())]),
+            None => self.i18n.t("safety.no_good_backup").to_string(),
         }
     }
 
@@ -153,19 +185,16 @@ impl Ctx {
                     .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),
             ),
             e @ StoreError::Damaged { .. } => {
-                // Name the backup to restore.
-                let newest = match crate::app::backup::newest_good_backup(
-                    &self.paths.data_dir,
-                    &self.paths.db,
-                ) {
-                    Some(p) => self
-                        .i18n
-                        .tf("safety.newest_good", &[("path", &p.display().to_string())]),
-                    None => self.i18n.t("safety.no_good_backup").to_string(),
-                };
-                CliError::Failed(format!("{e}; {newest}"))
+                // Name the backup to restore; SQLite's findings as one visible line.
+                let newest =
+                    crate::app::backup::newest_good_backup(&self.paths.data_dir, &self.paths.db);
+                let text = format!("{e}; {}", self.newest_good_text(newest.as_deref()));
+                CliError::Failed(crate::present::sanitize::visible_line(&text))
             }
-            other => CliError::Failed(self.store_message(&other)),
+            // SQLite's details (a corrupt record, a failed migration) may carry line breaks.
+            other => CliError::Failed(crate::present::sanitize::visible_line(
+                &self.store_message(&other),
+            )),
         }
     }
 

@@ -480,9 +480,10 @@ pub fn restore(ctx: &Ctx, path: PathBuf, out: &mut impl Write) -> CliResult {
     let mut store = ctx.open_store()?;
     let kept = crate::app::backup::restore(&mut store, &path, &ctx.paths.data_dir, &ctx.clock)
         .map_err(|e| match e {
-            ExchangeError::Store(s) => {
-                CliError::Invalid(format!("{}; {}", s, ctx.i18n.t("restore.untouched")))
-            }
+            // SQLite's findings may span lines: one visible line.
+            ExchangeError::Store(s) => CliError::Invalid(crate::present::sanitize::visible_line(
+                &format!("{}; {}", s, ctx.i18n.t("restore.untouched")),
+            )),
             other => err(ctx, other),
         })?;
     writeln!(

@@ -106,6 +106,35 @@ pub fn check_free_text(s: &str, max: usize) -> Result<(), Option<(usize, usize)>
 /// The longest free text accepted (notes, names, questions).
 pub const MAX_TEXT: usize = 4000;
 
+/// Whether `c` ends a line somewhere: LF, CR, VT, FF, NEL, and the Unicode line and paragraph
+/// separators.
+fn breaks_line(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// `s` as one visible line, for text that comes from a file or from SQLite and is printed
+/// inside a sentence (a recorded backup failure, an integrity check's findings): every line
+/// break (a CR LF pair counts once) is shown as `⏎`, so nothing it carries can pose as a line
+/// of its own, and every other unsafe character is made visible as by [`visible`].
+pub fn visible_line(s: &str) -> String {
+    let mut one = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if breaks_line(c) {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            one.push('⏎');
+        } else {
+            one.push(c);
+        }
+    }
+    visible(&one).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +159,24 @@ mod tests {
             w.flush().unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "血␛");
+    }
+
+    #[test]
+    fn one_visible_line_keeps_nothing_that_breaks_the_line() {
+        for (raw, want) in [
+            ("disk full", "disk full"),
+            (
+                "a\r\nfake: all your data is lost",
+                "a⏎fake: all your data is lost",
+            ),
+            ("a\nb\rc", "a⏎b⏎c"),
+            ("a\u{2028}b\u{2029}c\u{85}d\u{0B}e\u{0C}f", "a⏎b⏎c⏎d⏎e⏎f"),
+            ("row 1\nrow 2\n", "row 1⏎row 2⏎"),
+            ("\u{1b}]0;x\u{7}", "␛]0;x␇"),
+            ("tab\tkept", "tab\tkept"),
+        ] {
+            assert_eq!(visible_line(raw), want, "{raw:?}");
+            assert!(!visible_line(raw).contains(['\n', '\r']), "{raw:?}");
+        }
     }
 }
