@@ -94,6 +94,10 @@ impl Case {
     /// entry (what the clinic report counts).
     fn check_slots(&self, what: &str) {
         let (from, to) = self.window();
+        self.check_slots_in(from, to, what);
+    }
+
+    fn check_slots_in(&self, from: DateTime<FixedOffset>, to: DateTime<FixedOffset>, what: &str) {
         let (s, c, t) = (&self.store, &self.clock, &self.t);
         let f = load_window(s, from, to, c, t).expect("facts");
         let r = f.primary(to.date_naive()).expect("a plan");
@@ -268,6 +272,31 @@ fn a_dose_naming_a_slot_far_from_it_is_matched_and_its_slots_month_made_again() 
 }
 
 #[test]
+fn a_month_answered_from_outside_the_window_serves_only_windows_that_hold_the_dose() {
+    let mut c = Case::new(3, 47);
+    // Logged in September 2025, naming a slot of March 2024.
+    let far = dose(
+        "2025-09-10T08:00:00+08:00",
+        75.0,
+        Some("2024-03-31T20:00:00+08:00"),
+    );
+    c.store.add_entry(&far, c.clock.now()).expect("add");
+    let part = (
+        at("2023-04-01T00:00:00+08:00"),
+        at("2025-07-01T00:00:00+08:00"),
+    );
+    let all = c.window();
+    for (what, (from, to)) in [
+        ("without the far dose", part),
+        ("with it", all),
+        ("without it again", part),
+        ("with it again", all),
+    ] {
+        c.check_slots_in(from, to, what);
+    }
+}
+
+#[test]
 fn a_day_shared_by_two_months_in_other_offsets_is_one_day() {
     let mut c = Case::new(2, 41);
     c.check("first look");
@@ -360,10 +389,25 @@ fn a_kept_row_that_cannot_be_read_is_made_again() {
         "UPDATE dose_months SET late = 'abc' WHERE month = '2024-11'",
         "UPDATE dose_months SET days = x'0102' WHERE month = '2024-12'",
         "UPDATE dose_months SET key = 5 WHERE month = '2025-01'",
+        "UPDATE dose_months SET key = CAST(x'ff' AS TEXT) WHERE month = '2024-05'",
+        "UPDATE dose_months SET days = CAST(x'ff' AS TEXT) WHERE month = '2024-06'",
+        "UPDATE dose_months SET far_from = 'x', far_to = 'y' WHERE month = '2024-07'",
+        "UPDATE dose_months SET taken = 700, missed = 700 WHERE month = '2024-08'",
     ] {
         assert_eq!(raw.execute(bad, []).expect(bad), 1, "{bad}");
         c.check(bad);
         c.check_slots(bad);
+    }
+    // Well-formed pairs that cannot belong to the month: another year's day, a day of 1 kg.
+    use chrono::Datelike;
+    for (day, mg) in [("1950-05-15", 75.0), ("2025-02-10", 1.0e6)] {
+        let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("day");
+        let mut pair = d.num_days_from_ce().to_le_bytes().to_vec();
+        pair.extend_from_slice(&f64::to_le_bytes(mg));
+        let sql = "UPDATE dose_months SET days = days || ?1 WHERE month = '2025-02'";
+        assert_eq!(raw.execute(sql, [pair]).expect("pair"), 1);
+        c.check(day);
+        c.check_slots(day);
     }
 }
 
@@ -379,6 +423,7 @@ fn months_read_while_another_process_wrote_are_not_kept() {
         month: NaiveDate::from_ymd_opt(2024, 6, 1).expect("day"),
         key: "k".into(),
         piece: Default::default(),
+        far: None,
     };
     let drug = itp_diary::domain::drugs::Drug::Cyclosporine;
     let read_at = a.data_version().expect("version");
@@ -410,6 +455,7 @@ fn a_month_is_not_kept_while_another_program_holds_the_diary() {
         month: NaiveDate::from_ymd_opt(2024, 6, 1).expect("day"),
         key: "k".into(),
         piece: Default::default(),
+        far: None,
     };
     let drug = itp_diary::domain::drugs::Drug::Cyclosporine;
     let read_at = a.data_version().expect("version");

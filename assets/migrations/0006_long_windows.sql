@@ -8,7 +8,9 @@
 --   key: what else the figures depend on (the slot window, when a dose is late, the month's
 --        UTC offsets): a row
 --        whose key differs from the program's is made again;
---   days: (day number, mg) pairs, little-endian i32 + f64.
+--   days: (day number, mg) pairs, little-endian i32 + f64;
+--   far_from, far_to: the first and last time (UTC) of the doses logged far from the month that
+--        name its slots: the row serves only windows that hold them all.
 CREATE TABLE dose_months (
     drug    TEXT    NOT NULL,
     regimen INTEGER NOT NULL,
@@ -19,6 +21,8 @@ CREATE TABLE dose_months (
     missed  INTEGER NOT NULL CHECK (missed >= 0),
     skipped INTEGER NOT NULL CHECK (skipped >= 0),
     days    BLOB    NOT NULL,
+    far_from TEXT,
+    far_to   TEXT,
     PRIMARY KEY (drug, regimen, month)
 ) WITHOUT ROWID;
 

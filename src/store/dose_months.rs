@@ -1,8 +1,9 @@
 //! The kept dose figures of settled months (migration 6): a copy the program makes from the
 //! entries and the triggers remove whenever a dose or a plan it was made from changes.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::params;
+use rusqlite::types::ValueRef;
 
 use super::{Result, Store};
 use crate::domain::drugs::Drug;
@@ -14,6 +15,9 @@ pub struct DoseMonth {
     pub month: NaiveDate,
     pub key: String,
     pub piece: DosePiece,
+    /// The first and last time of the doses logged far from the month that answer its slots
+    /// (they name them): a window that leaves one out gives other figures.
+    pub far: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 const PAIR: usize = 12;
@@ -24,25 +28,96 @@ const MAX_SLOTS: u32 = 31 * 24;
 fn encode(days: &[(NaiveDate, f64)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(days.len() * PAIR);
     for (day, mg) in days {
-        out.extend_from_slice(&chrono::Datelike::num_days_from_ce(day).to_le_bytes());
+        out.extend_from_slice(&day.num_days_from_ce().to_le_bytes());
         out.extend_from_slice(&mg.to_le_bytes());
     }
     out
 }
 
-/// `None` for a blob that is not a list of (day, mg) pairs: the month is made again.
-fn decode(blob: &[u8]) -> Option<Vec<(NaiveDate, f64)>> {
+/// The most mg a day can add up to in a kept month (100 g: far above any dose).
+const MAX_DAY_MG: f64 = 100_000.0;
+
+/// `None` for a blob that is not a list of (day, mg) pairs of the month `month` (a dose's own
+/// date may be a day or two outside it, in another UTC offset): the month is made again.
+fn decode(blob: &[u8], month: NaiveDate) -> Option<Vec<(NaiveDate, f64)>> {
     if !blob.len().is_multiple_of(PAIR) {
         return None;
     }
+    let first = month - Duration::days(2);
+    let last = month + Duration::days(i64::from(month.num_days_in_month()) + 2);
     blob.chunks_exact(PAIR)
         .map(|c| {
             let day = i32::from_le_bytes(c[..4].try_into().ok()?);
             let mg = f64::from_le_bytes(c[4..].try_into().ok()?);
-            let day = NaiveDate::from_num_days_from_ce_opt(day)?;
-            mg.is_finite().then_some((day, mg))
+            let day =
+                NaiveDate::from_num_days_from_ce_opt(day).filter(|d| *d >= first && *d < last)?;
+            (mg > 0.0 && mg <= MAX_DAY_MG).then_some((day, mg))
         })
         .collect()
+}
+
+/// A kept row as written, or `None` when any part of it cannot be (a hand edit, a damaged
+/// page): text that is not UTF-8, counts out of range, days outside the month.
+fn read_row(r: &rusqlite::Row) -> rusqlite::Result<Option<DoseMonth>> {
+    let text = |i: usize| -> rusqlite::Result<Option<String>> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Text(t) => std::str::from_utf8(t).ok().map(str::to_string),
+            _ => None,
+        })
+    };
+    let count = |i: usize| -> rusqlite::Result<Option<u32>> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Integer(n) => u32::try_from(n).ok().filter(|n| *n <= MAX_SLOTS),
+            _ => None,
+        })
+    };
+    let time = |i: usize| -> rusqlite::Result<Option<Option<DateTime<Utc>>>> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Null => Some(None),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .ok()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| Some(t.to_utc())),
+            _ => None,
+        })
+    };
+    let month =
+        text(0)?.and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok());
+    let (Some(month), Some(key)) = (month, text(1)?) else {
+        return Ok(None);
+    };
+    let (Some(taken), Some(late), Some(missed), Some(skipped)) =
+        (count(2)?, count(3)?, count(4)?, count(5)?)
+    else {
+        return Ok(None);
+    };
+    if taken + late + missed + skipped > MAX_SLOTS {
+        return Ok(None);
+    }
+    let days = match r.get_ref(6)? {
+        ValueRef::Blob(b) => decode(b, month),
+        _ => None,
+    };
+    let far = match (time(7)?, time(8)?) {
+        (Some(None), Some(None)) => Some(None),
+        (Some(Some(a)), Some(Some(b))) if a <= b => Some(Some((a, b))),
+        _ => None,
+    };
+    let (Some(days), Some(far)) = (days, far) else {
+        return Ok(None);
+    };
+    let slots = SlotCounts {
+        taken,
+        late,
+        missed,
+        skipped,
+    };
+    Ok(Some(DoseMonth {
+        month,
+        key,
+        piece: DosePiece { slots, days },
+        far,
+    }))
 }
 
 fn month_text(m: NaiveDate) -> String {
@@ -61,53 +136,19 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<DoseMonth>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT month, key, taken, late, missed, skipped, days FROM dose_months
+            "SELECT month, key, taken, late, missed, skipped, days, far_from, far_to
+             FROM dose_months
              WHERE drug = ?1 AND regimen = ?2 AND month >= ?3 AND month <= ?4
              ORDER BY month",
         )?;
         let rows = stmt.query_map(
             params![drug.code(), regimen, month_text(from), month_text(to)],
-            |r| {
-                let count = |i: usize| -> rusqlite::Result<Option<u32>> {
-                    Ok(match r.get::<_, rusqlite::types::Value>(i)? {
-                        rusqlite::types::Value::Integer(n) => {
-                            u32::try_from(n).ok().filter(|n| *n <= MAX_SLOTS)
-                        }
-                        _ => None,
-                    })
-                };
-                let slots = match (count(2)?, count(3)?, count(4)?, count(5)?) {
-                    (Some(taken), Some(late), Some(missed), Some(skipped)) => Some(SlotCounts {
-                        taken,
-                        late,
-                        missed,
-                        skipped,
-                    }),
-                    _ => None,
-                };
-                Ok((
-                    r.get::<_, rusqlite::types::Value>(0)?,
-                    r.get::<_, rusqlite::types::Value>(1)?,
-                    slots,
-                    r.get::<_, rusqlite::types::Value>(6)?,
-                ))
-            },
+            read_row,
         )?;
         let mut out = Vec::new();
         for row in rows {
-            use rusqlite::types::Value::{Blob, Text};
-            // A row that cannot be read as written (a hand edit, a damaged page) is left out:
-            // the month is made again from the entries.
-            if let (Text(month), Text(key), Some(slots), Blob(days)) = row? {
-                let month = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok();
-                if let (Some(month), Some(days)) = (month, decode(&days)) {
-                    out.push(DoseMonth {
-                        month,
-                        key,
-                        piece: DosePiece { slots, days },
-                    });
-                }
-            }
+            // A row that cannot be read as written is left out: the month is made again.
+            out.extend(row?);
         }
         Ok(out)
     }
@@ -150,8 +191,9 @@ impl Store {
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO dose_months
-                    (drug, regimen, month, key, taken, late, missed, skipped, days)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    (drug, regimen, month, key, taken, late, missed, skipped, days, far_from,
+                     far_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             for m in months {
                 stmt.execute(params![
@@ -163,7 +205,9 @@ impl Store {
                     m.piece.slots.late,
                     m.piece.slots.missed,
                     m.piece.slots.skipped,
-                    encode(&m.piece.days)
+                    encode(&m.piece.days),
+                    m.far.map(|f| f.0.to_rfc3339()),
+                    m.far.map(|f| f.1.to_rfc3339()),
                 ])?;
             }
         }
@@ -210,10 +254,22 @@ mod tests {
     #[test]
     fn days_round_trip_and_a_bad_blob_is_not_read() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
-        let days = vec![(d("1926-01-31"), 150.0), (d("2026-02-01"), 37.5)];
-        assert_eq!(decode(&encode(&days)), Some(days));
-        assert_eq!(decode(&[1, 2, 3]), None);
-        assert_eq!(decode(&encode(&[(d("2026-01-01"), f64::NAN)])), None);
-        assert_eq!(decode(&[]), Some(vec![]));
+        let feb = d("2026-02-01");
+        let days = vec![(d("2026-01-31"), 150.0), (d("2026-02-28"), 37.5)];
+        assert_eq!(decode(&encode(&days), feb), Some(days));
+        assert_eq!(decode(&[1, 2, 3], feb), None);
+        assert_eq!(decode(&encode(&[(feb, f64::NAN)]), feb), None);
+        assert_eq!(
+            decode(&encode(&[(feb, 1e6)]), feb),
+            None,
+            "more than a day can hold"
+        );
+        assert_eq!(decode(&encode(&[(feb, -5.0)]), feb), None);
+        assert_eq!(
+            decode(&encode(&[(d("1950-05-15"), 75.0)]), feb),
+            None,
+            "another month"
+        );
+        assert_eq!(decode(&[], feb), Some(vec![]));
     }
 }

@@ -19,6 +19,19 @@ use crate::store::{DoseMonth, Result, Store};
 
 type Span = (DateTime<FixedOffset>, DateTime<FixedOffset>);
 
+fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+    t.with_timezone(&Utc)
+}
+
+/// The doses logged far from a piece (outside its context) that name one of its slots.
+#[derive(Default)]
+struct Far {
+    /// The first and last time of those the window holds.
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Some lie outside the window.
+    left_out: bool,
+}
+
 /// What every piece of one window shares.
 struct Ctx<'a> {
     store: &'a Store,
@@ -61,11 +74,11 @@ pub fn summary(
     let months = whole_months(window, clock);
     let mut sum = DoseSummary::default();
     let (Some(first), Some(last)) = (months.first(), months.last()) else {
-        sum.add(c.live(window)?);
+        sum.add(c.live(window)?.0);
         return Ok(sum.finish());
     };
     if window.0 < first.1.0 {
-        sum.add(c.live((window.0, first.1.0))?);
+        sum.add(c.live((window.0, first.1.0))?.0);
     }
     let kept: HashMap<NaiveDate, DoseMonth> = store
         .dose_months(c.drug, regimen, first.0, last.0)?
@@ -75,21 +88,37 @@ pub fn summary(
     let mut made = Vec::new();
     for &(month, span) in &months {
         if !keep || !c.settled(span) {
-            sum.add(c.live(span)?);
+            sum.add(c.live(span)?.0);
             continue;
         }
-        let key = key(month, span, clock, t);
-        match kept.get(&month).filter(|m| m.key == key) {
+        let Some(key) = key(span, clock, t) else {
+            sum.add(c.live(span)?.0);
+            continue;
+        };
+        let serves = |m: &&DoseMonth| {
+            m.key == key
+                && m.far
+                    .is_none_or(|(a, b)| a >= utc(window.0) && b < utc(window.1))
+        };
+        match kept.get(&month).filter(serves) {
             Some(m) => sum.add(m.piece.clone()),
             None => {
-                let piece = c.live(span)?;
+                let (piece, far) = c.live(span)?;
                 sum.add(piece.clone());
-                made.push(DoseMonth { month, key, piece });
+                // A month some of whose far doses lie outside the window is this window's only.
+                if !far.left_out {
+                    made.push(DoseMonth {
+                        month,
+                        key,
+                        piece,
+                        far: far.span,
+                    });
+                }
             }
         }
     }
     if last.1.1 < window.1 {
-        sum.add(c.live((last.1.1, window.1))?);
+        sum.add(c.live((last.1.1, window.1))?.0);
     }
     // Only a copy: a diary that cannot keep it (busy, read-only, written meanwhile by another
     // process) is read the long way next time.
@@ -107,61 +136,66 @@ impl Ctx<'_> {
 
     /// The piece `span`, from the entries: the doses and planned slots of its context, clipped
     /// to the window and, for slots, to now; with the doses logged elsewhere in the window that
-    /// name a slot of the context.
-    fn live(&self, span: Span) -> Result<DosePiece> {
+    /// name a slot of the context (and what the window left out of those).
+    fn live(&self, span: Span) -> Result<(DosePiece, Far)> {
         let from = (span.0 - self.context).max(self.window.0);
         let to = (span.1 + self.context).min(self.window.1);
-        let utc = |t: DateTime<FixedOffset>| t.with_timezone(&Utc);
         let mut marks = self.store.dose_marks(self.drug, utc(from), utc(to))?;
         let (w0, w1) = self.window;
-        marks.extend(
-            self.store
-                .doses_naming(self.drug, utc(from), utc(to))?
-                .into_iter()
-                .filter(|m| (m.at < from || m.at >= to) && m.at >= w0 && m.at < w1),
-        );
+        let mut far = Far::default();
+        for m in self.store.doses_naming(self.drug, utc(from), utc(to))? {
+            if m.at >= from && m.at < to {
+                continue;
+            }
+            if m.at < w0 || m.at >= w1 {
+                far.left_out = true;
+                continue;
+            }
+            let at = utc(m.at);
+            far.span = Some(far.span.map_or((at, at), |(a, b)| (a.min(at), b.max(at))));
+            marks.push(m);
+        }
         marks.sort_by_key(|m| (m.at, m.id));
         let now = self.clock.now();
         let planned = self.r.map_or_else(Vec::new, |r| {
             r.planned_between(from, to.min(now), self.clock)
         });
-        Ok(piece(&marks, &planned, span, now, self.t))
+        Ok((piece(&marks, &planned, span, now, self.t), far))
     }
 }
 
 /// What a kept month's figures depend on besides its doses and plan (which the triggers
 /// watch): the slot window, when a dose counts as late, and the time zone its slots were
-/// placed in — the month's UTC offsets and, when they differ, the first day of the later one.
-fn key(month: NaiveDate, span: Span, clock: &Clock, t: &Thresholds) -> String {
-    let (a, b) = (
-        span.0.offset().local_minus_utc(),
-        span.1.offset().local_minus_utc(),
-    );
-    let change = if a == b {
-        String::new()
-    } else {
-        let offset = |day| day_start(day, clock).map(|s| s.offset().local_minus_utc());
-        format!(":d{}", change_day(month, b, offset))
+/// placed in, by name (two zones with the same offsets change their clocks on other days and
+/// hours) and by the month's UTC offsets (a zone whose rules were updated). `None` when the
+/// zone cannot be named: nothing is kept.
+fn key(span: Span, clock: &Clock, t: &Thresholds) -> Option<String> {
+    let zone = match clock {
+        Clock::Fixed(at) => format!("fixed{}", at.offset().local_minus_utc()),
+        Clock::System => zone_name()?,
     };
+    Some(month_key(span, &zone, t))
+}
+
+fn month_key(span: Span, zone: &str, t: &Thresholds) -> String {
     format!(
-        "w{}:l{}:{a}:{b}{change}",
-        t.slot_window_hours, t.late_after_minutes
+        "w{}:l{}:{zone}:{}:{}",
+        t.slot_window_hours,
+        t.late_after_minutes,
+        span.0.offset().local_minus_utc(),
+        span.1.offset().local_minus_utc()
     )
 }
 
-/// The first day of `month` (days after its first) that starts at the UTC offset `end`, the
-/// offset the month ends at; `offset` gives a day's offset at its start.
-fn change_day(month: NaiveDate, end: i32, offset: impl Fn(NaiveDate) -> Option<i32>) -> u32 {
-    let (mut lo, mut hi) = (0u32, month.num_days_in_month().into());
-    while lo + 1 < hi {
-        let mid = (lo + hi) / 2;
-        if offset(month + Duration::days(mid.into())) == Some(end) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
+/// The system time zone's name: `TZ` when set (the clock honours it), else the platform's.
+fn zone_name() -> Option<String> {
+    match std::env::var("TZ") {
+        Ok(tz) if !tz.is_empty() => Some(format!("TZ={tz}")),
+        _ => iana_time_zone::get_timezone()
+            .ok()
+            .filter(|z| !z.is_empty())
+            .map(|z| format!("zone={z}")),
     }
-    hi
 }
 
 /// The local midnight that starts `day` (01:00 where midnight falls in a clock change).
@@ -199,20 +233,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn zones_that_change_their_clocks_on_other_days_have_other_keys() {
-        let march = NaiveDate::from_ymd_opt(2024, 3, 1).expect("day");
-        // Athens and Jerusalem both go from +2 to +3 in March 2024: on the 31st and the 29th.
-        let zone = |change: u32| {
-            move |d: NaiveDate| {
-                Some(if d.day() >= change {
-                    3 * 3600
-                } else {
-                    2 * 3600
-                })
-            }
-        };
-        assert_eq!(change_day(march, 3 * 3600, zone(31)), 30);
-        assert_eq!(change_day(march, 3 * 3600, zone(29)), 28);
-        assert_eq!(change_day(march, 3 * 3600, zone(2)), 1);
+    fn zones_with_the_same_offsets_have_other_keys() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).expect("time");
+        // Athens, Jerusalem and Chisinau all go from +2 to +3 in March 2024, on other days or
+        // at other hours: a month kept under one is not read under another.
+        let span = (
+            at("2024-03-01T00:00:00+02:00"),
+            at("2024-04-01T00:00:00+03:00"),
+        );
+        let t = Thresholds::default();
+        let keys: Vec<String> = [
+            "TZ=Europe/Athens",
+            "TZ=Asia/Jerusalem",
+            "TZ=Europe/Chisinau",
+        ]
+        .iter()
+        .map(|z| month_key(span, z, &t))
+        .collect();
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[0], keys[2]);
+        assert_ne!(keys[1], keys[2]);
+        assert_eq!(keys[0], month_key(span, "TZ=Europe/Athens", &t));
     }
 }
