@@ -142,7 +142,10 @@ impl Regimen {
                         if let Some(at) = clock.localize(day.and_time(slot.time))
                             && at >= from
                             && at < to
-                            && !(day == self.start && self.planned_at.is_some_and(|p| at < p))
+                            && !(day == self.start
+                                && self
+                                    .planned_at
+                                    .is_some_and(|p| p.date_naive() == day && at < p))
                         {
                             out.push(PlannedDose {
                                 at,
@@ -340,6 +343,24 @@ mod tests {
         assert_eq!(p[0].amount, 150.0);
         assert_eq!(p[4].amount, 125.0);
         assert_eq!(r.step_on(d("2026-03-04")).unwrap().daily_amount(), 250.0);
+        // Recorded on its start day at 14:00: that day's 08:00 is not counted, its 20:00 is.
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let today = Regimen {
+            planned_at: Some(at("2026-03-01T14:00:00+08:00")),
+            ..r.clone()
+        };
+        let p = today.planned_between(from, to, &clock);
+        assert_eq!(p.len(), 7);
+        assert_eq!(p[0].at, at("2026-03-01T20:00:00+08:00"));
+        // Recorded later with an earlier start (the patient says when it began): every slot of
+        // the start day is counted.
+        let later = Regimen {
+            planned_at: Some(at("2026-03-20T09:00:00+08:00")),
+            ..r.clone()
+        };
+        let p = later.planned_between(from, to, &clock);
+        assert_eq!(p.len(), 8);
+        assert_eq!(p[0].at, at("2026-03-01T08:00:00+08:00"));
     }
 }
 
