@@ -6,22 +6,51 @@ use crate::domain::settings::SPECS;
 use crate::present::describe::{refs_text, reminder_message};
 use crate::present::i18n::{I18n, Lang};
 
-/// Words no user may see: internal document names and evidence levels.
-const INTERNAL: &[&str] = &[
-    "clinical.md",
-    "L1",
-    "L2",
-    "L3",
-    "L4",
-    "L5",
-    "[LABEL",
-    "HAEM-LTR",
-    "SRC-CN",
-    "LAB-",
-];
+/// Whether `text` shows what only the team's own documents use: a document file name
+/// (`….md`), an evidence level (`L1`–`L5`) or a source tag (an upper-case code in brackets, or
+/// two joined by a hyphen). What users read of a rule's grounds is the translated label of its
+/// typed [`Ref`]; this guards the catalogues against a tag copied from the sources.
+fn shows_internal(text: &str) -> bool {
+    let tag = |w: &str| {
+        let caps = |p: &str| p.len() >= 2 && p.chars().all(|c| c.is_ascii_uppercase());
+        w.split_once('-').is_some_and(|(a, b)| caps(a) && caps(b))
+    };
+    text.split(|c: char| c.is_whitespace() || ",;:()（）、，。]".contains(c))
+        .any(|w| {
+            w.ends_with(".md")
+                || (w.len() == 2
+                    && w.starts_with('L')
+                    && ('1'..='5').contains(&w.chars().nth(1).unwrap_or(' ')))
+                || w.strip_prefix('[')
+                    .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
+                || tag(w)
+        })
+}
 
 fn clean(text: &str) -> bool {
-    !INTERNAL.iter().any(|w| text.contains(w))
+    !shows_internal(text)
+}
+
+#[test]
+fn internal_shapes_are_recognised_and_plain_text_is_not() {
+    for internal in [
+        "see notes.md, part B",
+        "level L3",
+        "[ABC] label",
+        "per XYZ-QR",
+        "（L2）",
+    ] {
+        assert!(shows_internal(internal), "{internal}");
+    }
+    for plain in [
+        "IWG 2009 standard definitions (Rodeghiero et al.)",
+        "CsA trough 81 ng/mL is below the target 100–200",
+        "2.4 mg/(kg·d), 10–14 h after the dose",
+        "creatinine +25% from baseline; tell your care team",
+        "环孢素谷浓度 81 ng/mL，低于目标 100–200",
+    ] {
+        assert!(!shows_internal(plain), "{plain}");
+    }
 }
 
 #[test]
