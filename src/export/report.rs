@@ -4,7 +4,7 @@ use crate::domain::overview::TroughBand;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::clock::Clock;
-use crate::domain::dosing::{SlotState, slot_states};
+use crate::domain::dosing::slot_states;
 use crate::domain::entry::{Analyte, Bleeding, Entry, EntryData, Event, LabResult, SideEffect};
 use crate::domain::facts::Facts;
 use crate::domain::overview::{Overview, trough_band, trough_target, trough_timing};
@@ -462,13 +462,7 @@ fn dose_counts(
         let planned = r.planned_between(from, to.min(clock.now()), clock);
         let mut c = SlotCounts::default();
         for s in slot_states(&planned, &ds, clock.now(), t) {
-            match s.state {
-                SlotState::Taken => c.taken += 1,
-                SlotState::Late => c.late += 1,
-                SlotState::Missed => c.missed += 1,
-                SlotState::Skipped => c.skipped += 1,
-                SlotState::Due | SlotState::Upcoming => {}
-            }
+            c.count(s.state);
         }
         c
     }))

@@ -28,6 +28,17 @@ pub struct SlotCounts {
 }
 
 impl SlotCounts {
+    /// Count one slot by how it was answered (open slots are not counted).
+    pub fn count(&mut self, state: SlotState) {
+        match state {
+            SlotState::Taken => self.taken += 1,
+            SlotState::Late => self.late += 1,
+            SlotState::Missed => self.missed += 1,
+            SlotState::Skipped => self.skipped += 1,
+            SlotState::Due | SlotState::Upcoming => {}
+        }
+    }
+
     fn add(&mut self, o: SlotCounts) {
         self.taken += o.taken;
         self.late += o.late;
@@ -71,13 +82,7 @@ pub fn piece(
             .iter()
             .filter(|s| inside(&s.at))
         {
-            match s.state {
-                SlotState::Taken => p.slots.taken += 1,
-                SlotState::Late => p.slots.late += 1,
-                SlotState::Missed => p.slots.missed += 1,
-                SlotState::Skipped => p.slots.skipped += 1,
-                SlotState::Due | SlotState::Upcoming => {}
-            }
+            p.slots.count(s.state);
         }
     }
     let mut per_day: BTreeMap<NaiveDate, f64> = BTreeMap::new();
