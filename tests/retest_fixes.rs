@@ -14,19 +14,7 @@ fn at(d: &Diary, when: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn plan(d: &Diary) {
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--formulation",
-        "Neoral",
-        "--start",
-        "2026-03-01",
-    ]);
+    d.start_plan("75,75", "2026-03-01");
 }
 
 #[test]

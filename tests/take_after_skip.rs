@@ -43,19 +43,7 @@ fn run(d: &Diary, now: &str, lang: &str, args: &[&str]) -> (bool, String, String
 /// one skipped at 20:00.
 fn evening_taken_morning_skipped() -> Diary {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan("75,75", "2026-03-01");
     for (now, args) in [("19:55", &["take", "20:00"][..]), ("20:00", &["skip"][..])] {
         let (ok, _, err) = run(&d, now, "en_US.UTF-8", args);
         assert!(ok, "{args:?}: {err}");
@@ -109,19 +97,7 @@ fn cli_extra_dose_for_a_skipped_slot_minutes_after_another_needs_late() {
 #[test]
 fn cli_extra_dose_for_a_skipped_slot_long_after_any_other_needs_no_late() {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan("75,75", "2026-03-01");
     let (ok, _, err) = run(&d, "08:10", "en_US.UTF-8", &["skip"]);
     assert!(ok, "{err}");
     let (ok, out, err) = run(&d, "10:00", "en_US.UTF-8", &["take", "08:00", "--extra"]);
@@ -132,19 +108,7 @@ fn cli_extra_dose_for_a_skipped_slot_long_after_any_other_needs_no_late() {
 #[test]
 fn cli_second_dose_for_a_taken_slot_stays_extra_alone() {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan("75,75", "2026-03-01");
     let (ok, _, err) = run(&d, "08:05", "en_US.UTF-8", &["take"]);
     assert!(ok, "{err}");
     let (ok, out, err) = run(&d, "08:30", "en_US.UTF-8", &["take", "08:00", "--extra"]);
@@ -263,19 +227,7 @@ fn screen_and_command_line_share_the_decision() {
 #[test]
 fn cli_log_dose_extra_without_amount_takes_the_planned_amount() {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan("75,75", "2026-03-01");
     let (ok, _, err) = run(&d, "08:05", "en_US.UTF-8", &["take"]);
     assert!(ok, "{err}");
     let (ok, _, err) = run(&d, "08:30", "en_US.UTF-8", &["log", "dose", "csa"]);

@@ -10,19 +10,7 @@ use serde_json::Value;
 /// Cyclosporine 75 + 75 mg at 08:00 and 20:00 since March 1st.
 fn planned() -> Diary {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan("75,75", "2026-03-01");
     d
 }
 

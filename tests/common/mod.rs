@@ -28,6 +28,23 @@ impl Diary {
         cmd_on(&self.db)
     }
 
+    /// Start ciclosporin `dose` (e.g. "75,75") at 08:00 and 20:00 from `start`, as Neoral.
+    pub fn start_plan(&self, dose: &str, start: &str) {
+        self.ok(&[
+            "regimen",
+            "start",
+            "cyclosporine",
+            "--dose",
+            dose,
+            "--times",
+            "08:00,20:00",
+            "--start",
+            start,
+            "--formulation",
+            "Neoral",
+        ]);
+    }
+
     /// Run with arguments; panic unless it succeeds; return stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("run");
