@@ -3,8 +3,10 @@
 //! it back; a missed slot and a due one make `t` ask which; Reminders lists the next date of
 //! every monitoring item. Key-driven, checked in the diary. Fixed clocks.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveTime};
-use itp_diary::app::config::Settings;
+use common::app::{ch, key};
 use itp_diary::domain::clock::Clock;
 use itp_diary::domain::drugs::{Drug, Route};
 use itp_diary::domain::entry::{DoseStatus, Entry, EntryData, Kind};
@@ -12,11 +14,10 @@ use itp_diary::domain::regimen::{Slot, StepKind};
 use itp_diary::domain::rules::RuleId;
 use itp_diary::present::i18n::{I18n, Lang};
 use itp_diary::store::{EntryFilter, NewRegimen, NewStep, Store};
-use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, App, Modal};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 const AFTERNOON: &str = "2026-03-10T14:30:00+08:00";
 const EVENING: &str = "2026-03-10T19:30:00+08:00";
@@ -60,26 +61,7 @@ fn planned() -> Store {
 }
 
 fn app_at(store: Store, now: &str, lang: Lang) -> App {
-    App::new(
-        itp_diary::app::session::Session {
-            store,
-            clock: Clock::Fixed(at(now)),
-            i18n: I18n::new(lang),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(
-                &std::env::temp_dir().join("itp-diary-none/d.sqlite"),
-            ),
-        },
-        Theme { color: false },
-    )
-}
-
-fn key(app: &mut App, c: KeyCode) {
-    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
-}
-
-fn ch(app: &mut App, c: char) {
-    key(app, KeyCode::Char(c));
+    common::app::app_with(store, Clock::Fixed(at(now)), lang, false)
 }
 
 /// Every entry the diary shows (deleted ones left out).

@@ -2,21 +2,22 @@
 //! diary: a missed slot minutes after another dose asks first, two missed slots at night ask
 //! which, a slot hours before its window is not answered. Fixed clocks.
 
+mod common;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
-use itp_diary::app::config::Settings;
+use common::app::{ch, key};
 use itp_diary::domain::clock::Clock;
 use itp_diary::domain::dosing::SlotState;
 use itp_diary::domain::drugs::{Drug, Route};
 use itp_diary::domain::entry::{DoseStatus, EntryData};
 use itp_diary::domain::regimen::{Slot, StepKind};
-use itp_diary::present::i18n::{I18n, Lang};
+use itp_diary::present::i18n::Lang;
 use itp_diary::store::{EntryFilter, NewRegimen, NewStep, Store};
 use itp_diary::tui::dialogs::slots::Next;
-use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{self, App, Modal};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(&format!("2026-03-10T{s}:00+08:00")).unwrap()
@@ -51,26 +52,7 @@ fn app_at(now: &str, lang: Lang) -> App {
     };
     let recorded = DateTime::parse_from_rfc3339("2026-03-01T07:00:00+08:00").unwrap();
     store.add_regimen(&r, recorded).unwrap();
-    App::new(
-        itp_diary::app::session::Session {
-            store,
-            clock: Clock::Fixed(at(now)),
-            i18n: I18n::new(lang),
-            settings: Settings::default(),
-            paths: itp_diary::app::config::Paths::beside(
-                &std::env::temp_dir().join("itp-diary-none/d.sqlite"),
-            ),
-        },
-        Theme { color: false },
-    )
-}
-
-fn key(app: &mut App, c: KeyCode) {
-    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
-}
-
-fn ch(app: &mut App, c: char) {
-    key(app, KeyCode::Char(c));
+    common::app::app_with(store, Clock::Fixed(at(now)), lang, false)
 }
 
 /// (slot answered, status) of every dose in the diary, oldest slot first.

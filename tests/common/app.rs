@@ -20,10 +20,15 @@ pub fn clock() -> Clock {
 
 /// The app on `store` in `lang`, with or without colour.
 pub fn app_on(store: Store, lang: Lang, color: bool) -> App {
+    app_with(store, clock(), lang, color)
+}
+
+/// The app on `store` at another clock.
+pub fn app_with(store: Store, clock: Clock, lang: Lang, color: bool) -> App {
     App::new(
         Session {
             store,
-            clock: clock(),
+            clock,
             i18n: I18n::new(lang),
             settings: Settings::default(),
             paths: Paths::beside(&std::env::temp_dir().join("itp-diary-none/d.sqlite")),
@@ -42,6 +47,11 @@ pub fn demo_store() -> Store {
 /// One key press without modifiers.
 pub fn key(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// One character key without modifiers.
+pub fn ch(app: &mut App, c: char) {
+    key(app, KeyCode::Char(c));
 }
 
 /// Ctrl and a letter (Ctrl-W deletes a word).
