@@ -70,7 +70,7 @@ fn a_newer_or_foreign_file_is_refused_untouched() {
     std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
     rusqlite::Connection::open(&d.db)
         .unwrap()
-        .execute_batch("CREATE TABLE entries (x); PRAGMA user_version = 7;")
+        .execute_batch("CREATE TABLE entries (x); PRAGMA user_version = 99;")
         .unwrap();
     let before = std::fs::read(&d.db).unwrap();
     let out = d.cmd().args(["log", "platelets", "45"]).output().unwrap();

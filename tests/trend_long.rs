@@ -64,6 +64,7 @@ fn a_long_window_shows_the_same_figures_and_lines_as_every_entry() {
         assert_eq!(long.creatinine_baseline, full.creatinine_baseline);
         assert_eq!(long.liver_uln, full.liver_uln);
         assert!(!full.alt.is_empty() && !full.systolic.is_empty());
+        assert!(!full.troughs.is_empty() && !full.non_troughs.is_empty());
         for (name, a, b) in [
             ("creatinine", &long.creatinine_pct, &full.creatinine_pct),
             ("systolic", &long.systolic, &full.systolic),

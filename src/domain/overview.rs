@@ -104,7 +104,16 @@ pub fn trough_timing(
     l: &LabResult,
     t: &Thresholds,
 ) -> (Option<f64>, Option<bool>) {
-    let hours = l.last_dose_at.map(|d| (at - d).num_minutes() as f64 / 60.0);
+    timing_after(at, l.last_dose_at, t)
+}
+
+/// [`trough_timing`] of a level drawn at `at` whose previous dose was at `last_dose`.
+pub fn timing_after(
+    at: DateTime<FixedOffset>,
+    last_dose: Option<DateTime<FixedOffset>>,
+    t: &Thresholds,
+) -> (Option<f64>, Option<bool>) {
+    let hours = last_dose.map(|d| (at - d).num_minutes() as f64 / 60.0);
     let valid = hours.map(|h| h >= t.trough_min_hours && h <= t.trough_max_hours);
     (hours, valid)
 }

@@ -291,10 +291,21 @@ pub struct Reduced {
     pub diastolic: Vec<(DateTime<FixedOffset>, f64)>,
     /// The upper limit of the first ALT in the window that has one.
     pub alt_high: Option<f64>,
+    /// Every CsA level in the window, oldest first.
+    pub levels: Vec<Level>,
+}
+
+/// A drug level as the charts read it: when it was drawn, its value (canonical unit) and the
+/// previous dose the result names.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Level {
+    pub at: DateTime<FixedOffset>,
+    pub value: f64,
+    pub last_dose_at: Option<DateTime<FixedOffset>>,
 }
 
 /// [`build`] for a long window: the facts hold no dose of the course's drug (but its first
-/// one) and no value series the store reduced; those come from `rd`. Counts, drug levels,
+/// one), no drug level and no value series the store reduced; those come from `rd`. Counts,
 /// weights, events and bleeds come from the facts as in [`build`].
 pub fn build_reduced(
     f: &Facts,

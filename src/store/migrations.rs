@@ -23,6 +23,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../assets/migrations/0006_long_windows.sql"
     )),
+    M::up(include_str!("../../assets/migrations/0007_level_index.sql")),
 ];
 
 /// Every migration, in order.

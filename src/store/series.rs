@@ -7,7 +7,7 @@ use super::entries::utc_text;
 use super::{Result, Store, StoreError};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::{Analyte, DoseStatus, Kind};
-use crate::domain::trend::DoseMark;
+use crate::domain::trend::{DoseMark, Level};
 
 /// A value series the store can reduce per chart column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,17 +25,17 @@ impl Dense {
         // The live-series index holds the value: those series never read a table row.
         let covered = "entries INDEXED BY entries_live_series";
         match self {
-            Dense::Lab(_) => ("value", covered, "kind = 'lab' AND subject = ?4"),
+            Dense::Lab(_) => ("value", covered, "kind = 'lab' AND subject = ?3"),
             Dense::Systolic => (
                 "value",
                 covered,
-                "kind = 'bp' AND subject IS NULL AND ?4 IS NOT NULL",
+                "kind = 'bp' AND subject IS NULL AND ?3 IS NOT NULL",
             ),
             // The diastolic value is read from its own index (migration 6), not from the rows.
             Dense::Diastolic => (
                 "details ->> '$.diastolic'",
                 "entries INDEXED BY entries_live_diastolic",
-                "kind = 'bp' AND ?4 IS NOT NULL",
+                "kind = 'bp' AND ?3 IS NOT NULL",
             ),
         }
     }
@@ -78,8 +78,9 @@ impl Store {
     }
 
     /// The lowest and the highest point of each of `columns` equal slices of `[from, to)`
-    /// (both, once each, in time order): a chart of the window draws the same extremes as
-    /// from every point, from at most two rows per column.
+    /// (both, once each, in time order; of equal values the earliest): a chart of the window
+    /// draws the same extremes as from every point. The rows are read from an index in one
+    /// pass, with no sort; only the kept points' local times are parsed.
     pub fn column_extremes(
         &self,
         series: Dense,
@@ -88,36 +89,67 @@ impl Store {
         columns: usize,
     ) -> Result<Vec<(DateTime<FixedOffset>, f64)>> {
         let (value, table, filter) = series.select();
-        let width = (to - from).num_seconds().max(1) as f64 / 86_400.0 / columns.max(1) as f64;
         let sql = format!(
-            "WITH p AS (SELECT id, at, at_utc, {value} AS v,
-                    CAST((julianday(at_utc) - julianday(?1)) / ?3 AS INTEGER) AS col
-                 FROM {table} WHERE {filter} AND deleted_at IS NULL
-                   AND at_utc >= ?1 AND at_utc < ?2 AND v IS NOT NULL),
-             lo AS (SELECT id, at, at_utc, min(v) AS v FROM p GROUP BY col),
-             hi AS (SELECT id, at, at_utc, max(v) AS v FROM p GROUP BY col)
-             SELECT id, at, v FROM (SELECT * FROM lo UNION SELECT * FROM hi)
-             ORDER BY at_utc, id"
+            "SELECT id, at_utc, at, {value} AS v FROM {table}
+             WHERE {filter} AND deleted_at IS NULL AND at_utc >= ?1 AND at_utc < ?2
+               AND v IS NOT NULL"
         );
         let subject = match series {
             Dense::Lab(a) => a.code(),
             _ => "",
         };
+        let mut slices = Slices::new(from, to, columns);
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            rusqlite::params![utc_text(&from), utc_text(&to), width, subject],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, f64>(2)?,
-                ))
-            },
+        let mut rows = stmt.query(rusqlite::params![utc_text(&from), utc_text(&to), subject])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let utc = r.get_ref(1)?;
+            let secs = utc
+                .as_str()
+                .ok()
+                .and_then(|u| utc_seconds(u).or_else(|| Some(time(id, u).ok()?.timestamp())))
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {id}: time {utc:?}")))?;
+            let v: f64 = r.get(3)?;
+            slices.add(Point { secs, id, v }, || r.get::<_, String>(2))?;
+        }
+        let mut kept = slices.points();
+        kept.sort_by_key(|(p, _)| (p.secs, p.id));
+        kept.into_iter()
+            .map(|(p, at)| Ok((time(p.id, &at)?, p.v)))
+            .collect()
+    }
+
+    /// The drug levels of `analyte` in `[from, to)`, oldest first: value and the previous
+    /// dose the result names, from the index of lab values (migration 7), no table row read.
+    pub fn levels(
+        &self,
+        analyte: Analyte,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Level>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, value, details ->> '$.last_dose_at' FROM entries
+                    INDEXED BY entries_live_levels
+             WHERE kind = 'lab' AND subject = ?1 AND deleted_at IS NULL
+               AND at_utc >= ?2 AND at_utc < ?3
+             ORDER BY at_utc, id",
         )?;
+        let rows = stmt.query_map([analyte.code(), &utc_text(&from), &utc_text(&to)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<f64>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, at, v) = row?;
-            out.push((time(id, &at)?, v));
+            let (id, at, value, last) = row?;
+            out.push(Level {
+                at: time(id, &at)?,
+                value: value.ok_or_else(|| StoreError::Corrupt(format!("entry {id}: no value")))?,
+                last_dose_at: last.as_deref().map(|l| time(id, l)).transpose()?,
+            });
         }
         Ok(out)
     }
@@ -222,5 +254,118 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// A stored UTC time (`YYYY-MM-DDTHH:MM:SSZ`, see `utc_text`) as seconds since 1970, without
+/// the cost of a general parser: the long charts read tens of thousands of them.
+fn utc_seconds(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
+    Some(date.and_time(time).and_utc().timestamp())
+}
+
+/// One value of a series: its time, entry and value.
+#[derive(Clone, Copy)]
+struct Point {
+    secs: i64,
+    id: i64,
+    v: f64,
+}
+
+impl Point {
+    fn earlier(&self, o: &Point) -> bool {
+        (self.secs, self.id) < (o.secs, o.id)
+    }
+}
+
+/// The lowest and highest point of each column, with the local time of each (read only when a
+/// point is kept). The column of a point is computed as the chart's thinning does
+/// (`trend::downsample` over days since `from`), so both agree at the columns' edges.
+struct Slices {
+    from: i64,
+    width: f64,
+    columns: usize,
+    lo: Vec<Option<(Point, String)>>,
+    hi: Vec<Option<(Point, String)>>,
+}
+
+impl Slices {
+    fn new(from: DateTime<Utc>, to: DateTime<Utc>, columns: usize) -> Slices {
+        let columns = columns.max(1);
+        let days = (to - from).num_seconds() as f64 / 86_400.0;
+        Slices {
+            from: from.timestamp(),
+            width: days / columns as f64,
+            columns,
+            lo: vec![None; columns],
+            hi: vec![None; columns],
+        }
+    }
+
+    fn add(&mut self, p: Point, at: impl Fn() -> rusqlite::Result<String>) -> rusqlite::Result<()> {
+        let x = (p.secs - self.from) as f64 / 86_400.0;
+        let c = ((x / self.width).floor().max(0.0) as usize).min(self.columns - 1);
+        let lower = |q: &Point| p.v < q.v || (p.v == q.v && p.earlier(q));
+        let higher = |q: &Point| p.v > q.v || (p.v == q.v && p.earlier(q));
+        if self.lo[c].as_ref().is_none_or(|(q, _)| lower(q)) {
+            self.lo[c] = Some((p, at()?));
+        }
+        if self.hi[c].as_ref().is_none_or(|(q, _)| higher(q)) {
+            self.hi[c] = Some((p, at()?));
+        }
+        Ok(())
+    }
+
+    /// Every kept point once (a column's lowest may also be its highest).
+    fn points(self) -> Vec<(Point, String)> {
+        let mut out = Vec::new();
+        for (lo, hi) in self.lo.into_iter().zip(self.hi) {
+            match (lo, hi) {
+                (Some(l), Some(h)) if l.0.id == h.0.id => out.push(l),
+                (l, h) => out.extend(l.into_iter().chain(h)),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_utc_times_read_as_seconds() {
+        for s in [
+            "1926-01-01T00:00:00Z",
+            "2026-03-10T06:30:59Z",
+            "2000-02-29T23:59:59Z",
+        ] {
+            let want = DateTime::parse_from_rfc3339(s).expect("time").timestamp();
+            assert_eq!(utc_seconds(s), Some(want), "{s}");
+        }
+        for bad in [
+            "",
+            "2026-03-10T06:30:00+08:00",
+            "2026-02-30T00:00:00Z",
+            "2026-03-10 06:30:00Z",
+            "2026-03-10T24:00:00Z",
+            "2026-0a-10T06:30:00Z",
+            "20260-3-10T06:30:00Z",
+        ] {
+            assert_eq!(utc_seconds(bad), None, "{bad}");
+        }
     }
 }

@@ -29,7 +29,7 @@ fn q(
 
 /// What `trend::build_reduced` reads from the facts: every count (plain values) from the
 /// course's baseline window or the window's start, whichever is first, and the one before;
-/// in the window the weights, events, bleeds, drug levels and the doses of other drugs; the
+/// in the window the weights, events, bleeds and the doses of other drugs; the
 /// course's first dose, its pre-treatment creatinine and earlier bleeds; the last weight
 /// before the window.
 pub fn facts(
@@ -49,8 +49,6 @@ pub fn facts(
     for kind in [Kind::Weight, Kind::Event, Kind::Bleeding] {
         entries.extend(store.entries(&q(kind, None, Some(f), e))?);
     }
-    let trough = Analyte::CsaTrough.code();
-    entries.extend(store.entries(&q(Kind::Lab, Some(trough), Some(f), e))?);
     let primary = facts.primary(to.date_naive()).cloned();
     let course_drug = primary.as_ref().map(|r| r.drug);
     for drug in Drug::ALL.iter().filter(|d| Some(**d) != course_drug) {
@@ -133,8 +131,8 @@ pub(super) fn first_dose(
     }
 }
 
-/// The reduced series of `[from, to)` for a chart `columns` wide; `r` is the plan the doses
-/// are matched to.
+/// The reduced series and drug levels of `[from, to)` for a chart `columns` wide; `r` is the
+/// plan the doses are matched to.
 pub fn reduced(
     store: &Store,
     r: Option<&Regimen>,
@@ -155,5 +153,6 @@ pub fn reduced(
         systolic: ext(Dense::Systolic)?,
         diastolic: ext(Dense::Diastolic)?,
         alt_high: store.first_upper_limit(Analyte::Alt, f, e)?,
+        levels: store.levels(Analyte::CsaTrough, f, e)?,
     })
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
 
 use super::{
-    GAP_LABS, GAP_PLATELETS, Marker, Pt, Reduced, Summary, TrendData, cv, median,
+    GAP_LABS, GAP_PLATELETS, Level, Marker, Pt, Reduced, Summary, TrendData, cv, median,
     pct_from_baseline, time_in_range,
 };
 use crate::domain::clock::Clock;
@@ -12,7 +12,7 @@ use crate::domain::dosing::{DoseView, SlotState, adherence, slot_states};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::{Analyte, DoseStatus, EntryData, EventKind};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{trough_target, trough_timing};
+use crate::domain::overview::{timing_after, trough_target};
 use crate::domain::regimen::Regimen;
 use crate::domain::response::assess_regimen;
 use crate::domain::settings::Thresholds;
@@ -82,9 +82,11 @@ pub(super) fn planned(d: &mut TrendData, f: &Facts, r: &Regimen, w: &Axis, clock
             .filter(|_| r.is_active_on(day))
             .map(|s| s.daily_amount())
             .unwrap_or(0.0);
-        let at = midnight(day).unwrap_or(w.from);
-        let xx = w.x(at).max(0.0).min(w.days);
+        // Only a change of the planned amount is drawn: a century of days is localised only
+        // where it changes.
         if last != Some(mg) {
+            let at = midnight(day).unwrap_or(w.from);
+            let xx = w.x(at).max(0.0).min(w.days);
             if let Some(prev) = last {
                 d.dose_planned.push((xx, prev));
             }
@@ -157,16 +159,17 @@ pub(super) fn levels_and_safety(
     w: &Axis,
     t: &Thresholds,
 ) {
-    let (lo, hi, _) = trough_target(r, t);
-    d.target = (lo, hi);
-    for (at, l) in f.labs(Analyte::CsaTrough).filter(|(at, _)| w.inside(at)) {
-        let (_, valid) = trough_timing(at, l, t);
-        if valid == Some(false) {
-            d.non_troughs.push((w.x(at), l.value));
-        } else {
-            d.troughs.push((w.x(at), l.value));
-        }
-    }
+    let levels = f.labs(Analyte::CsaTrough).map(|(at, l)| Level {
+        at,
+        value: l.value,
+        last_dose_at: l.last_dose_at,
+    });
+    drug_levels(d, levels, r, w, t);
+    safety(d, f, r, w, t);
+}
+
+/// Creatinine against its baseline, blood pressure, liver and electrolytes.
+fn safety(d: &mut TrendData, f: &Facts, r: Option<&Regimen>, w: &Axis, t: &Thresholds) {
     d.creatinine_baseline = r.and_then(|r| crate::domain::reminders::creatinine_baseline(f, r, t));
     if let Some(base) = d.creatinine_baseline.filter(|b| *b > 0.0) {
         d.creatinine_pct = f
@@ -281,8 +284,29 @@ fn share_taken<D: DoseView>(
     counted.then(|| adherence(&states, w.from, w.to)).flatten()
 }
 
-/// [`levels_and_safety`] for a long window: drug levels from the facts, the value series
-/// from the store's reduction.
+/// The drug levels of the window against the target: troughs, and levels not drawn as a
+/// trough (by the previous dose the result names).
+fn drug_levels(
+    d: &mut TrendData,
+    levels: impl Iterator<Item = Level>,
+    r: Option<&Regimen>,
+    w: &Axis,
+    t: &Thresholds,
+) {
+    let (lo, hi, _) = trough_target(r, t);
+    d.target = (lo, hi);
+    for l in levels.filter(|l| w.inside(&l.at)) {
+        let (_, valid) = timing_after(l.at, l.last_dose_at, t);
+        if valid == Some(false) {
+            d.non_troughs.push((w.x(l.at), l.value));
+        } else {
+            d.troughs.push((w.x(l.at), l.value));
+        }
+    }
+}
+
+/// [`levels_and_safety`] for a long window: the drug levels and the value series from the
+/// store's light reads and reduction, the creatinine baseline from the facts.
 pub(super) fn levels_reduced(
     d: &mut TrendData,
     f: &Facts,
@@ -291,7 +315,8 @@ pub(super) fn levels_reduced(
     w: &Axis,
     t: &Thresholds,
 ) {
-    levels_and_safety(d, f, r, w, t);
+    drug_levels(d, rd.levels.iter().copied(), r, w, t);
+    safety(d, f, r, w, t);
     let pts = |v: &[(DateTime<FixedOffset>, f64)]| -> Vec<Pt> {
         v.iter()
             .filter(|(at, _)| w.inside(at))
