@@ -18,6 +18,9 @@ pub struct Facts {
     /// Platelet counts older than every count in `entries`, oldest first: on a long course the
     /// response history reads them as plain values (no entry decoded).
     pub earlier_counts: Vec<(DateTime<FixedOffset>, f64)>,
+    /// Weights (kg) read as plain values, oldest first: a long trend window reads them so
+    /// (no entry decoded) and `entries` then holds none.
+    pub plain_weights: Vec<(DateTime<FixedOffset>, f64)>,
 }
 
 impl Facts {
@@ -36,6 +39,12 @@ impl Facts {
                 .collect(),
             earlier_counts: self
                 .earlier_counts
+                .iter()
+                .copied()
+                .filter(|(at, _)| *at <= now)
+                .collect(),
+            plain_weights: self
+                .plain_weights
                 .iter()
                 .copied()
                 .filter(|(at, _)| *at <= now)
@@ -132,11 +141,15 @@ impl Facts {
         })
     }
 
+    /// Every weight (kg), oldest first (the plain ones, then those among the entries).
     pub fn weights(&self) -> impl DoubleEndedIterator<Item = (DateTime<FixedOffset>, f64)> + '_ {
-        self.entries.iter().filter_map(|e| match &e.data {
-            EntryData::Weight(w) => Some((e.at, w.kg)),
-            _ => None,
-        })
+        self.plain_weights
+            .iter()
+            .copied()
+            .chain(self.entries.iter().filter_map(|e| match &e.data {
+                EntryData::Weight(w) => Some((e.at, w.kg)),
+                _ => None,
+            }))
     }
 
     pub fn bp(

@@ -54,14 +54,39 @@ impl Store {
         from: Option<DateTime<Utc>>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(DateTime<FixedOffset>, f64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, value FROM entries INDEXED BY entries_live_series
-             WHERE kind = 'platelets' AND subject IS NULL AND deleted_at IS NULL
-               AND at_utc >= ?1 AND at_utc < ?2
-             ORDER BY at_utc, id",
-        )?;
+        self.plain_values(Kind::Platelets, from, to, None)
+    }
+
+    /// Weights (kg) in `[from, to)`, oldest first, after the newest one before `from` (the
+    /// weight in force when the window opens).
+    pub fn weights(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<FixedOffset>, f64)>> {
+        let mut out = self.plain_values(Kind::Weight, None, from, Some(1))?;
+        out.extend(self.plain_values(Kind::Weight, Some(from), to, None)?);
+        Ok(out)
+    }
+
+    /// The stored canonical values of the live entries of a kind without a subject (counts,
+    /// weights) in `[from, to)`, oldest first; with `newest`, only that many of the newest.
+    fn plain_values(
+        &self,
+        kind: Kind,
+        from: Option<DateTime<Utc>>,
+        to: DateTime<Utc>,
+        newest: Option<u32>,
+    ) -> Result<Vec<(DateTime<FixedOffset>, f64)>> {
+        let sql = "SELECT id, at, value FROM entries INDEXED BY entries_live_series
+             WHERE kind = ?1 AND subject IS NULL AND deleted_at IS NULL
+               AND at_utc >= ?2 AND at_utc < ?3";
+        let mut stmt = self.conn.prepare_cached(&match newest {
+            Some(n) => format!("{sql} ORDER BY at_utc DESC, id DESC LIMIT {n}"),
+            None => format!("{sql} ORDER BY at_utc, id"),
+        })?;
         let from = from.map_or_else(String::new, |f| utc_text(&f));
-        let rows = stmt.query_map([from, utc_text(&to)], |r| {
+        let rows = stmt.query_map([kind.code(), &from, &utc_text(&to)], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -71,8 +96,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, at, v) = row?;
-            let v = v.ok_or_else(|| StoreError::Corrupt(format!("entry {id}: no count")))?;
+            let v = v.ok_or_else(|| StoreError::Corrupt(format!("entry {id}: no value")))?;
             out.push((time(id, &at)?, v));
+        }
+        if newest.is_some() {
+            out.reverse();
         }
         Ok(out)
     }

@@ -72,6 +72,7 @@ pub fn summary(
     let keep = c.context == Duration::days(CONTEXT_DAYS);
     let regimen = r.map_or(0, |r| r.id);
     let months = whole_months(window, clock);
+    let zone = zone_of(clock);
     let mut sum = DoseSummary::default();
     let (Some(first), Some(last)) = (months.first(), months.last()) else {
         sum.add(c.live(window)?.0);
@@ -91,7 +92,7 @@ pub fn summary(
             sum.add(c.live(span)?.0);
             continue;
         }
-        let Some(key) = key(span, clock, t) else {
+        let Some(key) = zone.as_deref().map(|z| month_key(span, z, t)) else {
             sum.add(c.live(span)?.0);
             continue;
         };
@@ -167,16 +168,8 @@ impl Ctx<'_> {
 /// What a kept month's figures depend on besides its doses and plan (which the triggers
 /// watch): the slot window, when a dose counts as late, and the time zone its slots were
 /// placed in, by name (two zones with the same offsets change their clocks on other days and
-/// hours) and by the month's UTC offsets (a zone whose rules were updated). `None` when the
-/// zone cannot be named: nothing is kept.
-fn key(span: Span, clock: &Clock, t: &Thresholds) -> Option<String> {
-    let zone = match clock {
-        Clock::Fixed(at) => format!("fixed{}", at.offset().local_minus_utc()),
-        Clock::System => zone_name()?,
-    };
-    Some(month_key(span, &zone, t))
-}
-
+/// hours) and by the month's UTC offsets (a zone whose rules were updated). The zone is named
+/// by [`zone_of`], once per window; without a name nothing is kept.
 fn month_key(span: Span, zone: &str, t: &Thresholds) -> String {
     format!(
         "w{}:l{}:{zone}:{}:{}",
@@ -185,6 +178,15 @@ fn month_key(span: Span, zone: &str, t: &Thresholds) -> String {
         span.0.offset().local_minus_utc(),
         span.1.offset().local_minus_utc()
     )
+}
+
+/// The name of the zone the clock places slots in: a fixed clock's offset, else the system's
+/// zone; `None` when the system's zone has no name.
+fn zone_of(clock: &Clock) -> Option<String> {
+    match clock {
+        Clock::Fixed(at) => Some(format!("fixed{}", at.offset().local_minus_utc())),
+        Clock::System => zone_name(),
+    }
 }
 
 /// The system time zone's name: `TZ` when set (the clock honours it), else the platform's.
@@ -211,11 +213,15 @@ fn whole_months(window: Span, clock: &Clock) -> Vec<(NaiveDate, Span)> {
     let Some(mut month) = window.0.date_naive().with_day(1) else {
         return out;
     };
+    let Some(mut start) = day_start(month, clock) else {
+        return out;
+    };
     loop {
         let Some(next) = month.checked_add_months(Months::new(1)) else {
             return out;
         };
-        let (Some(start), Some(end)) = (day_start(month, clock), day_start(next, clock)) else {
+        // Each month's end is the next one's start: every local midnight is placed once.
+        let Some(end) = day_start(next, clock) else {
             return out;
         };
         if end > window.1 {
@@ -224,7 +230,7 @@ fn whole_months(window: Span, clock: &Clock) -> Vec<(NaiveDate, Span)> {
         if start >= window.0 {
             out.push((month, (start, end)));
         }
-        month = next;
+        (month, start) = (next, end);
     }
 }
 

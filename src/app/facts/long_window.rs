@@ -29,9 +29,9 @@ fn q(
 
 /// What `trend::build_reduced` reads from the facts: every count (plain values) from the
 /// course's baseline window or the window's start, whichever is first, and the one before;
-/// in the window the weights, events, bleeds and the doses of other drugs; the
-/// course's first dose, its pre-treatment creatinine and earlier bleeds; the last weight
-/// before the window.
+/// in the window the events, bleeds and the doses of other drugs; the course's first dose,
+/// its pre-treatment creatinine and earlier bleeds; the weights of the window and the last one
+/// before it, as plain values.
 pub fn facts(
     store: &Store,
     from: DateTime<FixedOffset>,
@@ -46,7 +46,8 @@ pub fn facts(
     };
     let (f, e) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
     let mut entries: Vec<Entry> = Vec::new();
-    for kind in [Kind::Weight, Kind::Event, Kind::Bleeding] {
+    facts.plain_weights = store.weights(f, e)?;
+    for kind in [Kind::Event, Kind::Bleeding] {
         entries.extend(store.entries(&q(kind, None, Some(f), e))?);
     }
     let primary = facts.primary(to.date_naive()).cloned();
@@ -84,10 +85,6 @@ pub fn facts(
     facts
         .earlier_counts
         .extend(store.platelet_counts(Some(first), e)?);
-    let mut w = q(Kind::Weight, None, None, f);
-    w.order = Order::NewestFirst;
-    w.limit = Some(1);
-    entries.extend(store.entries(&w)?);
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     entries.dedup_by_key(|e| e.id);
     facts.entries = entries;
