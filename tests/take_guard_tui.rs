@@ -180,3 +180,29 @@ fn t_waits_for_the_window_of_the_next_slot() {
         .unwrap_or_default();
     assert!(said.contains("next is 2026-03-10 20:00"), "{said}");
 }
+
+/// The key line offers `s` only when it has a slot to skip: not when the next slot is hours
+/// away, and then `s` writes nothing.
+#[test]
+fn s_is_offered_only_when_a_slot_is_open() {
+    let mut app = app_at("12:00", Lang::En);
+    assert!(matches!(app.next_dose(), Some(Next::Answer(_))));
+    assert!(
+        screen(&mut app).contains("s skip"),
+        "the missed 08:00 can be skipped"
+    );
+    ch(&mut app, 't');
+    assert_eq!(app.next_dose(), Some(&Next::NotYet(at("20:00"))));
+    let text = screen(&mut app);
+    assert!(!text.contains("s skip"), "{text}");
+    ch(&mut app, 's');
+    assert_eq!(doses(&app), [(at("08:00"), DoseStatus::Taken)]);
+    // A missed slot right after another dose: `s` skips it without the question.
+    let mut app = evening_answered();
+    assert!(matches!(app.next_dose(), Some(Next::Confirm { .. })));
+    assert!(screen(&mut app).contains("s skip"));
+    let mut app = app_at("12:00", Lang::Zh);
+    ch(&mut app, 't');
+    let text = screen(&mut app);
+    assert!(!text.contains("s 跳过"), "{text}");
+}

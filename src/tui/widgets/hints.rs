@@ -71,14 +71,20 @@ pub fn take_text(i: &I18n, next: &Next) -> String {
     }
 }
 
+/// Whether `s` answers a slot now: the one `t` names, a missed one it skips without the
+/// question, or one of those it asks about. With nothing open (not yet, all answered, no
+/// plan) it only says so, and is not offered.
+fn skips_now(next: &Next) -> bool {
+    matches!(next, Next::Answer(_) | Next::Confirm { .. } | Next::Ask(_))
+}
+
 /// The pieces of the line in order, each with whether it may be left out when narrow.
-/// Without a plan `s` has nothing to skip (it is not offered, as `t` says "no plan") and `R`
-/// starts a plan.
+/// `s` is offered only when it has a slot to skip; without a plan `R` starts one.
 fn pieces(i: &I18n, next: &Next) -> Vec<(String, bool)> {
     let t = |k: &str| i.t(k).to_string();
     let no_plan = matches!(next, Next::NoRegimen);
     let mut keep = vec![(take_text(i, next), false)];
-    if !no_plan {
+    if skips_now(next) {
         keep.push((t("take_hint.skip"), false));
     }
     let plan = if no_plan {
