@@ -253,6 +253,7 @@ fn crowded(lang: Lang) -> App {
         let policy = itp_diary::app::entries::Policy {
             thresholds: &t,
             extra: false,
+            soon: false,
         };
         save(&mut store, &draft, &clock(), policy).unwrap();
     }

@@ -148,6 +148,7 @@ fn h_in_history_shows_the_entry_edit_history() {
         let policy = entries::Policy {
             thresholds: &t,
             extra: false,
+            soon: false,
         };
         let w = |v: &str| Draft {
             raw: RawEntry::Weight {

@@ -47,6 +47,13 @@ pub enum SaveError {
     /// saved unless the patient said it is an extra dose. Holds the slot's planned time.
     #[error("the {0} slot already has a logged dose")]
     SlotAnswered(chrono::DateTime<chrono::FixedOffset>),
+    /// A taken dose less than half a dosing interval from another taken dose of the drug
+    /// (logged at `last`): nothing saved unless the patient confirmed both were taken.
+    #[error("another dose was taken at {last}, soon before or after {at}")]
+    SoonAfter {
+        at: chrono::DateTime<chrono::FixedOffset>,
+        last: chrono::DateTime<chrono::FixedOffset>,
+    },
 }
 
 /// How a new entry is saved: the thresholds the slot matching reads, and whether a second
@@ -56,6 +63,10 @@ pub enum SaveError {
 pub struct Policy<'a> {
     pub thresholds: &'a Thresholds,
     pub extra: bool,
+    /// A taken dose close to another taken one (less than half a dosing interval apart) is
+    /// meant: `log dose --late`, the form saved a second time, or the one-key flow, which
+    /// asked already (`domain::take::pick`).
+    pub soon: bool,
 }
 
 impl From<InputError> for SaveError {
@@ -124,7 +135,8 @@ pub fn check(
 }
 
 /// Store a validated draft as a new entry (one transaction). A taken dose for a slot that
-/// already has one is refused ([`SaveError::SlotAnswered`]) unless `policy.extra`.
+/// already has one is refused ([`SaveError::SlotAnswered`]) unless `policy.extra`; one close
+/// to another taken dose ([`SaveError::SoonAfter`]) unless `policy.extra` or `policy.soon`.
 pub fn insert(
     store: &mut Store,
     built: Built,
@@ -141,6 +153,12 @@ pub fn insert(
         )?;
         if let Some(slot) = answered {
             return Err(SaveError::SlotAnswered(slot));
+        }
+        if !policy.soon {
+            let at = built.entry.at;
+            if let Some(last) = crate::app::facts::dose_close_to(store, at, d)? {
+                return Err(SaveError::SoonAfter { at, last });
+            }
         }
     }
     let entry = store.add_entry(&built.entry, clock.now())?;
@@ -204,6 +222,7 @@ mod tests {
         Policy {
             thresholds: &T,
             extra: false,
+            soon: false,
         }
     }
 

@@ -228,6 +228,38 @@ pub fn second_dose_for_slot(
     ))
 }
 
+/// The taken dose of `dose`'s drug nearest to `at`, when it lies less than half a dosing
+/// interval of the drug's plan before or after it (see `domain::take::dose_close_to`): reads
+/// the plans and only the doses of the drug around `at`.
+pub fn dose_close_to(
+    store: &Store,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    dose: &crate::domain::entry::Dose,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+    use crate::domain::entry::DoseStatus;
+    use crate::domain::take;
+    if dose.status != DoseStatus::Taken {
+        return Ok(None);
+    }
+    let mut f = Facts {
+        regimens: store.regimens()?,
+        ..Default::default()
+    };
+    let Some(gap) = take::dose_gap(&f, dose.drug, at) else {
+        return Ok(None);
+    };
+    let utc = |t: chrono::DateTime<chrono::FixedOffset>| t.with_timezone(&chrono::Utc);
+    f.entries = store.entries(&EntryFilter {
+        kind: Some(Kind::Dose),
+        subject: Some(dose.drug.code().to_string()),
+        from: Some(utc(at - gap)),
+        to: Some(utc(at + gap) + Duration::seconds(1)),
+        order: Order::OldestFirst,
+        ..Default::default()
+    })?;
+    Ok(take::dose_close_to(&f, dose.drug, at))
+}
+
 /// The facts a trend window needs: every entry in `[from, to)`; the course's platelet counts
 /// before the window as plain values, its bleeds and rescues (the response history); pre-treatment
 /// creatinine (the baseline); the last weight before the window (mg/kg/day).

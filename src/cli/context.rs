@@ -238,6 +238,14 @@ impl Ctx {
                 "rules_text.slot_answered",
                 &[("time", &slot.format("%Y-%m-%d %H:%M").to_string())],
             )),
+            SaveError::SoonAfter { at, last } => {
+                CliError::Invalid(crate::present::describe::dose_soon_after(
+                    &self.i18n,
+                    at,
+                    last,
+                    "rules_text.dose_soon_after",
+                ))
+            }
         }
     }
 

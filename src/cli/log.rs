@@ -69,6 +69,10 @@ pub enum LogCommand {
         /// An extra dose: log it even though its dose time already has a dose logged.
         #[arg(long)]
         extra: bool,
+        /// Both doses were taken: log it even though another dose was taken less than half a
+        /// dosing interval before or after it (refused without it).
+        #[arg(long)]
+        late: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -295,6 +299,7 @@ pub fn run(ctx: &Ctx, mut cmd: LogCommand, out: &mut impl Write) -> CliResult {
     // Only an existing diary is opened before validation (to read the last weight): bad input
     // never creates the diary file.
     let extra = matches!(cmd, LogCommand::Dose { extra: true, .. });
+    let soon = matches!(cmd, LogCommand::Dose { late: true, .. });
     let existing = if ctx.paths.db.exists() {
         Some(ctx.open_store()?)
     } else {
@@ -315,6 +320,7 @@ pub fn run(ctx: &Ctx, mut cmd: LogCommand, out: &mut impl Write) -> CliResult {
     let policy = entries::Policy {
         thresholds: &ctx.settings.thresholds,
         extra,
+        soon,
     };
     let saved =
         entries::insert(&mut store, built, &ctx.clock, policy).map_err(|e| ctx.save_error(e))?;

@@ -186,6 +186,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     let policy = crate::app::entries::Policy {
         thresholds: t,
         extra: args.extra,
+        soon: true,
     };
     let saved = crate::app::entries::insert(&mut store, built, &ctx.clock, policy)
         .map_err(|e| ctx.save_error(e))?;

@@ -164,14 +164,50 @@ fn soon_after(
     if p.extra && !p.after_skip() {
         return None;
     }
-    let step = r.step_on(p.at.date_naive())?;
-    let per_day = step.slots.len().max(1) as f64;
-    let interval_min = 24.0 * 60.0 * f64::from(step.every_days.max(1)) / per_day;
-    let gap = Duration::minutes((interval_min * LATE_DOSE_GAP_SHARE) as i64);
+    let gap = safe_gap(r, p.at.date_naive())?;
     f.doses(r.drug)
         .filter(|(at, d)| d.status == DoseStatus::Taken && *at > now - gap)
         .map(|(at, _)| at)
         .max()
+}
+
+/// Half the dosing interval of `r`'s step on `day` (24 h × every-days ÷ slots a day): two
+/// taken doses closer than this need the patient's word.
+fn safe_gap(r: &Regimen, day: chrono::NaiveDate) -> Option<Duration> {
+    let step = r.step_on(day)?;
+    let per_day = step.slots.len().max(1) as f64;
+    let interval_min = 24.0 * 60.0 * f64::from(step.every_days.max(1)) / per_day;
+    Some(Duration::minutes(
+        (interval_min * LATE_DOSE_GAP_SHARE) as i64,
+    ))
+}
+
+/// The gap within which another taken dose of `drug` makes a dose taken at `at` one to
+/// confirm: half the interval of the plan for `drug` active that day; `None` without one.
+pub fn dose_gap(f: &Facts, drug: Drug, at: DateTime<FixedOffset>) -> Option<Duration> {
+    let day = at.date_naive();
+    let r = f
+        .regimens
+        .iter()
+        .rev()
+        .find(|r| r.drug == drug && r.is_active_on(day))?;
+    safe_gap(r, day)
+}
+
+/// The taken dose of `drug` nearest to `at`, when it lies less than [`dose_gap`] before or
+/// after it: a dose logged from the form or `log dose` that close to another (two doses hours
+/// apart, or the same dose logged twice) needs the patient's word, as `take` asks for a
+/// missed slot. `None` without a plan for `drug` that day.
+pub fn dose_close_to(
+    f: &Facts,
+    drug: Drug,
+    at: DateTime<FixedOffset>,
+) -> Option<DateTime<FixedOffset>> {
+    let gap = dose_gap(f, drug, at)?;
+    f.doses(drug)
+        .filter(|(d, x)| x.status == DoseStatus::Taken && (*d - at).abs() < gap)
+        .map(|(d, _)| d)
+        .min_by_key(|d| (*d - at).abs())
 }
 
 /// The slot `take` / `skip` answers: the slot of today at `wanted`, or (without it) the one
@@ -371,6 +407,50 @@ mod tests {
     }
 
     const NOW: &str = "2026-03-10T14:30:00+08:00";
+
+    #[test]
+    fn a_dose_close_to_another_taken_dose_is_found_before_and_after() {
+        // Two slots a day: half the interval is 6 h.
+        let f = facts(&[
+            ("2026-03-10T08:05:00+08:00", None),
+            ("2026-03-09T20:00:00+08:00", None),
+        ]);
+        let cs = Drug::Cyclosporine;
+        // (dose time, nearest taken dose within 6 h)
+        let cases: Vec<(&str, Option<&str>)> = vec![
+            (
+                "2026-03-10T08:05:00+08:00",
+                Some("2026-03-10T08:05:00+08:00"),
+            ),
+            (
+                "2026-03-10T13:00:00+08:00",
+                Some("2026-03-10T08:05:00+08:00"),
+            ),
+            ("2026-03-10T14:05:00+08:00", None),
+            (
+                "2026-03-10T14:04:00+08:00",
+                Some("2026-03-10T08:05:00+08:00"),
+            ),
+            (
+                "2026-03-10T03:00:00+08:00",
+                Some("2026-03-10T08:05:00+08:00"),
+            ),
+            (
+                "2026-03-10T01:00:00+08:00",
+                Some("2026-03-09T20:00:00+08:00"),
+            ),
+            ("2026-03-10T20:00:00+08:00", None),
+        ];
+        for (at, want) in cases {
+            assert_eq!(dose_close_to(&f, cs, t(at)), want.map(t), "{at}");
+        }
+        // Another drug, or no plan that day: nothing to compare with.
+        assert_eq!(
+            dose_close_to(&f, Drug::Eltrombopag, t("2026-03-10T09:00:00+08:00")),
+            None
+        );
+        assert_eq!(dose_close_to(&f, cs, t("2025-12-31T08:00:00+08:00")), None);
+    }
 
     fn ok(extra: bool) -> Confirmed {
         Confirmed { extra, late: false }

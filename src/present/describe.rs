@@ -105,6 +105,26 @@ pub fn summary(e: &Entry, i: &I18n) -> String {
     }
 }
 
+/// A dose refused for lying close to another taken dose (logged at `last`), in the words of
+/// `key` (the command line's, naming `--late`, or the form's, "save again").
+pub fn dose_soon_after(
+    i: &I18n,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    last: chrono::DateTime<chrono::FixedOffset>,
+    key: &str,
+) -> String {
+    i.tf(
+        key,
+        &[
+            ("last", &last.format("%Y-%m-%d %H:%M").to_string()),
+            (
+                "gap",
+                &crate::present::ago::gap((at - last).num_minutes().abs(), i),
+            ),
+        ],
+    )
+}
+
 /// "Saved #12: platelets 45 ×10⁹/L @ …" (or "Updated …"), the line both faces show after a write.
 pub fn saved(e: &Entry, updated: bool, i: &I18n) -> String {
     let key = if updated { "cli.updated" } else { "cli.saved" };

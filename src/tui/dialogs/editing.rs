@@ -44,6 +44,7 @@ impl App {
             _ => {}
         }
         f.extra_confirmed = false;
+        f.soon_confirmed = false;
         self.validate_form();
     }
 
@@ -76,6 +77,7 @@ impl App {
                 let policy = entries::Policy {
                     thresholds: &self.ctx.settings.thresholds,
                     extra: f.extra_confirmed,
+                    soon: f.soon_confirmed,
                 };
                 entries::save(&mut self.ctx.store, &draft, &self.ctx.clock, policy)
             }
@@ -96,6 +98,16 @@ impl App {
                     "rules_text.slot_answered_form",
                 ));
                 f.extra_confirmed = true;
+            }
+            Err(SaveError::SoonAfter { at, last }) => {
+                // Told once; saving again unchanged says both doses were taken.
+                f.error = Some(crate::present::describe::dose_soon_after(
+                    &self.ctx.i18n,
+                    at,
+                    last,
+                    "rules_text.dose_soon_after_form",
+                ));
+                f.soon_confirmed = true;
             }
             Err(SaveError::Store(crate::store::StoreError::Changed(id))) => {
                 // Changed elsewhere: reload the entry into the form (what is stored now) and

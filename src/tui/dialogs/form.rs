@@ -115,6 +115,9 @@ pub struct Form {
     /// The patient saved a dose for an answered slot, was told, and saving again unchanged
     /// records it as an extra dose (the screen's `--extra`); any typing clears it.
     pub extra_confirmed: bool,
+    /// The patient saved a dose close to another taken one, was told, and saving again
+    /// unchanged says both were taken (the screen's `log dose --late`); any typing clears it.
+    pub soon_confirmed: bool,
 }
 
 /// Defaults a form starts with (from the regimen and the settings).
@@ -144,6 +147,7 @@ impl Form {
             prefill: d.last_dose.clone(),
             original: None,
             extra_confirmed: false,
+            soon_confirmed: false,
         };
         f.focus = f.first_text();
         f.sync_last_dose();

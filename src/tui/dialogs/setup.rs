@@ -79,6 +79,7 @@ pub(crate) fn form(fields: Vec<Field>) -> Form {
         prefill: None,
         original: None,
         extra_confirmed: false,
+        soon_confirmed: false,
     }
 }
 
@@ -328,6 +329,7 @@ impl App {
             let policy = Policy {
                 thresholds: &self.ctx.settings.thresholds,
                 extra: false,
+                soon: false,
             };
             entries::save(&mut self.ctx.store, &draft, &self.ctx.clock, policy).map_err(|e| {
                 let message = match e {

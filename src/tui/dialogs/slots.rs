@@ -206,6 +206,7 @@ impl App {
         let policy = entries::Policy {
             thresholds: &self.ctx.settings.thresholds,
             extra: false,
+            soon: true,
         };
         match entries::save(&mut self.ctx.store, &draft, &self.ctx.clock, policy) {
             Ok(saved) => {
@@ -239,6 +240,15 @@ impl App {
                     &self.ctx.i18n,
                     slot,
                     "rules_text.slot_answered_key",
+                ))
+            }
+            // (The key asked already, so the save does not; kept for completeness.)
+            Err(SaveError::SoonAfter { at, last }) => {
+                self.error(crate::present::describe::dose_soon_after(
+                    &self.ctx.i18n,
+                    at,
+                    last,
+                    "rules_text.dose_soon_after_form",
                 ))
             }
             Err(SaveError::Store(e)) => self.error(
