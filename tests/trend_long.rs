@@ -113,3 +113,74 @@ fn a_short_window_on_a_long_course_matches_every_entry() {
         );
     }
 }
+
+/// The store's per-column extremes against the chart's own thinning of every point, where the
+/// two could part: readings exactly on a column's edge and a second either side, equal values
+/// (the earliest is kept), two readings at one instant, and other UTC offsets.
+#[test]
+fn column_extremes_equal_the_thinning_of_every_point_at_edges_and_ties() {
+    use chrono::{FixedOffset, Utc};
+    use itp_diary::domain::entry::{BloodPressure, EntryData, NewEntry};
+    use itp_diary::store::Dense;
+    let mut store = Store::open_in_memory().expect("store");
+    let from = at("2020-01-01T00:00:00+00:00");
+    let columns = 10;
+    let to = from + Duration::days(50 * columns as i64);
+    let offsets = [8 * 3600, -5 * 3600, 0, 5 * 3600 + 1800];
+    let mut n = 0u16;
+    for k in 0..=columns as i64 {
+        for shift in [-1, 0, 1, 0, 3600] {
+            n += 1;
+            let t = from + Duration::days(50 * k) + Duration::seconds(shift);
+            let zone = FixedOffset::east_opt(offsets[usize::from(n) % 4]).expect("offset");
+            let e = NewEntry {
+                at: t.with_timezone(&zone),
+                note: None,
+                // Few values: many ties, within a column and across its edges.
+                data: EntryData::BloodPressure(BloodPressure {
+                    systolic: 100 + (n * 7) % 3,
+                    diastolic: 60 + (n * 5) % 4,
+                    pulse: None,
+                }),
+            };
+            store.add_entry(&e, to).expect("add");
+        }
+    }
+    let all = store.entries(&Default::default()).expect("entries");
+    let days = (to - from).num_seconds() as f64 / 86_400.0;
+    let x = |t: DateTime<FixedOffset>| (t - from).num_seconds() as f64 / 86_400.0;
+    for (series, pick) in [
+        (
+            Dense::Systolic,
+            (|b: &BloodPressure| b.systolic) as fn(&BloodPressure) -> u16,
+        ),
+        (Dense::Diastolic, |b: &BloodPressure| b.diastolic),
+    ] {
+        let mut every: Vec<(DateTime<FixedOffset>, i64, f64)> = all
+            .iter()
+            .filter(|e| e.at >= from && e.at < to)
+            .filter_map(|e| match &e.data {
+                EntryData::BloodPressure(b) => Some((e.at, e.id, f64::from(pick(b)))),
+                _ => None,
+            })
+            .collect();
+        every.sort_by_key(|p| (p.0, p.1));
+        let points: Vec<Pt> = every.iter().map(|p| (x(p.0), p.2)).collect();
+        assert!(points.len() > 2 * columns, "thinning applies");
+        let mut want = downsample(&points, 0.0, days, columns);
+        let got = store
+            .column_extremes(
+                series,
+                from.with_timezone(&Utc),
+                to.with_timezone(&Utc),
+                columns,
+            )
+            .expect("extremes");
+        let mut got: Vec<Pt> = got.iter().map(|(t, v)| (x(*t), *v)).collect();
+        // Two readings at one instant may come in either order.
+        for v in [&mut want, &mut got] {
+            v.sort_by(|a, b| a.partial_cmp(b).expect("numbers"));
+        }
+        assert_eq!(got, want, "{series:?}");
+    }
+}
