@@ -142,3 +142,175 @@ fn the_dose_form_asks_by_refusing_once_then_saves_on_the_second_save() {
         }
     }
 }
+
+// Findings of the outside review of the guard (each failed before its fix).
+
+fn plan(d: &Diary, dose: &str, times: &str) {
+    d.ok(&[
+        "regimen",
+        "start",
+        "cyclosporine",
+        "--dose",
+        dose,
+        "--times",
+        times,
+        "--start",
+        "2026-03-01",
+        "--formulation",
+        "Neoral",
+    ]);
+}
+
+fn code(d: &Diary, args: &[&str]) -> Option<i32> {
+    d.cmd().args(args).output().expect("run").status.code()
+}
+
+#[test]
+fn the_first_dose_of_a_taper_is_not_soon_after_the_last_of_the_plan_before_in_either_order() {
+    for first_new in [false, true] {
+        let d = Diary::new();
+        plan(&d, "75,75", "08:00,20:00");
+        d.ok(&[
+            "regimen",
+            "change",
+            "--dose",
+            "75",
+            "--times",
+            "08:00",
+            "--from",
+            "2026-03-10",
+            "--taper",
+        ]);
+        let old = ["log", "dose", "csa", "75", "--at", "2026-03-09 20:30"];
+        let new = ["log", "dose", "csa", "75", "--at", "2026-03-10 08:00"];
+        let (a, b) = if first_new { (new, old) } else { (old, new) };
+        d.ok(&a);
+        // 11.5 h apart: more than half of the 12 h the plan before had between doses.
+        assert_eq!(code(&d, &b), Some(0), "first the new dose: {first_new}");
+    }
+    // The day before a plan starts is compared too, whichever dose is logged first.
+    for first_before in [false, true] {
+        let d = Diary::new();
+        plan(&d, "75,75", "08:00,20:00");
+        let before = ["log", "dose", "csa", "75", "--at", "2026-02-28 22:00"];
+        let after = ["log", "dose", "csa", "75", "--at", "2026-03-01 00:30"];
+        let (a, b) = if first_before {
+            (before, after)
+        } else {
+            (after, before)
+        };
+        d.ok(&a);
+        assert_eq!(code(&d, &b), Some(2), "2.5 h apart: {first_before}");
+    }
+}
+
+#[test]
+fn unevenly_spaced_dose_times_allow_half_their_shortest_interval() {
+    let d = Diary::new();
+    plan(&d, "50,50,50", "08:00,12:00,18:00");
+    d.ok(&["log", "dose", "csa", "50", "--at", "2026-03-10 08:00"]);
+    // The lunch dose a quarter of an hour early: 3 h 45 after breakfast, more than 2 h.
+    d.ok(&["log", "dose", "csa", "50", "--at", "2026-03-10 11:45"]);
+    assert_eq!(doses(&d).len(), 2);
+    // A second dose 90 minutes after lunch is still asked about.
+    let late = ["log", "dose", "csa", "50", "--at", "2026-03-10 13:15"];
+    assert_eq!(code(&d, &late), Some(2));
+    // `take` reads the same gap: the 12:00 dose of an 08:00/12:00 plan is not "soon".
+    let d = Diary::new();
+    plan(&d, "50,50", "08:00,12:00");
+    d.ok(&["log", "dose", "csa", "50", "--at", "2026-03-10 08:00"]);
+    let out = d
+        .cmd()
+        .env("ITP_DIARY_NOW", "2026-03-10T12:00:00+08:00")
+        .arg("take")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn extra_does_not_waive_the_question_without_an_answered_slot() {
+    let d = Diary::new();
+    plan(&d, "75,75", "08:00,20:00");
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-10 12:00"]);
+    // 12:05 is no slot's second dose: --extra is not "both were taken".
+    let again = [
+        "log",
+        "dose",
+        "csa",
+        "75",
+        "--at",
+        "2026-03-10 12:05",
+        "--extra",
+    ];
+    assert_eq!(code(&d, &again), Some(2));
+    assert_eq!(doses(&d).len(), 1);
+    // A second dose for an answered slot, called extra, is saved as before.
+    let d = Diary::new();
+    plan(&d, "75,75", "08:00,20:00");
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-10 08:00"]);
+    d.ok(&[
+        "log",
+        "dose",
+        "csa",
+        "75",
+        "--at",
+        "2026-03-10 08:10",
+        "--extra",
+    ]);
+    assert_eq!(doses(&d).len(), 2);
+}
+
+#[test]
+fn an_edit_that_makes_a_taken_dose_close_to_another_is_asked_about() {
+    let d = Diary::new();
+    plan(&d, "75,75", "08:00,20:00");
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-10 08:00"]);
+    d.ok(&[
+        "log",
+        "dose",
+        "csa",
+        "75",
+        "--missed",
+        "--at",
+        "2026-03-10 12:00",
+    ]);
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-09 20:00"]);
+    let before = d.content();
+    // Missed → taken, 4 h after the 08:00 dose.
+    assert_eq!(code(&d, &["edit", "2", "--status", "taken"]), Some(2));
+    // Moved to 1 h 30 after it.
+    assert_eq!(
+        code(&d, &["edit", "3", "--at", "2026-03-10 09:30"]),
+        Some(2)
+    );
+    assert_eq!(d.content(), before, "nothing written");
+    // A note on a dose already close to another is no new closeness.
+    d.ok(&["edit", "2", "--status", "taken", "--late"]);
+    d.ok(&["edit", "2", "--note", "with lunch"]);
+}
+
+#[test]
+fn the_message_names_the_other_dose_in_the_patients_current_offset() {
+    let d = Diary::new();
+    plan(&d, "75,75", "08:00,20:00");
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-10 08:00"]);
+    let out = d
+        .cmd()
+        .env("TZ", "America/New_York")
+        .env("ITP_DIARY_NOW", "2026-03-10T01:00:00-04:00")
+        .args(["log", "dose", "csa", "75"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    // 08:00 in China is 20:00 the evening before in New York, 5 h earlier.
+    assert!(
+        err.contains("2026-03-09 20:00") && err.contains("5 h"),
+        "{err}"
+    );
+}

@@ -159,7 +159,7 @@ fn h_in_history_shows_the_entry_edit_history() {
             note: None,
         };
         let a = entries::save(&mut store, &w("61"), &c, policy).unwrap();
-        let b = entries::edit(&mut store, &a.entry, &w("62.5"), &c).unwrap();
+        let b = entries::edit(&mut store, &a.entry, &w("62.5"), &c, false).unwrap();
         let versions = store.entry_history(b.id).unwrap();
         let now = store.entry(b.id).unwrap();
         let i = I18n::new(lang);

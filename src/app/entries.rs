@@ -136,14 +136,15 @@ pub fn check(
 
 /// Store a validated draft as a new entry (one transaction). A taken dose for a slot that
 /// already has one is refused ([`SaveError::SlotAnswered`]) unless `policy.extra`; one close
-/// to another taken dose ([`SaveError::SoonAfter`]) unless `policy.extra` or `policy.soon`.
+/// to another taken dose ([`SaveError::SoonAfter`]) unless `policy.soon`, or it is the extra
+/// dose `policy.extra` confirmed for an answered slot.
 pub fn insert(
     store: &mut Store,
     built: Built,
     clock: &Clock,
     policy: Policy,
 ) -> Result<Saved, SaveError> {
-    if let (EntryData::Dose(d), false) = (&built.entry.data, policy.extra) {
+    if let EntryData::Dose(d) = &built.entry.data {
         let answered = crate::app::facts::second_dose_for_slot(
             store,
             clock,
@@ -151,18 +152,32 @@ pub fn insert(
             built.entry.at,
             d,
         )?;
-        if let Some(slot) = answered {
+        if let (Some(slot), false) = (answered, policy.extra) {
             return Err(SaveError::SlotAnswered(slot));
         }
-        if !policy.soon {
-            let at = built.entry.at;
-            if let Some(last) = crate::app::facts::dose_close_to(store, at, d)? {
-                return Err(SaveError::SoonAfter { at, last });
-            }
+        // `--extra` names a second dose for an answered slot; any other taken dose close to
+        // another needs its own word.
+        let extra_for_slot = policy.extra && answered.is_some();
+        if !policy.soon && !extra_for_slot {
+            soon_after(store, built.entry.at, d, None)?;
         }
     }
     let entry = store.add_entry(&built.entry, clock.now())?;
     Ok(saved(entry, built.warnings, false))
+}
+
+/// Refuse a taken dose at `at` close to another taken dose of its drug (`except`: the entry
+/// being changed).
+fn soon_after(
+    store: &Store,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    d: &crate::domain::entry::Dose,
+    except: Option<i64>,
+) -> Result<(), SaveError> {
+    match crate::app::facts::dose_close_to(store, at, d, except)? {
+        Some(last) => Err(SaveError::SoonAfter { at, last }),
+        None => Ok(()),
+    }
 }
 
 /// Validate and store a new entry.
@@ -177,14 +192,24 @@ pub fn save(
 }
 
 /// Validate and store a changed entry; `read` is the entry as the patient saw it (the previous
-/// version is kept by the store).
+/// version is kept by the store). An edit that makes a taken dose — a missed one marked taken,
+/// or a dose moved or given another drug — close to another taken dose is refused
+/// ([`SaveError::SoonAfter`]) unless `soon` says both were taken.
 pub fn edit(
     store: &mut Store,
     read: &Entry,
     draft: &Draft,
     clock: &Clock,
+    soon: bool,
 ) -> Result<Saved, SaveError> {
     let built = check(Some(store), draft, clock, Some(read))?;
+    if let EntryData::Dose(d) = &built.entry.data {
+        let was_taken_here = matches!(&read.data, EntryData::Dose(o)
+            if o.status == d.status && o.drug == d.drug && read.at == built.entry.at);
+        if !soon && !was_taken_here {
+            soon_after(store, built.entry.at, d, Some(read.id))?;
+        }
+    }
     let entry = store.update_entry(read, &built.entry, clock.now())?;
     Ok(saved(entry, built.warnings, true))
 }
@@ -245,10 +270,24 @@ mod tests {
         let second = save(&mut s, &weight("61", "2026-03-05 08:00"), &c, policy()).unwrap();
         assert!(second.warnings.is_empty());
         // The edit compares with the weight before it (60), not with its own old value.
-        let e = edit(&mut s, &second.entry, &weight("70", "2026-03-05 08:00"), &c).unwrap();
+        let e = edit(
+            &mut s,
+            &second.entry,
+            &weight("70", "2026-03-05 08:00"),
+            &c,
+            false,
+        )
+        .unwrap();
         assert!(e.edited);
         assert_eq!(e.warnings.len(), 1, "{:?}", e.warnings);
-        let back = edit(&mut s, &e.entry, &weight("60.5", "2026-03-05 08:00"), &c).unwrap();
+        let back = edit(
+            &mut s,
+            &e.entry,
+            &weight("60.5", "2026-03-05 08:00"),
+            &c,
+            false,
+        )
+        .unwrap();
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
     }
 

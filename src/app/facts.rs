@@ -230,11 +230,13 @@ pub fn second_dose_for_slot(
 
 /// The taken dose of `dose`'s drug nearest to `at`, when it lies less than half a dosing
 /// interval of the drug's plan before or after it (see `domain::take::dose_close_to`): reads
-/// the plans and only the doses of the drug around `at`.
+/// the plans and only the doses of the drug within the widest such gap around `at`;
+/// `except` is the entry being edited (not compared with itself).
 pub fn dose_close_to(
     store: &Store,
     at: chrono::DateTime<chrono::FixedOffset>,
     dose: &crate::domain::entry::Dose,
+    except: Option<i64>,
 ) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
     use crate::domain::entry::DoseStatus;
     use crate::domain::take;
@@ -245,7 +247,7 @@ pub fn dose_close_to(
         regimens: store.regimens()?,
         ..Default::default()
     };
-    let Some(gap) = take::dose_gap(&f, dose.drug, at) else {
+    let Some(gap) = take::widest_dose_gap(&f, dose.drug) else {
         return Ok(None);
     };
     let utc = |t: chrono::DateTime<chrono::FixedOffset>| t.with_timezone(&chrono::Utc);
@@ -257,6 +259,7 @@ pub fn dose_close_to(
         order: Order::OldestFirst,
         ..Default::default()
     })?;
+    f.entries.retain(|e| Some(e.id) != except);
     Ok(take::dose_close_to(&f, dose.drug, at))
 }
 

@@ -46,6 +46,10 @@ pub struct EditArgs {
     /// New formulation or brand (dose).
     #[arg(long, value_name = "NAME")]
     pub formulation: Option<String>,
+    /// Both doses were taken: keep a taken dose that the change puts less than half a dosing
+    /// interval from another taken dose (refused without it).
+    #[arg(long)]
+    pub late: bool,
 }
 
 /// The entry's typed form with `a`'s replacements applied.
@@ -175,7 +179,8 @@ pub fn run(ctx: &Ctx, a: EditArgs, out: &mut impl Write) -> CliResult {
         at: Some(a.at.clone().unwrap_or_else(|| e.at.to_rfc3339())),
         note: a.note.clone().or_else(|| e.note.clone()),
     };
-    let saved = entries::edit(&mut store, &e, &draft, &ctx.clock).map_err(|e| ctx.save_error(e))?;
+    let saved =
+        entries::edit(&mut store, &e, &draft, &ctx.clock, a.late).map_err(|e| ctx.save_error(e))?;
     if a.json {
         return super::written_json(ctx, &saved.entry, "edited", &saved.warnings, out);
     }

@@ -84,6 +84,22 @@ impl TroughBand {
     }
 }
 
+/// The band of a drug level of timing `valid` (see [`trough_timing`]): a trough against the
+/// target and the alarm lines; any other level is never judged (not a trough, or timing
+/// unknown), wherever its value lies.
+pub fn judged_band(
+    v: f64,
+    (lo, hi): (f64, f64),
+    valid: Option<bool>,
+    t: &Thresholds,
+) -> TroughBand {
+    match valid {
+        Some(true) => trough_band(v, lo, hi, t),
+        Some(false) => TroughBand::NotATrough,
+        None => TroughBand::TimingUnknown,
+    }
+}
+
 pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> TroughBand {
     if v > t.trough_urgent {
         TroughBand::Toxic
@@ -146,11 +162,7 @@ fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Tr
         hours_since_dose: hours,
         valid,
         timing_from_log: prev.is_some_and(|p| p.1),
-        band: match valid {
-            Some(true) => trough_band(l.value, lo, hi, t),
-            Some(false) => TroughBand::NotATrough,
-            None => TroughBand::TimingUnknown,
-        },
+        band: judged_band(l.value, (lo, hi), valid, t),
         target_low: lo,
         target_high: hi,
         target_from_regimen: from_regimen,

@@ -171,19 +171,31 @@ fn soon_after(
         .max()
 }
 
-/// Half the dosing interval of `r`'s step on `day` (24 h × every-days ÷ slots a day): two
-/// taken doses closer than this need the patient's word.
+/// Half the shortest interval between two planned doses of `r`'s step on `day` (its slot
+/// times around the clock, and from the last back to the first a dosing period later): two
+/// taken doses closer than this need the patient's word. Twice a day at 08:00 and 20:00 gives
+/// 6 h; at 08:00 and 12:00, 2 h (the lunch dose is not "soon" after breakfast).
 fn safe_gap(r: &Regimen, day: chrono::NaiveDate) -> Option<Duration> {
     let step = r.step_on(day)?;
-    let per_day = step.slots.len().max(1) as f64;
-    let interval_min = 24.0 * 60.0 * f64::from(step.every_days.max(1)) / per_day;
-    Some(Duration::minutes(
-        (interval_min * LATE_DOSE_GAP_SHARE) as i64,
-    ))
+    let period = Duration::days(i64::from(step.every_days.max(1)));
+    let mut times: Vec<NaiveTime> = step.slots.iter().map(|s| s.time).collect();
+    times.sort();
+    let shortest = match (times.first(), times.last()) {
+        (Some(first), Some(last)) => times
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain([period - (*last - *first)])
+            .filter(|d| *d > Duration::zero())
+            .min()
+            .unwrap_or(period),
+        _ => period,
+    };
+    let minutes = shortest.num_minutes() as f64 * LATE_DOSE_GAP_SHARE;
+    Some(Duration::minutes(minutes as i64))
 }
 
 /// The gap within which another taken dose of `drug` makes a dose taken at `at` one to
-/// confirm: half the interval of the plan for `drug` active that day; `None` without one.
+/// confirm, by the plan for `drug` active that day (see [`safe_gap`]); `None` without one.
 pub fn dose_gap(f: &Facts, drug: Drug, at: DateTime<FixedOffset>) -> Option<Duration> {
     let day = at.date_naive();
     let r = f
@@ -194,18 +206,37 @@ pub fn dose_gap(f: &Facts, drug: Drug, at: DateTime<FixedOffset>) -> Option<Dura
     safe_gap(r, day)
 }
 
-/// The taken dose of `drug` nearest to `at`, when it lies less than [`dose_gap`] before or
-/// after it: a dose logged from the form or `log dose` that close to another (two doses hours
-/// apart, or the same dose logged twice) needs the patient's word, as `take` asks for a
-/// missed slot. `None` without a plan for `drug` that day.
+/// The widest [`dose_gap`] any plan of `drug` has: how far around a dose to look.
+pub fn widest_dose_gap(f: &Facts, drug: Drug) -> Option<Duration> {
+    f.regimens
+        .iter()
+        .filter(|r| r.drug == drug)
+        .flat_map(|r| r.steps.iter().filter_map(|s| safe_gap(r, s.effective_from)))
+        .max()
+}
+
+/// The taken dose of `drug` nearest to `at`, when the two lie closer than the smaller
+/// [`dose_gap`] of their two days (either day's when only one has a plan): a dose logged from
+/// the form or `log dose` that close to another (two doses hours apart, or the same dose
+/// logged twice) needs the patient's word, as `take` asks for a missed slot. The smaller of
+/// the two keeps the last dose of a twice-daily plan and the first of the once-daily taper
+/// after it apart, whichever is logged first. `None` when neither day has a plan for `drug`.
 pub fn dose_close_to(
     f: &Facts,
     drug: Drug,
     at: DateTime<FixedOffset>,
 ) -> Option<DateTime<FixedOffset>> {
-    let gap = dose_gap(f, drug, at)?;
+    let own = dose_gap(f, drug, at);
     f.doses(drug)
-        .filter(|(d, x)| x.status == DoseStatus::Taken && (*d - at).abs() < gap)
+        .filter(|(_, x)| x.status == DoseStatus::Taken)
+        .filter(|(d, _)| {
+            let gap = match (own, dose_gap(f, drug, *d)) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) | (None, Some(a)) => a,
+                (None, None) => return false,
+            };
+            (*d - at).abs() < gap
+        })
         .map(|(d, _)| d)
         .min_by_key(|d| (*d - at).abs())
 }

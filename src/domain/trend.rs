@@ -168,8 +168,9 @@ pub struct TrendData {
     pub mg_per_kg: Vec<Pt>,
     /// mg/kg/day taken, per day (the day's taken mg over the weight then).
     pub mg_per_kg_taken: Vec<Pt>,
-    /// Valid troughs and levels that were not true troughs.
+    /// Troughs: levels drawn within the trough window after the previous dose they name.
     pub troughs: Vec<Pt>,
+    /// Levels drawn at another time, or whose previous dose is unknown (never judged).
     pub non_troughs: Vec<Pt>,
     pub target: (f64, f64),
     pub creatinine_pct: Vec<Pt>,

@@ -243,7 +243,8 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                 vec![
                     d(&t.at),
                     flag(
-                        t.band != crate::domain::overview::TroughBand::InTarget,
+                        t.band.is_judged()
+                            && t.band != crate::domain::overview::TroughBand::InTarget,
                         format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
                     ),
                     t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash),

@@ -7,7 +7,7 @@ use crate::domain::clock::Clock;
 use crate::domain::dosing::slot_states;
 use crate::domain::entry::{Analyte, Bleeding, Entry, EntryData, Event, LabResult, SideEffect};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{Overview, trough_band, trough_target, trough_timing};
+use crate::domain::overview::{Overview, judged_band, trough_band, trough_target, trough_timing};
 use crate::domain::regimen::{Profile, Step};
 use crate::domain::reminders::{Reminder, creatinine_baseline};
 use crate::domain::settings::Thresholds;
@@ -352,7 +352,7 @@ pub fn build(
                     value: l.value,
                     hours,
                     valid,
-                    band: trough_band(l.value, lo, hi, t),
+                    band: judged_band(l.value, (lo, hi), valid, t),
                 });
             }
             EntryData::Lab(l) if KIDNEY_LIVER.contains(&l.analyte) => {

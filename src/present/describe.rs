@@ -116,7 +116,14 @@ pub fn dose_soon_after(
     i.tf(
         key,
         &[
-            ("last", &last.format("%Y-%m-%d %H:%M").to_string()),
+            // In the new dose's offset: the other dose may have been logged in another zone.
+            (
+                "last",
+                &last
+                    .with_timezone(at.offset())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            ),
             (
                 "gap",
                 &crate::present::ago::gap((at - last).num_minutes().abs(), i),

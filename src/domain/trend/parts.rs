@@ -284,8 +284,10 @@ fn share_taken<D: DoseView>(
     counted.then(|| adherence(&states, w.from, w.to)).flatten()
 }
 
-/// The drug levels of the window against the target: troughs, and levels not drawn as a
-/// trough (by the previous dose the result names).
+/// The drug levels of the window against the target: troughs (drawn the time the result
+/// names after the previous dose, within the trough window), and the others — drawn at
+/// another time, or with no previous dose named — which are shown but never judged: they are
+/// left out of the time in range and the variability.
 fn drug_levels(
     d: &mut TrendData,
     levels: impl Iterator<Item = Level>,
@@ -297,10 +299,10 @@ fn drug_levels(
     d.target = (lo, hi);
     for l in levels.filter(|l| w.inside(&l.at)) {
         let (_, valid) = timing_after(l.at, l.last_dose_at, t);
-        if valid == Some(false) {
-            d.non_troughs.push((w.x(l.at), l.value));
-        } else {
+        if valid == Some(true) {
             d.troughs.push((w.x(l.at), l.value));
+        } else {
+            d.non_troughs.push((w.x(l.at), l.value));
         }
     }
 }

@@ -101,8 +101,8 @@ pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
                         plain(t.at.format("%Y-%m-%d %H:%M").to_string()),
                         toned(
                             format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
-                            t.band != crate::domain::overview::TroughBand::InTarget
-                                && t.valid == Some(true),
+                            t.band.is_judged()
+                                && t.band != crate::domain::overview::TroughBand::InTarget,
                         ),
                         plain(t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash)),
                         match t.valid {

@@ -72,7 +72,13 @@ impl App {
         // An edit states the version it read when the form opened: a row that moved since
         // is refused, never overwritten.
         let result = match &f.read {
-            Some(read) => entries::edit(&mut self.ctx.store, read, &draft, &self.ctx.clock),
+            Some(read) => entries::edit(
+                &mut self.ctx.store,
+                read,
+                &draft,
+                &self.ctx.clock,
+                f.soon_confirmed,
+            ),
             None => {
                 let policy = entries::Policy {
                     thresholds: &self.ctx.settings.thresholds,

@@ -1,0 +1,87 @@
+//! A CsA level whose previous dose is unknown is shown but never judged: the trends and the
+//! clinic report leave it out of the time in range and the variability, as they leave out a
+//! level drawn two hours after a dose (outside review, session 5: it was counted as a trough).
+
+mod common;
+
+use common::Diary;
+
+fn diary() -> Diary {
+    let d = Diary::new();
+    d.ok(&[
+        "regimen",
+        "start",
+        "cyclosporine",
+        "--dose",
+        "75,75",
+        "--times",
+        "08:00,20:00",
+        "--start",
+        "2026-02-01",
+        "--formulation",
+        "Neoral",
+    ]);
+    for (value, at, last) in [
+        ("150", "2026-03-05 07:45", "2026-03-04 20:00"),
+        ("160", "2026-03-06 07:45", "2026-03-05 20:00"),
+    ] {
+        d.ok(&[
+            "log",
+            "lab",
+            "csa-trough",
+            value,
+            "--at",
+            at,
+            "--last-dose",
+            last,
+        ]);
+    }
+    d
+}
+
+fn figures(d: &Diary) -> (String, String) {
+    let screen = d.ok(&[
+        "snapshot", "--screen", "trends", "--window", "1m", "--size", "160x50",
+    ]);
+    let report = d.ok(&["export", "--format", "md"]);
+    (screen, report)
+}
+
+#[test]
+fn a_level_without_its_previous_dose_is_not_counted_as_a_trough() {
+    let d = diary();
+    let (screen, report) = figures(&d);
+    assert!(
+        screen.contains("trough in range: 100% (2 levels)"),
+        "{screen}"
+    );
+    // 600 ng/mL with no previous dose named: shown, not judged.
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "600",
+        "--at",
+        "2026-03-06 10:00",
+    ]);
+    let (after, report_after) = figures(&d);
+    assert!(
+        after.contains("trough in range: 100% (2 levels)"),
+        "{after}"
+    );
+    let cv = |s: &str| {
+        s.lines()
+            .find_map(|l| l.split("trough variability (CV): ").nth(1))
+            .map(|r| r.split_whitespace().next().unwrap_or_default().to_string())
+    };
+    assert_eq!(cv(&after), cv(&screen), "{after}");
+    let line = |s: &str, what: &str| {
+        s.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let level = line(&report_after, "trough in range");
+    assert!(level.contains("100% (2 levels)"), "{report_after}");
+    assert_eq!(level, line(&report, "trough in range"));
+}
