@@ -35,7 +35,14 @@ pub const LATEST_VERSION: i64 = STEPS.len() as i64;
 impl Store {
     /// Refuse, untouched, a diary from a newer version or another program's database.
     pub(super) fn precheck(&self) -> Result<()> {
-        let found = self.schema_version()?;
+        // The version and the tables from one snapshot: another program creating the diary
+        // at this moment must not be caught between its tables and its version.
+        let (found, has_tables): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_master WHERE type = 'table')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let path = self
             .path
             .as_ref()
@@ -48,16 +55,36 @@ impl Store {
                 supported: LATEST_VERSION,
             });
         }
-        let has_tables: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-            [],
-            |r| r.get(0),
-        )?;
         if found == 0 && has_tables > 0 {
             // Some other SQLite database: never migrate it into a diary.
             return Err(StoreError::NotADatabase { path });
         }
         Ok(())
+    }
+
+    /// Run the migrations still to run. Two programs opening a new (or older) diary at once
+    /// both start migrating it; the one that loses finds the other's tables (its own attempt
+    /// was rolled back, nothing half-done) and waits for the version the winner writes, within
+    /// the busy timeout.
+    fn run_migrations(&mut self) -> Result<()> {
+        let deadline = std::time::Instant::now() + self.busy;
+        loop {
+            let failed = match MIGRATIONS.to_latest(&mut self.conn) {
+                Ok(()) => return Ok(()),
+                // SQLite's reason, not the whole migration script it was running.
+                Err(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+                    StoreError::Migration(err.to_string())
+                }
+                Err(e) => StoreError::Migration(e.to_string()),
+            };
+            if self.schema_version()? == LATEST_VERSION {
+                return Ok(());
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(failed);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     pub(crate) fn migrate(&mut self, fresh: bool) -> Result<()> {
@@ -87,9 +114,7 @@ impl Store {
         // Rebuilding a table (migration 3) must not trip foreign keys midway; they are checked
         // again at the end.
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let migrated = MIGRATIONS
-            .to_latest(&mut self.conn)
-            .map_err(|e| StoreError::Migration(e.to_string()));
+        let migrated = self.run_migrations();
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         migrated?;
         let broken: i64 =

@@ -205,7 +205,22 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::configure_once`], again while the file is locked by another program that is
+    /// opening or creating it at the same moment (switching to WAL and the first reads can be
+    /// refused at once rather than waited for), within the busy timeout.
     fn configure(&self) -> Result<()> {
+        let deadline = std::time::Instant::now() + self.busy;
+        loop {
+            match self.configure_once() {
+                Err(StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn configure_once(&self) -> Result<()> {
         let c = &self.conn;
         c.busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS))?;
         // Reading the schema first turns "file is not a database" into a clean error before
