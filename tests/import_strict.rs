@@ -205,3 +205,53 @@ fn patient_and_condition_ids_survive_backup_and_import() {
     assert_eq!(ids(&dst), before);
     assert_eq!(before.len(), 2);
 }
+
+/// A backup whose plan for a drug meets the days of this diary's plan for it is refused whole:
+/// the diary keeps one plan per drug at a time, and which plan the doses answer would otherwise
+/// be a guess (outside review, session 5: the import gave two active ciclosporin plans).
+#[test]
+fn a_backup_that_would_give_a_drug_two_plans_at_once_is_refused() {
+    let plan = |d: &Diary, start: &str| {
+        d.ok(&[
+            "regimen",
+            "start",
+            "cyclosporine",
+            "--dose",
+            "75,75",
+            "--times",
+            "08:00,20:00",
+            "--start",
+            start,
+            "--formulation",
+            "Neoral",
+        ]);
+    };
+    let old = Diary::new();
+    plan(&old, "2026-01-01");
+    old.ok(&["log", "platelets", "45", "--at", "2026-01-05 08:00"]);
+    let backup = old.ok(&["export", "--format", "json"]);
+    let ours = Diary::new();
+    plan(&ours, "2026-03-01");
+    let before = ours.content();
+    let f = write(&ours, "old.json", backup.as_bytes());
+    let (code, _, err) = run(&ours, &["import", &f, "--merge-anyway"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("2026-01-01")
+            && err.contains("2026-03-01")
+            && err.contains("--as-new-patient"),
+        "{err}"
+    );
+    assert_eq!(ours.content(), before, "nothing imported");
+    let plans = ours.ok(&["regimen", "show"]);
+    assert!(!plans.contains("2026-01-01"), "{plans}");
+    // Its own backup (the same plan, by uid) is merged as before.
+    let own = write(&old, "own.json", backup.as_bytes());
+    old.ok(&["import", &own]);
+    // A plan that ended before this diary's began is history, not a second plan.
+    old.ok(&["regimen", "stop", "--on", "2026-02-01"]);
+    let ended = old.ok(&["export", "--format", "json"]);
+    let f = write(&ours, "ended.json", ended.as_bytes());
+    ours.ok(&["import", &f, "--merge-anyway"]);
+    assert_ne!(ours.content(), before);
+}

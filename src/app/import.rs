@@ -87,6 +87,7 @@ pub fn import_backup(
     }
     imported_texts(&b)?;
     let adopt = same_patient(store, &b, opts, i)?;
+    no_second_plan(store, &b.regimens, i)?;
     let (settings, settings_text) = match (&b.settings, opts.keep_settings) {
         (None, _) => (SettingsOutcome::NoneInBackup, None),
         (Some(_), true) => (SettingsOutcome::KeptLocal, None),
@@ -235,6 +236,35 @@ fn value_field(d: &EntryData) -> &'static str {
 
 /// Refuse a backup of another patient into a diary that has content, unless `merge_anyway`.
 /// Returns the patient id this diary takes on (when it has none yet).
+/// Refuse a backup that would give a drug two plans at once: one of its plans (not already
+/// here by uid) whose days meet those of a plan of the same drug here or earlier in the backup
+/// (`regimen start` refuses the same). Which plan the doses answer would otherwise be a guess.
+fn no_second_plan(
+    store: &Store,
+    theirs: &[crate::domain::regimen::Regimen],
+    i: &I18n,
+) -> Result<()> {
+    let here = store.regimens()?;
+    let mut plans: Vec<&crate::domain::regimen::Regimen> = here.iter().collect();
+    for r in theirs {
+        if here.iter().any(|h| h.uid == r.uid) {
+            continue;
+        }
+        if let Some(o) = plans.iter().find(|o| o.overlaps(r)) {
+            return Err(ExchangeError::Invalid(i.tf(
+                "exchange.plan_overlap",
+                &[
+                    ("drug", i.t(&r.drug.label_key())),
+                    ("theirs", &r.start.to_string()),
+                    ("ours", &o.start.to_string()),
+                ],
+            )));
+        }
+        plans.push(r);
+    }
+    Ok(())
+}
+
 fn same_patient(
     store: &mut Store,
     b: &json::Backup,

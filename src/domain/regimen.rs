@@ -108,6 +108,18 @@ pub struct PlannedDose {
 }
 
 impl Regimen {
+    /// Another plan of the same drug whose days meet this one's (`stop` is the first day
+    /// without doses; none = open-ended; a plan stopped on its first day has no days): the
+    /// diary keeps one plan per drug at a time.
+    pub fn overlaps(&self, o: &Regimen) -> bool {
+        let before = |a: NaiveDate, stop: Option<NaiveDate>| stop.is_none_or(|s| a < s);
+        self.drug == o.drug
+            && before(self.start, self.stop)
+            && before(o.start, o.stop)
+            && before(self.start, o.stop)
+            && before(o.start, self.stop)
+    }
+
     pub fn is_active_on(&self, d: NaiveDate) -> bool {
         self.start <= d && self.stop.is_none_or(|s| d < s)
     }
@@ -295,6 +307,58 @@ mod tests {
         }
         assert!(parse_target("100-200").is_ok());
         assert!(parse_target("200-100").is_err());
+    }
+
+    #[test]
+    fn plans_of_one_drug_overlap_when_their_days_meet() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let plan = |drug, start: &str, stop: Option<&str>| Regimen {
+            id: 0,
+            uid: String::new(),
+            drug,
+            route: Route::Oral,
+            start: d(start),
+            stop: stop.map(d),
+            target_low: None,
+            target_high: None,
+            induction_weeks: None,
+            note: None,
+            steps: Vec::new(),
+            planned_at: None,
+        };
+        let cs = Drug::Cyclosporine;
+        // (a, b, overlap); `stop` is the first day without doses.
+        let cases = [
+            (
+                plan(cs, "2026-01-01", None),
+                plan(cs, "2026-03-01", None),
+                true,
+            ),
+            (
+                plan(cs, "2026-01-01", Some("2026-03-01")),
+                plan(cs, "2026-03-01", None),
+                false,
+            ),
+            (
+                plan(cs, "2026-01-01", Some("2026-03-02")),
+                plan(cs, "2026-03-01", None),
+                true,
+            ),
+            (
+                plan(cs, "2026-03-01", Some("2026-03-01")),
+                plan(cs, "2026-01-01", None),
+                false,
+            ),
+            (
+                plan(cs, "2026-01-01", None),
+                plan(Drug::Eltrombopag, "2026-01-01", None),
+                false,
+            ),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(a.overlaps(&b), want, "{a:?} / {b:?}");
+            assert_eq!(b.overlaps(&a), want, "symmetric");
+        }
     }
 
     #[test]
