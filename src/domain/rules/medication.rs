@@ -18,9 +18,16 @@ use crate::domain::units::fmt_num;
 pub(super) fn doses(o: &Overview, out: &mut Out) {
     let Some(r) = &o.regimen else { return };
     for s in &o.slots {
+        // A slot of another day (last night's 20:00, seen in the morning) says its date: read
+        // as today's, it would send the patient to a dose that is still to come.
+        let time = if s.at.date_naive() == o.now.date_naive() {
+            "%H:%M"
+        } else {
+            "%Y-%m-%d %H:%M"
+        };
         let args = vec![
             ("drug", r.drug.code().to_string()),
-            ("time", s.at.format("%H:%M").to_string()),
+            ("time", s.at.format(time).to_string()),
             ("amount", fmt_num(s.amount, 2)),
             (
                 "unit",

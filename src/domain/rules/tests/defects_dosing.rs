@@ -75,3 +75,21 @@ fn defect_23_plan_started_this_afternoon() {
     assert_eq!(o.adherence_7d, None);
     assert!(o.slots.iter().all(|s| s.at > day(now)), "{:?}", o.slots);
 }
+
+/// Outside review, session 5: last night's missed 20:00 said "No dose logged for 20:00" in the
+/// afternoon, read as tonight's dose still to come; a slot of another day names its date.
+#[test]
+fn a_missed_slot_of_another_day_names_its_date() {
+    let b = B::new()
+        .csa(150.0)
+        .dose(2.0 + 8.0 / 24.0, 150.0)
+        .dose(3.0 + 8.0 / 24.0, 150.0);
+    let r = b.at(3.0 + 14.5 / 24.0);
+    let times: Vec<String> = r
+        .iter()
+        .filter(|x| x.rule.code() == "dose_not_logged")
+        .filter_map(|x| x.args.iter().find(|a| a.0 == "time").map(|a| a.1.clone()))
+        .collect();
+    let evening = day(2.0 + 20.0 / 24.0).format("%Y-%m-%d 20:00").to_string();
+    assert_eq!(times, [evening], "{:?}", rules(&r));
+}
