@@ -314,3 +314,72 @@ fn the_message_names_the_other_dose_in_the_patients_current_offset() {
         "{err}"
     );
 }
+
+#[test]
+fn a_once_daily_dose_moved_from_evening_to_morning_is_not_soon_after_the_last_evening_one() {
+    let d = Diary::new();
+    d.ok(&[
+        "regimen",
+        "start",
+        "cyclosporine",
+        "--dose",
+        "150",
+        "--times",
+        "20:00",
+        "--start",
+        "2026-03-01",
+        "--formulation",
+        "Neoral",
+    ]);
+    d.ok(&[
+        "regimen",
+        "change",
+        "--times",
+        "08:00",
+        "--from",
+        "2026-03-10",
+    ]);
+    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 20:30"]);
+    // 11.5 h after the last evening dose: the planned interval that day is 12 h (6 h gap).
+    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-10 08:00"]);
+    assert_eq!(doses(&d).len(), 2);
+    // `take` reads the same gap.
+    let d = Diary::new();
+    d.ok(&[
+        "regimen",
+        "start",
+        "cyclosporine",
+        "--dose",
+        "150",
+        "--times",
+        "20:00",
+        "--start",
+        "2026-03-01",
+        "--formulation",
+        "Neoral",
+    ]);
+    d.ok(&[
+        "regimen",
+        "change",
+        "--times",
+        "08:00",
+        "--from",
+        "2026-03-10",
+    ]);
+    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 20:30"]);
+    let out = d
+        .cmd()
+        .env("ITP_DIARY_NOW", "2026-03-10T08:05:00+08:00")
+        .arg("take")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A second dose five hours after the morning one is still asked about.
+    let again = ["log", "dose", "csa", "150", "--at", "2026-03-10 13:05"];
+    assert_eq!(code(&d, &again), Some(2));
+}

@@ -159,7 +159,7 @@ pub fn insert(
         // another needs its own word.
         let extra_for_slot = policy.extra && answered.is_some();
         if !policy.soon && !extra_for_slot {
-            soon_after(store, built.entry.at, d, None)?;
+            soon_after(store, clock, built.entry.at, d, None)?;
         }
     }
     let entry = store.add_entry(&built.entry, clock.now())?;
@@ -170,11 +170,12 @@ pub fn insert(
 /// being changed).
 fn soon_after(
     store: &Store,
+    clock: &Clock,
     at: chrono::DateTime<chrono::FixedOffset>,
     d: &crate::domain::entry::Dose,
     except: Option<i64>,
 ) -> Result<(), SaveError> {
-    match crate::app::facts::dose_close_to(store, at, d, except)? {
+    match crate::app::facts::dose_close_to(store, clock, at, d, except)? {
         Some(last) => Err(SaveError::SoonAfter { at, last }),
         None => Ok(()),
     }
@@ -207,7 +208,7 @@ pub fn edit(
         let was_taken_here = matches!(&read.data, EntryData::Dose(o)
             if o.status == d.status && o.drug == d.drug && read.at == built.entry.at);
         if !soon && !was_taken_here {
-            soon_after(store, built.entry.at, d, Some(read.id))?;
+            soon_after(store, clock, built.entry.at, d, Some(read.id))?;
         }
     }
     let entry = store.update_entry(read, &built.entry, clock.now())?;

@@ -234,6 +234,7 @@ pub fn second_dose_for_slot(
 /// `except` is the entry being edited (not compared with itself).
 pub fn dose_close_to(
     store: &Store,
+    clock: &Clock,
     at: chrono::DateTime<chrono::FixedOffset>,
     dose: &crate::domain::entry::Dose,
     except: Option<i64>,
@@ -260,7 +261,7 @@ pub fn dose_close_to(
         ..Default::default()
     })?;
     f.entries.retain(|e| Some(e.id) != except);
-    Ok(take::dose_close_to(&f, dose.drug, at))
+    Ok(take::dose_close_to(&f, dose.drug, at, clock))
 }
 
 /// The facts a trend window needs: every entry in `[from, to)`; the course's platelet counts

@@ -159,14 +159,15 @@ fn soon_after(
     f: &Facts,
     r: &Regimen,
     p: &Pick,
-    now: DateTime<FixedOffset>,
+    (now, clock): (DateTime<FixedOffset>, &Clock),
 ) -> Option<DateTime<FixedOffset>> {
     if p.extra && !p.after_skip() {
         return None;
     }
-    let gap = safe_gap(r, p.at.date_naive())?;
+    let widest = widest_dose_gap(f, r.drug)?;
     f.doses(r.drug)
-        .filter(|(at, d)| d.status == DoseStatus::Taken && *at > now - gap)
+        .filter(|(at, d)| d.status == DoseStatus::Taken && *at > now - widest)
+        .filter(|(at, _)| pair_gap(f, r.drug, (*at, now), clock).is_some_and(|g| *at > now - g))
         .map(|(at, _)| at)
         .max()
 }
@@ -194,19 +195,8 @@ fn safe_gap(r: &Regimen, day: chrono::NaiveDate) -> Option<Duration> {
     Some(Duration::minutes(minutes as i64))
 }
 
-/// The gap within which another taken dose of `drug` makes a dose taken at `at` one to
-/// confirm, by the plan for `drug` active that day (see [`safe_gap`]); `None` without one.
-pub fn dose_gap(f: &Facts, drug: Drug, at: DateTime<FixedOffset>) -> Option<Duration> {
-    let day = at.date_naive();
-    let r = f
-        .regimens
-        .iter()
-        .rev()
-        .find(|r| r.drug == drug && r.is_active_on(day))?;
-    safe_gap(r, day)
-}
-
-/// The widest [`dose_gap`] any plan of `drug` has: how far around a dose to look.
+/// The widest gap any plan of `drug` asks for (see [`safe_gap`]): how far around a dose to
+/// look.
 pub fn widest_dose_gap(f: &Facts, drug: Drug) -> Option<Duration> {
     f.regimens
         .iter()
@@ -215,28 +205,53 @@ pub fn widest_dose_gap(f: &Facts, drug: Drug) -> Option<Duration> {
         .max()
 }
 
-/// The taken dose of `drug` nearest to `at`, when the two lie closer than the smaller
-/// [`dose_gap`] of their two days (either day's when only one has a plan): a dose logged from
-/// the form or `log dose` that close to another (two doses hours apart, or the same dose
-/// logged twice) needs the patient's word, as `take` asks for a missed slot. The smaller of
-/// the two keeps the last dose of a twice-daily plan and the first of the once-daily taper
-/// after it apart, whichever is logged first. `None` when neither day has a plan for `drug`.
+/// Half the shortest interval between two planned doses of `drug` around the doses `a` and
+/// `b` (every plan of the drug, from a dosing period before the earlier to one after the
+/// later), at most [`widest_dose_gap`]: two taken doses closer than this need the patient's
+/// word. The planned doses themselves decide, so the answer does not depend on which dose was
+/// logged first, and the day a plan changes is read as planned: a once-daily dose moved from
+/// 20:00 to 08:00 gives 12 h between the last evening and the first morning dose (6 h), a
+/// taper from twice a day to once likewise. `None` with fewer than two planned doses there.
+fn pair_gap(
+    f: &Facts,
+    drug: Drug,
+    (a, b): (DateTime<FixedOffset>, DateTime<FixedOffset>),
+    clock: &Clock,
+) -> Option<Duration> {
+    let plans = || f.regimens.iter().filter(move |r| r.drug == drug);
+    let every = plans()
+        .flat_map(|r| r.steps.iter().map(|s| s.every_days.max(1)))
+        .max()?;
+    let reach = Duration::days(i64::from(every) + 1);
+    let (lo, hi) = (a.min(b), a.max(b));
+    let mut planned: Vec<DateTime<FixedOffset>> = plans()
+        .flat_map(|r| r.planned_between(lo - reach, hi + reach, clock))
+        .map(|p| p.at)
+        .collect();
+    planned.sort();
+    planned.dedup();
+    let shortest = planned
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > Duration::zero())
+        .min()?;
+    let minutes = shortest.num_minutes() as f64 * LATE_DOSE_GAP_SHARE;
+    Some(Duration::minutes(minutes as i64).min(widest_dose_gap(f, drug)?))
+}
+
+/// The taken dose of `drug` nearest to `at`, when the two lie closer than their
+/// [`pair_gap`]: a dose logged from the form or `log dose` that close to another (two doses
+/// hours apart, or the same dose logged twice) needs the patient's word, as `take` asks for a
+/// missed slot. `None` without a plan for `drug` around them.
 pub fn dose_close_to(
     f: &Facts,
     drug: Drug,
     at: DateTime<FixedOffset>,
+    clock: &Clock,
 ) -> Option<DateTime<FixedOffset>> {
-    let own = dose_gap(f, drug, at);
     f.doses(drug)
         .filter(|(_, x)| x.status == DoseStatus::Taken)
-        .filter(|(d, _)| {
-            let gap = match (own, dose_gap(f, drug, *d)) {
-                (Some(a), Some(b)) => a.min(b),
-                (Some(a), None) | (None, Some(a)) => a,
-                (None, None) => return false,
-            };
-            (*d - at).abs() < gap
-        })
+        .filter(|(d, _)| pair_gap(f, drug, (*d, at), clock).is_some_and(|g| (*d - at).abs() < g))
         .map(|(d, _)| d)
         .min_by_key(|d| (*d - at).abs())
 }
@@ -257,7 +272,7 @@ pub fn pick(
         None => pick_next(r, &states, now, t)?,
         Some(w) => pick_at(r, &states, now, w, ok.extra)?,
     };
-    match soon_after(f, r, &p, now) {
+    match soon_after(f, r, &p, (now, clock)) {
         Some(last) if !ok.late => Err(PickError::SoonAfter {
             slot: p.at,
             last,
@@ -447,6 +462,7 @@ mod tests {
             ("2026-03-09T20:00:00+08:00", None),
         ]);
         let cs = Drug::Cyclosporine;
+        let clock = Clock::Fixed(t(NOW));
         // (dose time, nearest taken dose within 6 h)
         let cases: Vec<(&str, Option<&str>)> = vec![
             (
@@ -473,14 +489,15 @@ mod tests {
             ("2026-03-10T20:00:00+08:00", None),
         ];
         for (at, want) in cases {
-            assert_eq!(dose_close_to(&f, cs, t(at)), want.map(t), "{at}");
+            assert_eq!(dose_close_to(&f, cs, t(at), &clock), want.map(t), "{at}");
         }
         // Another drug, or no plan that day: nothing to compare with.
+        let other = t("2026-03-10T09:00:00+08:00");
+        assert_eq!(dose_close_to(&f, Drug::Eltrombopag, other, &clock), None);
         assert_eq!(
-            dose_close_to(&f, Drug::Eltrombopag, t("2026-03-10T09:00:00+08:00")),
+            dose_close_to(&f, cs, t("2025-12-31T08:00:00+08:00"), &clock),
             None
         );
-        assert_eq!(dose_close_to(&f, cs, t("2025-12-31T08:00:00+08:00")), None);
     }
 
     fn ok(extra: bool) -> Confirmed {
