@@ -85,3 +85,28 @@ fn a_level_without_its_previous_dose_is_not_counted_as_a_trough() {
     assert!(level.contains("100% (2 levels)"), "{report_after}");
     assert_eq!(level, line(&report, "trough in range"));
 }
+
+/// Today takes a level's missing previous-dose time from the dose log, and says so, as
+/// `status` does (outside review, session 5: the screen gave "12 h after dose" unqualified).
+#[test]
+fn today_says_when_a_levels_timing_comes_from_the_dose_log() {
+    let d = diary();
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-09 20:00"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "150",
+        "--at",
+        "2026-03-10 08:00",
+    ]);
+    let today = d.ok(&["snapshot", "--screen", "today", "--size", "160x40"]);
+    let line = today
+        .lines()
+        .find(|l| l.contains("150 ng/mL"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("12 h") && line.contains("from the last dose logged"),
+        "{today}"
+    );
+}

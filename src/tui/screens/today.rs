@@ -233,6 +233,11 @@ fn trough<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     let hours = t
         .hours_since_dose
         .map(|h| i.tf("today.hours", &[("hours", &fmt_num(h, 1))]))
+        // A time taken from the dose log, not from the result, says so (as `status` does).
+        .map(|h| match t.timing_from_log {
+            true => format!("{h} ({})", i.t("rules_text.timing_from_log")),
+            false => h,
+        })
         .unwrap_or_else(|| i.t("overview.hours_unknown").to_string());
     vec![
         Span::styled(format!("{} ng/mL", fmt_num(t.value, 0)), th.trough(t.band)),
