@@ -110,3 +110,35 @@ fn today_says_when_a_levels_timing_comes_from_the_dose_log() {
         "{today}"
     );
 }
+
+/// The clinic report shows a few alerts and counts the rest: the most severe come first, and of
+/// one severity the alerts about values before the overdue tests, so "contact your care team"
+/// is never among the rest (outside review, session 5: it sat behind five overdue tests).
+#[test]
+fn the_report_shows_a_level_alert_before_overdue_tests() {
+    let d = diary();
+    d.ok(&["log", "dose", "csa", "75", "--at", "2026-03-09 20:00"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "450",
+        "--at",
+        "2026-03-10 08:00",
+        "--last-dose",
+        "2026-03-09 20:00",
+    ]);
+    let html = d.ok(&["export", "--format", "html"]);
+    let alert = html
+        .find("contact your care team")
+        .expect("the level's alert");
+    let more = html.find("more</span>").expect("a capped list");
+    assert!(alert < more, "{html}");
+    let md = d.ok(&["export", "--format", "md"]);
+    let first = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Alerts"))
+        .find(|l| l.starts_with("- "))
+        .unwrap_or_default();
+    assert!(first.contains("450"), "{md}");
+}

@@ -486,10 +486,14 @@ fn report_to(
     // (not only the period's entries), and the alerts of that moment.
     let at_end = Clock::Fixed(to.min(clock.now()));
     let (_, o, rs) = facts::assess(store, &at_end, t)?;
-    let alerts: Vec<_> = rs
+    let mut alerts: Vec<_> = rs
         .into_iter()
         .filter(|r| r.severity != crate::domain::reminders::Severity::Info || !r.class().is_task())
         .collect();
+    // Most severe first, and of one severity the alerts about values before the tasks (a test
+    // overdue), else in the engine's order: the report shows a few and counts the rest, and a
+    // "contact your care team" must not be among the rest.
+    alerts.sort_by_key(|r| (std::cmp::Reverse(r.severity), r.class().is_task()));
     let questions = store
         .questions(false)?
         .into_iter()
