@@ -19,19 +19,7 @@ use ratatui::crossterm::event::KeyCode;
 /// gap between two doses that needs no word), one dose taken at 08:30 today.
 fn diary() -> Diary {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "50,50,50",
-        "--times",
-        "06:00,14:00,22:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan_at("50,50,50", "06:00,14:00,22:00", "2026-03-01");
     d.ok(&[
         "log",
         "dose",
@@ -146,19 +134,7 @@ fn the_dose_form_asks_by_refusing_once_then_saves_on_the_second_save() {
 // Findings of the outside review of the guard (each failed before its fix).
 
 fn plan(d: &Diary, dose: &str, times: &str) {
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        dose,
-        "--times",
-        times,
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan_at(dose, times, "2026-03-01");
 }
 
 fn code(d: &Diary, args: &[&str]) -> Option<i32> {
@@ -315,22 +291,11 @@ fn the_message_names_the_other_dose_in_the_patients_current_offset() {
     );
 }
 
-#[test]
-fn a_once_daily_dose_moved_from_evening_to_morning_is_not_soon_after_the_last_evening_one() {
+/// 150 mg once a day at 20:00, moved to 08:00 from March 10th; the last evening dose taken
+/// at 20:30 on the 9th.
+fn moved_to_the_morning() -> Diary {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "150",
-        "--times",
-        "20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    plan(&d, "150", "20:00");
     d.ok(&[
         "regimen",
         "change",
@@ -340,33 +305,17 @@ fn a_once_daily_dose_moved_from_evening_to_morning_is_not_soon_after_the_last_ev
         "2026-03-10",
     ]);
     d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 20:30"]);
+    d
+}
+
+#[test]
+fn a_once_daily_dose_moved_from_evening_to_morning_is_not_soon_after_the_last_evening_one() {
+    let d = moved_to_the_morning();
     // 11.5 h after the last evening dose: the planned interval that day is 12 h (6 h gap).
     d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-10 08:00"]);
     assert_eq!(doses(&d).len(), 2);
     // `take` reads the same gap.
-    let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "150",
-        "--times",
-        "20:00",
-        "--start",
-        "2026-03-01",
-        "--formulation",
-        "Neoral",
-    ]);
-    d.ok(&[
-        "regimen",
-        "change",
-        "--times",
-        "08:00",
-        "--from",
-        "2026-03-10",
-    ]);
-    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 20:30"]);
+    let d = moved_to_the_morning();
     let out = d
         .cmd()
         .env("ITP_DIARY_NOW", "2026-03-10T08:05:00+08:00")

@@ -211,27 +211,12 @@ fn patient_and_condition_ids_survive_backup_and_import() {
 /// be a guess (outside review, session 5: the import gave two active ciclosporin plans).
 #[test]
 fn a_backup_that_would_give_a_drug_two_plans_at_once_is_refused() {
-    let plan = |d: &Diary, start: &str| {
-        d.ok(&[
-            "regimen",
-            "start",
-            "cyclosporine",
-            "--dose",
-            "75,75",
-            "--times",
-            "08:00,20:00",
-            "--start",
-            start,
-            "--formulation",
-            "Neoral",
-        ]);
-    };
     let old = Diary::new();
-    plan(&old, "2026-01-01");
+    old.start_plan("75,75", "2026-01-01");
     old.ok(&["log", "platelets", "45", "--at", "2026-01-05 08:00"]);
     let backup = old.ok(&["export", "--format", "json"]);
     let ours = Diary::new();
-    plan(&ours, "2026-03-01");
+    ours.start_plan("75,75", "2026-03-01");
     let before = ours.content();
     let f = write(&ours, "old.json", backup.as_bytes());
     let (code, _, err) = run(&ours, &["import", &f, "--merge-anyway"]);

@@ -8,19 +8,7 @@ use common::Diary;
 
 fn diary() -> Diary {
     let d = Diary::new();
-    d.ok(&[
-        "regimen",
-        "start",
-        "cyclosporine",
-        "--dose",
-        "75,75",
-        "--times",
-        "08:00,20:00",
-        "--start",
-        "2026-02-01",
-        "--formulation",
-        "Neoral",
-    ]);
+    d.start_plan("75,75", "2026-02-01");
     for (value, at, last) in [
         ("150", "2026-03-05 07:45", "2026-03-04 20:00"),
         ("160", "2026-03-06 07:45", "2026-03-05 20:00"),

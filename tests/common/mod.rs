@@ -30,6 +30,11 @@ impl Diary {
 
     /// Start ciclosporin `dose` (e.g. "75,75") at 08:00 and 20:00 from `start`, as Neoral.
     pub fn start_plan(&self, dose: &str, start: &str) {
+        self.start_plan_at(dose, "08:00,20:00", start);
+    }
+
+    /// Start ciclosporin `dose` at `times` (e.g. "06:00,14:00,22:00") from `start`, as Neoral.
+    pub fn start_plan_at(&self, dose: &str, times: &str, start: &str) {
         self.ok(&[
             "regimen",
             "start",
@@ -37,7 +42,7 @@ impl Diary {
             "--dose",
             dose,
             "--times",
-            "08:00,20:00",
+            times,
             "--start",
             start,
             "--formulation",
