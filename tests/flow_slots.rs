@@ -5,15 +5,13 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate};
 use common::app::{ch, key};
 use itp_diary::domain::clock::Clock;
-use itp_diary::domain::drugs::{Drug, Route};
 use itp_diary::domain::entry::{DoseStatus, Entry, EntryData, Kind};
-use itp_diary::domain::regimen::{Slot, StepKind};
 use itp_diary::domain::rules::RuleId;
 use itp_diary::present::i18n::{I18n, Lang};
-use itp_diary::store::{EntryFilter, NewRegimen, NewStep, Store};
+use itp_diary::store::{EntryFilter, Store};
 use itp_diary::tui::{self, App, Modal};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -29,31 +27,10 @@ fn at(s: &str) -> DateTime<chrono::FixedOffset> {
 /// Cyclosporine (Neoral) 150 mg at 08:00 and 125 mg at 20:00 since March 1st.
 fn planned() -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    let slot = |h: u32, amount: f64| Slot {
-        time: NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
-        amount,
-    };
     let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     store
         .add_regimen(
-            &NewRegimen {
-                drug: Drug::Cyclosporine,
-                route: Route::Oral,
-                start,
-                target_low: None,
-                target_high: None,
-                induction_weeks: None,
-                note: None,
-                first: NewStep {
-                    effective_from: start,
-                    kind: StepKind::Start,
-                    slots: vec![slot(8, 150.0), slot(20, 125.0)],
-                    unit: "mg".into(),
-                    every_days: 1,
-                    formulation: Some("Neoral".into()),
-                    note: None,
-                },
-            },
+            &common::plan::csa(start, &[(8, 150.0), (20, 125.0)], 1),
             at("2026-03-01T07:00:00+08:00"),
         )
         .unwrap();

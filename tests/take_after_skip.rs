@@ -13,12 +13,10 @@ use itp_diary::app::config::{Paths, Settings};
 use itp_diary::app::facts::load_facts;
 use itp_diary::app::session::Session;
 use itp_diary::domain::clock::Clock;
-use itp_diary::domain::drugs::{Drug, Route};
 use itp_diary::domain::entry::{DoseStatus, EntryData};
-use itp_diary::domain::regimen::{Slot, StepKind};
 use itp_diary::domain::take::{Confirmed, PickError, pick};
 use itp_diary::present::i18n::{I18n, Lang};
-use itp_diary::store::{EntryFilter, NewRegimen, NewStep, Store};
+use itp_diary::store::{EntryFilter, Store};
 use itp_diary::tui::dialogs::slots::{Next, next_answer};
 use itp_diary::tui::theme::Theme;
 use itp_diary::tui::{App, Modal};
@@ -126,29 +124,8 @@ fn at(hm: &str) -> DateTime<FixedOffset> {
 /// The screen at `now` on a diary with the same plan.
 fn app_at(now: &str) -> App {
     let mut store = Store::open_in_memory().unwrap();
-    let slot = |h: u32| Slot {
-        time: NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
-        amount: 75.0,
-    };
     let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-    let r = NewRegimen {
-        drug: Drug::Cyclosporine,
-        route: Route::Oral,
-        start,
-        target_low: None,
-        target_high: None,
-        induction_weeks: None,
-        note: None,
-        first: NewStep {
-            effective_from: start,
-            kind: StepKind::Start,
-            slots: vec![slot(8), slot(20)],
-            unit: "mg".into(),
-            every_days: 1,
-            formulation: Some("Neoral".into()),
-            note: None,
-        },
-    };
+    let r = common::plan::csa(start, &[(8, 75.0), (20, 75.0)], 1);
     store.add_regimen(&r, at("07:00")).unwrap();
     App::new(
         Session {

@@ -4,15 +4,13 @@
 
 mod common;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use common::app::{ch, key};
 use itp_diary::domain::clock::Clock;
 use itp_diary::domain::dosing::SlotState;
-use itp_diary::domain::drugs::{Drug, Route};
 use itp_diary::domain::entry::{DoseStatus, EntryData};
-use itp_diary::domain::regimen::{Slot, StepKind};
 use itp_diary::present::i18n::Lang;
-use itp_diary::store::{EntryFilter, NewRegimen, NewStep, Store};
+use itp_diary::store::{EntryFilter, Store};
 use itp_diary::tui::dialogs::slots::Next;
 use itp_diary::tui::{self, App, Modal};
 use ratatui::Terminal;
@@ -26,30 +24,8 @@ fn at(s: &str) -> DateTime<FixedOffset> {
 /// Cyclosporine (Neoral) 75 mg at 08:00 and 20:00 since March 1st, seen at `now` (HH:MM).
 fn app_at(now: &str, lang: Lang) -> App {
     let mut store = Store::open_in_memory().unwrap();
-    let slot = |h: u32| Slot {
-        time: NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
-        amount: 75.0,
-    };
     let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-    let first = NewStep {
-        effective_from: start,
-        kind: StepKind::Start,
-        slots: vec![slot(8), slot(20)],
-        unit: "mg".into(),
-        every_days: 1,
-        formulation: Some("Neoral".into()),
-        note: None,
-    };
-    let r = NewRegimen {
-        drug: Drug::Cyclosporine,
-        route: Route::Oral,
-        start,
-        target_low: None,
-        target_high: None,
-        induction_weeks: None,
-        note: None,
-        first,
-    };
+    let r = common::plan::csa(start, &[(8, 75.0), (20, 75.0)], 1);
     let recorded = DateTime::parse_from_rfc3339("2026-03-01T07:00:00+08:00").unwrap();
     store.add_regimen(&r, recorded).unwrap();
     common::app::app_with(store, Clock::Fixed(at(now)), lang, false)

@@ -5,6 +5,8 @@
 //! shows exactly the taken share and the taken-mg-per-day line of the window built from every
 //! entry.
 
+mod common;
+
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 use itp_diary::app::facts::{first_entry_time, load_window, trend_data};
 use itp_diary::domain::clock::Clock;
@@ -312,37 +314,13 @@ fn a_day_shared_by_two_months_in_other_offsets_is_one_day() {
 
 #[test]
 fn a_plan_dosed_weekly_sees_a_late_dose_days_after_its_slot() {
-    use itp_diary::domain::drugs::{Drug, Route};
-    use itp_diary::domain::regimen::{Slot, StepKind};
-    use itp_diary::store::NewRegimen;
     let clock = Clock::Fixed(at(END));
     let mut store = Store::open_in_memory().expect("store");
     let now = clock.now();
     let start = NaiveDate::from_ymd_opt(2024, 1, 5).expect("day");
-    let first = NewStep {
-        effective_from: start,
-        kind: StepKind::Start,
-        slots: vec![Slot {
-            time: NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
-            amount: 150.0,
-        }],
-        unit: "mg".into(),
-        every_days: 7,
-        formulation: Some("Neoral".into()),
-        note: None,
-    };
     store
         .add_regimen(
-            &NewRegimen {
-                drug: Drug::Cyclosporine,
-                route: Route::Oral,
-                start,
-                target_low: None,
-                target_high: None,
-                induction_weeks: None,
-                note: None,
-                first,
-            },
+            &common::plan::csa(start, &[(8, 150.0)], 7),
             at("2024-01-04T12:00:00+08:00"),
         )
         .expect("plan");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 pub mod app;
+pub mod plan;
 pub mod screen;
 
 /// "Now" for every end-to-end test (a Tuesday, in UTC+8 like many of the diary's users).
