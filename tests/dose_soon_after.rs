@@ -137,6 +137,18 @@ fn plan(d: &Diary, dose: &str, times: &str) {
     d.start_plan_at(dose, times, "2026-03-01");
 }
 
+/// `take` at `now`, which must answer without a question.
+fn take_at(d: &Diary, now: &str) {
+    let out = d
+        .cmd()
+        .env("ITP_DIARY_NOW", now)
+        .arg("take")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "take at {now}: {err}");
+}
+
 fn code(d: &Diary, args: &[&str]) -> Option<i32> {
     d.cmd().args(args).output().expect("run").status.code()
 }
@@ -195,18 +207,7 @@ fn unevenly_spaced_dose_times_allow_half_their_shortest_interval() {
     let d = Diary::new();
     plan(&d, "50,50", "08:00,12:00");
     d.ok(&["log", "dose", "csa", "50", "--at", "2026-03-10 08:00"]);
-    let out = d
-        .cmd()
-        .env("ITP_DIARY_NOW", "2026-03-10T12:00:00+08:00")
-        .arg("take")
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    take_at(&d, "2026-03-10T12:00:00+08:00");
 }
 
 #[test]
@@ -316,18 +317,7 @@ fn a_once_daily_dose_moved_from_evening_to_morning_is_not_soon_after_the_last_ev
     assert_eq!(doses(&d).len(), 2);
     // `take` reads the same gap.
     let d = moved_to_the_morning();
-    let out = d
-        .cmd()
-        .env("ITP_DIARY_NOW", "2026-03-10T08:05:00+08:00")
-        .arg("take")
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    take_at(&d, "2026-03-10T08:05:00+08:00");
     // A second dose five hours after the morning one is still asked about.
     let again = ["log", "dose", "csa", "150", "--at", "2026-03-10 13:05"];
     assert_eq!(code(&d, &again), Some(2));
