@@ -112,12 +112,17 @@ impl Regimen {
     /// without doses; none = open-ended; a plan stopped on its first day has no days): the
     /// diary keeps one plan per drug at a time.
     pub fn overlaps(&self, o: &Regimen) -> bool {
+        self.meets(o.drug, o.start, o.stop)
+    }
+
+    /// [`Regimen::overlaps`] with a plan of `drug` from `start` to `stop` not yet recorded.
+    pub fn meets(&self, drug: Drug, start: NaiveDate, stop: Option<NaiveDate>) -> bool {
         let before = |a: NaiveDate, stop: Option<NaiveDate>| stop.is_none_or(|s| a < s);
-        self.drug == o.drug
+        self.drug == drug
             && before(self.start, self.stop)
-            && before(o.start, o.stop)
-            && before(self.start, o.stop)
-            && before(o.start, self.stop)
+            && before(start, stop)
+            && before(self.start, stop)
+            && before(start, self.stop)
     }
 
     pub fn is_active_on(&self, d: NaiveDate) -> bool {

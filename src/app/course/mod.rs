@@ -244,10 +244,8 @@ pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<N
     }
     let route = a.route.unwrap_or(drug.default_route());
     let existing = store.regimens()?;
-    if existing
-        .iter()
-        .any(|r| r.drug == drug && r.stop.is_none_or(|s| s > start))
-    {
+    // One plan per drug at a time (the rule an import keeps too).
+    if existing.iter().any(|r| r.meets(drug, start, None)) {
         return Err(CourseError::AlreadyActive);
     }
     let unit = match drug.dose_quantity() {
