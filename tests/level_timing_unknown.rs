@@ -1,6 +1,7 @@
-//! A CsA level whose previous dose is unknown is shown but never judged: the trends and the
-//! clinic report leave it out of the time in range and the variability, as they leave out a
-//! level drawn two hours after a dose (outside review, session 5: it was counted as a trough).
+//! A CsA level whose previous dose is unknown (none named, no taken dose logged before it) is
+//! shown but never judged: the trends and the clinic report leave it out of the time in range
+//! and the variability, as they leave out a level drawn two hours after a dose (outside
+//! review, session 5: it was counted as a trough).
 
 mod common;
 

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveTime, Utc};
 
 use crate::domain::clock::Clock;
-use crate::domain::entry::{Entry, EntryData, Kind};
+use crate::domain::drugs::Drug;
+use crate::domain::entry::{Analyte, Entry, EntryData, Kind};
 use crate::domain::facts::Facts;
 use crate::domain::overview::{Overview, overview};
 use crate::domain::reminders::{Reminder, reminders};
@@ -103,7 +104,26 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
     entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     facts.entries = entries;
     facts.earlier_counts = earlier;
+    read_logged_doses(store, &mut facts)?;
     Ok(facts.as_of(now))
+}
+
+/// [`Facts::logged_doses`]: for each ciclosporin level among the entries that names no
+/// previous dose, the last dose logged as taken at or before its draw, read from the store
+/// (the facts may hold no dose that early), so that a level is timed the same in every view.
+fn read_logged_doses(store: &Store, facts: &mut Facts) -> Result<()> {
+    let mut out = Vec::new();
+    for (at, l) in facts.labs(Analyte::CsaTrough) {
+        if l.last_dose_at.is_none()
+            && let Some(d) = store.last_taken_dose(Drug::Cyclosporine, at.with_timezone(&Utc))?
+        {
+            out.push(d);
+        }
+    }
+    out.sort();
+    out.dedup();
+    facts.logged_doses = out;
+    Ok(())
 }
 
 /// The last weight logged on `day` (its local date) or before, with the few logged after it
@@ -384,6 +404,7 @@ fn load_window_but(
     all.shrink_to_fit();
     facts.entries = all;
     facts.earlier_counts = earlier;
+    read_logged_doses(store, &mut facts)?;
     Ok(facts)
 }
 

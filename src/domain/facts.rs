@@ -21,6 +21,10 @@ pub struct Facts {
     /// Weights (kg) read as plain values, oldest first: a long trend window reads them so
     /// (no entry decoded) and `entries` then holds none.
     pub plain_weights: Vec<(DateTime<FixedOffset>, f64)>,
+    /// Ciclosporin doses logged as taken, oldest first, read for the drug levels that name no
+    /// previous dose (the last one at or before each): a window's facts may hold no dose
+    /// before its first level, and a long report's none of the course's drug.
+    pub logged_doses: Vec<DateTime<FixedOffset>>,
 }
 
 impl Facts {
@@ -49,7 +53,26 @@ impl Facts {
                 .copied()
                 .filter(|(at, _)| *at <= now)
                 .collect(),
+            logged_doses: self
+                .logged_doses
+                .iter()
+                .copied()
+                .filter(|at| *at <= now)
+                .collect(),
         }
+    }
+
+    /// The last ciclosporin dose logged as taken at or before `at`: of the doses among the
+    /// entries and those read for the levels ([`Facts::logged_doses`]), the later.
+    pub fn last_taken_csa(&self, at: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+        let read = self.logged_doses.partition_point(|d| *d <= at);
+        let read = read.checked_sub(1).map(|i| self.logged_doses[i]);
+        let among = self
+            .doses(Drug::Cyclosporine)
+            .filter(|(d, x)| *d <= at && x.status == DoseStatus::Taken)
+            .map(|(d, _)| d)
+            .next_back();
+        read.max(among)
     }
 
     /// Rescue treatments and their windows (clinical.md 4.2): IVIG (event or dose) and anti-D

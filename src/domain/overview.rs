@@ -84,7 +84,7 @@ impl TroughBand {
     }
 }
 
-/// The band of a drug level of timing `valid` (see [`trough_timing`]): a trough against the
+/// The band of a drug level of timing `valid` (see [`LevelTiming`]): a trough against the
 /// target and the alarm lines; any other level is never judged (not a trough, or timing
 /// unknown), wherever its value lies.
 pub fn judged_band(
@@ -114,16 +114,8 @@ pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> TroughBand {
     }
 }
 
-/// Hours between the previous dose and the draw, and whether that makes a trough.
-pub fn trough_timing(
-    at: DateTime<FixedOffset>,
-    l: &LabResult,
-    t: &Thresholds,
-) -> (Option<f64>, Option<bool>) {
-    timing_after(at, l.last_dose_at, t)
-}
-
-/// [`trough_timing`] of a level drawn at `at` whose previous dose was at `last_dose`.
+/// Hours between the previous dose at `last_dose` and a draw at `at`, and whether that makes
+/// a trough (see [`LevelTiming`] for where the dose time comes from).
 pub fn timing_after(
     at: DateTime<FixedOffset>,
     last_dose: Option<DateTime<FixedOffset>>,
@@ -134,34 +126,63 @@ pub fn timing_after(
     (hours, valid)
 }
 
-/// The previous dose of a drug level: the one the result names, else the last CsA dose logged
-/// as taken before the draw (then `true`).
-pub fn previous_dose(
-    f: &Facts,
-    at: DateTime<FixedOffset>,
-    l: &LabResult,
-) -> Option<(DateTime<FixedOffset>, bool)> {
-    l.last_dose_at.map(|d| (d, false)).or_else(|| {
-        f.doses(Drug::Cyclosporine)
-            .filter(|(d, x)| *d <= at && x.status == crate::domain::entry::DoseStatus::Taken)
-            .map(|(d, _)| (d, true))
-            .next_back()
-    })
+/// How a drug level relates to the dose before it: the hours, whether that makes a trough,
+/// and whether the dose time comes from the dose log (the level named none). One reading for
+/// Today, the rules, the trends, History and the report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LevelTiming {
+    pub hours: Option<f64>,
+    pub valid: Option<bool>,
+    pub from_log: bool,
+}
+
+impl LevelTiming {
+    /// A level drawn at `at`, naming the previous dose `own`, after the dose `logged` last
+    /// logged as taken before it.
+    pub fn of(
+        at: DateTime<FixedOffset>,
+        own: Option<DateTime<FixedOffset>>,
+        logged: Option<DateTime<FixedOffset>>,
+        t: &Thresholds,
+    ) -> LevelTiming {
+        let from_log = own.is_none() && logged.is_some();
+        let (hours, valid) = timing_after(at, own.or(logged), t);
+        LevelTiming {
+            hours,
+            valid,
+            from_log,
+        }
+    }
+
+    /// A level among the facts (see [`previous_dose`]).
+    pub fn in_facts(
+        f: &Facts,
+        at: DateTime<FixedOffset>,
+        l: &LabResult,
+        t: &Thresholds,
+    ) -> LevelTiming {
+        // The result's own time first; else the last dose logged as taken before the draw.
+        let logged = l
+            .last_dose_at
+            .is_none()
+            .then(|| f.last_taken_csa(at))
+            .flatten();
+        LevelTiming::of(at, l.last_dose_at, logged, t)
+    }
 }
 
 /// The last drug level, its timing and band (defects 6, 16).
 fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Trough> {
     let (lo, hi, from_regimen) = trough_target(regimen, t);
     let (at, l) = f.labs(Analyte::CsaTrough).next_back()?;
-    let prev = previous_dose(f, at, l);
-    let hours = prev.map(|(d, _)| (at - d).num_minutes() as f64 / 60.0);
-    let valid = hours.map(|h| h >= t.trough_min_hours && h <= t.trough_max_hours);
+    let timing = LevelTiming::in_facts(f, at, l, t);
+    let (hours, valid) = (timing.hours, timing.valid);
     Some(Trough {
         at,
         value: l.value,
         hours_since_dose: hours,
         valid,
-        timing_from_log: prev.is_some_and(|p| p.1),
+        timing_from_log: timing.from_log,
         band: judged_band(l.value, (lo, hi), valid, t),
         target_low: lo,
         target_high: hi,

@@ -296,13 +296,15 @@ pub struct Reduced {
     pub levels: Vec<Level>,
 }
 
-/// A drug level as the charts read it: when it was drawn, its value (canonical unit) and the
-/// previous dose the result names.
+/// A drug level as the charts read it: when it was drawn, its value (canonical unit), the
+/// previous dose the result names and, when it names none, the last ciclosporin dose logged
+/// as taken before the draw.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Level {
     pub at: DateTime<FixedOffset>,
     pub value: f64,
     pub last_dose_at: Option<DateTime<FixedOffset>>,
+    pub logged_dose_at: Option<DateTime<FixedOffset>>,
 }
 
 /// [`build`] for a long window: the facts hold no dose of the course's drug (but its first

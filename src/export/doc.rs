@@ -353,7 +353,10 @@ fn latest_row(l: &Latest, i: &I18n) -> Vec<Cell> {
     if let Item::Lab(Analyte::CsaTrough) = l.item {
         let h = l
             .hours
-            .map(|h| i.tf("clinic.hours_after", &[("h", &fmt_num(h, 1))]))
+            .map(|h| match l.from_log {
+                true => i.tf("clinic.hours_after_logged", &[("h", &fmt_num(h, 1))]),
+                false => i.tf("clinic.hours_after", &[("h", &fmt_num(h, 1))]),
+            })
             .unwrap_or_else(|| i.t("clinic.no_timing").into());
         status = format!("{status} · {h}");
     }

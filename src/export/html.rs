@@ -247,7 +247,11 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                             && t.band != crate::domain::overview::TroughBand::InTarget,
                         format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
                     ),
-                    t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash),
+                    match (t.hours, t.from_log) {
+                        (Some(h), true) => i.tf("clinic.hours_logged", &[("h", &fmt_num(h, 1))]),
+                        (Some(h), false) => fmt_num(h, 1),
+                        (None, _) => dash(),
+                    },
                     match t.valid {
                         Some(true) => i.t("form.yes").to_string(),
                         Some(false) => format!("!{}", i.t("report.not_trough")),

@@ -7,7 +7,7 @@ use crate::domain::clock::Clock;
 use crate::domain::dosing::slot_states;
 use crate::domain::entry::{Analyte, Bleeding, Entry, EntryData, Event, LabResult, SideEffect};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{Overview, judged_band, trough_band, trough_target, trough_timing};
+use crate::domain::overview::{LevelTiming, Overview, judged_band, trough_band, trough_target};
 use crate::domain::regimen::{Profile, Step};
 use crate::domain::reminders::{Reminder, creatinine_baseline};
 use crate::domain::settings::Thresholds;
@@ -32,6 +32,8 @@ pub struct TroughRow {
     pub value: f64,
     pub hours: Option<f64>,
     pub valid: Option<bool>,
+    /// The hours come from the last dose logged before the draw (the result named none).
+    pub from_log: bool,
     pub band: crate::domain::overview::TroughBand,
 }
 
@@ -110,6 +112,8 @@ pub struct Latest {
     /// Drug levels: hours after the previous dose and whether that makes a true trough.
     pub hours: Option<f64>,
     pub valid: Option<bool>,
+    /// Drug levels: the hours come from the dose log (the result named no dose time).
+    pub from_log: bool,
 }
 
 /// The thresholds printed on the report, each with whether the care team set it.
@@ -219,15 +223,17 @@ fn latest_values(
             flag,
             hours: None,
             valid: None,
+            from_log: false,
         });
     }
     for a in FOLLOWED {
         let mut it = f.labs(a).filter(|(at, _)| before(at)).rev();
         let Some((at, l)) = it.next() else { continue };
-        let (mut hours, mut valid) = (None, None);
+        let mut timing = LevelTiming::of(at, None, None, t);
         let (change, flag) = match a {
             Analyte::CsaTrough => {
-                (hours, valid) = trough_timing(at, l, t);
+                timing = LevelTiming::in_facts(f, at, l, t);
+                let valid = timing.valid;
                 let flag = match (valid, trough_band(l.value, lo, hi, t)) {
                     (Some(true), TroughBand::InTarget) => Flag::Normal,
                     (Some(true), TroughBand::BelowTarget) => Flag::Low,
@@ -254,8 +260,9 @@ fn latest_values(
             value2: None,
             change,
             flag,
-            hours,
-            valid,
+            hours: timing.hours,
+            valid: timing.valid,
+            from_log: timing.from_log,
         });
     }
     let mut bps = f.bp().filter(|(at, _)| before(at)).rev();
@@ -273,6 +280,7 @@ fn latest_values(
             flag: if high { Flag::High } else { Flag::Normal },
             hours: None,
             valid: None,
+            from_log: false,
         });
     }
     out
@@ -346,13 +354,14 @@ pub fn build(
         }
         match &e.data {
             EntryData::Lab(l) if l.analyte == Analyte::CsaTrough => {
-                let (hours, valid) = trough_timing(e.at, l, t);
+                let timing = LevelTiming::in_facts(f, e.at, l, t);
                 troughs.push(TroughRow {
                     at: e.at,
                     value: l.value,
-                    hours,
-                    valid,
-                    band: judged_band(l.value, (lo, hi), valid, t),
+                    hours: timing.hours,
+                    valid: timing.valid,
+                    from_log: timing.from_log,
+                    band: judged_band(l.value, (lo, hi), timing.valid, t),
                 });
             }
             EntryData::Lab(l) if KIDNEY_LIVER.contains(&l.analyte) => {

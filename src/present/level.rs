@@ -4,7 +4,9 @@
 //! by the lab's range.
 
 use crate::domain::entry::{Analyte, Entry, EntryData};
-use crate::domain::overview::{TroughBand, trough_band, trough_timing};
+use chrono::{DateTime, FixedOffset};
+
+use crate::domain::overview::{LevelTiming, TroughBand, trough_band};
 use crate::domain::response::{PlateletBand, platelet_band};
 use crate::domain::settings::Thresholds;
 use crate::domain::units::fmt_num;
@@ -42,8 +44,15 @@ pub fn level_word(valid: Option<bool>, band: TroughBand, i: &I18n) -> String {
     }
 }
 
-/// Judge an entry for a list (History): `target` is the trough target in force.
-pub fn judge(e: &Entry, target: (f64, f64), t: &Thresholds, i: &I18n) -> Judged {
+/// Judge an entry for a list (History): `target` is the trough target in force; `logged`, for
+/// a drug level that names no previous dose, the last dose logged as taken before the draw.
+pub fn judge(
+    e: &Entry,
+    target: (f64, f64),
+    logged: Option<DateTime<FixedOffset>>,
+    t: &Thresholds,
+    i: &I18n,
+) -> Judged {
     match &e.data {
         EntryData::Platelets(p) => {
             let band = platelet_band(p.count, t);
@@ -57,10 +66,16 @@ pub fn judge(e: &Entry, target: (f64, f64), t: &Thresholds, i: &I18n) -> Judged 
             }
         }
         EntryData::Lab(l) if l.analyte.is_drug_level() => {
-            let (hours, valid) = trough_timing(e.at, l, t);
-            let h = hours
-                .map(|h| i.tf("level.hours", &[("hours", &fmt_num(h, 1))]))
+            let timing = LevelTiming::of(e.at, l.last_dose_at, logged, t);
+            let key = match timing.from_log {
+                true => "level.hours_logged",
+                false => "level.hours",
+            };
+            let h = timing
+                .hours
+                .map(|h| i.tf(key, &[("hours", &fmt_num(h, 1))]))
                 .unwrap_or_default();
+            let valid = timing.valid;
             if l.analyte == Analyte::CsaC2 {
                 return Judged {
                     mark: h,

@@ -148,7 +148,8 @@ impl Store {
     }
 
     /// The drug levels of `analyte` in `[from, to)`, oldest first: value and the previous
-    /// dose the result names, from the index of lab values (migration 7), no table row read.
+    /// dose the result names, from the index of lab values (migration 7), no table row read;
+    /// for a level that names none, the last dose of its drug logged as taken before the draw.
     pub fn levels(
         &self,
         analyte: Analyte,
@@ -156,30 +157,72 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<Level>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, value, details ->> '$.last_dose_at' FROM entries
-                    INDEXED BY entries_live_levels
+            "SELECT id, at, value, details ->> '$.last_dose_at' AS own,
+                    CASE WHEN details ->> '$.last_dose_at' IS NULL THEN
+                      (SELECT d.at FROM entries d INDEXED BY entries_by_kind
+                        WHERE d.kind = 'dose' AND d.subject = ?4 AND d.deleted_at IS NULL
+                          AND d.at_utc <= l.at_utc AND d.details ->> '$.status' = ?5
+                        ORDER BY d.at_utc DESC, d.id DESC LIMIT 1)
+                    END
+             FROM entries l INDEXED BY entries_live_levels
              WHERE kind = 'lab' AND subject = ?1 AND deleted_at IS NULL
                AND at_utc >= ?2 AND at_utc < ?3
              ORDER BY at_utc, id",
         )?;
-        let rows = stmt.query_map([analyte.code(), &utc_text(&from), &utc_text(&to)], |r| {
+        let drug = Drug::Cyclosporine.code();
+        let taken = DoseStatus::Taken.code();
+        let args = [
+            analyte.code(),
+            &utc_text(&from),
+            &utc_text(&to),
+            drug,
+            taken,
+        ];
+        let rows = stmt.query_map(args, |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<f64>>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, at, value, last) = row?;
+            let (id, at, value, own, logged) = row?;
+            let when = |t: Option<String>| t.as_deref().map(|t| time(id, t)).transpose();
             out.push(Level {
                 at: time(id, &at)?,
                 value: value.ok_or_else(|| StoreError::Corrupt(format!("entry {id}: no value")))?,
-                last_dose_at: last.as_deref().map(|l| time(id, l)).transpose()?,
+                last_dose_at: when(own)?,
+                logged_dose_at: when(logged)?,
             });
         }
         Ok(out)
+    }
+
+    /// The time of the last dose of `drug` logged as taken at or before `at` (what a drug
+    /// level that names no previous dose is timed from).
+    pub fn last_taken_dose(
+        &self,
+        drug: Drug,
+        at: DateTime<Utc>,
+    ) -> Result<Option<DateTime<FixedOffset>>> {
+        use rusqlite::OptionalExtension;
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at FROM entries INDEXED BY entries_by_kind
+                 WHERE kind = 'dose' AND subject = ?1 AND deleted_at IS NULL
+                   AND at_utc <= ?2 AND details ->> '$.status' = ?3
+                 ORDER BY at_utc DESC, id DESC LIMIT 1",
+            )?
+            .query_row(
+                [drug.code(), &utc_text(&at), DoseStatus::Taken.code()],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        row.map(|(id, at)| time(id, &at)).transpose()
     }
 
     /// The upper reference limit of the first lab result of `analyte` in `[from, to)` that

@@ -12,7 +12,7 @@ use crate::domain::dosing::{DoseView, SlotState, adherence, slot_states};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::{Analyte, DoseStatus, EntryData, EventKind};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{timing_after, trough_target};
+use crate::domain::overview::{LevelTiming, trough_target};
 use crate::domain::regimen::Regimen;
 use crate::domain::response::assess_regimen;
 use crate::domain::settings::Thresholds;
@@ -163,6 +163,11 @@ pub(super) fn levels_and_safety(
         at,
         value: l.value,
         last_dose_at: l.last_dose_at,
+        logged_dose_at: l
+            .last_dose_at
+            .is_none()
+            .then(|| f.last_taken_csa(at))
+            .flatten(),
     });
     drug_levels(d, levels, r, w, t);
     safety(d, f, r, w, t);
@@ -284,10 +289,11 @@ fn share_taken<D: DoseView>(
     counted.then(|| adherence(&states, w.from, w.to)).flatten()
 }
 
-/// The drug levels of the window against the target: troughs (drawn the time the result
-/// names after the previous dose, within the trough window), and the others — drawn at
-/// another time, or with no previous dose named — which are shown but never judged: they are
-/// left out of the time in range and the variability.
+/// The drug levels of the window against the target: troughs (drawn within the trough window
+/// after the previous dose: the one the result names, else the last one logged as taken, as
+/// Today and the rules read it), and the others — drawn at another time, or with no previous
+/// dose known — which are shown but never judged: they are left out of the time in range and
+/// the variability.
 fn drug_levels(
     d: &mut TrendData,
     levels: impl Iterator<Item = Level>,
@@ -298,8 +304,8 @@ fn drug_levels(
     let (lo, hi, _) = trough_target(r, t);
     d.target = (lo, hi);
     for l in levels.filter(|l| w.inside(&l.at)) {
-        let (_, valid) = timing_after(l.at, l.last_dose_at, t);
-        if valid == Some(true) {
+        let timing = LevelTiming::of(l.at, l.last_dose_at, l.logged_dose_at, t);
+        if timing.valid == Some(true) {
             d.troughs.push((w.x(l.at), l.value));
         } else {
             d.non_troughs.push((w.x(l.at), l.value));

@@ -9,11 +9,14 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::app::facts;
 use crate::domain::clock::Clock;
-use crate::domain::entry::{Entry, Kind};
+use crate::domain::drugs::Drug;
+use crate::domain::entry::{Analyte, Entry, EntryData, Kind};
 use crate::domain::overview::{TroughBand, trough_target};
 use crate::domain::ranges::HistoryRange;
 use crate::domain::response::PlateletBand;
@@ -53,6 +56,9 @@ pub struct History {
     pub search: Option<crate::store::TextMatch>,
     /// The search line while it is typed.
     pub typing: Option<super::history_search::SearchLine>,
+    /// For each loaded drug level that names no previous dose (by entry id), the last dose
+    /// logged as taken before its draw: the row is judged as Today and the rules judge it.
+    logged: HashMap<i64, Option<DateTime<FixedOffset>>>,
 }
 
 fn key(e: &Entry) -> (chrono::DateTime<Utc>, i64) {
@@ -82,6 +88,7 @@ impl History {
             return Ok(());
         }
         self.stale = false;
+        self.logged.clear();
         self.query = self.filter_at(store, clock)?;
         self.total = store.count_matching(&self.query)?;
         self.selected = self.selected.min(self.total.saturating_sub(1));
@@ -192,7 +199,27 @@ impl History {
                 self.base += drop;
             }
         }
+        self.read_logged_doses(store)
+    }
+
+    /// [`History::logged`] for the loaded levels not yet looked up.
+    fn read_logged_doses(&mut self, store: &Store) -> Result<()> {
+        for e in &self.rows {
+            let EntryData::Lab(l) = &e.data else { continue };
+            if l.analyte == Analyte::CsaTrough
+                && l.last_dose_at.is_none()
+                && !self.logged.contains_key(&e.id)
+            {
+                let dose = store.last_taken_dose(Drug::Cyclosporine, e.at.with_timezone(&Utc))?;
+                self.logged.insert(e.id, dose);
+            }
+        }
         Ok(())
+    }
+
+    /// The last dose logged as taken before the drug level `e`, when it names none.
+    pub fn logged_dose(&self, e: &Entry) -> Option<DateTime<FixedOffset>> {
+        self.logged.get(&e.id).copied().flatten()
     }
 }
 
@@ -281,7 +308,11 @@ impl App {
 fn value_cell(e: &Entry, target: (f64, f64), app: &App) -> Cell<'static> {
     let i = &app.ctx.i18n;
     let th = &app.ctx.theme;
-    let j = judge(e, target, &app.ctx.settings.thresholds, i);
+    let logged = match &app.screen {
+        Screen::History(h) => h.logged_dose(e),
+        _ => None,
+    };
+    let j = judge(e, target, logged, &app.ctx.settings.thresholds, i);
     let text = if j.mark.is_empty() {
         value(&e.data, i)
     } else {
