@@ -133,3 +133,31 @@ fn a_missed_dose_does_not_time_a_level() {
     let html = d.ok(&["export", "--format", "html"]);
     assert!(!html.contains("dose log"), "{html}");
 }
+
+/// The FHIR bundle codes such a level as a trough (LOINC 53828-0, not the unspecified 3520-4)
+/// and says where the dose time comes from (both outside reviews, session 6).
+#[test]
+fn fhir_codes_a_level_timed_from_the_dose_log_as_a_trough() {
+    let d = diary();
+    let bundle = d.json(&["export", "--format", "fhir"]);
+    let levels: Vec<&serde_json::Value> = bundle["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| {
+            r["resourceType"] == "Observation"
+                && r["category"][0]["coding"][0]["code"] == "laboratory"
+        })
+        .collect();
+    assert_eq!(levels.len(), 2, "{bundle}");
+    for level in levels {
+        assert_eq!(level["code"]["coding"][0]["code"], "53828-0", "{level}");
+        assert_eq!(
+            level["component"][0]["valueQuantity"]["value"], 12.0,
+            "{level}"
+        );
+        let note = level["note"][0]["text"].as_str().unwrap_or_default();
+        assert!(note.contains("logged in the diary"), "{note}");
+    }
+}

@@ -253,6 +253,7 @@ fn fhir_bundle(
         .collect();
     let (mut profile, regimens) = (store.profile()?, store.regimens()?);
     profile.name = period.name_of(&profile);
+    let logged_doses = store.logged_level_doses()?;
     progress(1, 3);
     let ctx = fhir::Context {
         patient_uid: &patient,
@@ -261,6 +262,7 @@ fn fhir_bundle(
         now: clock.now(),
         labels: &labels,
         trough_hours: (t.trough_min_hours, t.trough_max_hours),
+        logged_doses: &logged_doses,
         stops: &stops,
     };
     // Streamed: each resource goes out as its entry is read, through a buffer of its own

@@ -188,6 +188,9 @@ pub struct Context<'a> {
     /// A drug level is a trough when drawn this many hours after the previous dose
     /// (clinical.md B: 10–14 h).
     pub trough_hours: (f64, f64),
+    /// For each CsA trough level that names no previous dose (by entry id), the last dose
+    /// logged as taken before its draw: the level is timed from it, as in every other view.
+    pub logged_doses: &'a HashMap<i64, DateTime<FixedOffset>>,
     /// Medications reported stopped (name as typed, when): a started medication with a later
     /// stop is `completed`, not `active`.
     pub stops: &'a [(String, DateTime<FixedOffset>)],

@@ -4,10 +4,9 @@
 
 use std::io::{self, Write};
 
-use chrono::DateTime;
 use serde::Serialize;
 
-use super::fhir::{Bundle, CSA_GENERIC, LOINC, lab_code, ts, uuid};
+use super::fhir::{Bundle, CSA_GENERIC, Context, LOINC, lab_code, ts, uuid};
 use super::fhir_typed::{
     Category, Coding, Component, Components, Concept, LabFields, Measured, Observation, Performer,
     Quantity, Range, Reference, Text, ValueString, emit,
@@ -165,7 +164,7 @@ impl<W: Write> Bundle<'_, '_, W> {
         let level = l
             .analyte
             .is_drug_level()
-            .then(|| level_context(e, l, self.ctx.trough_hours));
+            .then(|| level_context(e, l, self.ctx));
         let (code, display) = match &level {
             Some(c) if !c.as_labelled => CSA_GENERIC,
             _ => (code, display),
@@ -233,15 +232,19 @@ struct LevelContext {
     note: String,
 }
 
-fn level_context(e: &Entry, l: &LabResult, trough: (f64, f64)) -> LevelContext {
-    let hours = l
-        .last_dose_at
-        .map(|d| (e.at - d).num_minutes() as f64 / 60.0);
+fn level_context(e: &Entry, l: &LabResult, ctx: &Context) -> LevelContext {
+    // The result's own time of the previous dose, else the last dose logged as taken.
+    let logged = match l.analyte {
+        Analyte::CsaTrough if l.last_dose_at.is_none() => ctx.logged_doses.get(&e.id).copied(),
+        _ => None,
+    };
+    let last_dose = l.last_dose_at.or(logged);
+    let hours = last_dose.map(|d| (e.at - d).num_minutes() as f64 / 60.0);
     let (what, lo, hi) = match l.analyte {
         Analyte::CsaC2 => ("a C2 (2 h post-dose) level", 1.75, 2.25),
-        _ => ("a trough", trough.0, trough.1),
+        _ => ("a trough", ctx.trough_hours.0, ctx.trough_hours.1),
     };
-    let Some(h) = hours else {
+    let (Some(h), Some(dose)) = (hours, last_dose) else {
         return LevelContext {
             as_labelled: false,
             hours: None,
@@ -251,15 +254,16 @@ fn level_context(e: &Entry, l: &LabResult, trough: (f64, f64)) -> LevelContext {
         };
     };
     let ok = (lo..=hi).contains(&h);
-    let dose = l
-        .last_dose_at
-        .map(|d: DateTime<_>| ts(&d))
-        .unwrap_or_default();
+    let source = match logged {
+        Some(_) => "the previous dose logged in the diary (the result names none)",
+        None => "the previous dose",
+    };
+    let dose = ts(&dose);
     let note = if ok {
-        format!("Drawn {h:.1} h after the previous dose ({dose}): {what}.")
+        format!("Drawn {h:.1} h after {source} ({dose}): {what}.")
     } else {
         format!(
-            "Drawn {h:.1} h after the previous dose ({dose}): not {what} ({lo}–{hi} h); coded as a level of unspecified timing."
+            "Drawn {h:.1} h after {source} ({dose}): not {what} ({lo}–{hi} h); coded as a level of unspecified timing."
         )
     };
     LevelContext {

@@ -1,6 +1,8 @@
 //! Light reads for long histories: values straight from the columns (no payload decoded), for
 //! the response history of a long course and the charts of a long window.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::entries::utc_text;
@@ -197,6 +199,33 @@ impl Store {
                 last_dose_at: when(own)?,
                 logged_dose_at: when(logged)?,
             });
+        }
+        Ok(out)
+    }
+
+    /// For every CsA trough level (deleted ones too) that names no previous dose, by entry id,
+    /// the last ciclosporin dose logged as taken at or before its draw: what every view times
+    /// it from, read once for an export that streams the entries.
+    pub fn logged_level_doses(&self) -> Result<HashMap<i64, DateTime<FixedOffset>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, (SELECT d.at FROM entries d INDEXED BY entries_by_kind
+                          WHERE d.kind = 'dose' AND d.subject = ?2 AND d.deleted_at IS NULL
+                            AND d.at_utc <= l.at_utc AND d.details ->> '$.status' = ?3
+                          ORDER BY d.at_utc DESC, d.id DESC LIMIT 1) AS dose
+             FROM entries l INDEXED BY entries_by_kind
+             WHERE kind = 'lab' AND subject = ?1 AND details ->> '$.last_dose_at' IS NULL
+               AND dose IS NOT NULL",
+        )?;
+        let args = [
+            Analyte::CsaTrough.code(),
+            Drug::Cyclosporine.code(),
+            DoseStatus::Taken.code(),
+        ];
+        let rows = stmt.query_map(args, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (id, at) = row?;
+            out.insert(id, time(id, &at)?);
         }
         Ok(out)
     }
