@@ -309,9 +309,7 @@ fn calendar(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
     // The next due date of every monitoring item, however far ahead.
-    let mut ahead = t.clone();
-    ahead.due_soon_days = 3650.0;
-    let (_, _, rs) = facts::assess(store, clock, &ahead)?;
+    let (_, _, rs) = facts::assess_within(store, clock, t, 3650.0)?;
     progress(1, 3);
     let due: Vec<_> = rs
         .into_iter()

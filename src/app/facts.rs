@@ -10,7 +10,7 @@ use crate::domain::drugs::Drug;
 use crate::domain::entry::{Analyte, Entry, EntryData, Kind};
 use crate::domain::facts::Facts;
 use crate::domain::overview::{Overview, overview};
-use crate::domain::reminders::{Reminder, reminders};
+use crate::domain::reminders::{Reminder, reminders_within};
 use crate::domain::settings::Thresholds;
 use crate::store::{EntryFilter, Order, Result, Store};
 
@@ -210,9 +210,20 @@ pub fn assess(
     clock: &Clock,
     t: &Thresholds,
 ) -> Result<(Facts, Overview, Vec<Reminder>)> {
+    assess_within(store, clock, t, t.due_soon_days)
+}
+
+/// [`assess`] listing monitoring items due within `horizon` days (see
+/// [`crate::domain::rules::reminders_within`]).
+pub fn assess_within(
+    store: &Store,
+    clock: &Clock,
+    t: &Thresholds,
+    horizon: f64,
+) -> Result<(Facts, Overview, Vec<Reminder>)> {
     let facts = load_facts(store, clock, t)?;
     let o = overview(&facts, clock, t);
-    let r = reminders(&facts, &o, clock, t);
+    let r = reminders_within(&facts, &o, clock, t, horizon);
     Ok((facts, o, r))
 }
 

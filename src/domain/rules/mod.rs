@@ -238,12 +238,26 @@ fn date(d: NaiveDate) -> String {
 /// Everything due, overdue or alarming at `clock.now()`, most urgent first. `f` is cut at now
 /// first, so a caller may pass more than it loaded for that moment.
 pub fn reminders(f: &Facts, o: &Overview, clock: &Clock, t: &Thresholds) -> Vec<Reminder> {
+    reminders_within(f, o, clock, t, t.due_soon_days)
+}
+
+/// [`reminders`] with monitoring items listed when due within `horizon` days rather than the
+/// setting `monitoring.remind_days_ahead` (the calendar and the Upcoming list read every next
+/// date). Only the listing changes: when a check after a dose change is satisfied still
+/// reads the setting.
+pub fn reminders_within(
+    f: &Facts,
+    o: &Overview,
+    clock: &Clock,
+    t: &Thresholds,
+    horizon: f64,
+) -> Vec<Reminder> {
     let cut = f.as_of(o.now);
     let f = &cut;
     let mut out = Out(Vec::new());
     medication::doses(o, &mut out);
     if let (Some(r), Some(c)) = (&o.regimen, &o.course) {
-        monitoring::monitoring(f, o, r, c, clock, t, &mut out);
+        monitoring::monitoring(f, o, r, c, clock, t, horizon, &mut out);
         monitoring::checkpoints(o, r, c, clock, t, &mut out);
     }
     alerts::kidney(f, o, t, &mut out);

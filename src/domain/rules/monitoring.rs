@@ -151,7 +151,9 @@ fn last_done(f: &Facts, what: What, since: Option<NaiveDate>) -> Option<NaiveDat
     }
 }
 
-/// Monitoring items (clinical.md C) and the trough schedule (B).
+/// Monitoring items (clinical.md C) and the trough schedule (B), listed when due within
+/// `horizon` days (the reminders: `monitoring.remind_days_ahead`; the calendar: years).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn monitoring(
     f: &Facts,
     o: &Overview,
@@ -159,6 +161,7 @@ pub(super) fn monitoring(
     c: &Course,
     clock: &Clock,
     t: &Thresholds,
+    horizon: f64,
     out: &mut Out,
 ) {
     let today = o.now.date_naive();
@@ -167,7 +170,7 @@ pub(super) fn monitoring(
     }
     match c.phase {
         Phase::Baseline | Phase::NoRegimen => return,
-        Phase::Stopped => return relapse_watch(f, r, today, clock, t, out),
+        Phase::Stopped => return relapse_watch(f, r, today, clock, t, horizon, out),
         _ => {}
     }
     let intensive_end = r.start + Duration::weeks(t.intensive_weeks as i64);
@@ -203,7 +206,7 @@ pub(super) fn monitoring(
             }
         }
         let every_days = fmt_num(every(due.min(today)), 0);
-        push_item(item, due, every_days, o, r, clock, t, out);
+        push_item(item, due, every_days, o, r, clock, t, horizon, out);
     }
 }
 
@@ -217,10 +220,11 @@ fn push_item(
     r: &Regimen,
     clock: &Clock,
     t: &Thresholds,
+    horizon: f64,
     out: &mut Out,
 ) {
     let today = o.now.date_naive();
-    if due > today + days(t.due_soon_days) {
+    if due > today + days(horizon) {
         return;
     }
     let overdue = today > due + days(t.overdue_after_days);
@@ -236,6 +240,7 @@ fn relapse_watch(
     today: NaiveDate,
     clock: &Clock,
     t: &Thresholds,
+    horizon: f64,
     out: &mut Out,
 ) {
     let Some(stop) = r.stop else { return };
@@ -250,7 +255,7 @@ fn relapse_watch(
         Some(l) => (l + days(t.interval_stable_days), t.interval_stable_days),
         None => (stop + Duration::weeks(1), 7.0),
     };
-    if due > watch_end || due > today + days(t.due_soon_days) {
+    if due > watch_end || due > today + days(horizon) {
         return;
     }
     let overdue = today > due + days(t.overdue_after_days);

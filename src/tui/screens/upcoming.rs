@@ -35,9 +35,8 @@ fn schedule_row(r: RuleId) -> Option<&'static crate::domain::rules::MonitoringIt
 impl App {
     /// Load the upcoming monitoring dates (when Reminders is shown).
     pub(crate) fn load_upcoming(&mut self) {
-        let mut t = self.ctx.settings.thresholds.clone();
-        t.due_soon_days = AHEAD_DAYS;
-        let rs = match facts::assess(&self.ctx.store, &self.ctx.clock, &t) {
+        let t = &self.ctx.settings.thresholds;
+        let rs = match facts::assess_within(&self.ctx.store, &self.ctx.clock, t, AHEAD_DAYS) {
             Ok((_, _, rs)) => rs,
             Err(e) => return self.error(e.to_string()),
         };
