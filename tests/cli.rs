@@ -229,7 +229,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         ),
         (
             &["log", "platelets", "45", "--note", "bell\u{7}"],
-            "control characters",
+            "character 5 is U+0007, a control or text-direction character",
         ),
         (&["log", "dose", "aspirin", "100"], "unknown drug 'aspirin'"),
         (&["log", "dose", "csa"], "dose: a value is required"),

@@ -72,3 +72,133 @@ fn the_calendar_gives_the_trough_after_a_dose_change_that_remind_gives() {
     assert_eq!(trough.len(), 1, "{ics}");
     assert!(trough[0].contains("due 2026-02-27"), "{ics}");
 }
+
+fn refused(d: &Diary, args: &[&str]) -> String {
+    let out = d.cmd().args(args).output().expect("run");
+    assert_eq!(out.status.code(), Some(2), "{args:?} was not refused");
+    String::from_utf8(out.stderr).expect("utf-8")
+}
+
+/// Typed free text of the profile and the plans is held to the rule an import holds it to:
+/// a name or a formulation with an escape or a text-direction override was stored, and the
+/// diary's own backup was then refused on import. The refusal names the character and what is
+/// accepted, in both languages.
+#[test]
+fn plan_and_profile_text_is_held_to_the_import_rule() {
+    let d = Diary::new();
+    let rlo = "Anna\u{202E}";
+    let e = refused(&d, &["profile", "--name", rlo]);
+    assert!(e.contains("character 5 is U+202E"), "{e}");
+    assert!(e.contains("only printable text is accepted"), "{e}");
+    let start = |formulation: &str, note: &str| {
+        vec![
+            "regimen".to_string(),
+            "start".into(),
+            "cyclosporine".into(),
+            "--dose".into(),
+            "100,100".into(),
+            "--formulation".into(),
+            formulation.into(),
+            "--note".into(),
+            note.into(),
+            "--start".into(),
+            "2026-03-01".into(),
+        ]
+    };
+    let args = start("N\u{1b}[2Jeoral", "ok");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let e = refused(&d, &args);
+    assert!(e.contains("U+001B"), "{e}");
+    let args = start("Neoral", "a\u{7}b");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(refused(&d, &args).contains("U+0007"));
+    d.start_plan("100,100", "2026-03-01");
+    let change = [
+        "regimen",
+        "change",
+        "--dose",
+        "75,75",
+        "--from",
+        "2026-03-05",
+        "--taper",
+        "--formulation",
+        "Sand\u{2066}immun",
+    ];
+    assert!(refused(&d, &change).contains("U+2066"));
+    let zh = d
+        .cmd()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["log", "platelets", "40", "--note", "a\u{1b}b"])
+        .output()
+        .expect("run");
+    let zh = String::from_utf8(zh.stderr).expect("utf-8");
+    assert!(zh.contains("第 2 个字符是 U+001B"), "{zh}");
+    // Nothing of it was written: the diary's backup imports into a new diary.
+    let backup = d.dir.path().join("b.json");
+    d.ok(&[
+        "export",
+        "--format",
+        "json",
+        "-o",
+        backup.to_str().expect("path"),
+    ]);
+    let other = Diary::new();
+    other.ok(&["import", backup.to_str().expect("path")]);
+}
+
+/// A name stored before such text was refused is shown, not passed on, in the calendar and
+/// the reports (`cat` of the Markdown cleared the screen and set the terminal title).
+#[test]
+fn exports_show_control_characters_of_older_diaries() {
+    let d = Diary::new();
+    d.start_plan("100,100", "2026-03-01");
+    d.ok(&["profile", "--name", "X"]);
+    let conn = rusqlite::Connection::open(&d.db).expect("open");
+    conn.execute(
+        "UPDATE profile SET name = 'X' || char(27) || ']0;pwned' || char(7) || 'Y' || char(8238)",
+        [],
+    )
+    .expect("update");
+    drop(conn);
+    for format in ["ics", "md", "html"] {
+        let out = d
+            .cmd()
+            .args(["export", "--format", format])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{format}");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{202E}']),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("X␛]0") && text.contains("pwned␇Y"),
+            "{format}: {text}"
+        );
+    }
+}
+
+/// Each import that restores settings keeps the file it replaces under a name no other copy
+/// has: the second one overwrote the copy of the first.
+#[test]
+fn a_second_settings_restore_keeps_both_earlier_files() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "40"]);
+    let config = d.db.with_file_name("config.toml");
+    let set = |v: &str| {
+        std::fs::write(&config, format!("[alerts]\nplatelets_below = {v}\n")).expect("write")
+    };
+    set("25");
+    let backup = d.dir.path().join("s.json");
+    let backup = backup.to_str().expect("path");
+    d.ok(&["export", "--format", "json", "-o", backup]);
+    set("35");
+    d.ok(&["import", backup]);
+    set("45");
+    d.ok(&["import", backup]);
+    let read = |ext: &str| std::fs::read_to_string(config.with_extension(ext)).unwrap_or_default();
+    assert!(read("toml").contains("25"));
+    assert!(read("toml.before-import").contains("35"));
+    assert!(read("toml.before-import-2").contains("45"));
+}

@@ -172,7 +172,6 @@ pub const MIN_YEAR: i32 = 1900;
 /// characters but newline and tab in notes, no bidi overrides): what reaches a terminal later
 /// must not act on it.
 fn free_texts(raw: &RawEntry, note: Option<&str>) -> Result<(), InputError> {
-    use crate::present::sanitize::{MAX_TEXT, check_free_text};
     let mut fields: Vec<(&'static str, Option<&String>)> = Vec::new();
     match raw {
         RawEntry::Platelets { lab, .. } => fields.push(("lab", lab.as_ref())),
@@ -187,20 +186,25 @@ fn free_texts(raw: &RawEntry, note: Option<&str>) -> Result<(), InputError> {
     let note = note.map(str::to_string);
     fields.push(("note", note.as_ref()));
     for (field, value) in fields {
-        let Some(v) = value else { continue };
-        let one_line = field != "note" && v.contains(['\n', '\t']);
-        let reason = match check_free_text(v, MAX_TEXT) {
-            Err(Some((n, max))) => format!("{n} characters; at most {max} are accepted"),
-            Err(None) => "contains control or text-direction characters".into(),
-            Ok(()) if one_line => "contains a line break or tab".into(),
-            Ok(()) => continue,
-        };
-        return Err(InputError::Invalid(ValidationError::Other {
-            field,
-            reason,
-        }));
+        if let Some(e) = value.and_then(|v| free_text_error(field, v, field == "note")) {
+            return Err(InputError::Invalid(e));
+        }
     }
     Ok(())
+}
+
+/// Why a typed free-text field is refused, if it is: longer than
+/// [`crate::present::sanitize::MAX_TEXT`], control or text-direction characters, or (unless
+/// `multi_line`) a line break or tab. The rule an import holds the same fields to, so that a
+/// backup of the diary always imports.
+pub(crate) fn free_text_error(
+    field: &'static str,
+    v: &str,
+    multi_line: bool,
+) -> Option<ValidationError> {
+    let problem =
+        crate::domain::validate::text_problem(v, crate::present::sanitize::MAX_TEXT, multi_line)?;
+    Some(ValidationError::Text { field, problem })
 }
 
 /// When the entry happened: the typed time, else now; never before [`MIN_YEAR`].

@@ -141,21 +141,16 @@ pub fn import_backup(
 }
 
 /// Write restored settings to `path` (mode 0600, through a temporary file); the previous file,
-/// when there is one, is kept as `<path>.before-import`.
+/// when there is one, is kept as `<path>.before-import`, or `…before-import-2`, `-3` … when
+/// that name is taken: a second restore never overwrites the copy of the first (outside
+/// review, session 6).
 pub fn restore_settings(path: &std::path::Path, text: &str) -> Result<Option<std::path::PathBuf>> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let kept = path.with_extension("toml.before-import");
     let kept = if path.exists() {
-        std::fs::copy(path, &kept)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600))?;
-        }
-        Some(kept)
+        Some(keep_copy(path)?)
     } else {
         None
     };
@@ -169,6 +164,36 @@ pub fn restore_settings(path: &std::path::Path, text: &str) -> Result<Option<std
     f.sync_all()?;
     std::fs::rename(&tmp, path)?;
     Ok(kept)
+}
+
+/// Copy `path` to the first free name of `<path>.before-import`, `…-2`, `-3` … (claimed with
+/// `create_new`, so two restores at once cannot take the same one), owner-only.
+fn keep_copy(path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    let bytes = std::fs::read(path)?;
+    for n in 1..10_000 {
+        let ext = match n {
+            1 => "toml.before-import".to_string(),
+            n => format!("toml.before-import-{n}"),
+        };
+        let kept = path.with_extension(ext);
+        match crate::app::platform::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(&kept)
+        {
+            Ok(mut f) => {
+                f.write_all(&bytes)?;
+                f.sync_all()?;
+                return Ok(kept);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(
+        "no free name for a copy of the settings",
+    ))
 }
 
 /// Each entry checked like a typed one; the stored value must be what its `entered` value
@@ -310,7 +335,7 @@ fn same_patient(
 /// The free text of a backup besides entries (questions, regimens, profile): bounded and text
 /// only, like typed text — a crafted backup cannot smuggle in 10 MB names or escapes.
 fn imported_texts(b: &json::Backup) -> Result<()> {
-    use crate::present::sanitize::{MAX_TEXT, check_free_text};
+    use crate::present::sanitize::MAX_TEXT;
     let mut texts: Vec<(String, &str)> = Vec::new();
     for (n, q) in b.visit_questions.iter().enumerate() {
         texts.push((format!("visit_questions[{n}].text"), &q.text));
@@ -337,18 +362,9 @@ fn imported_texts(b: &json::Backup) -> Result<()> {
         }
     }
     for (field, t) in texts {
-        match check_free_text(t, MAX_TEXT) {
-            Ok(()) => {}
-            Err(Some((n, max))) => {
-                return Err(ExchangeError::Invalid(format!(
-                    "{field}: {n} characters; at most {max} are accepted"
-                )));
-            }
-            Err(None) => {
-                return Err(ExchangeError::Invalid(format!(
-                    "{field}: contains control or text-direction characters"
-                )));
-            }
+        if let Some(p) = crate::domain::validate::text_problem(t, MAX_TEXT, true) {
+            let en = I18n::new(crate::present::i18n::Lang::En);
+            return Err(ExchangeError::Invalid(en.text_problem(&field, &p)));
         }
     }
     Ok(())

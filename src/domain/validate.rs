@@ -39,6 +39,43 @@ pub enum ValidationError {
     BpOrder { systolic: u16, diastolic: u16 },
     #[error("{field}: {reason}")]
     Other { field: &'static str, reason: String },
+    #[error("{field}: {problem:?}")]
+    Text {
+        field: &'static str,
+        problem: TextProblem,
+    },
+}
+
+/// A character free text may not hold: a control character other than newline and tab, or a
+/// text-direction override or isolate (what reaches a terminal later must not act on it).
+pub fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Why free text `v` is refused, if it is: more than `max` characters, an unsafe character
+/// ([`is_unsafe_char`]), or (unless `multi_line`) a line break or tab.
+pub fn text_problem(v: &str, max: usize, multi_line: bool) -> Option<TextProblem> {
+    let chars = v.chars().count();
+    if chars > max {
+        return Some(TextProblem::TooLong { chars, max });
+    }
+    if let Some((i, ch)) = v.chars().enumerate().find(|(_, c)| is_unsafe_char(*c)) {
+        return Some(TextProblem::Unsafe { ch, at: i + 1 });
+    }
+    (!multi_line && v.contains(['\n', '\t'])).then_some(TextProblem::LineBreak)
+}
+
+/// Why free text is refused (typed or imported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Longer than the most accepted.
+    TooLong { chars: usize, max: usize },
+    /// A control or text-direction character (`at`: its position, from 1).
+    Unsafe { ch: char, at: usize },
+    /// A line break or tab in a one-line field.
+    LineBreak,
 }
 
 /// A saved-but-questionable value.

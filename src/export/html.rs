@@ -29,7 +29,8 @@ h2 { font-size: 11pt; color: #1f4e79; border-bottom: 1px solid #999; margin: .8e
 "#;
 
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::present::sanitize::visible(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -13,9 +13,11 @@ use crate::domain::regimen::Regimen;
 use crate::domain::reminders::Reminder;
 use crate::domain::units::fmt_num;
 
-/// Escape TEXT values (RFC 5545 3.3.11).
+/// Escape TEXT values (RFC 5545 3.3.11); control and text-direction characters (from a diary
+/// written before they were refused) are shown, not passed to the calendar.
 fn text(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::present::sanitize::visible(s)
+        .replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
         .replace('\n', "\\n")

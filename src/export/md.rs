@@ -11,8 +11,11 @@ use crate::present::i18n::I18n;
 
 /// Raw HTML in a note or a question (`<img onerror>`, `<script>`) must stay text: Markdown
 /// renderers pass HTML through, so `&`, `<` and `>` become entities (shown as typed).
+/// Control and text-direction characters are shown, not passed to a terminal that `cat`s the
+/// file.
 fn text(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::present::sanitize::visible(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

@@ -304,6 +304,38 @@ impl I18n {
             ValidationError::Other { field, reason } => {
                 format!("{}: {reason}", self.field(field))
             }
+            ValidationError::Text { field, problem } => {
+                self.text_problem(&self.field(field), problem)
+            }
+        }
+    }
+
+    /// Why free text in `field` (already in words: a field's name or a backup's JSON path)
+    /// is refused, with what is accepted.
+    pub fn text_problem(
+        &self,
+        field: &str,
+        problem: &crate::domain::validate::TextProblem,
+    ) -> String {
+        use crate::domain::validate::TextProblem;
+        match *problem {
+            TextProblem::TooLong { chars, max } => self.tf(
+                "error.text_too_long",
+                &[
+                    ("field", field),
+                    ("chars", &chars.to_string()),
+                    ("max", &max.to_string()),
+                ],
+            ),
+            TextProblem::Unsafe { ch, at } => self.tf(
+                "error.text_unsafe",
+                &[
+                    ("field", field),
+                    ("char", &format!("U+{:04X}", ch as u32)),
+                    ("at", &at.to_string()),
+                ],
+            ),
+            TextProblem::LineBreak => self.tf("error.text_line_break", &[("field", field)]),
         }
     }
 

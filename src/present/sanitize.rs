@@ -9,9 +9,7 @@ use std::io::{self, Write};
 
 /// A character a terminal would act on or that reorders the text around it.
 pub fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    crate::domain::validate::is_unsafe_char(c)
 }
 
 /// How an unsafe character is shown: C0 controls as their Unicode control pictures (ESC is

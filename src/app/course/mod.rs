@@ -182,6 +182,7 @@ pub fn set_profile(store: &mut Store, clock: &Clock, a: &ProfileInput) -> Result
         p.sex = Some(s);
     }
     if let Some(n) = &a.name {
+        typed_text("name", Some(n), false)?;
         p.name = clean(Some(n.clone()));
     }
     if let Some(h) = a.height_cm {
@@ -225,6 +226,8 @@ pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<N
         Some(s) => parse_date(s, clock).map_err(|e| CourseError::Date("start", e))?,
         None => clock.today(),
     };
+    typed_text("formulation", a.formulation.as_deref(), false)?;
+    typed_text("note", a.note.as_deref(), true)?;
     let formulation = clean(a.formulation.clone());
     if drug == Drug::Cyclosporine && formulation.is_none() {
         return Err(CourseError::FormulationRequired);
@@ -270,6 +273,16 @@ pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<N
             note: None,
         },
     })
+}
+
+/// A free-text field typed for a plan or the profile, held to the rule typed entries and an
+/// import hold it to (outside review, session 6: a formulation or name with an escape was
+/// stored, and the diary's own backup was then refused on import).
+pub(crate) fn typed_text(field: &'static str, v: Option<&str>, multi_line: bool) -> Result<()> {
+    match v.and_then(|v| crate::app::entry_input::free_text_error(field, v, multi_line)) {
+        Some(e) => Err(CourseError::Invalid(e)),
+        None => Ok(()),
+    }
 }
 
 /// Validate a new plan and store it in one transaction; returns the new regimen's id.

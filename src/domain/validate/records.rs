@@ -97,26 +97,18 @@ pub fn clean(s: Option<String>) -> Option<String> {
 /// The longest note accepted (characters; L5).
 pub const NOTE_MAX_CHARS: usize = 4000;
 
-/// Notes are free text, but bounded (L5: 4000 characters) and without control characters
-/// other than newlines and tabs.
+/// Notes are free text, but bounded (L5: 4000 characters) and without control or
+/// text-direction characters (newlines and tabs are fine).
 pub fn note(s: Option<String>) -> Result<Option<String>, ValidationError> {
     let s = clean(s);
-    if let Some(n) = &s {
-        if n.chars().count() > NOTE_MAX_CHARS {
-            return Err(ValidationError::Other {
-                field: "note",
-                reason: format!(
-                    "{} characters; at most 4000 are accepted",
-                    n.chars().count()
-                ),
-            });
-        }
-        if n.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(ValidationError::Other {
-                field: "note",
-                reason: "contains control characters".into(),
-            });
-        }
+    if let Some(problem) = s
+        .as_deref()
+        .and_then(|n| super::text_problem(n, NOTE_MAX_CHARS, true))
+    {
+        return Err(ValidationError::Text {
+            field: "note",
+            problem,
+        });
     }
     Ok(s)
 }

@@ -49,7 +49,7 @@ impl App {
         let shown: Vec<RuleId> = self.view.reminders.iter().map(|r| r.rule).collect();
         let mut v: Vec<Upcoming> = rs
             .iter()
-            .filter_map(|r| upcoming(r, start, &t, &shown))
+            .filter_map(|r| upcoming(r, start, t, &shown))
             .collect();
         v.sort_by_key(|u| u.date);
         self.reminders_state_mut().upcoming = v;
