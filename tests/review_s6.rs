@@ -202,3 +202,79 @@ fn a_second_settings_restore_keeps_both_earlier_files() {
     assert!(read("toml.before-import").contains("35"));
     assert!(read("toml.before-import-2").contains("45"));
 }
+
+/// A backup merged into a diary that holds the same entries, plans or questions with other
+/// content (edited, deleted, a plan tapered, a question answered on one copy) is refused
+/// whole, naming them, and nothing is written; `--keep-mine` keeps this diary's versions and
+/// adds the rest. Before, the import said "1 already present" and dropped the other copy's
+/// changes without a word.
+#[test]
+fn a_merge_never_drops_the_other_copys_changes_silently() {
+    let a = Diary::new();
+    a.start_plan("100,100", "2026-03-01");
+    a.ok(&["log", "platelets", "40", "--at", "2026-03-01 08:00"]);
+    a.ok(&["log", "platelets", "45", "--at", "2026-03-02 08:00"]);
+    let dir = a.dir.path();
+    let path = |n: &str| dir.join(n).to_str().expect("path").to_string();
+    a.ok(&["export", "--format", "json", "-o", &path("a.json")]);
+    let b = Diary::new();
+    b.ok(&["import", &path("a.json")]);
+    // Same backup twice: nothing differs, nothing changes.
+    b.ok(&["import", &path("a.json")]);
+    let cases: [&[&str]; 3] = [
+        &["edit", "1", "--value", "14"],
+        &["delete", "2"],
+        &[
+            "regimen",
+            "change",
+            "--dose",
+            "75,75",
+            "--from",
+            "2026-03-05",
+            "--taper",
+        ],
+    ];
+    for (n, change) in cases.iter().enumerate() {
+        b.ok(change);
+        let name = format!("b{n}.json");
+        b.ok(&["export", "--format", "json", "-o", &path(&name)]);
+        let before = a.content();
+        let out = a
+            .cmd()
+            .args(["import", &path(&name)])
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{change:?}: {err}");
+        assert!(err.contains("with other content"), "{err}");
+        assert!(err.contains("--keep-mine"), "{err}");
+        assert_eq!(a.content(), before, "{change:?}: something was written");
+    }
+    let err = String::from_utf8_lossy(
+        &a.cmd()
+            .args(["import", &path("b2.json")])
+            .output()
+            .expect("run")
+            .stderr,
+    )
+    .to_string();
+    assert!(err.contains("3 items"), "{err}");
+    assert!(
+        err.contains("entry #1 (Platelets, 2026-03-01 08:00)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the cyclosporine (CsA) plan from 2026-03-01"),
+        "{err}"
+    );
+    // --keep-mine keeps A's versions and adds what is new.
+    b.ok(&["log", "platelets", "60", "--at", "2026-03-06 08:00"]);
+    b.ok(&["export", "--format", "json", "-o", &path("b3.json")]);
+    let out = a.ok(&["import", &path("b3.json"), "--keep-mine"]);
+    assert!(out.contains("3 items of the backup differ"), "{out}");
+    let list = a.ok(&["list"]);
+    assert!(
+        list.contains("40") && list.contains("45") && list.contains("60"),
+        "{list}"
+    );
+}

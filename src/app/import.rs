@@ -19,6 +19,9 @@ pub struct JsonOptions {
     pub merge_anyway: bool,
     /// Keep this computer's settings instead of the backup's.
     pub keep_settings: bool,
+    /// Where an entry, plan or question is here with other content, keep this diary's and
+    /// add the rest (otherwise the import is refused, naming them).
+    pub keep_mine: bool,
 }
 
 /// What became of the settings in a backup.
@@ -51,6 +54,7 @@ pub fn import_json(store: &mut Store, text: &str, clock: &Clock) -> Result<Merge
     let opts = JsonOptions {
         merge_anyway: false,
         keep_settings: true,
+        keep_mine: false,
     };
     Ok(import_backup(store, text, clock, &opts, None, &i)?.merge)
 }
@@ -121,18 +125,26 @@ pub fn import_backup(
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         })
         .collect();
-    let merge = store.merge(
-        &Merge {
-            entries,
-            regimens: &b.regimens,
-            profile: &b.profile,
-            questions: &questions,
-            patient_uid: adopt.as_deref(),
-            deleted_at,
-            revisions: &revisions,
-        },
-        clock.now(),
-    )?;
+    let merge = store
+        .merge(
+            &Merge {
+                entries,
+                regimens: &b.regimens,
+                profile: &b.profile,
+                questions: &questions,
+                patient_uid: adopt.as_deref(),
+                deleted_at,
+                revisions: &revisions,
+                keep_mine: opts.keep_mine,
+            },
+            clock.now(),
+        )
+        .map_err(|e| match e {
+            crate::store::StoreError::Differing(d) => {
+                ExchangeError::Invalid(crate::present::describe::differing(&d, i))
+            }
+            e => e.into(),
+        })?;
     Ok(JsonReport {
         merge,
         settings,

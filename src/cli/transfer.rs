@@ -74,6 +74,11 @@ pub struct ImportArgs {
     /// Keep this computer's settings instead of restoring the backup's.
     #[arg(long)]
     pub keep_settings: bool,
+    /// Where an entry, plan or question is in this diary with other content than in the
+    /// backup (edited, deleted or changed on one copy), keep this diary's and add the rest;
+    /// without it such an import is refused, naming them.
+    #[arg(long)]
+    pub keep_mine: bool,
     /// Print one JSON object (what was imported, refused rows, the settings outcome) instead
     /// of text.
     #[arg(long)]
@@ -336,6 +341,7 @@ fn import_backup(
     let opts = crate::app::import::JsonOptions {
         merge_anyway: a.merge_anyway,
         keep_settings: a.keep_settings,
+        keep_mine: a.keep_mine,
     };
     let (mut store, new_db) = match store {
         Some(s) => (s, None),
@@ -383,6 +389,7 @@ fn import_backup(
             "regimens_present": m.regimens_present,
             "questions_added": m.questions_added,
             "profile_fields_filled": m.profile_fields_filled,
+            "kept_differing": m.differing.len(),
             "refused": [],
             "new_diary": new_db.as_ref().map(|p| p.display().to_string()),
             "settings": match r.settings {
@@ -421,6 +428,12 @@ fn backup_lines(
             ("questions", &m.questions_added.to_string()),
         ],
     )];
+    if !m.differing.is_empty() {
+        lines.push(i.tf(
+            "exchange.kept_mine",
+            &[("n", &m.differing.len().to_string())],
+        ));
+    }
     if let Some(p) = new_db {
         lines.push(i.tf(
             "exchange.new_patient_done",

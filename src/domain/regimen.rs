@@ -108,6 +108,30 @@ pub struct PlannedDose {
 }
 
 impl Regimen {
+    /// The same plan as `other` in everything a patient or a clinic reads (drug, route, days,
+    /// target, induction, note, and every step), whatever the ids and record times.
+    pub fn same_plan(&self, other: &Regimen) -> bool {
+        let step = |a: &Step, b: &Step| {
+            a.effective_from == b.effective_from
+                && a.kind == b.kind
+                && a.slots == b.slots
+                && a.unit == b.unit
+                && a.every_days == b.every_days
+                && a.formulation == b.formulation
+                && a.note == b.note
+        };
+        self.drug == other.drug
+            && self.route == other.route
+            && self.start == other.start
+            && self.stop == other.stop
+            && self.target_low == other.target_low
+            && self.target_high == other.target_high
+            && self.induction_weeks == other.induction_weeks
+            && self.note == other.note
+            && self.steps.len() == other.steps.len()
+            && self.steps.iter().zip(&other.steps).all(|(a, b)| step(a, b))
+    }
+
     /// Another plan of the same drug whose days meet this one's (`stop` is the first day
     /// without doses; none = open-ended; a plan stopped on its first day has no days): the
     /// diary keeps one plan per drug at a time.

@@ -133,6 +133,41 @@ pub fn dose_soon_after(
 }
 
 /// "Saved #12: platelets 45 ×10⁹/L @ …" (or "Updated …"), the line both faces show after a write.
+/// A backup merge refused because items are here with other content: how many, the first
+/// three named, and the way on (`--keep-mine`, or a fresh diary).
+pub fn differing(d: &[crate::store::Differing], i: &I18n) -> String {
+    use crate::store::Differing;
+    let name = |x: &Differing| match x {
+        Differing::Entry { id, kind, at } => i.tf(
+            "exchange.differing_entry",
+            &[
+                ("id", &id.to_string()),
+                ("kind", i.t(&format!("kind.{}", kind.code()))),
+                ("at", &at.format("%Y-%m-%d %H:%M").to_string()),
+            ],
+        ),
+        Differing::Regimen { drug, start } => i.tf(
+            "exchange.differing_plan",
+            &[
+                ("drug", i.t(&format!("drug.{}", drug.code()))),
+                ("start", &start.to_string()),
+            ],
+        ),
+        Differing::Question { text } => i.tf(
+            "exchange.differing_question",
+            &[(
+                "text",
+                &truncate(&crate::present::sanitize::visible(text), 40),
+            )],
+        ),
+    };
+    let first: Vec<String> = d.iter().take(3).map(name).collect();
+    i.tf(
+        "exchange.differing",
+        &[("n", &d.len().to_string()), ("first", &first.join("; "))],
+    )
+}
+
 pub fn saved(e: &Entry, updated: bool, i: &I18n) -> String {
     let key = if updated { "cli.updated" } else { "cli.saved" };
     i.tf(

@@ -114,6 +114,16 @@ fn raw(row: &Row) -> rusqlite::Result<RawRow> {
     })
 }
 
+/// The entry of `uid`, deleted or not, read on `conn` (a merge reads inside its
+/// transaction).
+pub(super) fn entry_by_uid(conn: &rusqlite::Connection, uid: &str) -> Result<Option<Entry>> {
+    let r = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM entries WHERE uid = ?1"))?
+        .query_row([uid], raw)
+        .optional()?;
+    r.map(to_entry).transpose()
+}
+
 pub(super) fn to_entry(r: RawRow) -> Result<Entry> {
     let kind = Kind::from_code(&r.kind)
         .ok_or_else(|| StoreError::Corrupt(format!("entry {}: unknown kind '{}'", r.id, r.kind)))?;

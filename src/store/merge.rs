@@ -35,6 +35,28 @@ pub struct Merge<'a> {
     /// Kept versions of the entries (`entry_uid` names the entry); restored with the entries
     /// this merge adds.
     pub revisions: &'a [super::RevisionRow],
+    /// Where an entry, plan or question is here with other content than in the backup, keep
+    /// this diary's (counted in [`MergeReport::differing`]); otherwise the merge is refused
+    /// whole ([`StoreError::Differing`]) — an edit, delete or plan change made on one copy is
+    /// never silently dropped.
+    pub keep_mine: bool,
+}
+
+/// An item of a backup that is here (same uid) with other content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Differing {
+    Entry {
+        id: i64,
+        kind: crate::domain::entry::Kind,
+        at: DateTime<FixedOffset>,
+    },
+    Regimen {
+        drug: crate::domain::drugs::Drug,
+        start: chrono::NaiveDate,
+    },
+    Question {
+        text: String,
+    },
 }
 
 /// What a merge did.
@@ -46,6 +68,8 @@ pub struct MergeReport {
     pub regimens_present: usize,
     pub questions_added: usize,
     pub profile_fields_filled: usize,
+    /// Items here with other content than in the backup, kept as they are (`keep_mine`).
+    pub differing: Vec<Differing>,
 }
 
 fn exists(tx: &rusqlite::Transaction, table: &str, uid: &str) -> Result<bool> {
@@ -57,6 +81,21 @@ fn exists(tx: &rusqlite::Transaction, table: &str, uid: &str) -> Result<bool> {
         )
         .optional()?
         .is_some())
+}
+
+/// A question's text and answer time by uid (deleted ones too: a backup's question deleted
+/// here stays deleted).
+fn question_by_uid(
+    tx: &rusqlite::Transaction,
+    uid: &str,
+) -> Result<Option<(String, Option<String>)>> {
+    Ok(tx
+        .query_row(
+            "SELECT text, answered_at FROM visit_questions WHERE uid = ?1",
+            [uid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
 }
 
 impl Store {
@@ -152,9 +191,22 @@ impl Store {
                     [u],
                 )?;
             }
+            let local_plans = super::regimens::regimens_on(tx)?;
             for (uid, e, deleted, source) in &m.entries {
-                if exists(tx, "entries", uid)? {
+                if let Some(here) = super::entries::entry_by_uid(tx, uid)? {
                     rep.entries_present += 1;
+                    let same = here.data == e.data
+                        && here.at == e.at
+                        && here.at.offset() == e.at.offset()
+                        && here.note == e.note
+                        && here.deleted == *deleted;
+                    if !same {
+                        rep.differing.push(Differing::Entry {
+                            id: here.id,
+                            kind: here.data.kind(),
+                            at: here.at,
+                        });
+                    }
                     continue;
                 }
                 let id = insert(tx, e, Some(uid), *source, &now)?;
@@ -167,6 +219,13 @@ impl Store {
             for r in m.regimens {
                 if exists(tx, "regimens", &r.uid)? {
                     rep.regimens_present += 1;
+                    let here = local_plans.iter().find(|h| h.uid == r.uid);
+                    if here.is_none_or(|h| !h.same_plan(r)) {
+                        rep.differing.push(Differing::Regimen {
+                            drug: r.drug,
+                            start: r.start,
+                        });
+                    }
                     continue;
                 }
                 tx.execute(
@@ -206,7 +265,13 @@ impl Store {
                 rep.regimens_added += 1;
             }
             for (uid, text, created, answered) in m.questions {
-                if exists(tx, "visit_questions", uid)? {
+                if let Some((here, when)) = question_by_uid(tx, uid)? {
+                    let answered_here = when
+                        .as_deref()
+                        .and_then(|w| DateTime::parse_from_rfc3339(w).ok());
+                    if &here != text || answered_here != *answered {
+                        rep.differing.push(Differing::Question { text: here });
+                    }
                     continue;
                 }
                 tx.execute(
@@ -234,6 +299,10 @@ impl Store {
                         [v],
                     )?;
                 }
+            }
+            if !m.keep_mine && !rep.differing.is_empty() {
+                // Nothing is written: the transaction is rolled back.
+                return Err(StoreError::Differing(rep.differing));
             }
             Ok(rep)
         })

@@ -27,7 +27,7 @@ use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 pub use dose_months::DoseMonth;
 pub use entries::{EntryFilter, Order, TextMatch};
 pub use history::RevisionRow;
-pub use merge::{Merge, MergeReport};
+pub use merge::{Differing, Merge, MergeReport};
 pub use migrations::{LATEST_VERSION, MIGRATIONS};
 pub use paging::DataVersion;
 pub use regimens::{NewRegimen, NewStep};
@@ -79,6 +79,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// A backup merge met items here with other content (see `Merge::keep_mine`).
+    #[error("{} items of the backup are here with other content; nothing was imported", .0.len())]
+    Differing(Vec<merge::Differing>),
     #[error("migration failed: {0}; the diary was left as it was (a backup is beside it)")]
     Migration(String),
 }

@@ -164,87 +164,8 @@ impl Store {
 
     /// Every regimen with its steps, oldest first.
     pub fn regimens(&self) -> Result<Vec<Regimen>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.uid, r.drug, r.route, r.start_date, r.stop_date, r.target_low,
-                    r.target_high, r.induction_weeks, r.note, r.created_at
-             FROM regimens r WHERE r.deleted_at IS NULL ORDER BY r.start_date, r.id",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, Option<f64>>(6)?,
-                row.get::<_, Option<f64>>(7)?,
-                row.get::<_, Option<u32>>(8)?,
-                row.get::<_, Option<String>>(9)?,
-                row.get::<_, Option<String>>(10)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for r in rows {
-            let (id, uid, drug, route, start, stop, lo, hi, weeks, note, created) = r?;
-            out.push(Regimen {
-                id,
-                uid,
-                drug: Drug::from_code(&drug)
-                    .ok_or_else(|| StoreError::Corrupt(format!("drug '{drug}'")))?,
-                route: Route::from_code(&route)
-                    .ok_or_else(|| StoreError::Corrupt(format!("route '{route}'")))?,
-                start: date(&start)?,
-                stop: stop.as_deref().map(date).transpose()?,
-                target_low: lo,
-                target_high: hi,
-                induction_weeks: weeks,
-                note,
-                steps: self.steps(id)?,
-                // When the plan was recorded (slots of the start day before it are not due).
-                planned_at: created
-                    .as_deref()
-                    .and_then(|c| DateTime::parse_from_rfc3339(c).ok()),
-            });
-        }
-        Ok(out)
+        regimens_on(&self.conn)
     }
-
-    fn steps(&self, regimen_id: i64) -> Result<Vec<Step>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, effective_from, kind, slots, unit, every_days, formulation, note
-             FROM regimen_steps WHERE regimen_id = ?1 ORDER BY effective_from, id",
-        )?;
-        let rows = stmt.query_map([regimen_id], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, u32>(5)?,
-                row.get::<_, Option<String>>(6)?,
-                row.get::<_, Option<String>>(7)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for r in rows {
-            let (id, from, kind, slots, unit, every_days, formulation, note) = r?;
-            out.push(Step {
-                id,
-                effective_from: date(&from)?,
-                kind: StepKind::from_code(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("step kind '{kind}'")))?,
-                slots: serde_json::from_str(&slots)?,
-                unit,
-                every_days,
-                formulation,
-                note,
-            });
-        }
-        Ok(out)
-    }
-
     pub fn profile(&self) -> Result<Profile> {
         Ok(self
             .conn
@@ -290,4 +211,87 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// [`Store::regimens`] on a connection (a merge reads them inside its transaction).
+pub(super) fn regimens_on(conn: &rusqlite::Connection) -> Result<Vec<Regimen>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.uid, r.drug, r.route, r.start_date, r.stop_date, r.target_low,
+                r.target_high, r.induction_weeks, r.note, r.created_at
+         FROM regimens r WHERE r.deleted_at IS NULL ORDER BY r.start_date, r.id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<f64>>(6)?,
+            row.get::<_, Option<f64>>(7)?,
+            row.get::<_, Option<u32>>(8)?,
+            row.get::<_, Option<String>>(9)?,
+            row.get::<_, Option<String>>(10)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (id, uid, drug, route, start, stop, lo, hi, weeks, note, created) = r?;
+        out.push(Regimen {
+            id,
+            uid,
+            drug: Drug::from_code(&drug)
+                .ok_or_else(|| StoreError::Corrupt(format!("drug '{drug}'")))?,
+            route: Route::from_code(&route)
+                .ok_or_else(|| StoreError::Corrupt(format!("route '{route}'")))?,
+            start: date(&start)?,
+            stop: stop.as_deref().map(date).transpose()?,
+            target_low: lo,
+            target_high: hi,
+            induction_weeks: weeks,
+            note,
+            steps: steps_on(conn, id)?,
+            // When the plan was recorded (slots of the start day before it are not due).
+            planned_at: created
+                .as_deref()
+                .and_then(|c| DateTime::parse_from_rfc3339(c).ok()),
+        });
+    }
+    Ok(out)
+}
+
+fn steps_on(conn: &rusqlite::Connection, regimen_id: i64) -> Result<Vec<Step>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, effective_from, kind, slots, unit, every_days, formulation, note
+         FROM regimen_steps WHERE regimen_id = ?1 ORDER BY effective_from, id",
+    )?;
+    let rows = stmt.query_map([regimen_id], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, u32>(5)?,
+            row.get::<_, Option<String>>(6)?,
+            row.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (id, from, kind, slots, unit, every_days, formulation, note) = r?;
+        out.push(Step {
+            id,
+            effective_from: date(&from)?,
+            kind: StepKind::from_code(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("step kind '{kind}'")))?,
+            slots: serde_json::from_str(&slots)?,
+            unit,
+            every_days,
+            formulation,
+            note,
+        });
+    }
+    Ok(out)
 }
