@@ -278,3 +278,38 @@ fn a_merge_never_drops_the_other_copys_changes_silently() {
         "{list}"
     );
 }
+
+/// A diary that never took a patient id (no JSON or FHIR export yet) and holds entries is not
+/// merged with a backup that shares nothing with it: another child's counts went in with
+/// "Imported 1 entry". A backup of the diary itself (it shares entries) still merges.
+#[test]
+fn a_backup_sharing_nothing_with_an_unnamed_diary_is_not_merged_silently() {
+    let kid1 = Diary::new();
+    kid1.ok(&["log", "platelets", "40"]);
+    let path = kid1.dir.path().join("kid1.json");
+    let path = path.to_str().expect("path");
+    kid1.ok(&["export", "--format", "json", "-o", path]);
+    let kid2 = Diary::new();
+    kid2.ok(&["log", "platelets", "22"]);
+    let before = kid2.content();
+    let e = refused(&kid2, &["import", path]);
+    assert!(e.contains("may be another patient's"), "{e}");
+    assert!(
+        e.contains("--as-new-patient") && e.contains("--merge-anyway"),
+        "{e}"
+    );
+    assert_eq!(kid2.content(), before);
+    // The same diary's copy shares its entries: merged.
+    let copy = Diary::new();
+    std::fs::create_dir_all(copy.db.parent().expect("dir")).expect("dir");
+    std::fs::copy(&kid2.db, &copy.db).expect("copy");
+    copy.ok(&["log", "platelets", "30"]);
+    let own = copy.dir.path().join("own.json");
+    let own = own.to_str().expect("path");
+    copy.ok(&["export", "--format", "json", "-o", own]);
+    let out = kid2.ok(&["import", own]);
+    assert!(
+        out.contains("Imported 1 entry (1 already present)"),
+        "{out}"
+    );
+}

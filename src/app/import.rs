@@ -322,6 +322,29 @@ fn same_patient(
     };
     let other_name =
         matches!((norm(&ours.name), norm(&b.profile.name)), (Some(a), Some(t)) if a != t);
+    // A diary that never took a patient id (no JSON or FHIR export yet) cannot compare ids:
+    // a backup that shares no entry or plan with it is not taken to be its own.
+    let unmatched = ours_uid.is_none()
+        && b.patient_uid.is_some()
+        && has_content
+        && !other_name
+        && !opts.merge_anyway
+        && !store.holds_any_uid(
+            b.entries
+                .iter()
+                .map(|e| e.uid.as_str())
+                .chain(b.regimens.iter().map(|r| r.uid.as_str())),
+        )?;
+    if unmatched {
+        let theirs = match (&b.profile.name, &b.patient_uid) {
+            (Some(n), _) => n.clone(),
+            (None, Some(u)) => i.tf("exchange.patient_id", &[("id", &u[..u.len().min(8)])]),
+            (None, None) => i.t("exchange.patient_unnamed").to_string(),
+        };
+        return Err(ExchangeError::Invalid(
+            i.tf("exchange.unmatched_patient", &[("theirs", &theirs)]),
+        ));
+    }
     if has_content && (other_uid || other_name) && !opts.merge_anyway {
         let who = |name: &Option<String>, uid: &Option<String>| match (name, uid) {
             (Some(n), Some(u)) => format!("{n} ({})", &u[..u.len().min(8)]),

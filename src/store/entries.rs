@@ -465,6 +465,21 @@ impl Store {
         Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
     }
 
+    /// Whether any of `uids` names an entry or a plan of this diary (a backup of it shares
+    /// them; another patient's shares none).
+    pub fn holds_any_uid<'a>(&self, uids: impl IntoIterator<Item = &'a str>) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE uid = ?1)
+                 OR EXISTS (SELECT 1 FROM regimens WHERE uid = ?1)",
+        )?;
+        for uid in uids {
+            if stmt.query_row([uid], |r| r.get::<_, bool>(0))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The number of stored revisions of an entry.
     pub fn revision_count(&self, id: i64) -> Result<i64> {
         Ok(self.conn.query_row(
