@@ -92,12 +92,26 @@ fn calendar_has_every_monitoring_item_with_an_alarm_and_stable_uids() {
         .iter()
         .map(|e| e.lines().find(|l| l.starts_with("UID:")).unwrap())
         .collect();
+    // Each UID names the patient too (outside review, session 6: two patients' calendars in
+    // one family calendar replaced each other's reminders).
     for item in ["cbc", "trough", "kidney", "liver", "bp"] {
+        let uid = format!("UID:monitoring-{item}-");
         assert!(
-            uids.contains(&format!("UID:monitoring-{item}@itp-diary").as_str()),
+            uids.iter()
+                .any(|u| u.starts_with(&uid) && u.ends_with("@itp-diary")),
             "{item}: {uids:?}"
         );
     }
+    let other = Diary::new();
+    other.start_plan("100,100", "2026-01-05");
+    let theirs = other.ok(&["export", "--format", "ics"]);
+    for u in &uids {
+        assert!(
+            !theirs.contains(u),
+            "{u} is in another patient's calendar too"
+        );
+    }
+
     for e in &mon {
         assert!(
             e.contains("DTSTART;VALUE=DATE:") && e.contains("BEGIN:VALARM"),

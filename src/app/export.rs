@@ -339,6 +339,7 @@ fn calendar(
         ),
         None => i.t("app.name").to_string(),
     };
+    let patient = store.patient_uid()?;
     ics::write(
         &mut w,
         &store.regimens()?,
@@ -347,6 +348,7 @@ fn calendar(
         &zone,
         &labels,
         &title,
+        &patient,
     )?;
     Ok(due.len())
 }

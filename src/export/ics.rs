@@ -140,6 +140,7 @@ pub fn write(
     zone: &Zone,
     labels: &dyn Fn(&str) -> String,
     title: &str,
+    patient: &str,
 ) -> io::Result<()> {
     let stamp = now.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string();
     // Revisions of the same UID: later exports win.
@@ -229,7 +230,8 @@ pub fn write(
         }
         let day = due.date_naive().max(today);
         line("BEGIN:VEVENT".into());
-        line(format!("UID:monitoring-{key}@itp-diary"));
+        // The patient's id: two patients' calendars in one family calendar stay apart.
+        line(format!("UID:monitoring-{key}-{patient}@itp-diary"));
         line(format!("DTSTAMP:{stamp}"));
         line(format!("SEQUENCE:{sequence}"));
         line(format!("DTSTART;VALUE=DATE:{}", day.format("%Y%m%d")));
