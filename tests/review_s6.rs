@@ -313,3 +313,49 @@ fn a_backup_sharing_nothing_with_an_unnamed_diary_is_not_merged_silently() {
         "{out}"
     );
 }
+
+/// A hand-edited backup's plans and profile are held to what typing them accepts, with the
+/// JSON path, exit 2 and nothing written (a raw "CHECK constraint failed" for `every_days: 0`;
+/// an inverted target taken in and printed "500–100"; a birth year 3000 blamed on an entry).
+#[test]
+fn a_backups_plans_and_profile_are_checked_like_typed_ones() {
+    let src = Diary::new();
+    src.start_plan("100,100", "2026-02-01");
+    src.ok(&["log", "platelets", "40"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&src.ok(&["export", "--format", "json"])).expect("json");
+    let cases: [(&str, serde_json::Value, &str); 4] = [
+        (
+            "/regimens/0/steps/0/every_days",
+            0.into(),
+            "regimens[0].steps[0].every_days: 0 is not accepted (1–28 days)",
+        ),
+        (
+            "/regimens/0/target_low",
+            500.0.into(),
+            "regimens[0].target_low/target_high: 500–none is not accepted",
+        ),
+        (
+            "/profile/birth_year",
+            3000.into(),
+            "profile.birth_year: 3000 is not accepted (1900–2026)",
+        ),
+        (
+            "/regimens/0/induction_weeks",
+            0.into(),
+            "regimens[0].induction_weeks: 0 is not accepted",
+        ),
+    ];
+    for (pointer, value, want) in cases {
+        let mut b = v.clone();
+        *b.pointer_mut(pointer).expect(pointer) = value;
+        let path = src.dir.path().join("edited.json");
+        std::fs::write(&path, b.to_string()).expect("write");
+        let dst = Diary::new();
+        dst.ok(&["log", "weight", "60"]);
+        let before = dst.content();
+        let e = refused(&dst, &["import", path.to_str().expect("path")]);
+        assert!(e.contains(want), "{pointer}: {e}");
+        assert_eq!(dst.content(), before);
+    }
+}

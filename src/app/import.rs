@@ -72,6 +72,7 @@ pub fn import_backup(
     i: &I18n,
 ) -> Result<JsonReport> {
     let b = json::parse(text).map_err(ExchangeError::Invalid)?;
+    imported_plans(&b, clock)?;
     let born = store.profile()?.birth_year.or(b.profile.birth_year);
     let entries = checked_entries(&b, clock, born)?;
     for (n, r) in b.regimens.iter().enumerate() {
@@ -365,6 +366,68 @@ fn same_patient(
         (Some(_), Some(t)) if !has_content => Some(t.clone()),
         _ => None,
     })
+}
+
+/// The plans and the profile of a backup held to what typing them accepts (a hand-edited file
+/// gave a raw database error for `every_days: 0`, and an inverted target was taken in).
+fn imported_plans(b: &json::Backup, clock: &Clock) -> Result<()> {
+    use crate::domain::regimen::{EVERY_DAYS, INDUCTION_WEEKS, target_ok};
+    let bad = |path: String, what: String| Err(ExchangeError::Invalid(format!("{path}: {what}")));
+    for (n, r) in b.regimens.iter().enumerate() {
+        match (r.target_low, r.target_high) {
+            (None, None) => {}
+            (Some(lo), Some(hi)) if target_ok(lo, hi) => {}
+            (lo, hi) => {
+                let show = |v: Option<f64>| v.map_or("none".into(), |v| v.to_string());
+                return bad(
+                    format!("regimens[{n}].target_low/target_high"),
+                    format!(
+                        "{}–{} is not accepted (both or neither, low below high, 0–3000 ng/mL)",
+                        show(lo),
+                        show(hi)
+                    ),
+                );
+            }
+        }
+        if let Some(w) = r.induction_weeks.filter(|w| !INDUCTION_WEEKS.contains(w)) {
+            return bad(
+                format!("regimens[{n}].induction_weeks"),
+                format!("{w} is not accepted (1–52 weeks)"),
+            );
+        }
+        if let Some(stop) = r.stop.filter(|s| *s < r.start) {
+            return bad(
+                format!("regimens[{n}].stop"),
+                format!("{stop} is before the start {}", r.start),
+            );
+        }
+        for (k, s) in r.steps.iter().enumerate() {
+            if !EVERY_DAYS.contains(&s.every_days) {
+                return bad(
+                    format!("regimens[{n}].steps[{k}].every_days"),
+                    format!("{} is not accepted (1–28 days)", s.every_days),
+                );
+            }
+        }
+    }
+    let this_year = chrono::Datelike::year(&clock.today());
+    if let Some(y) = b
+        .profile
+        .birth_year
+        .filter(|y| !(1900..=this_year).contains(y))
+    {
+        return bad(
+            "profile.birth_year".into(),
+            format!("{y} is not accepted (1900–{this_year})"),
+        );
+    }
+    if let Some(h) = b.profile.height_cm.filter(|h| !(30.0..=250.0).contains(h)) {
+        return bad(
+            "profile.height_cm".into(),
+            format!("{h} is not accepted (30–250 cm)"),
+        );
+    }
+    Ok(())
 }
 
 /// The free text of a backup besides entries (questions, regimens, profile): bounded and text

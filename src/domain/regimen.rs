@@ -292,11 +292,22 @@ pub fn parse_target(s: &str) -> Result<(f64, f64), ValidationError> {
     let (lo, hi) = s.split_once('-').ok_or_else(bad)?;
     let lo = parse_number("trough_target", lo)?;
     let hi = parse_number("trough_target", hi)?;
-    if !(0.0..=3000.0).contains(&lo) || !(0.0..=3000.0).contains(&hi) || lo >= hi {
+    if !target_ok(lo, hi) {
         return Err(bad());
     }
     Ok((lo, hi))
 }
+
+/// A trough target the diary accepts: 0–3000 ng/mL, low below high.
+pub fn target_ok(lo: f64, hi: f64) -> bool {
+    (0.0..=3000.0).contains(&lo) && (0.0..=3000.0).contains(&hi) && lo < hi
+}
+
+/// Days between dosing days a plan may have (1: every day).
+pub const EVERY_DAYS: std::ops::RangeInclusive<u32> = 1..=28;
+
+/// Weeks of induction a plan may name.
+pub const INDUCTION_WEEKS: std::ops::RangeInclusive<u32> = 1..=52;
 
 /// The patient; every field optional.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

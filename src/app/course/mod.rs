@@ -239,10 +239,13 @@ pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<N
             .map_err(CourseError::Invalid)?,
         None => (None, None),
     };
-    if let Some(w) = a.induction_weeks.filter(|w| !(1..=52).contains(w)) {
+    if let Some(w) = a
+        .induction_weeks
+        .filter(|w| !crate::domain::regimen::INDUCTION_WEEKS.contains(w))
+    {
         return Err(CourseError::InductionWeeks(w));
     }
-    if !(1..=28).contains(&a.every_days) {
+    if !crate::domain::regimen::EVERY_DAYS.contains(&a.every_days) {
         return Err(CourseError::EveryDays(a.every_days));
     }
     let route = a.route.unwrap_or(drug.default_route());
