@@ -359,3 +359,19 @@ fn a_backups_plans_and_profile_are_checked_like_typed_ones() {
         assert_eq!(dst.content(), before);
     }
 }
+
+/// With a baseline count below 30 the blood count is asked weekly in the first 4 weeks, and
+/// the reminder says so (it said "every 14 days" beside a date 7 days on).
+#[test]
+fn a_weekly_blood_count_says_every_7_days() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.ok(&["log", "platelets", "25", "--at", "2026-02-27 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    let remind = d.ok(&["remind"]);
+    let line = remind
+        .lines()
+        .find(|l| l.contains("Blood count"))
+        .unwrap_or_default();
+    assert!(line.contains("due 2026-03-08 (every 7 days)"), "{remind}");
+}

@@ -187,12 +187,14 @@ pub(super) fn monitoring(
             Some(s) if from < intensive_end => s.value(t),
             _ => item.after.value(t),
         };
+        // Weekly blood counts in the first 4 weeks when the baseline is low (clinical.md C).
+        let weekly = weekly_cbc
+            && item.due == R::CbcDue
+            && last.is_none_or(|l| l < r.start + Duration::weeks(4));
         let mut due = match last {
-            Some(l) if weekly_cbc && item.due == R::CbcDue && l < r.start + Duration::weeks(4) => {
-                l + Duration::weeks(1)
-            }
+            Some(l) if weekly => l + Duration::weeks(1),
             Some(l) => l + days(every(l)),
-            None if weekly_cbc && item.due == R::CbcDue => r.start + Duration::weeks(1),
+            None if weekly => r.start + Duration::weeks(1),
             None if item.intensive.is_none() => r.start,
             None => r.start + days(every(r.start)),
         };
@@ -205,7 +207,10 @@ pub(super) fn monitoring(
                 }
             }
         }
-        let every_days = fmt_num(every(due.min(today)), 0);
+        let every_days = match weekly {
+            true => fmt_num(7.0, 0),
+            false => fmt_num(every(due.min(today)), 0),
+        };
         push_item(item, due, every_days, o, r, clock, t, horizon, out);
     }
 }
