@@ -375,3 +375,64 @@ fn a_weekly_blood_count_says_every_7_days() {
         .unwrap_or_default();
     assert!(line.contains("due 2026-03-08 (every 7 days)"), "{remind}");
 }
+
+/// A value next to the line it is judged against is shown with enough decimals to stay on
+/// its side of the line: "Potassium 6 mmol/L is above 5" was a warning for 5.99 while 6.0 is
+/// urgent; "0.7 is below 0.7"; "120 µmol/L is 50% above" for a warning; "drawn 10 h after the
+/// dose, outside 10–14 h"; "14 h" beside "not 10–14 h" (F6).
+#[test]
+fn values_beside_their_lines_keep_their_side() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["lab", "potassium", "5.99"],
+            "Potassium 5.99 mmol/L is above 5",
+        ),
+        (
+            &["lab", "magnesium", "1.7", "--unit", "mg/dL"],
+            "Magnesium 0.699 mmol/L is below 0.7",
+        ),
+        (
+            &["lab", "creatinine", "119.99", "--unit", "umol/L"],
+            "Creatinine 119.99 µmol/L is 49.99% above your baseline 80",
+        ),
+        (
+            &["lab", "csa-trough", "150", "--at", "2026-03-09 05:59"],
+            "drawn 9.98 h after the previous dose, outside 10–14 h",
+        ),
+        (
+            &["lab", "csa-trough", "150", "--at", "2026-03-09 10:01"],
+            "drawn 14.02 h after the previous dose, outside 10–14 h",
+        ),
+    ];
+    for (log, want) in cases {
+        let d = Diary::new();
+        d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+        for day in ["2026-02-20 08:00", "2026-02-27 08:00"] {
+            d.ok(&[
+                "log",
+                "lab",
+                "creatinine",
+                "80",
+                "--unit",
+                "umol/L",
+                "--at",
+                day,
+            ]);
+        }
+        d.start_plan("100,100", "2026-03-01");
+        d.ok(&["log", "dose", "csa", "100", "--at", "2026-03-08 20:00"]);
+        let mut args = vec!["log"];
+        args.extend_from_slice(log);
+        d.ok(&args);
+        let remind = d.ok(&["remind"]);
+        assert!(remind.contains(want), "{want}\n{remind}");
+        if log[1] == "csa-trough" {
+            let history = d.ok(&["snapshot", "--screen", "history", "--size", "160x40"]);
+            let hours = want.split(' ').nth(1).unwrap_or_default();
+            assert!(
+                history.contains(&format!("not a trough {hours} h")),
+                "{history}"
+            );
+        }
+    }
+}

@@ -32,6 +32,8 @@ pub struct Trough {
     pub target_high: f64,
     /// The target comes from the regimen (set by the care team) rather than the settings.
     pub target_from_regimen: bool,
+    /// The trough window (hours after the dose) the level was judged against.
+    pub window: (f64, f64),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -114,6 +116,12 @@ pub fn trough_band(v: f64, lo: f64, hi: f64, t: &Thresholds) -> TroughBand {
     }
 }
 
+/// Hours after the dose as shown beside the trough window `(min, max)`: 14.02 reads "14.02",
+/// not "14", next to "not 10–14 h".
+pub fn fmt_hours(h: f64, (min, max): (f64, f64)) -> String {
+    crate::domain::units::fmt_beside(h, &[min, max], 1)
+}
+
 /// Hours between the previous dose at `last_dose` and a draw at `at`, and whether that makes
 /// a trough (see [`LevelTiming`] for where the dose time comes from).
 pub fn timing_after(
@@ -187,6 +195,7 @@ fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Tr
         target_low: lo,
         target_high: hi,
         target_from_regimen: from_regimen,
+        window: (t.trough_min_hours, t.trough_max_hours),
     })
 }
 

@@ -375,6 +375,24 @@ pub fn round_sig(x: f64, digits: i32) -> f64 {
 }
 
 /// Format a number for people: no trailing zeros, at most `max_decimals` decimals.
+/// `x` with up to `decimals` decimals, or as many more (up to 4) as it takes for the number
+/// shown to stand on the same side of every line in `lines` as `x` does: 5.99 beside a line
+/// at 6 reads "5.99", not "6" (outside review, session 6: "Potassium 6 mmol/L is above 5"
+/// for 5.99, "drawn 10 h after the dose, outside 10–14 h" for 9.98 h).
+pub fn fmt_beside(x: f64, lines: &[f64], decimals: usize) -> String {
+    for d in decimals..=4 {
+        let s = fmt_num(x, d);
+        let shown: f64 = s.parse().unwrap_or(x);
+        if lines
+            .iter()
+            .all(|l| shown.partial_cmp(l) == x.partial_cmp(l))
+        {
+            return s;
+        }
+    }
+    fmt_num(x, 4)
+}
+
 pub fn fmt_num(x: f64, max_decimals: usize) -> String {
     let s = format!("{x:.max_decimals$}");
     if s.contains('.') {
@@ -387,6 +405,28 @@ pub fn fmt_num(x: f64, max_decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_beside_its_line_never_reads_as_crossing_it() {
+        let cases: &[(f64, &[f64], usize, &str)] = &[
+            (5.99, &[5.0, 6.0], 1, "5.99"),
+            (6.0, &[5.0, 6.0], 1, "6"),
+            (6.04, &[6.0], 1, "6.04"),
+            (5.96, &[6.0], 1, "5.96"),
+            (0.699, &[0.7], 2, "0.699"),
+            (0.7, &[0.7], 2, "0.7"),
+            (9.983, &[10.0, 14.0], 1, "9.98"),
+            (14.0167, &[10.0, 14.0], 1, "14.02"),
+            (49.99, &[25.0, 50.0], 0, "49.99"),
+            (50.0, &[25.0, 50.0], 0, "50"),
+            (10.2, &[10.0], 0, "10.2"),
+            (120.0, &[110.0], 1, "120"),
+            (110.00001, &[110.0], 1, "110"),
+        ];
+        for (x, lines, d, want) in cases {
+            assert_eq!(fmt_beside(*x, lines, *d), *want, "{x} beside {lines:?}");
+        }
+    }
 
     /// Every accepted spelling, per quantity: (quantity, typed unit, value, canonical value).
     #[test]

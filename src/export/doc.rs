@@ -1,6 +1,7 @@
 //! The clinic report as translated blocks on pages: page 1 the summary, page 2 the charts,
 //! then (with `full`) the appendix tables. `html` and `pdf` lay out the same blocks.
 
+use crate::domain::overview::fmt_hours;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
@@ -316,7 +317,7 @@ fn response(r: &Report, i: &I18n) -> Cell {
     toned(s, !a.status.is_response())
 }
 
-fn latest_row(l: &Latest, i: &I18n) -> Vec<Cell> {
+fn latest_row(l: &Latest, window: (f64, f64), i: &I18n) -> Vec<Cell> {
     let (name, unit, dec) = match l.item {
         Item::Platelets => (i.t("field.platelets").to_string(), "×10⁹/L", 1),
         Item::Bp => (i.t("field.bp").to_string(), "mmHg", 0),
@@ -354,8 +355,8 @@ fn latest_row(l: &Latest, i: &I18n) -> Vec<Cell> {
         let h = l
             .hours
             .map(|h| match l.from_log {
-                true => i.tf("clinic.hours_after_logged", &[("h", &fmt_num(h, 1))]),
-                false => i.tf("clinic.hours_after", &[("h", &fmt_num(h, 1))]),
+                true => i.tf("clinic.hours_after_logged", &[("h", &fmt_hours(h, window))]),
+                false => i.tf("clinic.hours_after", &[("h", &fmt_hours(h, window))]),
             })
             .unwrap_or_else(|| i.t("clinic.no_timing").into());
         status = format!("{status} · {h}");
@@ -388,7 +389,11 @@ fn page_one(r: &Report, i: &I18n) -> Vec<Block> {
     .map(|k| i.t(k).to_string());
     b.push(Block::Table {
         head: head.to_vec(),
-        rows: r.latest.iter().map(|l| latest_row(l, i)).collect(),
+        rows: r
+            .latest
+            .iter()
+            .map(|l| latest_row(l, r.trough_window, i))
+            .collect(),
     });
     b.push(Block::Heading(i.t("clinic.alerts_now").into()));
     let alerts: Vec<Cell> = r

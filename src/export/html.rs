@@ -2,6 +2,7 @@
 //! network), printable on A4 or Letter, in the chosen language. Also well-formed XML, so tests
 //! (and any XML tool) can parse it.
 
+use crate::domain::overview::fmt_hours;
 use std::io::{self, Write};
 
 use super::doc::{Block, Cell, Doc, Tone};
@@ -249,8 +250,11 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                         format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
                     ),
                     match (t.hours, t.from_log) {
-                        (Some(h), true) => i.tf("clinic.hours_logged", &[("h", &fmt_num(h, 1))]),
-                        (Some(h), false) => fmt_num(h, 1),
+                        (Some(h), true) => i.tf(
+                            "clinic.hours_logged",
+                            &[("h", &fmt_hours(h, r.trough_window))],
+                        ),
+                        (Some(h), false) => fmt_hours(h, r.trough_window),
                         (None, _) => dash(),
                     },
                     match t.valid {

@@ -78,6 +78,8 @@ pub struct Report {
     pub dose_changes: Vec<(chrono::NaiveDate, crate::domain::drugs::Drug, Step)>,
     /// The thresholds the report draws, and whether the care team set them.
     pub limits: Limits,
+    /// The trough window (hours after the dose) levels are judged against.
+    pub trough_window: (f64, f64),
 }
 
 /// How a value stands against its band.
@@ -392,6 +394,7 @@ pub fn build(
         all_labs,
         dose_changes,
         limits: limits(r.as_ref(), t),
+        trough_window: (t.trough_min_hours, t.trough_max_hours),
         generated: clock.now(),
         from,
         to,

@@ -433,7 +433,11 @@ impl I18n {
                 &[
                     ("from", &fmt_num(*from, 1)),
                     ("to", &fmt_num(*to, 1)),
-                    ("percent", &fmt_num(*percent, 0)),
+                    // Beside the ±10% line it is judged against (10.2, not 10).
+                    (
+                        "percent",
+                        &crate::domain::units::fmt_beside(*percent, &[-10.0, 10.0], 0),
+                    ),
                 ],
             ),
             WarningKind::AboveUln { value, uln, times } => self.tf(

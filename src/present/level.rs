@@ -4,12 +4,12 @@
 //! by the lab's range.
 
 use crate::domain::entry::{Analyte, Entry, EntryData};
+use crate::domain::overview::fmt_hours;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::overview::{LevelTiming, TroughBand, trough_band};
 use crate::domain::response::{PlateletBand, platelet_band};
 use crate::domain::settings::Thresholds;
-use crate::domain::units::fmt_num;
 
 use super::i18n::I18n;
 
@@ -73,7 +73,10 @@ pub fn judge(
             };
             let h = timing
                 .hours
-                .map(|h| i.tf(key, &[("hours", &fmt_num(h, 1))]))
+                .map(|h| {
+                    let window = (t.trough_min_hours, t.trough_max_hours);
+                    i.tf(key, &[("hours", &fmt_hours(h, window))])
+                })
                 .unwrap_or_default();
             let valid = timing.valid;
             if l.analyte == Analyte::CsaC2 {

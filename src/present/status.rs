@@ -3,6 +3,7 @@
 //! derive the same things (today's doses, days since the count, which mg/kg/day, who set the
 //! target) once, with the same words.
 
+use crate::domain::overview::fmt_hours;
 use chrono::NaiveDate;
 
 use crate::domain::dosing::SlotState;
@@ -63,6 +64,8 @@ pub struct TroughView {
     pub timing_from_log: bool,
     /// Drawn outside the trough window (unknown timing is not "invalid").
     pub not_a_trough: bool,
+    /// The trough window (hours) the level was judged against.
+    pub window: (f64, f64),
     pub target_low: f64,
     pub target_high: f64,
     /// "set by your care team" or "app default".
@@ -123,6 +126,7 @@ fn trough_view(o: &Overview, i: &I18n) -> Option<TroughView> {
         hours_since_dose: t.hours_since_dose,
         timing_from_log: t.timing_from_log,
         not_a_trough: t.valid == Some(false),
+        window: t.window,
         target_low: t.target_low,
         target_high: t.target_high,
         set_by: i
@@ -251,7 +255,12 @@ fn course_lines(v: &StatusView, c: &CourseView, i: &I18n, lines: &mut Vec<String
 fn trough_lines(t: &TroughView, i: &I18n, lines: &mut Vec<String>) {
     let hours = t
         .hours_since_dose
-        .map(|h| i.tf("overview.hours_after", &[("hours", &fmt_num(h, 1))]))
+        .map(|h| {
+            i.tf(
+                "overview.hours_after",
+                &[("hours", &fmt_hours(h, t.window))],
+            )
+        })
         .map(|h| {
             if t.timing_from_log {
                 format!("{h} ({})", i.t("rules_text.timing_from_log"))

@@ -12,7 +12,7 @@ use crate::domain::facts::Facts;
 use crate::domain::overview::{Overview, is_csa};
 use crate::domain::regimen::Regimen;
 use crate::domain::settings::Thresholds;
-use crate::domain::units::fmt_num;
+use crate::domain::units::{fmt_beside, fmt_num};
 
 /// Before the first dose of `r`: on an earlier day, or on the start day before the first dose
 /// logged (clinical.md 4.2: baseline = at the start of the treatment).
@@ -47,7 +47,10 @@ pub(super) fn kidney(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out) {
         return;
     };
     let limit = l.reference.high.unwrap_or(t.creatinine_uln);
-    let args = vec![("value", n(l.value)), ("limit", n(limit))];
+    let args = vec![
+        ("value", fmt_beside(l.value, &[limit], 1)),
+        ("limit", n(limit)),
+    ];
     if l.value > limit {
         match l.reference.high {
             Some(_) => out.push_no_setting(R::CreatinineAboveUln, Some(at), args),
@@ -68,11 +71,16 @@ pub(super) fn kidney(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out) {
     let pct = (l.value - base) / base * 100.0;
     // Compare in whole hundredths of a percent so that exactly 25% counts as 25%.
     let at_least = |limit: f64| (pct * 100.0).round() >= (limit * 100.0).round();
+    let lines = [t.creatinine_rise_pct, t.creatinine_urgent_pct];
+    let shown = fmt_beside((pct * 100.0).round() / 100.0, &lines, 0);
+    // The value beside the levels those lines stand for (119.99 is not 120 = 80 + 50%).
+    let levels = lines.map(|p| base * (1.0 + p / 100.0));
+    let value = fmt_beside(l.value, &levels, 1);
     let args = |limit: f64| {
         vec![
-            ("value", n(l.value)),
+            ("value", value.clone()),
             ("baseline", n(base)),
-            ("percent", fmt_num(pct, 0)),
+            ("percent", shown.clone()),
             ("limit", fmt_num(limit, 0)),
         ]
     };
@@ -149,7 +157,8 @@ pub(super) fn drug_level(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out)
     );
     match (tr.valid, tr.hours_since_dose) {
         (Some(false), Some(h)) => {
-            let args = vec![("value", n(tr.value)), ("hours", n(h)), hours.0, hours.1];
+            let h = fmt_beside(h, &[t.trough_min_hours, t.trough_max_hours], 1);
+            let args = vec![("value", n(tr.value)), ("hours", h), hours.0, hours.1];
             return out.push(R::NotATrough, due, args);
         }
         (Some(true), _) => {}
@@ -158,7 +167,13 @@ pub(super) fn drug_level(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out)
             return out.push(R::LevelTimingUnknown, due, args);
         }
     }
-    let value = ("value", n(tr.value));
+    let lines = [
+        tr.target_low,
+        tr.target_high,
+        t.trough_contact,
+        t.trough_urgent,
+    ];
+    let value = ("value", fmt_beside(tr.value, &lines, 1));
     let range = vec![
         value.clone(),
         ("low", n(tr.target_low)),
@@ -191,11 +206,15 @@ pub(super) fn drug_level(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out)
 pub(super) fn electrolytes(f: &Facts, t: &Thresholds, out: &mut Out) {
     if let Some((at, l)) = f.labs(Analyte::Potassium).next_back() {
         let limit = l.reference.high.unwrap_or(t.potassium_high);
+        let value = (
+            "value",
+            fmt_beside(l.value, &[limit, t.potassium_urgent], 1),
+        );
         if l.value >= t.potassium_urgent {
-            let args = vec![("value", n(l.value)), ("limit", n(t.potassium_urgent))];
+            let args = vec![value, ("limit", n(t.potassium_urgent))];
             out.push(R::PotassiumUrgent, Some(at), args);
         } else if l.value > limit {
-            let args = vec![("value", n(l.value)), ("limit", n(limit))];
+            let args = vec![value, ("limit", n(limit))];
             match l.reference.high {
                 Some(_) => out.push_no_setting(R::PotassiumHigh, Some(at), args),
                 None => out.push(R::PotassiumHigh, Some(at), args),
@@ -205,7 +224,8 @@ pub(super) fn electrolytes(f: &Facts, t: &Thresholds, out: &mut Out) {
     if let Some((at, l)) = f.labs(Analyte::Magnesium).next_back() {
         let limit = l.reference.low.unwrap_or(t.magnesium_low);
         if l.value < limit {
-            let args = vec![("value", fmt_num(l.value, 2)), ("limit", fmt_num(limit, 2))];
+            let value = fmt_beside(l.value, &[limit], 2);
+            let args = vec![("value", value), ("limit", fmt_num(limit, 2))];
             match l.reference.low {
                 Some(_) => out.push_no_setting(R::MagnesiumLow, Some(at), args),
                 None => out.push(R::MagnesiumLow, Some(at), args),
@@ -224,7 +244,7 @@ pub(super) fn liver(f: &Facts, t: &Thresholds, out: &mut Out) {
                     ("analyte", a.code().to_string()),
                     ("value", n(l.value)),
                     ("uln", n(uln)),
-                    ("times", n(l.value / uln)),
+                    ("times", fmt_beside(l.value / uln, &[t.liver_multiple], 1)),
                 ];
                 out.push(R::Liver3xUln, Some(at), args);
             }
@@ -245,7 +265,7 @@ pub(super) fn liver(f: &Facts, t: &Thresholds, out: &mut Out) {
         {
             let args = vec![
                 ("analyte", a.code().to_string()),
-                ("value", n(l.value)),
+                ("value", fmt_beside(l.value, &[hi], 1)),
                 ("high", n(hi)),
             ];
             out.push(R::LabAboveRange, Some(at), args);
@@ -257,6 +277,13 @@ pub(super) fn liver(f: &Facts, t: &Thresholds, out: &mut Out) {
 /// response; counts inside a rescue window.
 pub(super) fn platelets(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out) {
     if let Some((at, v)) = o.latest_platelets {
+        let lines = [
+            t.platelets_urgent,
+            t.platelets_low,
+            t.tpo_notice_above,
+            t.tpo_contact_above,
+        ];
+        let n = |v: f64| fmt_beside(v, &lines, 1);
         if v < t.platelets_urgent {
             let args = vec![("value", n(v)), ("limit", n(t.platelets_urgent))];
             out.push(R::PlateletsBelow20, Some(at), args);

@@ -2,6 +2,7 @@
 //! events and the trough table with the hours after the dose.
 
 use super::*;
+use crate::domain::overview::fmt_hours;
 
 pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
     let mut b = vec![Block::Heading(i.t("clinic.appendix_labs").into())];
@@ -104,7 +105,11 @@ pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
                             t.band.is_judged()
                                 && t.band != crate::domain::overview::TroughBand::InTarget,
                         ),
-                        plain(t.hours.map(|h| fmt_num(h, 1)).unwrap_or_else(dash)),
+                        plain(
+                            t.hours
+                                .map(|h| fmt_hours(h, r.trough_window))
+                                .unwrap_or_else(dash),
+                        ),
                         match t.valid {
                             Some(true) => plain(i.t("form.yes")),
                             Some(false) => toned(i.t("report.not_trough"), true),

@@ -1,6 +1,7 @@
 //! Today: the latest platelet count and its band, the response, the phase, today's doses,
 //! the dose per kg, the last trough, a platelet sparkline and the reminders.
 
+use crate::domain::overview::fmt_hours;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -232,7 +233,7 @@ fn trough<'a>(app: &App, v: &StatusView) -> Spans<'a> {
     };
     let hours = t
         .hours_since_dose
-        .map(|h| i.tf("today.hours", &[("hours", &fmt_num(h, 1))]))
+        .map(|h| i.tf("today.hours", &[("hours", &fmt_hours(h, t.window))]))
         // A time taken from the dose log, not from the result, says so (as `status` does).
         .map(|h| match t.timing_from_log {
             true => format!("{h} ({})", i.t("rules_text.timing_from_log")),
