@@ -347,8 +347,7 @@ fn calendar(
         clock.now(),
         &zone,
         &labels,
-        &title,
-        &patient,
+        (&title, &patient),
     )?;
     Ok(due.len())
 }

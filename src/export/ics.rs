@@ -131,7 +131,8 @@ fn monitoring_key(rule: &str) -> &str {
 }
 
 /// Write the calendar. `labels(code)` translates drug and rule codes; `reminders` are the
-/// next due date of every monitoring item with its text in the chosen language.
+/// next due date of every monitoring item with its text in the chosen language; the
+/// calendar's title and the patient id (in the monitoring UIDs) come as one pair.
 pub fn write(
     w: &mut impl Write,
     regimens: &[Regimen],
@@ -139,8 +140,7 @@ pub fn write(
     now: DateTime<FixedOffset>,
     zone: &Zone,
     labels: &dyn Fn(&str) -> String,
-    title: &str,
-    patient: &str,
+    (title, patient): (&str, &str),
 ) -> io::Result<()> {
     let stamp = now.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string();
     // Revisions of the same UID: later exports win.
