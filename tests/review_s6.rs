@@ -436,3 +436,85 @@ fn values_beside_their_lines_keep_their_side() {
         }
     }
 }
+
+/// The response line says what qualifies it, as clinical.md 4.2 asks: the rescue treatment
+/// that makes it "not assessable", the corticosteroids taken around it (a course reported as
+/// "medication started" was not counted at all), the bleed that lost it (the alert said the
+/// counts showed the loss while the latest count was in the response range).
+#[test]
+fn the_response_line_names_rescue_steroids_and_bleeding() {
+    // Rescue: IVIG 25 days before the count.
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "12", "--at", "2025-09-15 08:00"]);
+    d.ok(&["log", "event", "ivig", "--at", "2025-09-20 10:00"]);
+    d.start_plan("100,100", "2025-10-01");
+    d.ok(&["log", "dose", "csa", "100", "--at", "2025-10-01 08:00"]);
+    d.ok(&["log", "platelets", "100", "--at", "2025-10-15 08:00"]);
+    let status = at(&d, "2025-10-15T12:00:00+08:00", &["status"]);
+    assert!(
+        status
+            .contains("not assessable: IVIG on 2025-09-20 (counts until 2025-10-18 do not count)"),
+        "{status}"
+    );
+    // Steroids reported started during the response.
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "20", "--at", "2025-12-30 08:00"]);
+    d.start_plan("100,100", "2026-01-01");
+    d.ok(&["log", "dose", "csa", "100", "--at", "2026-01-01 08:00"]);
+    let start = [
+        "log",
+        "event",
+        "medication-start",
+        "--medication",
+        "prednisone",
+        "--at",
+        "2026-01-15 08:00",
+    ];
+    d.ok(&start);
+    d.ok(&["log", "platelets", "40", "--at", "2026-01-20 08:00"]);
+    d.ok(&["log", "platelets", "45", "--at", "2026-01-27 08:00"]);
+    let now = "2026-01-27T12:00:00+08:00";
+    let status = at(&d, now, &["status"]);
+    assert!(
+        status.contains("response (R), with prednisone at the same time"),
+        "{status}"
+    );
+    let md = at(&d, now, &["export", "--format", "md"]);
+    assert!(md.contains("with prednisone at the same time"), "{md}");
+    // A bleed during a response; then a new confirmed response clears it.
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "10", "--at", "2025-09-28 08:00"]);
+    d.start_plan("100,100", "2025-10-01");
+    d.ok(&["log", "dose", "csa", "100", "--at", "2025-10-01 08:00"]);
+    d.ok(&["log", "platelets", "60", "--at", "2025-11-07 08:00"]);
+    d.ok(&["log", "platelets", "65", "--at", "2025-11-14 08:00"]);
+    let bleed = [
+        "log",
+        "bleeding",
+        "--site",
+        "gums",
+        "--minutes",
+        "10",
+        "--at",
+        "2025-12-01 09:00",
+    ];
+    d.ok(&bleed);
+    let now = "2025-12-01T12:00:00+08:00";
+    let remind = at(&d, now, &["remind"]);
+    assert!(
+        remind.contains("Bleeding logged on 2025-12-01 during a response"),
+        "{remind}"
+    );
+    assert!(!remind.contains("Platelet counts show"), "{remind}");
+    let status = at(&d, now, &["status"]);
+    assert!(
+        status.contains("loss of response: bleeding logged on 2025-12-01"),
+        "{status}"
+    );
+    d.ok(&["log", "platelets", "70", "--at", "2025-12-08 08:00"]);
+    d.ok(&["log", "platelets", "75", "--at", "2025-12-15 08:00"]);
+    let json = at(&d, "2025-12-15T12:00:00+08:00", &["status", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(json["response"], "response", "{json}");
+    assert_eq!(json["response_downgraded_by_bleeding"], false, "{json}");
+}

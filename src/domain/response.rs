@@ -75,8 +75,10 @@ pub struct Assessment {
     /// First count of the first confirmed response run.
     pub responded_at: Option<DateTime<FixedOffset>>,
     pub time_to_response_days: Option<i64>,
-    /// Logged bleeding changed the status.
+    /// Logged bleeding changed the status (and counts have not changed it since).
     pub downgraded_by_bleeding: bool,
+    /// The bleed that did.
+    pub bleed_at: Option<DateTime<FixedOffset>>,
     /// The latest count lies in this rescue window: the status is "not assessable".
     pub rescue: Option<Rescue>,
     /// Corticosteroids taken around the response (named beside it: IWG counts steroid
@@ -193,6 +195,7 @@ fn walk(
     let mut ever = false;
     let mut responded_at = None;
     let mut downgraded = false;
+    let mut bleed_at = None;
     let mut run = Runs::default();
     let mut history = Vec::new();
     for (at, ev) in events {
@@ -201,6 +204,7 @@ fn walk(
             Event::Bleed => {
                 if status.is_response() {
                     downgraded = true;
+                    bleed_at = Some(at);
                 }
                 status = if ever {
                     Response::LossOfResponse
@@ -210,6 +214,7 @@ fn walk(
                 run.reset();
             }
             Event::Count(v) => {
+                let before = status;
                 run.cr = if meets_cr(v) {
                     run.cr.or(Some(at))
                 } else {
@@ -258,6 +263,10 @@ fn walk(
                     }
                     ever = true;
                 }
+                // The counts changed the status: a bleed no longer explains it.
+                if status != before {
+                    (downgraded, bleed_at) = (false, None);
+                }
             }
         }
         history.push((at, status));
@@ -269,6 +278,7 @@ fn walk(
         responded_at,
         time_to_response_days: None,
         downgraded_by_bleeding: downgraded,
+        bleed_at,
         rescue: None,
         concurrent_steroids: Vec::new(),
         history,
@@ -323,8 +333,28 @@ fn steroids_around(
             .iter()
             .any(|r| r.drug == *d && r.is_active_on(at.date_naive()))
             || f.doses(*d).any(|(x, _)| x >= since && x <= at)
+            || reported_on(f, *d, at)
     })
     .collect()
+}
+
+/// A medication reported started (an event naming `d`) on or before `at` and not reported
+/// stopped between then and `at` (outside review, session 6: a prednisone course logged as
+/// "medication started" was not named beside the response).
+fn reported_on(f: &super::facts::Facts, d: super::drugs::Drug, at: DateTime<FixedOffset>) -> bool {
+    use super::entry::EventKind;
+    let names = |e: &super::entry::Event| {
+        e.medication.as_deref().and_then(super::drugs::Drug::parse) == Some(d)
+    };
+    let started = f
+        .events()
+        .filter(|(x, e)| *x <= at && e.event == EventKind::MedicationStart && names(e))
+        .map(|(x, _)| x)
+        .next_back();
+    started.is_some_and(|s| {
+        !f.events()
+            .any(|(x, e)| x >= s && x <= at && e.event == EventKind::MedicationStop && names(e))
+    })
 }
 
 /// Disease phase from the diagnosis date (IWG, clinical.md 4.2): newly diagnosed < 3 months,

@@ -79,7 +79,7 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
             i.t("today.response").to_string(),
             format!(
                 "{}; {} {} ×10⁹/L{} [{}]",
-                i.t(&format!("response.{}", a.status.code())),
+                crate::present::status::response_label(a, i),
                 i.t("report.baseline"),
                 a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
                 a.time_to_response_days

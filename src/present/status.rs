@@ -179,7 +179,7 @@ impl StatusView {
                     ago: super::ago::days_ago(at.date_naive(), today, i),
                 }),
             response: o.response.as_ref().map(|a| ResponseView {
-                label: i.t(&format!("response.{}", a.status.code())).to_string(),
+                label: response_label(a, i),
                 baseline: a.baseline,
                 time_to_response_days: a.time_to_response_days,
             }),
@@ -188,6 +188,49 @@ impl StatusView {
                 .disease_phase
                 .map(|p| i.t(&format!("disease_phase.{p}")).to_string()),
         }
+    }
+}
+
+/// The response in words with what qualifies it (clinical.md 4.2): the rescue treatment that
+/// makes it not assessable, the corticosteroids taken around it, the bleed that lost it — as
+/// the alerts say, so the status line never reads a plain "response (R)" or "not assessable
+/// yet" beside them.
+pub fn response_label(a: &crate::domain::response::Assessment, i: &I18n) -> String {
+    use crate::domain::response::Response;
+    let status = i.t(&format!("response.{}", a.status.code())).to_string();
+    if let Some(r) = a.rescue.filter(|_| a.status == Response::NotAssessable) {
+        return i.tf(
+            "response.not_assessable_rescue",
+            &[
+                ("event", i.t(&r.kind.label_key())),
+                ("date", &r.at.date_naive().to_string()),
+                ("until", &r.until.date_naive().to_string()),
+            ],
+        );
+    }
+    if a.status.is_response() && !a.concurrent_steroids.is_empty() {
+        let drugs: Vec<&str> = a
+            .concurrent_steroids
+            .iter()
+            .map(|d| i.t(&d.label_key()))
+            .collect();
+        return i.tf(
+            "response.with_steroids",
+            &[
+                ("status", &status),
+                ("drugs", &drugs.join(i.t("text.list_sep"))),
+            ],
+        );
+    }
+    match a
+        .bleed_at
+        .filter(|_| a.downgraded_by_bleeding && a.status.is_loss())
+    {
+        Some(at) => i.tf(
+            "response.after_bleeding",
+            &[("status", &status), ("date", &at.date_naive().to_string())],
+        ),
+        None => status,
     }
 }
 

@@ -309,12 +309,17 @@ pub(super) fn platelets(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out) 
     }
     let Some(a) = &o.response else { return };
     if a.status.is_loss() {
-        let when = a.history.last().map(|h| h.0);
-        out.push(
-            R::LossOfResponse,
-            when,
-            vec![("status", a.status.code().into())],
-        );
+        let status = ("status", a.status.code().to_string());
+        match a.bleed_at.filter(|_| a.downgraded_by_bleeding) {
+            Some(at) => {
+                let date = ("date", super::date(at.date_naive()));
+                out.push(R::LossAfterBleeding, Some(at), vec![status, date]);
+            }
+            None => {
+                let when = a.history.last().map(|h| h.0);
+                out.push(R::LossOfResponse, when, vec![status]);
+            }
+        }
     }
     if let Some(rescue) = a.rescue {
         let args = vec![

@@ -54,6 +54,8 @@ code_enum!(
     PlateletsTpoZone => "platelets_tpo_zone", [],
     PlateletsTpoHigh => "platelets_tpo_high", [],
     LossOfResponse => "loss_of_response", [],
+    /// A response the counts still show, lost by a logged bleed (IWG 2009).
+    LossAfterBleeding => "loss_after_bleeding", [],
     RescueTherapy => "rescue_therapy", [],
     Interaction => "interaction", [],
     DoseAboveLabel => "dose_above_label", [],
@@ -152,6 +154,7 @@ pub const TABLE: &[Rule] = &[
     row(R::PlateletsTpoZone, Note, Info, Some(S::tpo_notice_above), log(Kind::Platelets), &[Ref::TpoLabel], &[], &["value", "drug", "limit", "high"]),
     row(R::PlateletsTpoHigh, Alert, Warning, Some(S::tpo_contact_above), log(Kind::Platelets), &[Ref::TpoLabel], &[R::PlateletsTpoZone], &["value", "drug", "limit"]),
     row(R::LossOfResponse, Alert, Warning, Some(S::confirm_failure_days), log(Kind::Platelets), &[Ref::Iwg2009], &[], &["status"]),
+    row(R::LossAfterBleeding, Alert, Warning, None, Nothing, &[Ref::Iwg2009], &[], &["status", "date"]),
     row(R::RescueTherapy, Note, Info, Some(S::rescue_ivig_days), Nothing, &[Ref::Iwg2009, Ref::AppDefault], &[], &["event", "date", "until"]),
     row(R::Interaction, Alert, Warning, Some(S::interaction_days), Nothing, &[Ref::InteractionReview], &[], &["name", "effect"]),
     row(R::DoseAboveLabel, Alert, Warning, Some(S::mg_per_kg_warn), Nothing, &[Ref::UsLabel], &[], &["value", "limit", "basis"]),
