@@ -518,3 +518,68 @@ fn the_response_line_names_rescue_steroids_and_bleeding() {
     assert_eq!(json["response"], "response", "{json}");
     assert_eq!(json["response_downgraded_by_bleeding"], false, "{json}");
 }
+
+/// A new patient's diary is made under a temporary name and moved into place only when the
+/// import succeeded: a refused import left an empty diary that blocked every retry ("…sqlite
+/// already exists"), and so did a killed one, whose files the next start now sweeps.
+#[test]
+fn a_new_patients_diary_appears_only_when_its_import_succeeded() {
+    let src = Diary::new();
+    src.ok(&["profile", "--name", "Li Na"]);
+    src.ok(&["log", "platelets", "45", "--at", "2026-03-01 08:00"]);
+    let good = src.ok(&["export", "--format", "json"]);
+    let mut bad: serde_json::Value = serde_json::from_str(&good).expect("json");
+    bad["entries"][0]["data"]["count"] = 30.into();
+    let ours = Diary::new();
+    ours.ok(&["profile", "--name", "Wang Fang"]);
+    ours.ok(&["log", "platelets", "80"]);
+    let dir = ours.db.parent().expect("dir").to_path_buf();
+    let file = |name: &str, text: &str| {
+        let p = ours.dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p.to_str().expect("path").to_string()
+    };
+    let names = || -> Vec<String> {
+        std::fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+            .collect()
+    };
+    let e = refused(
+        &ours,
+        &[
+            "import",
+            &file("bad.json", &bad.to_string()),
+            "--as-new-patient",
+        ],
+    );
+    assert!(e.contains("does not match the entered value"), "{e}");
+    assert!(
+        names().iter().all(|n| !n.starts_with("Li-Na")),
+        "{:?}",
+        names()
+    );
+    let out = ours.ok(&["import", &file("good.json", &good), "--as-new-patient"]);
+    assert!(out.contains("Li-Na.sqlite"), "{out}");
+    assert!(
+        names().iter().all(|n| !n.contains("partial")),
+        "{:?}",
+        names()
+    );
+    let li = common::cmd_on(&dir.join("Li-Na.sqlite"))
+        .args(["list"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&li.stdout).contains("45"));
+    // What a killed import leaves (a process that is gone) is swept by the next start.
+    for suffix in ["", "-wal", "-shm", "-seal"] {
+        let leftover = dir.join(format!("Zhao.sqlite.partial-4194300{suffix}"));
+        std::fs::write(leftover, "x").expect("write");
+    }
+    ours.ok(&["list"]);
+    assert!(
+        names().iter().all(|n| !n.contains("partial")),
+        "{:?}",
+        names()
+    );
+}

@@ -343,7 +343,9 @@ fn import_backup(
         keep_settings: a.keep_settings,
         keep_mine: a.keep_mine,
     };
-    let (mut store, new_db) = match store {
+    // A new patient's diary is made under a temporary name and moved into place only when
+    // the import succeeded: a refused or killed import leaves nothing that blocks a retry.
+    let (mut store, making) = match store {
         Some(s) => (s, None),
         None => {
             let b = crate::export::json::parse(text).map_err(ExchangeError::Invalid)?;
@@ -354,23 +356,33 @@ fn import_backup(
                     &[("path", &path.display().to_string())],
                 )));
             }
-            (crate::store::Store::open(&path)?, Some(path))
+            let (d, s) = crate::store::new_diary::NewDiary::begin(&path)?;
+            (s, Some(d))
         }
     };
     // A new patient's diary keeps this computer's settings file untouched.
     let opts = crate::app::import::JsonOptions {
-        keep_settings: opts.keep_settings || new_db.is_some(),
+        keep_settings: opts.keep_settings || making.is_some(),
         ..opts
     };
     let current = std::fs::read_to_string(&ctx.paths.config).ok();
-    let r = crate::app::import::import_backup(
+    let imported = crate::app::import::import_backup(
         &mut store,
         text,
         &ctx.clock,
         &opts,
         current.as_deref(),
         i,
-    )?;
+    );
+    let (r, new_db) = match (imported, making) {
+        (Ok(r), Some(d)) => (r, Some(d.finish(store)?)),
+        (Ok(r), None) => (r, None),
+        (Err(e), Some(d)) => {
+            d.abandon(store);
+            return Err(e);
+        }
+        (Err(e), None) => return Err(e),
+    };
     use crate::app::import::SettingsOutcome;
     let kept = match (r.settings, &r.settings_text) {
         (SettingsOutcome::Restored, Some(t)) => {

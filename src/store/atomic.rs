@@ -166,6 +166,11 @@ fn temp_pid(name: &str) -> Option<u32> {
     for mark in [".partial-", ".tmp-"] {
         if let Some(k) = name.rfind(mark) {
             let rest = &name[k + mark.len()..];
+            // A diary being made keeps SQLite's files and its seal beside it.
+            let rest = ["-wal", "-shm", "-journal", "-seal"]
+                .iter()
+                .find_map(|s| rest.strip_suffix(s))
+                .unwrap_or(rest);
             if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
                 return digits(rest);
             }
@@ -197,6 +202,9 @@ mod tests {
         assert_eq!(temp_pid(".a.csv.itp-tmp-123-abcd"), Some(123));
         assert_eq!(temp_pid("x.tmp-77"), Some(77));
         assert_eq!(temp_pid("d.partial-9"), Some(9));
+        assert_eq!(temp_pid("anna.sqlite.partial-12-wal"), Some(12));
+        assert_eq!(temp_pid("anna.sqlite.partial-12-seal"), Some(12));
+        assert_eq!(temp_pid("anna.sqlite.partial-x-wal"), None);
         assert_eq!(temp_pid("notes.tmp-old"), None);
         assert_eq!(temp_pid("itp-diary.sqlite"), None);
     }

@@ -13,6 +13,7 @@ mod entries;
 mod history;
 mod merge;
 mod migrations;
+pub mod new_diary;
 mod paging;
 mod regimens;
 mod safety;
