@@ -583,3 +583,36 @@ fn a_new_patients_diary_appears_only_when_its_import_succeeded() {
         names()
     );
 }
+
+/// `list --from/--to` chooses entries by the local date they show, as the exports do: a
+/// count logged 00:30 at UTC+9 on 03-05 was listed for 03-04 (in UTC+8) and not for 03-05;
+/// its time now carries its offset.
+#[test]
+fn list_chooses_by_the_date_an_entry_shows() {
+    let d = Diary::new();
+    d.ok(&[
+        "log",
+        "platelets",
+        "11",
+        "--at",
+        "2026-03-05T00:30:00+09:00",
+    ]);
+    d.ok(&["log", "platelets", "12", "--at", "2026-03-04 23:50"]);
+    let on = |day: &str| d.ok(&["list", "--from", day, "--to", day]);
+    let fifth = on("2026-03-05");
+    assert!(fifth.contains("2026-03-05 00:30 (UTC+09:00)"), "{fifth}");
+    assert!(!fifth.contains("23:50"), "{fifth}");
+    let fourth = on("2026-03-04");
+    assert!(fourth.contains("2026-03-04 23:50"), "{fourth}");
+    assert!(!fourth.contains("00:30"), "{fourth}");
+    let csv = d.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--from",
+        "2026-03-05",
+        "--to",
+        "2026-03-05",
+    ]);
+    assert!(csv.contains("2026-03-05T00:30:00+09:00"), "{csv}");
+}

@@ -50,29 +50,23 @@ pub fn filter(ctx: &Ctx, a: &ListArgs) -> CliResult<EntryFilter> {
         .as_deref()
         .map(|k| code(ctx, "kind", k, Kind::parse, Kind::accepted))
         .transpose()?;
-    let midnight = |field: &str, s: &str, next: bool| -> CliResult<chrono::DateTime<Utc>> {
-        let mut d = parse_date(s, &ctx.clock).map_err(|e| ctx.when(field, &e))?;
-        if next {
-            d = d.succ_opt().unwrap_or(d);
-        }
+    let day = |field: &str, s: &str| parse_date(s, &ctx.clock).map_err(|e| ctx.when(field, &e));
+    let from = a.from.as_deref().map(|s| day("from", s)).transpose()?;
+    let to = a.to.as_deref().map(|s| day("to", s)).transpose()?;
+    // Entries are chosen by the local date they show (as the exports choose them); the UTC
+    // window, a day wider each side (UTC offsets reach ±14 h), only narrows the index scan.
+    let midnight = |d: chrono::NaiveDate, days: i64| -> Option<chrono::DateTime<Utc>> {
+        let d = d + chrono::Duration::days(days);
         ctx.clock
             .localize(d.and_time(NaiveTime::MIN))
             .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| CliError::Invalid(format!("{field}: '{s}'")))
     };
     Ok(EntryFilter {
         kind,
         subject: a.subject.as_deref().map(crate::domain::codes::fold),
-        from: a
-            .from
-            .as_deref()
-            .map(|s| midnight("from", s, false))
-            .transpose()?,
-        to: a
-            .to
-            .as_deref()
-            .map(|s| midnight("to", s, true))
-            .transpose()?,
+        from: from.and_then(|d| midnight(d, -1)),
+        to: to.and_then(|d| midnight(d, 2)),
+        local_dates: (from, to),
         include_deleted: a.deleted,
         limit: a.limit,
         ..Default::default()
@@ -135,6 +129,19 @@ fn json(
     writeln!(out).map_err(io_error)
 }
 
+/// An entry's time as it was logged; with its UTC offset when that is not this computer's
+/// zone's at that time (logged while travelling, or pasted with an offset), as the report
+/// shows it.
+fn shown_time(clock: &crate::domain::clock::Clock, e: &Entry) -> String {
+    let home = clock
+        .localize(e.at.naive_local())
+        .is_some_and(|t| t.offset() == e.at.offset());
+    match home {
+        true => e.at.format("%Y-%m-%d %H:%M").to_string(),
+        false => e.at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+    }
+}
+
 fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
     let i = &ctx.i18n;
     if entries.is_empty() {
@@ -149,7 +156,7 @@ fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
             }
             [
                 e.id.to_string(),
-                e.at.format("%Y-%m-%d %H:%M").to_string(),
+                shown_time(&ctx.clock, e),
                 i.t(&e.data.kind().label_key()).to_string(),
                 what,
                 crate::present::describe::value(&e.data, i),

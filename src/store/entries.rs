@@ -24,6 +24,9 @@ pub struct EntryFilter {
     pub after: Option<(DateTime<Utc>, i64)>,
     /// A text search (History's `/`).
     pub text: Option<TextMatch>,
+    /// The entries' own local dates (the date each shows, in the UTC offset it was logged
+    /// in), inclusive: what `list --from/--to` and the exports select by.
+    pub local_dates: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
 }
 
 /// A text search over entries: `words` is matched (SQL `LIKE`, ASCII case-insensitive) in the
@@ -239,6 +242,15 @@ pub(crate) fn conditions(f: &EntryFilter) -> (String, Vec<Box<dyn rusqlite::ToSq
     if let Some(t) = f.to {
         args.push(Box::new(utc_text(&t)));
         sql.push_str(&format!(" AND at_utc < ?{}", args.len()));
+    }
+    // The local date is the first ten characters of the stored RFC 3339 local time.
+    if let Some(d) = f.local_dates.0 {
+        args.push(Box::new(d.format("%Y-%m-%d").to_string()));
+        sql.push_str(&format!(" AND substr(at, 1, 10) >= ?{}", args.len()));
+    }
+    if let Some(d) = f.local_dates.1 {
+        args.push(Box::new(d.format("%Y-%m-%d").to_string()));
+        sql.push_str(&format!(" AND substr(at, 1, 10) <= ?{}", args.len()));
     }
     if let Some(m) = &f.text {
         args.push(Box::new(like_pattern(m.words.trim())));
