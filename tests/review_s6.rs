@@ -616,3 +616,39 @@ fn list_chooses_by_the_date_an_entry_shows() {
     ]);
     assert!(csv.contains("2026-03-05T00:30:00+09:00"), "{csv}");
 }
+
+/// Anti-D can be logged (it was refused) and opens the same rescue window as IVIG
+/// (clinical.md 4.2); of several windows covering a count, the one that ends last is named
+/// (a four-day pulse read "until" 14 days after its first dose).
+#[test]
+fn anti_d_opens_a_rescue_window_and_the_last_window_is_named() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "12", "--at", "2025-09-15 08:00"]);
+    d.ok(&["log", "event", "anti-d", "--at", "2025-09-20 10:00"]);
+    d.ok(&["log", "event", "抗D免疫球蛋白", "--at", "2025-09-21 10:00"]);
+    d.start_plan("100,100", "2025-10-01");
+    d.ok(&["log", "dose", "csa", "100", "--at", "2025-10-01 08:00"]);
+    d.ok(&["log", "platelets", "100", "--at", "2025-10-15 08:00"]);
+    let status = at(&d, "2025-10-15T12:00:00+08:00", &["status"]);
+    assert!(
+        status.contains(
+            "not assessable: anti-D immunoglobulin on 2025-09-21 (counts until 2025-10-19"
+        ),
+        "{status}"
+    );
+}
+
+/// A response is confirmed by counts a calendar week apart (clinical.md 4.2, "at least 7
+/// days apart"): 120 at 09:00 and 130 at 08:59 seven days later read R instead of CR.
+#[test]
+fn counts_a_calendar_week_apart_confirm_a_response() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "20", "--at", "2026-01-30 08:00"]);
+    d.start_plan("100,100", "2026-02-01");
+    d.ok(&["log", "dose", "csa", "100", "--at", "2026-02-01 08:00"]);
+    d.ok(&["log", "platelets", "110", "--at", "2026-02-09 09:00"]);
+    d.ok(&["log", "platelets", "120", "--at", "2026-02-16 08:59"]);
+    let json = at(&d, "2026-02-16T12:00:00+08:00", &["status", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(json["response"], "complete_response", "{json}");
+}

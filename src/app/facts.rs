@@ -176,6 +176,7 @@ pub(crate) fn course_rescues(
     use crate::domain::entry::EventKind;
     let events = [
         EventKind::Ivig,
+        EventKind::AntiD,
         EventKind::SteroidPulse,
         EventKind::Transfusion,
     ];

@@ -101,6 +101,8 @@ code_enum!(
     /// Events worth a marker on the timeline (issue 2).
     EventKind, "event", {
     Ivig => "ivig", ["丙种球蛋白", "丙球"],
+    /// Anti-D immunoglobulin (a rescue treatment like IVIG: clinical.md 4.2).
+    AntiD => "anti_d", ["anti-d", "antid", "win_rho", "抗d", "抗d免疫球蛋白", "抗-d免疫球蛋白"],
     SteroidPulse => "steroid_pulse", ["steroids", "pulse", "激素冲击"],
     Transfusion => "transfusion", ["platelet_transfusion", "输血", "输注血小板"],
     Infection => "infection", ["fever", "感染"],

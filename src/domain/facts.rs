@@ -81,7 +81,8 @@ impl Facts {
     pub fn rescues(&self, t: &Thresholds) -> Vec<Rescue> {
         let days = |d: f64| Duration::days(d as i64);
         let window = |k: EventKind| match k {
-            EventKind::Ivig => Some(days(t.rescue_ivig_days)),
+            // clinical.md 4.2: IVIG and anti-D share one window (28 days).
+            EventKind::Ivig | EventKind::AntiD => Some(days(t.rescue_ivig_days)),
             EventKind::SteroidPulse => Some(days(t.rescue_steroid_days)),
             EventKind::Transfusion => Some(days(t.rescue_transfusion_days)),
             _ => None,

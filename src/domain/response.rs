@@ -166,8 +166,14 @@ pub fn assess(i: &Inputs, t: &Thresholds) -> Assessment {
         .responded_at
         .map(|r| (r.date_naive() - i.start).num_days());
     // The latest count (or now) in a rescue window: nothing can be said.
+    // Of the windows covering it, the one that ends last (a pulse over four days is
+    // not assessable until 14 days after its last dose).
     if let Some(last) = i.counts.iter().map(|c| c.0).filter(|at| !before(at)).max()
-        && let Some(r) = i.rescues.iter().find(|r| r.covers(last))
+        && let Some(r) = i
+            .rescues
+            .iter()
+            .filter(|r| r.covers(last))
+            .max_by_key(|r| r.until)
     {
         a.status = Response::NotAssessable;
         a.rescue = Some(*r);
@@ -233,10 +239,15 @@ fn walk(
                     run.below_cr = run.below_cr.or(Some(at));
                     run.below_cr_n += 1;
                 }
+                // A response's counts are calendar days apart (clinical.md 4.2: "at least 7
+                // days apart"): a count at 08:59 a week after one at 09:00 confirms. A failure
+                // still needs a full day between its counts (two draws either side of
+                // midnight are not two occasions).
+                let apart = |s: DateTime<FixedOffset>| at.date_naive() - s.date_naive();
                 let confirmed = |s: Option<DateTime<FixedOffset>>, n: u32| {
                     n >= 2 && s.is_some_and(|s| at - s >= confirm_f)
                 };
-                if let Some(s) = run.cr.filter(|s| at - *s >= confirm_r) {
+                if let Some(s) = run.cr.filter(|s| apart(*s) >= confirm_r) {
                     status = Response::CompleteResponse;
                     if !ever {
                         responded_at = Some(run.r.unwrap_or(s));
@@ -256,7 +267,7 @@ fn walk(
                     if confirmed(run.below_cr, run.below_cr_n) {
                         status = Response::LossOfCompleteResponse;
                     }
-                } else if let Some(s) = run.r.filter(|s| at - *s >= confirm_r) {
+                } else if let Some(s) = run.r.filter(|s| apart(*s) >= confirm_r) {
                     status = Response::Response;
                     if !ever {
                         responded_at = Some(s);

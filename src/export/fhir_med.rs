@@ -333,11 +333,13 @@ pub fn event<W: Write>(
             };
             m.insert("effectivePeriod".into(), period);
         }
-        EventKind::Ivig | EventKind::SteroidPulse => {
+        EventKind::Ivig | EventKind::AntiD | EventKind::SteroidPulse => {
             m.insert("resourceType".into(), json!("MedicationAdministration"));
             m.insert("status".into(), json!("completed"));
             let med = if ev.event == EventKind::Ivig {
                 medication(Drug::Ivig, &(b.ctx.labels)(Drug::Ivig.code()))
+            } else if ev.event == EventKind::AntiD {
+                json!({ "coding": [coding(ATC, "J06BB01", "anti-D (rh) immunoglobulin")], "text": "anti-D immunoglobulin" })
             } else if ev.medication.is_some() {
                 named_medication(b, ev, "")
             } else {

@@ -214,6 +214,7 @@ pub(super) fn markers(d: &mut TrendData, f: &Facts, w: &Axis) {
                 if matches!(
                     ev.event,
                     EventKind::Ivig
+                        | EventKind::AntiD
                         | EventKind::SteroidPulse
                         | EventKind::Transfusion
                         | EventKind::Infection
