@@ -652,3 +652,17 @@ fn counts_a_calendar_week_apart_confirm_a_response() {
     let json: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(json["response"], "complete_response", "{json}");
 }
+
+/// ALT/AST above the upper limit the diary uses when the lab gives none is a notice, as
+/// clinical.md D asks (nothing was said below 3× that limit without the lab's range).
+#[test]
+fn liver_tests_above_the_default_upper_limit_are_noticed() {
+    let d = Diary::new();
+    d.start_plan("100,100", "2026-02-01");
+    d.ok(&["log", "lab", "alt", "100"]);
+    let remind = d.ok(&["remind"]);
+    assert!(remind.contains("ALT 100 U/L is above 40 U/L"), "{remind}");
+    d.ok(&["log", "lab", "alt", "100", "--ref", "7-120"]);
+    let remind = d.ok(&["remind"]);
+    assert!(!remind.contains("ALT 100"), "{remind}");
+}

@@ -271,6 +271,22 @@ pub(super) fn liver(f: &Facts, t: &Thresholds, out: &mut Out) {
             out.push(R::LabAboveRange, Some(at), args);
         }
     }
+    // Without the lab's range, ALT/AST against the upper limit the 3× rule uses (clinical.md
+    // D: above the upper limit is for information).
+    for a in [Analyte::Alt, Analyte::Ast] {
+        if let Some((at, l)) = f.labs(a).next_back()
+            && l.reference.high.is_none()
+            && l.value > t.liver_uln
+            && l.value < t.liver_multiple * t.liver_uln
+        {
+            let args = vec![
+                ("analyte", a.code().to_string()),
+                ("value", fmt_beside(l.value, &[t.liver_uln], 1)),
+                ("high", n(t.liver_uln)),
+            ];
+            out.push(R::LiverAboveDefault, Some(at), args);
+        }
+    }
 }
 
 /// Platelets (clinical.md E; defects 3, 4, 13): low bands; upper bands on a TPO-RA; loss of

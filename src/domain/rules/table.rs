@@ -49,6 +49,8 @@ code_enum!(
     MagnesiumLow => "magnesium_low", [],
     Liver3xUln => "liver_3x_uln", [],
     LabAboveRange => "lab_above_range", [],
+    /// ALT/AST above the diary's upper limit when the lab gave none.
+    LiverAboveDefault => "liver_above_default", [],
     PlateletsBelow20 => "platelets_below_20", [],
     PlateletsBelow30 => "platelets_below_30", [],
     PlateletsTpoZone => "platelets_tpo_zone", [],
@@ -149,6 +151,7 @@ pub const TABLE: &[Rule] = &[
     row(R::MagnesiumLow, Note, Info, Some(S::magnesium_low), lab(Analyte::Magnesium), &[Ref::LabRange], &[], &["value", "limit"]),
     row(R::Liver3xUln, Alert, Warning, Some(S::liver_multiple), lab(Analyte::Alt), &[Ref::LabRange, Ref::TpoLabel], &[], &["analyte", "value", "uln", "times"]),
     row(R::LabAboveRange, Note, Info, None, Nothing, &[Ref::LabRange], &[], &["analyte", "value", "high"]),
+    row(R::LiverAboveDefault, Note, Info, Some(S::liver_uln), Nothing, &[Ref::AppDefault], &[], &["analyte", "value", "high"]),
     row(R::PlateletsBelow20, Alert, Urgent, Some(S::platelets_urgent), log(Kind::Platelets), &[Ref::Ash2019], &[R::PlateletsBelow30], &["value", "limit"]),
     row(R::PlateletsBelow30, Alert, Warning, Some(S::platelets_low), log(Kind::Platelets), &[Ref::Ash2019], &[], &["value", "limit"]),
     row(R::PlateletsTpoZone, Note, Info, Some(S::tpo_notice_above), log(Kind::Platelets), &[Ref::TpoLabel], &[], &["value", "drug", "limit", "high"]),
