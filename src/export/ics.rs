@@ -86,20 +86,27 @@ fn vtimezone(zone: &Zone, from: NaiveDate, to: NaiveDate, line: &mut dyn FnMut(S
     };
     line("BEGIN:VTIMEZONE".into());
     line(format!("TZID:{}", text(&zone.tzid)));
-    let mut component = |start: DateTime<Utc>, before: FixedOffset, after: FixedOffset| {
-        let kind = if after.local_minus_utc() > standard.local_minus_utc() {
+    let kind_of = |after: FixedOffset| {
+        if after.local_minus_utc() > standard.local_minus_utc() {
             "DAYLIGHT"
         } else {
             "STANDARD"
-        };
-        let local = start.with_timezone(&before).naive_local();
-        line(format!("BEGIN:{kind}"));
-        line(format!("DTSTART:{}", local.format("%Y%m%dT%H%M%S")));
-        line(format!("TZOFFSETFROM:{}", offset_text(before)));
-        line(format!("TZOFFSETTO:{}", offset_text(after)));
-        line(format!("END:{kind}"));
+        }
     };
-    component(at(from), first, first);
+    let mut component =
+        |start: DateTime<Utc>, before: FixedOffset, after: FixedOffset, rrule: Option<String>| {
+            let kind = kind_of(after);
+            let local = start.with_timezone(&before).naive_local();
+            line(format!("BEGIN:{kind}"));
+            line(format!("DTSTART:{}", local.format("%Y%m%dT%H%M%S")));
+            if let Some(r) = rrule {
+                line(r);
+            }
+            line(format!("TZOFFSETFROM:{}", offset_text(before)));
+            line(format!("TZOFFSETTO:{}", offset_text(after)));
+            line(format!("END:{kind}"));
+        };
+    let mut changes: Vec<(DateTime<Utc>, FixedOffset, FixedOffset)> = Vec::new();
     let mut prev = first;
     let mut d = from;
     while d < to {
@@ -115,12 +122,75 @@ fn vtimezone(zone: &Zone, from: NaiveDate, to: NaiveDate, line: &mut dyn FnMut(S
                     hi = mid;
                 }
             }
-            component(hi, prev, next);
+            changes.push((hi, prev, next));
             prev = next;
         }
         d += Duration::days(1);
     }
+    component(at(from), first, first, None);
+    // The last change of each kind repeats every year when the one a year before it fell on
+    // the same weekday rule: it carries that RRULE, so dose series without an end keep the
+    // right offset after the scanned years (outside review, session 6: Outlook showed 08:00
+    // doses an hour off from 2029).
+    for (k, (start, before, after)) in changes.iter().enumerate() {
+        let later_same_kind = changes[k + 1..]
+            .iter()
+            .any(|c| kind_of(c.2) == kind_of(*after));
+        let rrule = (!later_same_kind)
+            .then(|| yearly_rule(&changes, k, kind_of))
+            .flatten();
+        component(*start, *before, *after, rrule);
+    }
     line("END:VTIMEZONE".into());
+}
+
+/// The RRULE of change `k` (`FREQ=YEARLY;BYMONTH=…;BYDAY=…`) when the change of the same
+/// kind a year before it follows the same rule: the same month, weekday, week of the month
+/// (or last week) and local time.
+fn yearly_rule(
+    changes: &[(DateTime<Utc>, FixedOffset, FixedOffset)],
+    k: usize,
+    kind_of: impl Fn(FixedOffset) -> &'static str,
+) -> Option<String> {
+    use chrono::{Datelike, Timelike};
+    let rule = |c: &(DateTime<Utc>, FixedOffset, FixedOffset)| {
+        let local = c.0.with_timezone(&c.1).naive_local();
+        let day = local.day();
+        let days_in_month = local.date().num_days_in_month();
+        let week: i32 = if day + 7 > u32::from(days_in_month) {
+            -1
+        } else {
+            ((day - 1) / 7 + 1) as i32
+        };
+        (
+            local.month(),
+            week,
+            local.weekday(),
+            local.time().num_seconds_from_midnight(),
+        )
+    };
+    let this = &changes[k];
+    let year = this.0.year();
+    let before = changes[..k]
+        .iter()
+        .rev()
+        .find(|c| kind_of(c.2) == kind_of(this.2) && c.0.year() == year - 1)?;
+    if rule(before) != rule(this) || before.1 != this.1 || before.2 != this.2 {
+        return None;
+    }
+    let (month, week, weekday, _) = rule(this);
+    let wd = match weekday {
+        chrono::Weekday::Mon => "MO",
+        chrono::Weekday::Tue => "TU",
+        chrono::Weekday::Wed => "WE",
+        chrono::Weekday::Thu => "TH",
+        chrono::Weekday::Fri => "FR",
+        chrono::Weekday::Sat => "SA",
+        chrono::Weekday::Sun => "SU",
+    };
+    Some(format!(
+        "RRULE:FREQ=YEARLY;BYMONTH={month};BYDAY={week}{wd}"
+    ))
 }
 
 /// A monitoring rule's stable name: `kidney_due` and `kidney_overdue` are one event.
@@ -253,4 +323,65 @@ pub fn write(
     }
     line("END:VCALENDAR".into());
     w.write_all(out.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    /// New York's rule since 2007: 02:00 on the second Sunday of March to 02:00 on the first
+    /// Sunday of November.
+    fn new_york(u: DateTime<Utc>) -> FixedOffset {
+        let sunday = |y: i32, m: u32, nth: u32| {
+            let first = NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+            let shift = (7 + 6 - first.weekday().num_days_from_monday()) % 7;
+            first + Duration::days(i64::from(shift + 7 * (nth - 1)))
+        };
+        let y = u.year();
+        let start = Utc.from_utc_datetime(&sunday(y, 3, 2).and_hms_opt(7, 0, 0).unwrap());
+        let end = Utc.from_utc_datetime(&sunday(y, 11, 1).and_hms_opt(6, 0, 0).unwrap());
+        let h = if u >= start && u < end { -4 } else { -5 };
+        FixedOffset::east_opt(h * 3600).unwrap()
+    }
+
+    #[test]
+    fn the_last_changes_repeat_yearly_so_open_ended_doses_keep_their_offset() {
+        let zone = Zone {
+            tzid: "America/New_York".into(),
+            offset_at: &new_york,
+        };
+        let mut lines = Vec::new();
+        let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let to = NaiveDate::from_ymd_opt(2028, 12, 31).unwrap();
+        vtimezone(&zone, from, to, &mut |l| lines.push(l));
+        let rules: Vec<&String> = lines.iter().filter(|l| l.starts_with("RRULE")).collect();
+        assert_eq!(
+            rules,
+            [
+                "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+                "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU"
+            ],
+            "{lines:#?}"
+        );
+        // The repeating ones are the last of their kind, starting 2028 at 02:00 local.
+        let text = lines.join("\n");
+        assert!(text.contains("DTSTART:20280312T020000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU"));
+        assert!(text.contains("DTSTART:20281105T020000\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU"));
+    }
+
+    #[test]
+    fn a_zone_without_changes_has_no_rule() {
+        let fixed = |_: DateTime<Utc>| FixedOffset::east_opt(8 * 3600).unwrap();
+        let zone = Zone {
+            tzid: "Asia/Shanghai".into(),
+            offset_at: &fixed,
+        };
+        let mut lines = Vec::new();
+        let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        vtimezone(&zone, from, from + Duration::days(800), &mut |l| {
+            lines.push(l)
+        });
+        assert!(lines.iter().all(|l| !l.starts_with("RRULE")), "{lines:?}");
+    }
 }
