@@ -666,3 +666,30 @@ fn liver_tests_above_the_default_upper_limit_are_noticed() {
     let remind = d.ok(&["remind"]);
     assert!(!remind.contains("ALT 100"), "{remind}");
 }
+
+/// Small findings of the data-safety review: `undelete` of a live entry said "Restored"; the
+/// Chinese report kept the sex in English; the report printed "baseline — ×10⁹/L" without a
+/// baseline.
+#[test]
+fn small_wording_findings() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "40"]);
+    let out = d.ok(&["undelete", "1"]);
+    assert!(out.contains("#1 is not deleted; nothing changed"), "{out}");
+    d.ok(&["delete", "1"]);
+    let out = d.ok(&["delete", "1"]);
+    assert!(
+        out.contains("#1 is already deleted; nothing changed"),
+        "{out}"
+    );
+    d.ok(&["profile", "--sex", "female", "--birth-year", "1990"]);
+    d.start_plan("100,100", "2026-02-01");
+    let zh = d.ok(&["export", "--format", "md", "--lang", "zh"]);
+    assert!(zh.contains("1990 / 女"), "{zh}");
+    let md = d.ok(&["export", "--format", "md"]);
+    assert!(
+        md.contains("baseline none (no platelet count before the start)"),
+        "{md}"
+    );
+    assert!(!md.contains("— ×10⁹/L"), "{md}");
+}

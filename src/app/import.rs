@@ -160,7 +160,7 @@ pub fn import_backup(
 pub fn restore_settings(path: &std::path::Path, text: &str) -> Result<Option<std::path::PathBuf>> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        crate::app::backup::create_private_dir(dir)?;
     }
     let kept = if path.exists() {
         Some(keep_copy(path)?)

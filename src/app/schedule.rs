@@ -282,7 +282,8 @@ pub fn write_units(files: &[UnitFile]) -> Result<(), ScheduleError> {
     }
     for f in files {
         if let Some(dir) = f.path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            // Folders made here are owner-only (the unit names carry the patients' names).
+            crate::app::backup::create_private_dir(dir).map_err(io_err(dir))?;
         }
         write_private(&f.path, &f.text).map_err(io_err(&f.path))?;
     }
@@ -413,5 +414,23 @@ mod tests {
         let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
         assert_eq!(remove_units(&paths).unwrap().len(), 2);
         assert!(!files[0].path.exists() && !files[1].path.exists());
+    }
+
+    /// The folders made for the unit files are owner-only (they were 0755, so the per-patient
+    /// unit names could be listed by other users: outside review, session 6).
+    #[cfg(unix)]
+    #[test]
+    fn unit_folders_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let home = d.path().join("config");
+        let files = systemd_units(&job(), Every { minutes: 15 }, &home);
+        write_units(&files).unwrap();
+        let mut dir = files[0].path.parent().unwrap().to_path_buf();
+        while dir != d.path() {
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", dir.display());
+            dir.pop();
+        }
     }
 }

@@ -427,6 +427,14 @@ fn finish(ctx: &Ctx, result: CliResult, mut out: impl Write, wait: bool) -> CliR
 fn mark_deleted(ctx: &Ctx, id: i64, deleted: bool, json: bool, out: &mut impl Write) -> CliResult {
     let mut store = ctx.open_store()?;
     let read = store.entry(id).map_err(|e| ctx.store_error(e))?;
+    // Nothing to do (deleting a deleted entry, restoring a live one): said, not claimed done.
+    if read.deleted == deleted && !json {
+        let key = match deleted {
+            true => "cli.already_deleted",
+            false => "cli.not_deleted",
+        };
+        return writeln!(out, "{}", ctx.i18n.tf(key, &[("id", &id.to_string())])).map_err(io_error);
+    }
     let (result, key, action) = if deleted {
         (
             entries::delete(&mut store, &read, &ctx.clock),

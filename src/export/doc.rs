@@ -137,12 +137,7 @@ fn patient_line(r: &Report, i: &I18n) -> String {
         ));
     }
     if let Some(s) = &p.sex {
-        let key = format!("clinic.sex_{}", s.trim().to_lowercase());
-        parts.push(if i.has(&key) {
-            i.t(&key).to_string()
-        } else {
-            s.clone()
-        });
+        parts.push(sex_word(s, i));
     }
     if let Some(d) = p.diagnosed_on {
         let phase = r
@@ -277,10 +272,13 @@ fn response(r: &Report, i: &I18n) -> Cell {
         ));
     };
     let mut s = format!(
-        "{} · {} {} ×10⁹/L{}",
-        i.t(&format!("response.{}", a.status.code())),
+        "{} · {} {}{}",
+        crate::present::status::response_label(a, i),
         i.t("report.baseline"),
-        a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
+        // No baseline is said among the reasons below.
+        a.baseline
+            .map(|b| format!("{} ×10⁹/L", fmt_num(b, 0)))
+            .unwrap_or_else(dash),
         a.baseline_at
             .map(|t| format!(" ({})", day(&t)))
             .unwrap_or_default()
@@ -315,6 +313,16 @@ fn response(r: &Report, i: &I18n) -> Cell {
     }
     s.push_str(&format!(" · {}", i.t("clinic.iwg_source")));
     toned(s, !a.status.is_response())
+}
+
+/// The stored sex code in the report's language (a code the catalogue lacks as written).
+pub fn sex_word(s: &str, i: &I18n) -> String {
+    let key = format!("clinic.sex_{}", s.trim().to_lowercase());
+    if i.has(&key) {
+        i.t(&key).to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn latest_row(l: &Latest, window: (f64, f64), i: &I18n) -> Vec<Cell> {

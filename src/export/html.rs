@@ -69,7 +69,10 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
             format!(
                 "{} / {}",
                 p.birth_year.map(|y| y.to_string()).unwrap_or_else(dash),
-                p.sex.clone().unwrap_or_else(dash)
+                p.sex
+                    .as_deref()
+                    .map(|s| super::doc::sex_word(s, i))
+                    .unwrap_or_else(dash)
             ),
         ));
     }
@@ -78,10 +81,12 @@ pub fn summary(r: &Report, i: &I18n) -> Vec<(String, String)> {
         v.push((
             i.t("today.response").to_string(),
             format!(
-                "{}; {} {} ×10⁹/L{} [{}]",
+                "{}; {} {}{} [{}]",
                 crate::present::status::response_label(a, i),
                 i.t("report.baseline"),
-                a.baseline.map(|b| fmt_num(b, 0)).unwrap_or_else(dash),
+                a.baseline
+                    .map(|b| format!("{} ×10⁹/L", fmt_num(b, 0)))
+                    .unwrap_or_else(|| i.t("report.no_baseline").to_string()),
                 a.time_to_response_days
                     .map(|dd| i.tf("overview.time_to_response", &[("days", &dd.to_string())]))
                     .unwrap_or_default(),
