@@ -271,18 +271,18 @@ fn response(r: &Report, i: &I18n) -> Cell {
             i.t("clinic.why_no_regimen")
         ));
     };
-    let mut s = format!(
-        "{} · {} {}{}",
-        crate::present::status::response_label(a, i),
-        i.t("report.baseline"),
-        // No baseline is said among the reasons below.
-        a.baseline
-            .map(|b| format!("{} ×10⁹/L", fmt_num(b, 0)))
-            .unwrap_or_else(dash),
-        a.baseline_at
-            .map(|t| format!(" ({})", day(&t)))
-            .unwrap_or_default()
-    );
+    let mut s = crate::present::status::response_label(a, i);
+    // No baseline is said among the reasons below.
+    if let Some(b) = a.baseline {
+        s.push_str(&format!(
+            " · {} {} ×10⁹/L{}",
+            i.t("report.baseline"),
+            fmt_num(b, 0),
+            a.baseline_at
+                .map(|t| format!(" ({})", day(&t)))
+                .unwrap_or_default()
+        ));
+    }
     if let Some(dd) = a.time_to_response_days {
         s.push_str(&format!(
             " · {}",
