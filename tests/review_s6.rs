@@ -693,3 +693,77 @@ fn small_wording_findings() {
     );
     assert!(!md.contains("— ×10⁹/L"), "{md}");
 }
+
+/// Re-test of the line rule: the platelet count and the drug level on `status`/Today, the
+/// clinic report's latest values, and the creatinine rise itself (49.995% was judged 50%:
+/// a false urgent alert).
+#[test]
+fn values_beside_their_lines_everywhere_and_the_rise_is_judged_exactly() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "15", "--at", "2026-01-01 08:00"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "80",
+        "--unit",
+        "umol/L",
+        "--at",
+        "2025-12-20",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "80",
+        "--unit",
+        "umol/L",
+        "--at",
+        "2025-12-28",
+    ]);
+    d.start_plan("150,150", "2026-01-02");
+    d.ok(&["log", "dose", "csa", "150", "--at", "2026-03-09 21:00"]);
+    d.ok(&["log", "platelets", "29.99", "--at", "2026-03-10 09:00"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "200.001",
+        "--at",
+        "2026-03-10 09:00",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "potassium",
+        "5.001",
+        "--at",
+        "2026-03-10 09:00",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "119.996",
+        "--unit",
+        "umol/L",
+        "--at",
+        "2026-03-10 09:00",
+    ]);
+    let status = d.ok(&["status"]);
+    assert!(status.contains("29.99 ×10⁹/L"), "{status}");
+    assert!(status.contains("200.001 ng/mL (above target"), "{status}");
+    let remind = d.ok(&["remind"]);
+    let creat = remind
+        .lines()
+        .find(|l| l.contains("baseline 80"))
+        .unwrap_or_default();
+    assert!(
+        creat.starts_with("[!]") && creat.contains("49.99"),
+        "{remind}"
+    );
+    let html = d.ok(&["export", "--format", "html"]);
+    for shown in ["5.001 mmol/L", "29.99 ×10⁹/L", "+49.99%"] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
+}

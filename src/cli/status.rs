@@ -111,7 +111,8 @@ pub fn status_json(o: &Overview) -> Value {
         "response_downgraded_by_bleeding": resp.map(|a| a.downgraded_by_bleeding),
         "last_trough": o.trough.as_ref().map(|t| json!({
             "value": t.value, "at": t.at.to_rfc3339(),
-            "hours_since_dose": t.hours_since_dose.map(r1),
+            // Two decimals: 14.02 h is not a trough, and "14.0" would say it is.
+            "hours_since_dose": t.hours_since_dose.map(|h| (h * 100.0).round() / 100.0),
             "valid_trough": t.valid, "band": t.band,
             "timing_from_dose_log": t.timing_from_log,
             "target_low": t.target_low, "target_high": t.target_high,

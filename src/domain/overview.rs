@@ -34,6 +34,8 @@ pub struct Trough {
     pub target_from_regimen: bool,
     /// The trough window (hours after the dose) the level was judged against.
     pub window: (f64, f64),
+    /// The lines the level is judged against: the target, the contact and the urgent line.
+    pub lines: [f64; 4],
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -49,6 +51,8 @@ pub struct Overview {
     pub response: Option<Assessment>,
     pub latest_platelets: Option<(DateTime<FixedOffset>, f64)>,
     pub platelet_band: Option<PlateletBand>,
+    /// The lines the platelet band is judged against.
+    pub platelet_lines: [f64; 4],
     pub trough: Option<Trough>,
     pub disease_phase: Option<&'static str>,
 }
@@ -196,6 +200,7 @@ fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Tr
         target_high: hi,
         target_from_regimen: from_regimen,
         window: (t.trough_min_hours, t.trough_max_hours),
+        lines: [lo, hi, t.trough_contact, t.trough_urgent],
     })
 }
 
@@ -239,6 +244,7 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
         adherence_30d,
         response,
         platelet_band: latest_platelets.map(|(_, v)| platelet_band(v, t)),
+        platelet_lines: super::response::platelet_lines(t),
         latest_platelets,
         trough,
         disease_phase: f.profile.diagnosed_on.map(|d| disease_phase(d, today)),

@@ -403,6 +403,17 @@ crate::domain::codes::code_enum!(
 );
 
 /// Platelet band for patients (clinical.md E / 4.3).
+/// The lines [`platelet_band`] judges a count against, low to high (a count shown beside
+/// them keeps its side: 29.99 is not "30").
+pub fn platelet_lines(t: &Thresholds) -> [f64; 4] {
+    [
+        t.platelets_urgent,
+        t.platelets_low,
+        PLATELETS_USUAL_TARGET,
+        t.cr_platelets,
+    ]
+}
+
 pub fn platelet_band(v: f64, t: &Thresholds) -> PlateletBand {
     if v < t.platelets_urgent {
         PlateletBand::HighRisk

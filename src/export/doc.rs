@@ -2,6 +2,7 @@
 //! then (with `full`) the appendix tables. `html` and `pdf` lay out the same blocks.
 
 use crate::domain::overview::fmt_hours;
+use crate::domain::units::fmt_beside;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
@@ -325,7 +326,8 @@ pub fn sex_word(s: &str, i: &I18n) -> String {
     }
 }
 
-fn latest_row(l: &Latest, window: (f64, f64), i: &I18n) -> Vec<Cell> {
+fn latest_row(l: &Latest, r: &Report, i: &I18n) -> Vec<Cell> {
+    let window = r.trough_window;
     let (name, unit, dec) = match l.item {
         Item::Platelets => (i.t("field.platelets").to_string(), "×10⁹/L", 1),
         Item::Bp => (i.t("field.bp").to_string(), "mmHg", 0),
@@ -341,12 +343,17 @@ fn latest_row(l: &Latest, window: (f64, f64), i: &I18n) -> Vec<Cell> {
     };
     let value = match l.value2 {
         Some(d) => format!("{}/{} {unit}", fmt_num(l.value, 0), fmt_num(d, 0)),
-        None => format!("{} {unit}", fmt_num(l.value, dec)),
+        None => format!("{} {unit}", fmt_beside(l.value, &l.lines, dec)),
     };
     let change = match (l.item, l.change) {
         (Item::Lab(Analyte::Creatinine), Some(c)) => i.tf(
             "clinic.pct_from_baseline",
-            &[("pct", &format!("{:+.0}", c))],
+            &[("pct", &{
+                // Beside the rise lines it is flagged against (+49.99, not +50).
+                let (rise, urgent, _) = r.limits.creatinine;
+                let shown = fmt_beside(c, &[rise, urgent], 0);
+                if c >= 0.0 { format!("+{shown}") } else { shown }
+            })],
         ),
         (_, Some(c)) => format!("{}{}", if c >= 0.0 { "+" } else { "" }, fmt_num(c, dec)),
         (_, None) => dash(),
@@ -397,11 +404,7 @@ fn page_one(r: &Report, i: &I18n) -> Vec<Block> {
     .map(|k| i.t(k).to_string());
     b.push(Block::Table {
         head: head.to_vec(),
-        rows: r
-            .latest
-            .iter()
-            .map(|l| latest_row(l, r.trough_window, i))
-            .collect(),
+        rows: r.latest.iter().map(|l| latest_row(l, r, i)).collect(),
     });
     b.push(Block::Heading(i.t("clinic.alerts_now").into()));
     let alerts: Vec<Cell> = r

@@ -259,16 +259,18 @@ fn level_context(e: &Entry, l: &LabResult, ctx: &Context) -> LevelContext {
         None => "the previous dose",
     };
     let dose = ts(&dose);
+    // Hours beside the window keep their side of it (14.02 is not "14.0").
+    let shown = crate::domain::units::fmt_beside(h, &[lo, hi], 1);
     let note = if ok {
-        format!("Drawn {h:.1} h after {source} ({dose}): {what}.")
+        format!("Drawn {shown} h after {source} ({dose}): {what}.")
     } else {
         format!(
-            "Drawn {h:.1} h after {source} ({dose}): not {what} ({lo}–{hi} h); coded as a level of unspecified timing."
+            "Drawn {shown} h after {source} ({dose}): not {what} ({lo}–{hi} h); coded as a level of unspecified timing."
         )
     };
     LevelContext {
         as_labelled: ok,
-        hours: Some((h * 10.0).round() / 10.0),
+        hours: Some(shown.parse().unwrap_or((h * 100.0).round() / 100.0)),
         note,
     }
 }

@@ -116,6 +116,8 @@ pub struct Latest {
     pub valid: Option<bool>,
     /// Drug levels: the hours come from the dose log (the result named no dose time).
     pub from_log: bool,
+    /// The lines the value is flagged against (it is shown on its side of them).
+    pub lines: Vec<f64>,
 }
 
 /// The thresholds printed on the report, each with whether the care team set it.
@@ -166,6 +168,25 @@ fn limits(r: Option<&crate::domain::regimen::Regimen>, t: &Thresholds) -> Limits
 }
 
 /// The flag of a lab value against the lab's own range, else the diary's thresholds.
+/// The lines [`lab_flag`] reads for a value of `l`'s analyte.
+fn lab_lines(l: &LabResult, t: &Thresholds) -> Vec<f64> {
+    let mut v: Vec<f64> = [l.reference.low, l.reference.high]
+        .into_iter()
+        .flatten()
+        .collect();
+    if l.reference.high.is_none() {
+        match l.analyte {
+            Analyte::Potassium => v.push(t.potassium_high),
+            Analyte::Alt | Analyte::Ast => v.push(t.liver_uln),
+            _ => {}
+        }
+    }
+    if l.analyte == Analyte::Magnesium && l.reference.low.is_none() {
+        v.push(t.magnesium_low);
+    }
+    v
+}
+
 fn lab_flag(l: &LabResult, pct: Option<f64>, t: &Thresholds) -> Flag {
     let high = l.reference.high.is_some_and(|h| l.value > h)
         || pct.is_some_and(|p| p >= t.creatinine_rise_pct)
@@ -226,6 +247,7 @@ fn latest_values(
             hours: None,
             valid: None,
             from_log: false,
+            lines: crate::domain::response::platelet_lines(t).to_vec(),
         });
     }
     for a in FOLLOWED {
@@ -265,6 +287,10 @@ fn latest_values(
             hours: timing.hours,
             valid: timing.valid,
             from_log: timing.from_log,
+            lines: match a {
+                Analyte::CsaTrough => vec![lo, hi, t.trough_contact, t.trough_urgent],
+                _ => lab_lines(l, t),
+            },
         });
     }
     let mut bps = f.bp().filter(|(at, _)| before(at)).rev();
@@ -283,6 +309,7 @@ fn latest_values(
             hours: None,
             valid: None,
             from_log: false,
+            lines: vec![t.bp_systolic],
         });
     }
     out

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::domain::dosing::SlotState;
 use crate::domain::overview::{Overview, TroughBand};
 use crate::domain::response::PlateletBand;
-use crate::domain::units::fmt_num;
+use crate::domain::units::{fmt_beside, fmt_num};
 use crate::present::i18n::I18n;
 
 const DASH: &str = "—";
@@ -22,6 +22,8 @@ pub struct PlateletsView {
     pub days_ago: i64,
     /// "today", "yesterday", "3 days ago" in the catalogue's words.
     pub ago: String,
+    /// The count as shown: beside the band lines, on its side of them (29.99, not 30).
+    pub shown: String,
 }
 
 pub struct ResponseView {
@@ -66,6 +68,8 @@ pub struct TroughView {
     pub not_a_trough: bool,
     /// The trough window (hours) the level was judged against.
     pub window: (f64, f64),
+    /// The level as shown: beside the target and alarm lines, on its side of them.
+    pub shown: String,
     pub target_low: f64,
     pub target_high: f64,
     /// "set by your care team" or "app default".
@@ -127,6 +131,7 @@ fn trough_view(o: &Overview, i: &I18n) -> Option<TroughView> {
         timing_from_log: t.timing_from_log,
         not_a_trough: t.valid == Some(false),
         window: t.window,
+        shown: fmt_beside(t.value, &t.lines, 1),
         target_low: t.target_low,
         target_high: t.target_high,
         set_by: i
@@ -172,6 +177,7 @@ impl StatusView {
                 .zip(o.platelet_band)
                 .map(|((at, v), band)| PlateletsView {
                     value: v,
+                    shown: fmt_beside(v, &o.platelet_lines, 1),
                     band,
                     band_label: i.t(&band.label_key()).to_string(),
                     date: at.date_naive(),
@@ -315,7 +321,7 @@ fn trough_lines(t: &TroughView, i: &I18n, lines: &mut Vec<String>) {
     lines.push(i.tf(
         "overview.trough",
         &[
-            ("value", &fmt_num(t.value, 1)),
+            ("value", &t.shown),
             ("band", &t.band_label),
             ("low", &fmt_num(t.target_low, 0)),
             ("high", &fmt_num(t.target_high, 0)),
@@ -340,7 +346,7 @@ pub fn status_lines(v: &StatusView, i: &I18n) -> Vec<String> {
         Some(p) => lines.push(i.tf(
             "overview.platelets",
             &[
-                ("value", &fmt_num(p.value, 1)),
+                ("value", &p.shown),
                 ("band", &p.band_label),
                 ("date", &p.date.format("%Y-%m-%d").to_string()),
                 ("ago", &p.ago),

@@ -69,10 +69,12 @@ pub(super) fn kidney(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out) {
         return;
     };
     let pct = (l.value - base) / base * 100.0;
-    // Compare in whole hundredths of a percent so that exactly 25% counts as 25%.
-    let at_least = |limit: f64| (pct * 100.0).round() >= (limit * 100.0).round();
+    // Exactly 25% counts as 25% whatever the float steps leave (1e-9 of a percent), and
+    // 49.995% stays below 50% (rounding to hundredths made it urgent: outside review,
+    // session 6).
+    let at_least = |limit: f64| pct >= limit - 1e-9;
     let lines = [t.creatinine_rise_pct, t.creatinine_urgent_pct];
-    let shown = fmt_beside((pct * 100.0).round() / 100.0, &lines, 0);
+    let shown = fmt_beside(pct, &lines, 0);
     // The value beside the levels those lines stand for (119.99 is not 120 = 80 + 50%).
     let levels = lines.map(|p| base * (1.0 + p / 100.0));
     let value = fmt_beside(l.value, &levels, 1);

@@ -148,7 +148,7 @@ fn platelets<'a>(app: &App, v: &StatusView) -> Spans<'a> {
         return dash();
     };
     vec![
-        Span::styled(format!("{} ×10⁹/L", fmt_num(p.value, 1)), th.band(p.band)),
+        Span::styled(format!("{} ×10⁹/L", p.shown), th.band(p.band)),
         Span::raw("  "),
         Span::styled(format!("[{}]", p.band_label), th.band(p.band)),
         Span::styled(format!("  {}", p.ago), th.dim()),
@@ -241,7 +241,7 @@ fn trough<'a>(app: &App, v: &StatusView) -> Spans<'a> {
         })
         .unwrap_or_else(|| i.t("overview.hours_unknown").to_string());
     vec![
-        Span::styled(format!("{} ng/mL", fmt_num(t.value, 0)), th.trough(t.band)),
+        Span::styled(format!("{} ng/mL", t.shown), th.trough(t.band)),
         Span::raw("  "),
         Span::styled(format!("[{}]", t.band_label), th.trough(t.band)),
         Span::styled(format!("  {hours}"), th.dim()),
