@@ -767,3 +767,58 @@ fn values_beside_their_lines_everywhere_and_the_rise_is_judged_exactly() {
         assert!(html.contains(shown), "{shown}: {html}");
     }
 }
+
+/// The clinic report holds a day's entries by the date each shows, in every part: the
+/// Platelets table and the period's median said "none" for a day whose results table listed
+/// two counts logged at other UTC offsets (re-test, session 6).
+#[test]
+fn the_report_holds_entries_by_the_date_they_show_in_every_part() {
+    let d = Diary::new();
+    d.ok(&[
+        "log",
+        "platelets",
+        "11",
+        "--at",
+        "2026-03-05T00:30:00+09:00",
+    ]);
+    d.ok(&[
+        "log",
+        "platelets",
+        "12",
+        "--at",
+        "2026-03-04T23:30:00+08:00",
+    ]);
+    d.ok(&[
+        "log",
+        "platelets",
+        "13",
+        "--at",
+        "2026-03-05T23:30:00-05:00",
+    ]);
+    let md = d.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--full",
+        "--from",
+        "2026-03-05",
+        "--to",
+        "2026-03-05",
+    ]);
+    assert!(md.contains("median 12, lowest 11"), "{md}");
+    let table: Vec<&str> = md
+        .lines()
+        .skip_while(|l| *l != "## Platelets")
+        .take_while(|l| !l.starts_with("## ") || *l == "## Platelets")
+        .collect();
+    let table = table.join("\n");
+    assert!(
+        table.contains("2026-03-05 00:30 (UTC+09:00) | **11**"),
+        "{md}"
+    );
+    assert!(
+        table.contains("2026-03-05 23:30 (UTC-05:00) | **13**"),
+        "{md}"
+    );
+    assert!(!table.contains("| **12**"), "{md}");
+}

@@ -477,10 +477,13 @@ fn report_to(
 ) -> Result<usize> {
     let t = &settings.thresholds;
     let long = to - from > chrono::Duration::days(facts::LONG_WINDOW_DAYS);
+    // A day wider each side: the report holds entries by the date each shows, and one logged
+    // at another UTC offset may lie outside the period's instants (outside review, session 6).
+    let day = chrono::Duration::days(1);
     let facts = if long {
-        facts::load_report_window(store, from, to, clock, t)?
+        facts::load_report_window(store, from - day, to + day, clock, t)?
     } else {
-        facts::load_window(store, from, to, clock, t)?
+        facts::load_window(store, from - day, to + day, clock, t)?
     };
     progress(1, 3);
     // Where the patient stands at the end of the period, from the recent history

@@ -3,6 +3,7 @@
 //! (and any XML tool) can parse it.
 
 use crate::domain::overview::fmt_hours;
+use crate::domain::units::fmt_beside;
 use std::io::{self, Write};
 
 use super::doc::{Block, Cell, Doc, Tone};
@@ -227,13 +228,22 @@ fn period_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
 pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
     let dash = || "—".to_string();
     let flag = |on: bool, s: String| if on { format!("!{s}") } else { s };
+    // A time logged at another UTC offset than the report's shows it, as the results table
+    // does (the period holds entries by the date each shows).
+    let home = r.generated.offset().local_minus_utc();
+    let d = |t: &chrono::DateTime<chrono::FixedOffset>| match t.offset().local_minus_utc() == home {
+        true => d(t),
+        false => t.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+    };
+    let (low, _) = r.limits.platelets_low;
+    let plt_lines = r.platelet_lines;
     let mut out = Vec::new();
     out.push((
         i.t("kind.platelets").to_string(),
         vec![i.t("cli.col_time").into(), "×10⁹/L".into()],
         r.platelets
             .iter()
-            .map(|(at, v)| vec![d(at), flag(*v < 30.0, fmt_num(*v, 1))])
+            .map(|(at, v)| vec![d(at), flag(*v < low, fmt_beside(*v, &plt_lines, 1))])
             .collect(),
     ));
     out.push((

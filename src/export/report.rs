@@ -80,6 +80,8 @@ pub struct Report {
     pub limits: Limits,
     /// The trough window (hours after the dose) levels are judged against.
     pub trough_window: (f64, f64),
+    /// The lines platelet counts are judged against.
+    pub platelet_lines: [f64; 4],
 }
 
 /// How a value stands against its band.
@@ -228,7 +230,9 @@ fn latest_values(
     t: &Thresholds,
 ) -> Vec<Latest> {
     let mut out = Vec::new();
-    let before = |at: &DateTime<FixedOffset>| *at < to;
+    // By the date each value shows, as the period holds it (the facts reach a day past it).
+    let last_day = (to - chrono::Duration::seconds(1)).date_naive();
+    let before = |at: &DateTime<FixedOffset>| at.date_naive() <= last_day;
     let mut plt = f.platelets().filter(|(at, _)| before(at)).rev();
     if let Some((at, v)) = plt.next() {
         let flag = if v < t.platelets_low {
@@ -360,7 +364,17 @@ pub fn build(
     clock: &Clock,
     t: &Thresholds,
 ) -> Report {
-    let inside = |at: &DateTime<FixedOffset>| *at >= from && *at < to;
+    // The period holds the entries by the date each shows (in the offset it was logged in),
+    // as the results table, `list` and the other exports choose them; the facts are read a
+    // day wider on each side for it.
+    let (first_day, last_day) = (
+        from.date_naive(),
+        (to - chrono::Duration::seconds(1)).date_naive(),
+    );
+    let inside = |at: &DateTime<FixedOffset>| {
+        let d = at.date_naive();
+        d >= first_day && d <= last_day
+    };
     let in_period: Vec<&Entry> = f.entries.iter().filter(|e| inside(&e.at)).collect();
     let r = overview.regimen.clone();
     let (lo, hi, _) = trough_target(r.as_ref(), t);
@@ -414,6 +428,17 @@ pub fn build(
         None => dose_counts(f, r.as_ref(), from, to, clock, t),
     };
     let dose_changes = dose_changes(f, from, to);
+    let platelets: Vec<(DateTime<FixedOffset>, f64)> =
+        f.platelets().filter(|(at, _)| inside(at)).collect();
+    let mut trend = match &summed {
+        Some(s) => trend::build_summed(f, s.trend, from, to, clock, t),
+        None => trend::build(f, from, to, clock, t),
+    };
+    // The median and the lowest count of the counts the period holds (the time at or above
+    // a line stays a reading of the period's hours).
+    let values: Vec<f64> = platelets.iter().map(|p| p.1).collect();
+    trend.summary.median_platelets = trend::median(&values);
+    trend.summary.lowest_platelets = values.iter().copied().reduce(f64::min);
     let bleeding = worst_first_bleeding(bleeding);
     let side_effects = worst_first_effects(side_effects);
     Report {
@@ -422,16 +447,14 @@ pub fn build(
         dose_changes,
         limits: limits(r.as_ref(), t),
         trough_window: (t.trough_min_hours, t.trough_max_hours),
+        platelet_lines: crate::domain::response::platelet_lines(t),
         generated: clock.now(),
         from,
         to,
         profile: f.profile.clone(),
-        platelets: f.platelets().filter(|(at, _)| inside(at)).collect(),
+        platelets,
         weights: f.weights().filter(|(at, _)| inside(at)).collect(),
-        trend: match &summed {
-            Some(s) => trend::build_summed(f, s.trend, from, to, clock, t),
-            None => trend::build(f, from, to, clock, t),
-        },
+        trend,
         overview,
         troughs,
         labs,
