@@ -822,3 +822,57 @@ fn the_report_holds_entries_by_the_date_they_show_in_every_part() {
     );
     assert!(!table.contains("| **12**"), "{md}");
 }
+
+/// Re-test findings on import and text: a backup without a patient id that shares nothing
+/// with a diary holding entries was merged (the guard needed the backup's id); a new
+/// patient's settings were dropped (with "kept this computer's (--keep-settings)"); the
+/// direction marks LRM/RLM/ALM and the line separator got through the free-text check.
+#[test]
+fn retest_import_and_text_findings() {
+    let src = Diary::new();
+    src.ok(&["profile", "--name", "Bob"]);
+    src.ok(&["log", "platelets", "99", "--at", "2026-02-01 08:00"]);
+    std::fs::write(
+        src.db.with_file_name("config.toml"),
+        "[trough]\ntarget_low = 150\ntarget_high = 250\n",
+    )
+    .expect("config");
+    let mut b: serde_json::Value =
+        serde_json::from_str(&src.ok(&["export", "--format", "json"])).expect("json");
+    let with_id = src.dir.path().join("b.json");
+    std::fs::write(&with_id, b.to_string()).expect("write");
+    b.as_object_mut().expect("object").remove("patient_uid");
+    let no_id = src.dir.path().join("nouid.json");
+    std::fs::write(&no_id, b.to_string()).expect("write");
+    let ours = Diary::new();
+    ours.ok(&["log", "platelets", "15", "--at", "2026-01-01 08:00"]);
+    let before = ours.content();
+    let e = refused(&ours, &["import", no_id.to_str().expect("path")]);
+    assert!(e.contains("may be another patient's"), "{e}");
+    assert_eq!(ours.content(), before);
+    // As a new patient: the backup's settings go beside the new diary.
+    let out = ours.ok(&[
+        "import",
+        with_id.to_str().expect("path"),
+        "--as-new-patient",
+    ]);
+    assert!(!out.contains("--keep-settings"), "{out}");
+    let bob = ours.db.with_file_name("Bob.toml");
+    let text = std::fs::read_to_string(&bob).unwrap_or_default();
+    assert!(text.contains("target_low = 150"), "{out}\n{text}");
+    // Direction marks and the line separator.
+    for (args, what) in [
+        (vec!["profile", "--name", "Ann\u{200F}Bob"], "U+200F"),
+        (
+            vec!["log", "platelets", "40", "--note", "a\u{061C}b"],
+            "U+061C",
+        ),
+        (
+            vec!["log", "platelets", "40", "--lab", "x\u{2028}y"],
+            "line break",
+        ),
+    ] {
+        let e = refused(&ours, &args);
+        assert!(e.contains(what), "{what}: {e}");
+    }
+}

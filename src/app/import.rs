@@ -323,10 +323,16 @@ fn same_patient(
     };
     let other_name =
         matches!((norm(&ours.name), norm(&b.profile.name)), (Some(a), Some(t)) if a != t);
-    // A diary that never took a patient id (no JSON or FHIR export yet) cannot compare ids:
-    // a backup that shares no entry or plan with it is not taken to be its own.
-    let unmatched = ours_uid.is_none()
-        && b.patient_uid.is_some()
+    // Where the ids cannot be compared (this diary never took one: no JSON or FHIR export
+    // yet; or the backup carries none), a backup that shares no entry or plan with it is not
+    // taken to be its own.
+    // A backup without a patient id (hand-made, or an old version) is no proof either.
+    let same_uid =
+        matches!((&ours_uid, &b.patient_uid), (Some(a), Some(t)) if a.eq_ignore_ascii_case(t));
+    let brings = !b.entries.is_empty() || !b.regimens.is_empty();
+    let unmatched = !same_uid
+        && !other_uid
+        && brings
         && has_content
         && !other_name
         && !opts.merge_anyway

@@ -149,8 +149,8 @@ pub enum LogCommand {
         #[command(flatten)]
         common: Common,
     },
-    /// An event: ivig, steroid-pulse, transfusion, infection, vaccination, medication-start,
-    /// medication-stop, grapefruit, procedure, clinic-visit, other.
+    /// An event: ivig, anti-d, steroid-pulse, transfusion, infection, vaccination,
+    /// medication-start, medication-stop, grapefruit, procedure, clinic-visit, other.
     Event {
         event: String,
         /// The medication (for medication-start / medication-stop).

@@ -360,12 +360,13 @@ fn import_backup(
             (s, Some(d))
         }
     };
-    // A new patient's diary keeps this computer's settings file untouched.
-    let opts = crate::app::import::JsonOptions {
-        keep_settings: opts.keep_settings || making.is_some(),
-        ..opts
+    // A new patient's settings go beside the new diary (NAME.toml, what `--patient NAME`
+    // reads); this computer's settings file stays untouched.
+    let config = match &making {
+        Some(d) => d.settings_path(),
+        None => ctx.paths.config.clone(),
     };
-    let current = std::fs::read_to_string(&ctx.paths.config).ok();
+    let current = std::fs::read_to_string(&config).ok();
     let imported = crate::app::import::import_backup(
         &mut store,
         text,
@@ -385,9 +386,7 @@ fn import_backup(
     };
     use crate::app::import::SettingsOutcome;
     let kept = match (r.settings, &r.settings_text) {
-        (SettingsOutcome::Restored, Some(t)) => {
-            crate::app::import::restore_settings(&ctx.paths.config, t)?
-        }
+        (SettingsOutcome::Restored, Some(t)) => crate::app::import::restore_settings(&config, t)?,
         _ => None,
     };
     if a.json {

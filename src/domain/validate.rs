@@ -52,6 +52,8 @@ pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || ('\u{202A}'..='\u{202E}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
+        // The direction marks (LRM, RLM, ALM) reorder what follows them too.
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Why free text `v` is refused, if it is: more than `max` characters, an unsafe character
@@ -64,7 +66,9 @@ pub fn text_problem(v: &str, max: usize, multi_line: bool) -> Option<TextProblem
     if let Some((i, ch)) = v.chars().enumerate().find(|(_, c)| is_unsafe_char(*c)) {
         return Some(TextProblem::Unsafe { ch, at: i + 1 });
     }
-    (!multi_line && v.contains(['\n', '\t'])).then_some(TextProblem::LineBreak)
+    // The line and paragraph separators break a line as much as a newline does.
+    let breaks = ['\n', '\t', '\u{2028}', '\u{2029}'];
+    (!multi_line && v.contains(breaks)).then_some(TextProblem::LineBreak)
 }
 
 /// Why free text is refused (typed or imported).

@@ -309,9 +309,8 @@ fn response(r: &Report, i: &I18n) -> Cell {
         }
         s.push_str(&format!(" — {}", why.join("; ")));
     }
-    if a.downgraded_by_bleeding {
-        s.push_str(&format!(" · {}", i.t("clinic.downgraded")));
-    }
+    // A loss by bleeding is in the label itself ("loss of response: bleeding logged on …"),
+    // which does not say the bleed needed care when it did not.
     s.push_str(&format!(" · {}", i.t("clinic.iwg_source")));
     toned(s, !a.status.is_response())
 }

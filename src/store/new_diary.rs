@@ -68,6 +68,11 @@ impl NewDiary {
         Ok(self.dest.clone())
     }
 
+    /// The settings file of the new diary's patient (`NAME.toml` beside `NAME.sqlite`).
+    pub fn settings_path(&self) -> PathBuf {
+        self.dest.with_extension("toml")
+    }
+
     /// Close the diary and remove its temporary files (the import failed).
     pub fn abandon(self, store: Store) {
         drop(store);

@@ -327,7 +327,7 @@ fn value_cell(e: &Entry, target: (f64, f64), app: &App) -> Cell<'static> {
         Tone::Unjudged => th.dim(),
         _ => ratatui::style::Style::new(),
     };
-    Cell::from(Span::styled(truncate(&text, 40), style))
+    Cell::from(Span::styled(truncate(&text, 44), style))
 }
 
 /// Rows above the first entry: the border and the header.
