@@ -876,3 +876,36 @@ fn retest_import_and_text_findings() {
         assert!(e.contains(what), "{what}: {e}");
     }
 }
+
+/// The schedule counts from the last time a test was done however long ago: once every
+/// trough was more than 400 days old (Today's look-back) it read "overdue since" the course's
+/// start, as if none had been drawn. An old value still raises no alert.
+#[test]
+fn the_schedule_counts_from_tests_older_than_the_look_back() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "15", "--at", "2024-01-01 08:00"]);
+    d.start_plan("150,150", "2024-01-02");
+    let level = [
+        "log",
+        "lab",
+        "csa-trough",
+        "120",
+        "--at",
+        "2024-04-10 08:00",
+        "--last-dose",
+        "2024-04-09 20:00",
+    ];
+    d.ok(&level);
+    d.ok(&["log", "lab", "potassium", "6.5", "--at", "2024-04-10 08:00"]);
+    d.ok(&["log", "bp", "120/80", "--at", "2024-04-10 08:00"]);
+    let remind = at(&d, "2025-05-20T14:30:00+08:00", &["remind"]);
+    assert!(
+        remind.contains("trough level (C0) overdue since 2024-05-10"),
+        "{remind}"
+    );
+    assert!(
+        remind.contains("Blood pressure check overdue since 2024-05-10"),
+        "{remind}"
+    );
+    assert!(!remind.contains("Potassium 6.5"), "{remind}");
+}

@@ -96,6 +96,17 @@ pub fn load_facts(store: &Store, clock: &Clock, t: &Thresholds) -> Result<Facts>
             }
         }
     }
+    // When each lab test and blood pressure was last done before the look-back (the schedule
+    // counts from it; the alerts do not judge values that old): re-test, session 6 — a trough
+    // 14 months old read "overdue since the start".
+    for a in Analyte::ALL {
+        if let Some(at) = store.last_before(Kind::Lab, Some(a.code()), recent)? {
+            facts.done_before.push((Some(*a), at));
+        }
+    }
+    if let Some(at) = store.last_before(Kind::BloodPressure, None, recent)? {
+        facts.done_before.push((None, at));
+    }
     // The latest weight at now, whatever its age (mg/kg/day).
     let mut w = q(Some(Kind::Weight), None, until, Some(1));
     w.order = Order::NewestFirst;

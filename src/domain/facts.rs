@@ -25,6 +25,10 @@ pub struct Facts {
     /// previous dose (the last one at or before each): a window's facts may hold no dose
     /// before its first level, and a long report's none of the course's drug.
     pub logged_doses: Vec<DateTime<FixedOffset>>,
+    /// When each monitored measurement was last taken before the entries' look-back (a lab
+    /// analyte, or `None` for blood pressure): the schedule counts from it, while the alerts,
+    /// which read only the entries, do not judge a value that old.
+    pub done_before: Vec<(Option<Analyte>, DateTime<FixedOffset>)>,
 }
 
 impl Facts {
@@ -58,6 +62,12 @@ impl Facts {
                 .iter()
                 .copied()
                 .filter(|at| *at <= now)
+                .collect(),
+            done_before: self
+                .done_before
+                .iter()
+                .copied()
+                .filter(|(_, at)| *at <= now)
                 .collect(),
         }
     }

@@ -230,6 +230,30 @@ impl Store {
         Ok(out)
     }
 
+    /// The time of the newest live entry of `kind` (and `subject`) before `to`, read from the
+    /// series index alone (the schedule's "last done" beyond the facts' look-back).
+    pub fn last_before(
+        &self,
+        kind: Kind,
+        subject: Option<&str>,
+        to: DateTime<Utc>,
+    ) -> Result<Option<DateTime<FixedOffset>>> {
+        use rusqlite::OptionalExtension;
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at FROM entries INDEXED BY entries_live_series
+                 WHERE kind = ?1 AND subject IS ?2 AND deleted_at IS NULL AND at_utc < ?3
+                 ORDER BY at_utc DESC LIMIT 1",
+            )?
+            .query_row(
+                rusqlite::params![kind.code(), subject, utc_text(&to)],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        row.map(|(id, at)| time(id, &at)).transpose()
+    }
+
     /// The time of the last dose of `drug` logged as taken at or before `at` (what a drug
     /// level that names no previous dose is timed from).
     pub fn last_taken_dose(

@@ -139,13 +139,26 @@ fn last_done(f: &Facts, what: What, since: Option<NaiveDate>) -> Option<NaiveDat
             .filter(|d| since.is_none_or(|s| *d >= s))
             .max()
     };
+    // Before the facts' look-back: when it was last done, however long ago.
+    let before = |a: Option<Analyte>| {
+        f.done_before
+            .iter()
+            .filter(move |(x, _)| *x == a)
+            .map(|(_, at)| *at)
+    };
     match what {
         What::Platelets => last(f.platelets().map(|x| x.0).collect()),
-        What::BloodPressure => last(f.bp().map(|x| x.0).collect()),
+        What::BloodPressure => last(f.bp().map(|x| x.0).chain(before(None)).collect()),
         What::Weight => last(f.weights().map(|x| x.0).collect()),
         What::Labs(groups) => groups
             .iter()
-            .map(|g| last(g.iter().flat_map(|a| f.labs(*a).map(|x| x.0)).collect()))
+            .map(|g| {
+                last(
+                    g.iter()
+                        .flat_map(|a| f.labs(*a).map(|x| x.0).chain(before(Some(*a))))
+                        .collect(),
+                )
+            })
             .collect::<Option<Vec<NaiveDate>>>()
             .and_then(|v| v.into_iter().min()),
     }
