@@ -909,3 +909,98 @@ fn the_schedule_counts_from_tests_older_than_the_look_back() {
     );
     assert!(!remind.contains("Potassium 6.5"), "{remind}");
 }
+
+/// Final re-test: the trough window counts seconds; a creatinine above the default upper
+/// limit is flagged in the report's latest values; ALT 119.99 beside 3× its limit of 40;
+/// line breaks in one-line fields of a backup and in questions are refused; invisible
+/// characters are refused; a new patient's diary says how to open it with its settings.
+#[test]
+fn final_retest_findings() {
+    let d = Diary::new();
+    d.start_plan("150,150", "2026-01-01");
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "115",
+        "--unit",
+        "umol/L",
+        "--at",
+        "2026-03-10 08:00",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "potassium",
+        "5.999",
+        "--at",
+        "2026-03-10 08:00",
+    ]);
+    d.ok(&[
+        "log",
+        "lab",
+        "alt",
+        "119.99",
+        "--ref",
+        "0-40",
+        "--at",
+        "2026-03-10 08:00",
+    ]);
+    let level = [
+        "log",
+        "lab",
+        "csa-trough",
+        "150",
+        "--at",
+        "2026-03-10T08:00:59+08:00",
+        "--last-dose",
+        "2026-03-09T18:00:00+08:00",
+    ];
+    d.ok(&level);
+    let status = d.ok(&["status"]);
+    assert!(status.contains("not a trough"), "{status}");
+    let remind = d.ok(&["remind"]);
+    assert!(
+        remind.contains("ALT 119.99 is above the lab's upper limit 40"),
+        "{remind}"
+    );
+    let html = d.ok(&["export", "--format", "html"]);
+    let creat = html.find("115 µmol/L").expect("creatinine row");
+    let row = &html[creat..creat + 300];
+    assert!(row.contains("high"), "{row}");
+    assert!(html.contains("5.999 mmol/L"), "{html}");
+    // A question is one line.
+    let e = refused(&d, &["note", "--for-visit", "Q\n- [urgent] fake"]);
+    assert!(e.contains("line break"), "{e}");
+    let e = refused(&d, &["profile", "--name", "An\u{200B}na"]);
+    assert!(e.contains("U+200B"), "{e}");
+    // A backup whose one-line fields hold line breaks.
+    d.ok(&["profile", "--name", "Anna"]);
+    let mut b: serde_json::Value =
+        serde_json::from_str(&d.ok(&["export", "--format", "json"])).expect("json");
+    b["profile"]["name"] = "Anna\n# Patient: Someone Else".into();
+    let path = d.dir.path().join("nl.json");
+    std::fs::write(&path, b.to_string()).expect("write");
+    let other = Diary::new();
+    let e = refused(&other, &["import", path.to_str().expect("path")]);
+    assert!(
+        e.contains("profile.name") && e.contains("line break"),
+        "{e}"
+    );
+    // --as-new-patient names a way to open the diary that reads its settings.
+    let b = d.dir.path().join("anna.json");
+    d.ok(&[
+        "export",
+        "--format",
+        "json",
+        "-o",
+        b.to_str().expect("path"),
+    ]);
+    let ours = Diary::new();
+    ours.ok(&["log", "platelets", "30"]);
+    let out = ours.ok(&["import", b.to_str().expect("path"), "--as-new-patient"]);
+    assert!(
+        out.contains("--config") && out.contains("Anna.toml"),
+        "{out}"
+    );
+}

@@ -440,21 +440,25 @@ fn imported_plans(b: &json::Backup, clock: &Clock) -> Result<()> {
 /// only, like typed text — a crafted backup cannot smuggle in 10 MB names or escapes.
 fn imported_texts(b: &json::Backup) -> Result<()> {
     use crate::present::sanitize::MAX_TEXT;
-    let mut texts: Vec<(String, &str)> = Vec::new();
+    // (path, text, whether it may hold line breaks: notes only, as typed).
+    let mut texts: Vec<(String, &str, bool)> = Vec::new();
     for (n, q) in b.visit_questions.iter().enumerate() {
-        texts.push((format!("visit_questions[{n}].text"), &q.text));
+        texts.push((format!("visit_questions[{n}].text"), &q.text, false));
     }
     for (n, r) in b.regimens.iter().enumerate() {
         if let Some(t) = &r.note {
-            texts.push((format!("regimens[{n}].note"), t));
+            texts.push((format!("regimens[{n}].note"), t, true));
         }
         for (k, s) in r.steps.iter().enumerate() {
-            for (name, v) in [("formulation", &s.formulation), ("note", &s.note)] {
+            for (name, v, multi) in [
+                ("formulation", &s.formulation, false),
+                ("note", &s.note, true),
+            ] {
                 if let Some(t) = v {
-                    texts.push((format!("regimens[{n}].steps[{k}].{name}"), t));
+                    texts.push((format!("regimens[{n}].steps[{k}].{name}"), t, multi));
                 }
             }
-            texts.push((format!("regimens[{n}].steps[{k}].unit"), &s.unit));
+            texts.push((format!("regimens[{n}].steps[{k}].unit"), &s.unit, false));
         }
     }
     for (name, v) in [
@@ -462,11 +466,11 @@ fn imported_texts(b: &json::Backup) -> Result<()> {
         ("profile.sex", &b.profile.sex),
     ] {
         if let Some(t) = v {
-            texts.push((name.to_string(), t));
+            texts.push((name.to_string(), t, false));
         }
     }
-    for (field, t) in texts {
-        if let Some(p) = crate::domain::validate::text_problem(t, MAX_TEXT, true) {
+    for (field, t, multi) in texts {
+        if let Some(p) = crate::domain::validate::text_problem(t, MAX_TEXT, multi) {
             let en = I18n::new(crate::present::i18n::Lang::En);
             return Err(ExchangeError::Invalid(en.text_problem(&field, &p)));
         }

@@ -320,7 +320,9 @@ fn new_patient_db(ctx: &Ctx, b: &crate::export::json::Backup) -> PathBuf {
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
     let slug = slug.trim_matches('-').to_string();
-    let name = if slug.is_empty() {
+    // A name `--patient` accepts (not "CON", not too long), else the patient id.
+    let usable = crate::app::patients::check_name(&slug).is_ok();
+    let name = if slug.is_empty() || !usable {
         let u = b.patient_uid.as_deref().unwrap_or("new");
         format!("patient-{}", &u[..u.len().min(8)])
     } else {
@@ -375,19 +377,33 @@ fn import_backup(
         current.as_deref(),
         i,
     );
-    let (r, new_db) = match (imported, making) {
-        (Ok(r), Some(d)) => (r, Some(d.finish(store)?)),
-        (Ok(r), None) => (r, None),
+    use crate::app::import::SettingsOutcome;
+    // The settings are written first: a new patient's diary is moved into place only when
+    // everything else succeeded (a settings file that cannot be written undoes it).
+    let settings = |r: &crate::app::import::JsonReport| match (r.settings, &r.settings_text) {
+        (SettingsOutcome::Restored, Some(t)) => crate::app::import::restore_settings(&config, t),
+        _ => Ok(None),
+    };
+    let (r, new_db, kept) = match (imported, making) {
+        (Ok(r), Some(d)) => match settings(&r) {
+            Ok(kept) => {
+                let path = d.finish(store)?;
+                (r, Some(path), kept)
+            }
+            Err(e) => {
+                d.abandon(store);
+                return Err(e);
+            }
+        },
+        (Ok(r), None) => {
+            let kept = settings(&r)?;
+            (r, None, kept)
+        }
         (Err(e), Some(d)) => {
             d.abandon(store);
             return Err(e);
         }
         (Err(e), None) => return Err(e),
-    };
-    use crate::app::import::SettingsOutcome;
-    let kept = match (r.settings, &r.settings_text) {
-        (SettingsOutcome::Restored, Some(t)) => crate::app::import::restore_settings(&config, t)?,
-        _ => None,
     };
     if a.json {
         let m = &r.merge;
@@ -446,9 +462,25 @@ fn backup_lines(
         ));
     }
     if let Some(p) = new_db {
+        // `--patient NAME` reads NAME.toml beside the diary in the data folder; elsewhere the
+        // settings file is named with `--config`.
+        let name = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let in_data_dir =
+            crate::app::config::default_data_dir().is_some_and(|d| p.parent() == Some(d.as_path()));
+        let open = match in_data_dir && crate::app::patients::check_name(&name).is_ok() {
+            true => format!("--patient {name}"),
+            false => format!(
+                "--db {} --config {}",
+                p.display(),
+                p.with_extension("toml").display()
+            ),
+        };
         lines.push(i.tf(
             "exchange.new_patient_done",
-            &[("path", &p.display().to_string())],
+            &[("path", &p.display().to_string()), ("open", &open)],
         ));
     }
     lines.push(match (r.settings, &r.settings_text, kept) {
@@ -527,19 +559,15 @@ pub fn restore(ctx: &Ctx, path: PathBuf, out: &mut impl Write) -> CliResult {
 pub fn note(ctx: &Ctx, a: NoteArgs, out: &mut impl Write) -> CliResult {
     let i = &ctx.i18n;
     if let Some(t) = &a.for_visit {
-        let t = crate::domain::validate::note(Some(t.clone())).map_err(|e| ctx.invalid(&e))?;
-        let Some(t) = t else {
+        // A question is one line (printed as a list item), held to the free-text rule.
+        let t = t.trim().to_string();
+        if t.is_empty() {
             return Err(CliError::Invalid(
-                i.tf("error.missing", &[("field", &i.field("note"))]),
+                i.tf("error.missing", &[("field", &i.field("question"))]),
             ));
-        };
-        if crate::present::sanitize::check_free_text(&t, crate::present::sanitize::MAX_TEXT)
-            .is_err()
-        {
-            return Err(CliError::Invalid(format!(
-                "--for-visit: '{}' contains text-direction characters (U+202A–202E, U+2066–2069); nothing was written",
-                crate::present::sanitize::visible(&t)
-            )));
+        }
+        if let Some(e) = crate::app::entry_input::free_text_error("question", &t, false) {
+            return Err(ctx.invalid(&e));
         }
         let mut store = ctx.open_store()?;
         let id = store
@@ -572,7 +600,8 @@ pub fn note(ctx: &Ctx, a: NoteArgs, out: &mut impl Write) -> CliResult {
             "{:>4}  {}  {}",
             q.id,
             q.created_at.format("%Y-%m-%d"),
-            q.text
+            // One visible line (a question from an older diary may hold a line break).
+            crate::present::sanitize::visible_line(&q.text)
         )
         .map_err(io_error)?;
     }

@@ -133,7 +133,8 @@ pub fn timing_after(
     last_dose: Option<DateTime<FixedOffset>>,
     t: &Thresholds,
 ) -> (Option<f64>, Option<bool>) {
-    let hours = last_dose.map(|d| (at - d).num_minutes() as f64 / 60.0);
+    // Seconds count: 14 h 0 min 59 s is past a 14 h window.
+    let hours = last_dose.map(|d| (at - d).num_seconds() as f64 / 3600.0);
     let valid = hours.map(|h| h >= t.trough_min_hours && h <= t.trough_max_hours);
     (hours, valid)
 }

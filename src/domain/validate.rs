@@ -54,6 +54,10 @@ pub fn is_unsafe_char(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
         // The direction marks (LRM, RLM, ALM) reorder what follows them too.
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+        // Invisible characters that can hide text in a name: zero-width space, word joiner,
+        // a byte-order mark inside text, interlinear annotations, tag characters.
+        || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+        || ('\u{E0000}'..='\u{E007F}').contains(&c)
 }
 
 /// Why free text `v` is refused, if it is: more than `max` characters, an unsafe character

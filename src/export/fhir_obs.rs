@@ -239,7 +239,7 @@ fn level_context(e: &Entry, l: &LabResult, ctx: &Context) -> LevelContext {
         _ => None,
     };
     let last_dose = l.last_dose_at.or(logged);
-    let hours = last_dose.map(|d| (e.at - d).num_minutes() as f64 / 60.0);
+    let hours = last_dose.map(|d| (e.at - d).num_seconds() as f64 / 3600.0);
     let (what, lo, hi) = match l.analyte {
         Analyte::CsaC2 => ("a C2 (2 h post-dose) level", 1.75, 2.25),
         _ => ("a trough", ctx.trough_hours.0, ctx.trough_hours.1),

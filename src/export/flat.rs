@@ -151,7 +151,7 @@ pub fn cells(e: &Entry) -> ([Cell<'_>; 36], Vec<usize>) {
             put(
                 "hours_since_dose",
                 Cell::opt_num(l.last_dose_at.map(|t| {
-                    let h = (e.at - t).num_minutes() as f64 / 60.0;
+                    let h = (e.at - t).num_seconds() as f64 / 3600.0;
                     (h * 100.0).round() / 100.0
                 })),
             );

@@ -182,7 +182,7 @@ fn period_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
                     (
                         "low",
                         &s.lowest_platelets
-                            .map(|x| fmt_num(x, 0))
+                            .map(|x| crate::domain::units::fmt_beside(x, &r.platelet_lines, 0))
                             .unwrap_or_else(dash)
                     )
                 ]
@@ -262,7 +262,11 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                     flag(
                         t.band.is_judged()
                             && t.band != crate::domain::overview::TroughBand::InTarget,
-                        format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
+                        format!(
+                            "{} ({})",
+                            fmt_beside(t.value, &r.trough_lines, 0),
+                            i.t(&t.band.label_key())
+                        ),
                     ),
                     match (t.hours, t.from_log) {
                         (Some(h), true) => i.tf(
@@ -387,13 +391,21 @@ fn lab_rows(r: &Report, i: &I18n) -> Vec<Vec<String>> {
                     l.flag.is_some(),
                     format!(
                         "{} {}{}",
-                        fmt_num(l.value, 2),
+                        fmt_num(l.value, 3),
                         l.unit,
                         l.flag.map(|f| format!(" {f}")).unwrap_or_default()
                     ),
                 ),
                 l.pct_from_baseline
-                    .map(|p| format!("{:+}%", fmt_num(p, 0).parse::<f64>().unwrap_or(p)))
+                    .map(|p| {
+                        let (rise, urgent, _) = r.limits.creatinine;
+                        let shown = crate::domain::units::fmt_beside(p, &[rise, urgent], 0);
+                        if p >= 0.0 {
+                            format!("+{shown}%")
+                        } else {
+                            format!("{shown}%")
+                        }
+                    })
                     .unwrap_or_else(dash),
             ]
         })

@@ -289,6 +289,7 @@ struct Painter<'a, 'b> {
 
 impl Painter<'_, '_> {
     fn text(&mut self, x: f64, y: f64, size: f64, text: &str, color: Rgb) {
+        let text = &*crate::present::sanitize::visible(text);
         self.s.set_stroke(None);
         self.s.set_fill(Some(fill(color)));
         let mut x = x;

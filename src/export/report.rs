@@ -82,6 +82,8 @@ pub struct Report {
     pub trough_window: (f64, f64),
     /// The lines platelet counts are judged against.
     pub platelet_lines: [f64; 4],
+    /// The lines drug levels are judged against (target, contact, urgent).
+    pub trough_lines: [f64; 4],
 }
 
 /// How a value stands against its band.
@@ -180,8 +182,12 @@ fn lab_lines(l: &LabResult, t: &Thresholds) -> Vec<f64> {
         match l.analyte {
             Analyte::Potassium => v.push(t.potassium_high),
             Analyte::Alt | Analyte::Ast => v.push(t.liver_uln),
+            Analyte::Creatinine => v.push(t.creatinine_uln),
             _ => {}
         }
+    }
+    if l.analyte == Analyte::Potassium {
+        v.push(t.potassium_urgent);
     }
     if l.analyte == Analyte::Magnesium && l.reference.low.is_none() {
         v.push(t.magnesium_low);
@@ -196,6 +202,9 @@ fn lab_flag(l: &LabResult, pct: Option<f64>, t: &Thresholds) -> Flag {
             && match l.analyte {
                 Analyte::Potassium => l.value > t.potassium_high,
                 Analyte::Alt | Analyte::Ast => l.value > t.liver_uln,
+                // As the alert reads it (re-test, session 6: "115 … in range" beside
+                // "above the upper limit 110").
+                Analyte::Creatinine => l.value > t.creatinine_uln,
                 _ => false,
             });
     let low = l.reference.low.is_some_and(|lo| l.value < lo)
@@ -448,6 +457,7 @@ pub fn build(
         limits: limits(r.as_ref(), t),
         trough_window: (t.trough_min_hours, t.trough_max_hours),
         platelet_lines: crate::domain::response::platelet_lines(t),
+        trough_lines: [lo, hi, t.trough_contact, t.trough_urgent],
         generated: clock.now(),
         from,
         to,

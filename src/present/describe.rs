@@ -21,7 +21,8 @@ pub fn what(d: &EntryData, i: &I18n) -> String {
 /// The value in words: "45 ×10⁹/L (entered 4.5 万/µL)", "150 mg oral, taken", "128/82 mmHg".
 pub fn value(d: &EntryData, i: &I18n) -> String {
     let with_entered = |v: f64, unit: &str, entered: &crate::domain::entry::Entered| {
-        let main = format!("{} {unit}", fmt_num(v, 2));
+        // Three decimals: a value typed beside a line (5.999, 200.001) is not shown on it.
+        let main = format!("{} {unit}", fmt_num(v, 3));
         if entered.unit == unit {
             main
         } else {

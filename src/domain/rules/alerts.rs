@@ -267,7 +267,10 @@ pub(super) fn liver(f: &Facts, t: &Thresholds, out: &mut Out) {
         {
             let args = vec![
                 ("analyte", a.code().to_string()),
-                ("value", fmt_beside(l.value, &[hi], 1)),
+                (
+                    "value",
+                    fmt_beside(l.value, &[hi, t.liver_multiple * hi], 1),
+                ),
                 ("high", n(hi)),
             ];
             out.push(R::LabAboveRange, Some(at), args);

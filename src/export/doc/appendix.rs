@@ -13,7 +13,7 @@ pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
     for (at, a, v, f) in &r.all_labs {
         by_day.entry(day(at)).or_default().insert(
             *a,
-            toned(fmt_num(*v, 2), matches!(f, Flag::High | Flag::Low)),
+            toned(fmt_num(*v, 3), matches!(f, Flag::High | Flag::Low)),
         );
     }
     for (at, v) in &r.platelets {
@@ -29,7 +29,7 @@ pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
             let mut row = vec![
                 plain(d.clone()),
                 plt.get(d)
-                    .map(|v| toned(fmt_num(*v, 0), *v < r.limits.platelets_low.0))
+                    .map(|v| toned(fmt_num(*v, 2), *v < r.limits.platelets_low.0))
                     .unwrap_or_else(|| plain("")),
             ];
             row.extend(
@@ -101,7 +101,11 @@ pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
                     vec![
                         plain(t.at.format("%Y-%m-%d %H:%M").to_string()),
                         toned(
-                            format!("{} ({})", fmt_num(t.value, 0), i.t(&t.band.label_key())),
+                            format!(
+                                "{} ({})",
+                                crate::domain::units::fmt_beside(t.value, &r.trough_lines, 0),
+                                i.t(&t.band.label_key())
+                            ),
                             t.band.is_judged()
                                 && t.band != crate::domain::overview::TroughBand::InTarget,
                         ),

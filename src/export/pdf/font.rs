@@ -173,6 +173,9 @@ impl Fonts {
 
     /// Greedy line breaking: at spaces, and between CJK characters.
     pub(super) fn wrap(&self, text: &str, size: f64, width: f64) -> Vec<String> {
+        // Control and text-direction characters are shown (as in every report), and measured
+        // as shown.
+        let text = &*crate::present::sanitize::visible(text);
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut brk: Option<usize> = None;

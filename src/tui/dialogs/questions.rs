@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::present::sanitize::{MAX_TEXT, check_free_text, visible};
+use crate::present::sanitize::visible;
 use crate::store::StoreError;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Modal};
@@ -71,14 +71,11 @@ impl App {
         match a {
             Action::FormSave => {
                 let typed = f.get("question").trim().to_string();
-                let refused = match check_free_text(&typed, MAX_TEXT) {
+                let problem = crate::app::entry_input::free_text_error("question", &typed, false);
+                let refused = match problem {
                     _ if typed.is_empty() => Some(self.ctx.i18n.t("questions.empty").to_string()),
-                    Ok(()) => None,
-                    Err(_) => Some(
-                        self.ctx
-                            .i18n
-                            .tf("questions.refused", &[("max", &MAX_TEXT.to_string())]),
-                    ),
+                    None => None,
+                    Some(e) => Some(self.ctx.i18n.validation(&e)),
                 };
                 if let Some(msg) = refused {
                     q.error = Some(msg);
