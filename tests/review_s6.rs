@@ -762,6 +762,8 @@ fn values_beside_their_lines_everywhere_and_the_rise_is_judged_exactly() {
         creat.starts_with("[!]") && creat.contains("49.99"),
         "{remind}"
     );
+    let today = d.ok(&["snapshot", "--screen", "today", "--size", "160x40"]);
+    assert!(today.contains("● 29.99"), "{today}");
     let html = d.ok(&["export", "--format", "html"]);
     for shown in ["5.001 mmol/L", "29.99 ×10⁹/L", "+49.99%"] {
         assert!(html.contains(shown), "{shown}: {html}");
@@ -1002,5 +1004,19 @@ fn final_retest_findings() {
     assert!(
         out.contains("--config") && out.contains("Anna.toml"),
         "{out}"
+    );
+}
+
+/// Importing a diary file says to restore it (it was refused as "not UTF-8 … such as GBK").
+#[test]
+fn importing_a_database_points_to_restore() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "40"]);
+    let other = Diary::new();
+    other.ok(&["log", "platelets", "50"]);
+    let e = refused(&other, &["import", d.db.to_str().expect("path")]);
+    assert!(
+        e.contains("is a database file") && e.contains("itp-diary restore"),
+        "{e}"
     );
 }

@@ -235,6 +235,12 @@ pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
     let bytes = read_input(ctx, &a.file)?;
     let shown = a.file.display().to_string();
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    // A diary file is restored, not imported (it was refused as "not UTF-8 … GBK").
+    if bytes.starts_with(b"SQLite format 3\0") {
+        return Err(CliError::Invalid(
+            i.tf("exchange.is_database", &[("path", &shown)]),
+        ));
+    }
     let looks_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let is_json = a
         .file

@@ -102,7 +102,19 @@ pub fn render(
         .title(Span::styled(title.to_string(), theme.title()));
     if let Some((at, v)) = latest {
         block = block.title_bottom(Line::from(vec![
-            Span::styled(format!("{} {}", VALUE, fmt_num(v, 1)), style),
+            // On its side of the band lines (29.99, not "30"), as the status line shows it.
+            Span::styled(
+                format!(
+                    "{} {}",
+                    VALUE,
+                    crate::domain::units::fmt_beside(
+                        v,
+                        &crate::domain::response::platelet_lines(t),
+                        1
+                    )
+                ),
+                style,
+            ),
             Span::styled(
                 format!(
                     " {}",
