@@ -1020,3 +1020,22 @@ fn importing_a_database_points_to_restore() {
         "{e}"
     );
 }
+
+/// A share is never rounded onto 100 % (or 0 %) unless it is: "days ≥ 30: 100 %" was printed
+/// beside a last count of 29.99.
+#[test]
+fn shares_are_not_rounded_onto_their_ends() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "60", "--at", "2026-02-20 08:00"]);
+    d.ok(&["log", "platelets", "29.99", "--at", "2026-03-10 08:00"]);
+    let md = d.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-03-10",
+    ]);
+    assert!(md.contains("days ≥ 30: 99.97%"), "{md}");
+}

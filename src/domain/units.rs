@@ -393,6 +393,12 @@ pub fn fmt_beside(x: f64, lines: &[f64], decimals: usize) -> String {
     fmt_num(x, 4)
 }
 
+/// A share in percent, never rounded onto 0 or 100 unless it is (99.96 % of the days at or
+/// above 30 is not "100 %" beside a count below 30).
+pub fn fmt_pct(x: f64) -> String {
+    fmt_beside(x, &[0.0, 100.0], 0)
+}
+
 pub fn fmt_num(x: f64, max_decimals: usize) -> String {
     let s = format!("{x:.max_decimals$}");
     if s.contains('.') {

@@ -225,7 +225,10 @@ fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
     v.push((i.t("clinic.iwg").to_string(), response(r, i)));
     let sm = &r.trend.summary;
     let n = |x: Option<f64>| x.map(|x| fmt_num(x, 0)).unwrap_or_else(dash);
-    let pct = |x: Option<f64>| format!("{}%", n(x));
+    let pct = |x: Option<f64>| {
+        let shown = x.map(crate::domain::units::fmt_pct).unwrap_or_else(dash);
+        format!("{shown}%")
+    };
     v.push((
         i.t("report.platelet_summary").to_string(),
         plain(format!(

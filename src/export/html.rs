@@ -163,7 +163,7 @@ fn period_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
     let dash = || "—".to_string();
     let s = &r.trend.summary;
     let pct = |x: Option<f64>| {
-        x.map(|v| format!("{}%", fmt_num(v, 0)))
+        x.map(|v| format!("{}%", crate::domain::units::fmt_pct(v)))
             .unwrap_or_else(dash)
     };
     v.push((

@@ -256,7 +256,7 @@ fn legend_spans(views: &[&ChartView]) -> Vec<Span<'static>> {
 fn summary_lines(st: &TrendsState, i: &I18n) -> Vec<Line<'static>> {
     let s = &st.data.summary;
     let pct = |v: Option<f64>| {
-        v.map(|x| format!("{}%", fmt_num(x, 0)))
+        v.map(|x| format!("{}%", crate::domain::units::fmt_pct(x)))
             .unwrap_or_else(|| "—".into())
     };
     let num = |v: Option<f64>| v.map(|x| fmt_num(x, 0)).unwrap_or_else(|| "—".into());
