@@ -14,7 +14,7 @@ use crate::domain::entry::{EntryData, Kind};
 use crate::domain::regimen::{Regimen, Step};
 use crate::domain::settings::Thresholds;
 use crate::domain::units::{Quantity, fmt_num};
-use crate::domain::validate::{DOSE_MG_BOUNDS, DOSE_U_BOUNDS, NOTE_MAX_CHARS, parse_number};
+use crate::domain::validate::{DOSE_MG_BOUNDS, DOSE_U_BOUNDS, parse_number};
 use crate::present::i18n::I18n;
 use crate::store::{EntryFilter, Order, Store, StoreError};
 
@@ -24,15 +24,9 @@ pub enum PlanError {
     /// "takes effect on" is not a date.
     NotADate(String),
     /// The day is before the regimen started.
-    BeforeStart {
-        from: NaiveDate,
-        start: NaiveDate,
-    },
+    BeforeStart { from: NaiveDate, start: NaiveDate },
     /// A later step exists: this one would never be in force.
-    BeforeLaterStep {
-        from: NaiveDate,
-        later: NaiveDate,
-    },
+    BeforeLaterStep { from: NaiveDate, later: NaiveDate },
     /// An amount that is not a number (as typed).
     Amount(String),
     /// An amount outside the accepted bounds (as typed).
@@ -45,21 +39,13 @@ pub enum PlanError {
     /// Not 1 to 4 amounts.
     AmountCount(String),
     /// The amounts' count differs from the plan's dose times (the times were left as they are).
-    DoseCount {
-        amounts: usize,
-        times: Vec<String>,
-    },
+    DoseCount { amounts: usize, times: Vec<String> },
     /// The times' count differs from the amounts'.
-    TimesCount {
-        times: usize,
-        amounts: usize,
-    },
+    TimesCount { times: usize, amounts: usize },
     /// Times separated by spaces (or a count that does not fit because of them).
     TimesSeparator(String),
     /// A time that is not HH:MM.
     Time(String),
-    NoteTooLong(usize),
-    NoteControl,
     /// A dose to look at twice: saved only when confirmed.
     Confirm(Vec<Reason>),
 }
@@ -125,14 +111,6 @@ impl PlanError {
             ),
             PlanError::TimesSeparator(s) => k("times_separator", &[("input", s)]),
             PlanError::Time(s) => k("bad_time", &[("input", s)]),
-            PlanError::NoteTooLong(n) => k(
-                "note_too_long",
-                &[
-                    ("count", &n.to_string()),
-                    ("max", &NOTE_MAX_CHARS.to_string()),
-                ],
-            ),
-            PlanError::NoteControl => k("note_control", &[]),
             PlanError::Confirm(reasons) => {
                 let sep = i.t("plan_change.reason_sep");
                 let text: Vec<String> = reasons.iter().map(|r| r.message(i)).collect();
@@ -236,21 +214,6 @@ pub fn times(text: &str, amounts: usize, kept: bool) -> Result<(), PlanError> {
         Some(t) => Err(PlanError::Time(t.to_string())),
         None => Ok(()),
     }
-}
-
-/// The note as every note is checked (same limit); nothing is cut.
-pub fn note(s: Option<&str>) -> Result<(), PlanError> {
-    let Some(n) = s.map(str::trim) else {
-        return Ok(());
-    };
-    let count = n.chars().count();
-    if count > NOTE_MAX_CHARS {
-        return Err(PlanError::NoteTooLong(count));
-    }
-    if n.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(PlanError::NoteControl);
-    }
-    Ok(())
 }
 
 /// The day against the plan: on or after its start and its latest step.

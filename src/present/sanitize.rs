@@ -87,20 +87,6 @@ impl<W: Write> Write for Visible<W> {
     }
 }
 
-/// The first problem of a free-text field typed or imported: too long, or holding characters
-/// that are not text (control characters other than newline and tab, bidi overrides).
-/// `(count, max)` when too long, `None` for bad characters.
-pub fn check_free_text(s: &str, max: usize) -> Result<(), Option<(usize, usize)>> {
-    let n = s.chars().count();
-    if n > max {
-        return Err(Some((n, max)));
-    }
-    if s.chars().any(is_unsafe) {
-        return Err(None);
-    }
-    Ok(())
-}
-
 /// The longest free text accepted (notes, names, questions).
 pub const MAX_TEXT: usize = 4000;
 

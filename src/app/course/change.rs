@@ -158,7 +158,7 @@ pub fn change_day(clock: &Clock, a: &ChangeInput) -> Result<NaiveDate> {
 /// screen shows the new dose with it while the patient types).
 pub fn change_step(r: &Regimen, from: NaiveDate, a: &ChangeInput) -> Result<(Step, NewStep)> {
     plan_checks::day(r, from).map_err(CourseError::Plan)?;
-    plan_checks::note(a.note.as_deref()).map_err(CourseError::Plan)?;
+    // The one free-text rule of typed entries, plans and imports (length, characters).
     super::typed_text("formulation", a.formulation.as_deref(), false)?;
     super::typed_text("note", a.note.as_deref(), true)?;
     let current = r.step_on(from).ok_or(CourseError::NoneActive)?;
