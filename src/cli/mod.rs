@@ -7,6 +7,7 @@ mod history;
 mod list;
 mod log;
 mod notify;
+mod questions;
 mod screen;
 mod settings;
 mod shell;
@@ -150,7 +151,7 @@ pub enum Command {
         path: PathBuf,
     },
     /// Questions for the next clinic visit.
-    Note(transfer::NoteArgs),
+    Note(questions::NoteArgs),
     /// Reminders when the diary is closed: install or remove a timer running `remind --notify`.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -330,7 +331,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Import(args)) => transfer::import(&ctx, args, &mut out),
         Some(Command::Backup { path }) => transfer::backup(&ctx, path, &mut out),
         Some(Command::Restore { path }) => transfer::restore(&ctx, path, &mut out),
-        Some(Command::Note(args)) => transfer::note(&ctx, args, &mut out),
+        Some(Command::Note(args)) => questions::note(&ctx, args, &mut out),
         Some(Command::Paths) => {
             let i = &ctx.i18n;
             writeln!(out, "{}: {}", i.t("cli.db_path"), ctx.paths.db.display())
