@@ -412,7 +412,12 @@ pub fn import_csv(
     let mut good: Vec<NewEntry> = Vec::new();
     let born = store.profile()?.birth_year;
     for (k, row) in rdr.records().enumerate() {
-        let line = k + 2;
+        // The physical line the record starts on (a quoted cell may hold line breaks).
+        let position = match &row {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = position.map_or(k + 2, |p| p.line() as usize);
         let parsed = row
             .map_err(|e| e.to_string())
             .and_then(|row| csv_row(&cols, &row, i));
