@@ -234,8 +234,12 @@ pub fn import(ctx: &Ctx, a: ImportArgs, out: &mut impl Write) -> CliResult {
         .extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("json"))
         || looks_json;
-    let refused =
-        |m: String| CliError::Invalid(format!("{shown}: {m}; {}", i.t("import.nothing_written")));
+    let refused = |m: String| {
+        CliError::Invalid(format!(
+            "{shown}: {}",
+            i.tf("import.nothing_written", &[("reason", &m)])
+        ))
+    };
     if is_json {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| CliError::Invalid(i.tf("exchange.not_utf8", &[("path", &shown)])))?;
@@ -531,7 +535,8 @@ pub fn restore(ctx: &Ctx, path: PathBuf, out: &mut impl Write) -> CliResult {
         .map_err(|e| match e {
             // SQLite's findings may span lines: one visible line.
             ExchangeError::Store(s) => CliError::Invalid(crate::present::sanitize::visible_line(
-                &format!("{}; {}", s, ctx.i18n.t("restore.untouched")),
+                &ctx.i18n
+                    .tf("restore.untouched", &[("reason", &s.to_string())]),
             )),
             other => err(ctx, other),
         })?;

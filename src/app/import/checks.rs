@@ -23,8 +23,15 @@ pub(super) fn no_second_plan(
             continue;
         }
         if let Some(o) = plans.iter().find(|o| o.overlaps(r)) {
+            // Two plans of the backup itself: no other diary would take it either.
+            let own = !here.iter().any(|h| h.uid == o.uid);
+            let key = if own {
+                "exchange.plan_overlap_in_backup"
+            } else {
+                "exchange.plan_overlap"
+            };
             return Err(ExchangeError::Invalid(i.tf(
-                "exchange.plan_overlap",
+                key,
                 &[
                     ("drug", i.t(&r.drug.label_key())),
                     ("theirs", &r.start.to_string()),
