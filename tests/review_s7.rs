@@ -66,3 +66,19 @@ fn a_backup_with_two_overlapping_plans_of_its_own_is_not_sent_to_a_new_diary() {
     assert_eq!(err.matches("未导入任何内容").count(), 1, "{err}");
     assert!(err.contains("；未导入任何内容"), "{err}");
 }
+
+/// An entry logged with another UTC offset (while travelling, or pasted): the "Saved" line
+/// showed its wall time as if it were this computer's ("@ 2026-03-01 08:00"), where `list`
+/// and the report add "(UTC+09:00)". ISO 8601 with an offset but no seconds was refused.
+#[test]
+fn the_saved_line_shows_a_foreign_offset() {
+    let d = Diary::new();
+    let abroad = d.ok(&["log", "platelets", "45", "--at", "2026-03-01T08:00+09:00"]);
+    assert!(
+        abroad.contains("@ 2026-03-01 08:00 (UTC+09:00)"),
+        "{abroad}"
+    );
+    let home = d.ok(&["log", "platelets", "46", "--at", "2026-03-01 08:00"]);
+    assert!(home.contains("@ 2026-03-01 08:00"), "{home}");
+    assert!(!home.contains("UTC"), "{home}");
+}

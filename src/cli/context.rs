@@ -255,7 +255,7 @@ impl Ctx {
         writeln!(
             out,
             "{}",
-            crate::present::describe::saved(&s.entry, s.edited, &self.i18n)
+            crate::present::describe::saved(&s.entry, s.edited, &self.clock, &self.i18n)
         )
         .map_err(io_error)
     }

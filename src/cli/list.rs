@@ -129,19 +129,6 @@ fn json(
     writeln!(out).map_err(io_error)
 }
 
-/// An entry's time as it was logged; with its UTC offset when that is not this computer's
-/// zone's at that time (logged while travelling, or pasted with an offset), as the report
-/// shows it.
-fn shown_time(clock: &crate::domain::clock::Clock, e: &Entry) -> String {
-    let home = clock
-        .localize(e.at.naive_local())
-        .is_some_and(|t| t.offset() == e.at.offset());
-    match home {
-        true => e.at.format("%Y-%m-%d %H:%M").to_string(),
-        false => e.at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
-    }
-}
-
 fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
     let i = &ctx.i18n;
     if entries.is_empty() {
@@ -156,7 +143,7 @@ fn table(ctx: &Ctx, entries: &[Entry], out: &mut impl Write) -> CliResult {
             }
             [
                 e.id.to_string(),
-                shown_time(&ctx.clock, e),
+                crate::present::describe::shown_time(&ctx.clock, &e.at),
                 i.t(&e.data.kind().label_key()).to_string(),
                 what,
                 crate::present::describe::value(&e.data, i),

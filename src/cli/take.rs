@@ -211,7 +211,7 @@ pub fn run(ctx: &Ctx, args: TakeArgs, status: DoseStatus, out: &mut impl Write) 
     writeln!(
         out,
         "{}\n{line}",
-        crate::present::describe::saved(entry, false, i)
+        crate::present::describe::saved(entry, false, &ctx.clock, i)
     )
     .map_err(io_error)
 }

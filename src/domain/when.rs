@@ -67,7 +67,7 @@ pub fn parse_any(input: &str, clock: &Clock) -> Result<DateTime<FixedOffset>, Wh
     if s.is_empty() {
         return Err(bad());
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+    if let Some(t) = with_offset(s) {
         return Ok(t);
     }
     let lower = s.to_lowercase();
@@ -130,6 +130,25 @@ fn strip_word<'a>(s: &'a str, words: &[&str]) -> Option<&'a str> {
         .map(str::trim)
 }
 
+/// A time that names its UTC offset: RFC 3339, or ISO 8601 without the seconds or with a
+/// space for the `T` ("2026-03-01T08:00+09:00", "2026-03-01 08:00Z").
+fn with_offset(s: &str) -> Option<DateTime<FixedOffset>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t);
+    }
+    let s = match s.strip_suffix(['Z', 'z']) {
+        Some(rest) => format!("{rest}+00:00"),
+        None => s.to_string(),
+    };
+    [
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%d %H:%M:%S%:z",
+    ]
+    .iter()
+    .find_map(|f| DateTime::parse_from_str(&s, f).ok())
+}
+
 fn parse_time(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
@@ -173,6 +192,11 @@ mod tests {
             ("today", "2026-03-10T00:00:00+08:00"),
             ("now", "2026-03-10T14:30:00+08:00"),
             ("  2026-03-11 14:00 ", "2026-03-11T14:00:00+08:00"),
+            // ISO 8601 with an offset but without seconds, or with a space (session 7).
+            ("2026-03-01T08:00+09:00", "2026-03-01T08:00:00+09:00"),
+            ("2026-03-01 08:00+09:00", "2026-03-01T08:00:00+09:00"),
+            ("2026-03-01 08:00:30-05:00", "2026-03-01T08:00:30-05:00"),
+            ("2026-03-01T08:00Z", "2026-03-01T08:00:00+00:00"),
         ];
         for (input, expected) in cases {
             let got = parse_when(input, &c).unwrap_or_else(|e| panic!("{input}: {e}"));

@@ -1,5 +1,6 @@
 //! Short human descriptions of entries, shared by the command line and the terminal UI.
 
+use crate::domain::clock::Clock;
 use crate::domain::entry::{Entry, EntryData};
 use crate::domain::units::fmt_num;
 use crate::present::i18n::I18n;
@@ -95,10 +96,10 @@ pub fn value(d: &EntryData, i: &I18n) -> String {
 }
 
 /// One line: "platelets 45 ×10⁹/L at 2026-03-10 14:30".
-pub fn summary(e: &Entry, i: &I18n) -> String {
+pub fn summary(e: &Entry, clock: &Clock, i: &I18n) -> String {
     let v = value(&e.data, i);
     let w = what(&e.data, i);
-    let at = e.at.format("%Y-%m-%d %H:%M");
+    let at = shown_time(clock, &e.at);
     if v.is_empty() {
         format!("{w} @ {at}")
     } else {
@@ -133,7 +134,6 @@ pub fn dose_soon_after(
     )
 }
 
-/// "Saved #12: platelets 45 ×10⁹/L @ …" (or "Updated …"), the line both faces show after a write.
 /// A backup merge refused because items are here with other content: how many, the first
 /// three named, and the way on (`--keep-mine`, or a fresh diary).
 pub fn differing(d: &[crate::store::Differing], i: &I18n) -> String {
@@ -169,12 +169,29 @@ pub fn differing(d: &[crate::store::Differing], i: &I18n) -> String {
     )
 }
 
-pub fn saved(e: &Entry, updated: bool, i: &I18n) -> String {
+/// "Saved #12: platelets 45 ×10⁹/L @ …" (or "Updated …"), the line both faces show after a write.
+pub fn saved(e: &Entry, updated: bool, clock: &Clock, i: &I18n) -> String {
     let key = if updated { "cli.updated" } else { "cli.saved" };
     i.tf(
         key,
-        &[("id", &e.id.to_string()), ("summary", &summary(e, i))],
+        &[
+            ("id", &e.id.to_string()),
+            ("summary", &summary(e, clock, i)),
+        ],
     )
+}
+
+/// An entry's time as it was logged; with its UTC offset when that is not this computer's
+/// zone's at that time (logged while travelling, or pasted with an offset), as `list` and the
+/// report show it.
+pub fn shown_time(clock: &Clock, at: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    let home = clock
+        .localize(at.naive_local())
+        .is_some_and(|t| t.offset() == at.offset());
+    match home {
+        true => at.format("%Y-%m-%d %H:%M").to_string(),
+        false => at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+    }
 }
 
 /// What and value, without the time: "platelets 45 ×10⁹/L".

@@ -148,7 +148,12 @@ impl App {
 
     /// "Saved #id …", with the warnings after a dash.
     pub(crate) fn saved_text(&self, saved: &Saved) -> String {
-        let text = crate::present::describe::saved(&saved.entry, saved.edited, &self.ctx.i18n);
+        let text = crate::present::describe::saved(
+            &saved.entry,
+            saved.edited,
+            &self.ctx.clock,
+            &self.ctx.i18n,
+        );
         let warn: Vec<String> = saved
             .warnings
             .iter()

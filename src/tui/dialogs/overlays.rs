@@ -251,7 +251,7 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: Confirm) {
                 .rows
                 .iter()
                 .find(|e| e.id == id)
-                .map(|e| crate::present::describe::summary(e, i))
+                .map(|e| crate::present::describe::summary(e, &app.ctx.clock, i))
                 .unwrap_or_default();
             i.tf(
                 "confirm.delete",
