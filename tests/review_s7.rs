@@ -82,3 +82,177 @@ fn the_saved_line_shows_a_foreign_offset() {
     assert!(home.contains("@ 2026-03-01 08:00"), "{home}");
     assert!(!home.contains("UTC"), "{home}");
 }
+
+/// Doses logged at 08:00 and 20:00 in Shanghai (UTC+8), read on a computer set to New York:
+/// `status` said 100 % but the clinic report said "0 taken … 19 missed" and Trends "doses
+/// taken: 0 %" — they placed the plan's slots in the viewer's zone. And a traveller's days
+/// before the flight were all missed in `status` (its slots took the last dose's offset).
+/// Each day's slots are now read in the offset of the doses logged that day.
+#[test]
+fn adherence_reads_each_days_slots_in_the_offset_the_doses_were_logged_in() {
+    let d = Diary::new();
+    let shanghai = "2026-03-10T14:30:00+08:00";
+    let run = |now: &str, tz: &str, args: &[&str]| -> String {
+        let out = common::cmd_on(&d.db)
+            .env("ITP_DIARY_NOW", now)
+            .env("TZ", tz)
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    run(
+        shanghai,
+        "Asia/Shanghai",
+        &["log", "weight", "60", "--at", "2026-02-28 08:00"],
+    );
+    d.start_plan_at("75,75", "08:00,20:00", "2026-03-01");
+    for day in 1..=9 {
+        for time in ["08:00", "20:00"] {
+            let at = format!("2026-03-{day:02}T{time}:00+08:00");
+            run(
+                shanghai,
+                "Asia/Shanghai",
+                &["log", "dose", "csa", "--at", &at],
+            );
+        }
+    }
+    run(
+        shanghai,
+        "Asia/Shanghai",
+        &["log", "dose", "csa", "--at", "2026-03-10T08:00:00+08:00"],
+    );
+    // The same instant, read in New York.
+    let ny = "2026-03-10T01:30:00-05:00";
+    let status = run(ny, "America/New_York", &["status"]);
+    assert!(status.contains("Adherence: 100% over 7 days"), "{status}");
+    let report = run(
+        ny,
+        "America/New_York",
+        &[
+            "export",
+            "--format",
+            "md",
+            "--from",
+            "2026-03-01",
+            "-o",
+            "-",
+        ],
+    );
+    let line = report
+        .lines()
+        .find(|l| l.contains("**Adherence**"))
+        .expect("adherence line");
+    assert!(
+        line.contains("100% (") && line.contains(" 0 missed"),
+        "{line}"
+    );
+    let trends = run(
+        ny,
+        "America/New_York",
+        &[
+            "snapshot", "--screen", "trends", "--window", "1m", "--size", "160x50",
+        ],
+    );
+    assert!(trends.contains("doses taken: 100%"), "{trends}");
+}
+
+/// A traveller: a week of doses in Shanghai, then New York. `status` read every slot in the
+/// last dose's offset, so the Shanghai days read as missed ("57% over 7 days").
+#[test]
+fn a_travellers_days_at_home_and_abroad_each_count_their_own_doses() {
+    let d = Diary::new();
+    let run = |now: &str, tz: &str, args: &[&str]| -> String {
+        let out = common::cmd_on(&d.db)
+            .env("ITP_DIARY_NOW", now)
+            .env("TZ", tz)
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let home = "2026-03-01T07:00:00+08:00";
+    run(
+        home,
+        "Asia/Shanghai",
+        &["log", "weight", "60", "--at", "2026-02-28 08:00"],
+    );
+    d.start_plan_at("75,75", "08:00,20:00", "2026-03-01");
+    for day in 1..=6 {
+        for time in ["08:00", "20:00"] {
+            let at = format!("2026-03-{day:02}T{time}:00+08:00");
+            run(&at, "Asia/Shanghai", &["log", "dose", "csa", "--at", &at]);
+        }
+    }
+    // Flew on the 7th (landed in New York the same calendar day), doses there from the 8th.
+    for day in 8..=10 {
+        for time in ["08:00", "20:00"] {
+            let at = format!("2026-03-{day:02}T{time}:00-05:00");
+            run(
+                &at,
+                "America/New_York",
+                &["log", "dose", "csa", "--at", &at],
+            );
+        }
+    }
+    let now = "2026-03-10T21:00:00-05:00";
+    let status = run(now, "America/New_York", &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&status).expect("json");
+    // 7 days back from 03-10 21:00 (UTC−5) is 03-04 10:00 at UTC+8: five Shanghai slots
+    // (03-04 20:00, 03-05 and 03-06), the travel day's two (nothing logged: missed), then six
+    // in New York — 11 taken of 13 (it read 42.9 %).
+    let a7 = v["adherence_7d"].as_f64().expect("adherence_7d");
+    assert!((a7 - 11.0 / 13.0 * 100.0).abs() < 0.1, "{status}");
+}
+
+/// A toxic trough's urgent alert vanished when a later level was logged that the diary does
+/// not judge (drawn 1.5 h after a dose, or with no dose to time it from): an unjudged value
+/// cleared a judged one, and `remind --exit-code` said nothing urgent was open.
+#[test]
+fn a_level_that_is_not_judged_does_not_clear_the_trough_before_it() {
+    for later in [
+        &[
+            "--at",
+            "2026-03-10 11:00",
+            "--last-dose",
+            "2026-03-10 09:30",
+        ][..],
+        &["--at", "2026-03-10 11:00"][..],
+    ] {
+        let d = Diary::new();
+        d.ok(&[
+            "log",
+            "lab",
+            "csa-trough",
+            "950",
+            "--at",
+            "2026-03-10 09:00",
+            "--last-dose",
+            "2026-03-09 21:00",
+        ]);
+        let before = d.ok(&["remind"]);
+        assert!(before.contains("950"), "{before}");
+        let mut args = vec!["log", "lab", "csa-trough", "200"];
+        args.extend_from_slice(later);
+        d.ok(&args);
+        let out = d
+            .cmd()
+            .args(["remind", "--exit-code"])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{later:?}: {text}");
+        assert!(text.contains("CsA trough 950"), "{later:?}: {text}");
+        assert!(text.contains("200"), "{later:?}: {text}");
+    }
+}

@@ -105,7 +105,8 @@ impl Case {
         let r = f.primary(to.date_naive()).expect("a plan");
         let sum = itp_diary::app::facts::dose_summary(s, Some(r), (from, to), c, t).expect("sum");
         let pairs: Vec<_> = f.doses(r.drug).collect();
-        let planned = r.planned_between(from, to.min(c.now()), c);
+        let slots = itp_diary::domain::dosing::SlotClock::of(c, &pairs);
+        let planned = r.planned_between(from, to.min(c.now()), &slots);
         let mut want = itp_diary::domain::trend::doses::SlotCounts::default();
         for st in itp_diary::domain::dosing::slot_states(&planned, &pairs, c.now(), t) {
             use itp_diary::domain::dosing::SlotState as S;

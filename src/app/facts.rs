@@ -257,11 +257,9 @@ pub fn second_dose_for_slot(
         return Ok(None);
     };
     let doses: Vec<_> = f.doses(r.drug).collect();
-    let plan = match doses.last() {
-        Some((d, _)) => Clock::Fixed(at.with_timezone(d.offset())),
-        None => clock.clone(),
-    };
-    let planned = r.planned_between(at - Duration::days(1), at + Duration::days(1), &plan);
+    let slots =
+        crate::domain::dosing::SlotClock::new(clock, doses.iter().map(|(d, _)| *d).chain([at]));
+    let planned = r.planned_between(at - Duration::days(1), at + Duration::days(1), &slots);
     Ok(crate::domain::dosing::slot_already_answered(
         &planned,
         &doses,

@@ -1,7 +1,7 @@
 //! Dosing arithmetic (mg/day, mg/kg/day from the plan and from the doses actually taken) and
 //! adherence (each planned slot taken, late, missed, skipped or still due).
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Serialize;
 
 use super::clock::Clock;
@@ -45,6 +45,48 @@ pub struct SlotStatus {
     pub dose_at: Option<DateTime<FixedOffset>>,
     /// `true` when "missed" was inferred (no dose logged) rather than logged.
     pub inferred: bool,
+}
+
+/// Where a plan's dose times fall: each day in the UTC offset of the doses logged on it (the
+/// last of them), the other days in the viewer's zone. "Slots are read in the UTC offset the
+/// doses are logged in" (README): a diary read on a computer set to another zone, and a
+/// traveller's days at home and abroad, place 08:00 where the patient took it (session 7: the
+/// clinic report read a Shanghai patient's doses as all missed in New York).
+#[derive(Clone, Debug)]
+pub struct SlotClock<'a> {
+    base: &'a Clock,
+    days: std::collections::BTreeMap<NaiveDate, FixedOffset>,
+}
+
+impl<'a> SlotClock<'a> {
+    /// The slots of the days the doses logged at `times` (any order) fall on, in their offset.
+    pub fn new(base: &'a Clock, times: impl IntoIterator<Item = DateTime<FixedOffset>>) -> Self {
+        let mut times: Vec<_> = times.into_iter().collect();
+        times.sort();
+        let days = times
+            .into_iter()
+            .map(|at| (at.date_naive(), *at.offset()))
+            .collect();
+        SlotClock { base, days }
+    }
+
+    /// The slots of the doses `doses` (a drug's, as the matching reads them).
+    pub fn of<D>(base: &'a Clock, doses: &[(DateTime<FixedOffset>, D)]) -> Self {
+        Self::new(base, doses.iter().map(|(at, _)| *at))
+    }
+
+    /// Every day in the viewer's zone (no dose logged).
+    pub fn viewer(base: &'a Clock) -> Self {
+        Self::new(base, [])
+    }
+
+    /// A dose time of the plan on its day.
+    pub fn localize(&self, naive: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+        match self.days.get(&naive.date()) {
+            Some(offset) => offset.from_local_datetime(&naive).single(),
+            None => self.base.localize(naive),
+        }
+    }
 }
 
 /// What the slot matching reads of a logged dose (a decoded [`Dose`], or a lighter record of

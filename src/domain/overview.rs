@@ -54,6 +54,11 @@ pub struct Overview {
     /// The lines the platelet band is judged against.
     pub platelet_lines: [f64; 4],
     pub trough: Option<Trough>,
+    /// The last level judged as a trough, when a later level is not one (drawn at another
+    /// time, or its timing unknown): the alerts still judge it — a level that is not judged
+    /// does not clear the judgement of the one before (session 7: a toxic trough's urgent
+    /// alert vanished when a C2 or an untimed level was logged after it).
+    pub last_trough: Option<Trough>,
     pub disease_phase: Option<&'static str>,
 }
 
@@ -184,13 +189,39 @@ impl LevelTiming {
     }
 }
 
-/// The last drug level, its timing and band (defects 6, 16).
-fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Trough> {
+/// The last drug level, its timing and band (defects 6, 16); and when it is not judged as a
+/// trough, the last level that is.
+fn last_levels(
+    f: &Facts,
+    regimen: Option<&Regimen>,
+    t: &Thresholds,
+) -> (Option<Trough>, Option<Trough>) {
+    let mut levels = f.labs(Analyte::CsaTrough).rev();
+    let Some((at, l)) = levels.next() else {
+        return (None, None);
+    };
+    let last = level(f, regimen, t, at, l);
+    if last.valid == Some(true) {
+        return (Some(last), None);
+    }
+    let judged = levels
+        .map(|(at, l)| level(f, regimen, t, at, l))
+        .find(|x| x.valid == Some(true));
+    (Some(last), judged)
+}
+
+/// One drug level, its timing and band.
+fn level(
+    f: &Facts,
+    regimen: Option<&Regimen>,
+    t: &Thresholds,
+    at: DateTime<FixedOffset>,
+    l: &LabResult,
+) -> Trough {
     let (lo, hi, from_regimen) = trough_target(regimen, t);
-    let (at, l) = f.labs(Analyte::CsaTrough).next_back()?;
     let timing = LevelTiming::in_facts(f, at, l, t);
     let (hours, valid) = (timing.hours, timing.valid);
-    Some(Trough {
+    Trough {
         at,
         value: l.value,
         hours_since_dose: hours,
@@ -202,7 +233,7 @@ fn last_level(f: &Facts, regimen: Option<&Regimen>, t: &Thresholds) -> Option<Tr
         target_from_regimen: from_regimen,
         window: (t.trough_min_hours, t.trough_max_hours),
         lines: [lo, hi, t.trough_contact, t.trough_urgent],
-    })
+    }
 }
 
 /// Where the patient stands at the clock's now, from the diary as it stood then.
@@ -217,10 +248,12 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
     let (dosing, slots, adherence_7d, adherence_30d) = match &regimen {
         Some(r) => {
             let doses: Vec<_> = f.doses(r.drug).collect();
+            let viewer = clock;
             let clock = &plan_clock(&doses, clock);
             let dosing = dosing(r, &doses, &weights, clock);
             let from = now - Duration::days(30);
-            let planned = r.planned_between(from, now + Duration::days(1), clock);
+            let slots = crate::domain::dosing::SlotClock::of(viewer, &doses);
+            let planned = r.planned_between(from, now + Duration::days(1), &slots);
             let states = slot_states(&planned, &doses, now, t);
             let a7 = adherence(&states, now - Duration::days(7), now);
             let a30 = adherence(&states, from, now);
@@ -235,7 +268,7 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
     let counts: Vec<_> = f.platelets().collect();
     let response = regimen.as_ref().map(|r| assess_regimen(f, r, t));
     let latest_platelets = counts.last().copied();
-    let trough = last_level(f, regimen.as_ref(), t);
+    let (trough, last_trough) = last_levels(f, regimen.as_ref(), t);
     Overview {
         now,
         course,
@@ -248,6 +281,7 @@ pub fn overview(f: &Facts, clock: &Clock, t: &Thresholds) -> Overview {
         platelet_lines: super::response::platelet_lines(t),
         latest_platelets,
         trough,
+        last_trough,
         disease_phase: f.profile.diagnosed_on.map(|d| disease_phase(d, today)),
         regimen,
     }

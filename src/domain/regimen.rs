@@ -4,7 +4,6 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::clock::Clock;
 use super::codes::code_enum;
 use super::drugs::{Drug, Route};
 use super::units::{Quantity, fmt_num};
@@ -168,7 +167,7 @@ impl Regimen {
         &self,
         from: DateTime<FixedOffset>,
         to: DateTime<FixedOffset>,
-        clock: &Clock,
+        clock: &crate::domain::dosing::SlotClock,
     ) -> Vec<PlannedDose> {
         let mut out = Vec::new();
         let mut day = from.date_naive() - Duration::days(1);
@@ -403,8 +402,10 @@ mod tests {
 
     #[test]
     fn planned_doses_follow_steps() {
-        let clock =
-            Clock::Fixed(DateTime::parse_from_rfc3339("2026-03-10T12:00:00+08:00").unwrap());
+        let viewer = crate::domain::clock::Clock::Fixed(
+            DateTime::parse_from_rfc3339("2026-03-10T12:00:00+08:00").unwrap(),
+        );
+        let clock = crate::domain::dosing::SlotClock::viewer(&viewer);
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let step = |from: &str, a: f64| Step {
             id: 0,

@@ -531,7 +531,8 @@ fn dose_counts(
 ) -> DoseCounts {
     counts_of(r.map(|r| {
         let ds: Vec<_> = f.doses(r.drug).collect();
-        let planned = r.planned_between(from, to.min(clock.now()), clock);
+        let slots = crate::domain::dosing::SlotClock::of(clock, &ds);
+        let planned = r.planned_between(from, to.min(clock.now()), &slots);
         let mut c = SlotCounts::default();
         for s in slot_states(&planned, &ds, clock.now(), t) {
             c.count(s.state);

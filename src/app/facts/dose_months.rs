@@ -158,9 +158,11 @@ impl Ctx<'_> {
         }
         marks.sort_by_key(|m| (m.at, m.id));
         let now = self.clock.now();
-        let planned = self.r.map_or_else(Vec::new, |r| {
-            r.planned_between(from, to.min(now), self.clock)
-        });
+        // Each day's slots in the offset of its doses (all of the context's are here).
+        let slots = crate::domain::dosing::SlotClock::new(self.clock, marks.iter().map(|m| m.at));
+        let planned = self
+            .r
+            .map_or_else(Vec::new, |r| r.planned_between(from, to.min(now), &slots));
         Ok((piece(&marks, &planned, span, now, self.t), far))
     }
 }

@@ -9,7 +9,7 @@ use super::{Out, RuleId as R, n};
 use crate::domain::drugs::Drug;
 use crate::domain::entry::{Analyte, BloodPressure};
 use crate::domain::facts::Facts;
-use crate::domain::overview::{Overview, is_csa};
+use crate::domain::overview::{Overview, Trough, is_csa};
 use crate::domain::regimen::Regimen;
 use crate::domain::settings::Thresholds;
 use crate::domain::units::{fmt_beside, fmt_num};
@@ -147,9 +147,14 @@ pub(super) fn drug_level(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out)
     let _ = f;
     let Some(tr) = &o.trough else { return };
     let today = o.now.date_naive();
-    if let Some(r) = o.regimen.as_ref().filter(|r| r.drug == Drug::Cyclosporine)
-        && r.stop.is_some_and(|s| s <= today && tr.at.date_naive() < s)
-    {
+    // A level from before CsA was stopped no longer alerts.
+    let stopped = |tr: &Trough| {
+        o.regimen
+            .as_ref()
+            .filter(|r| r.drug == Drug::Cyclosporine)
+            .is_some_and(|r| r.stop.is_some_and(|s| s <= today && tr.at.date_naive() < s))
+    };
+    if stopped(tr) {
         return;
     }
     let due = Some(tr.at);
@@ -161,14 +166,23 @@ pub(super) fn drug_level(f: &Facts, o: &Overview, t: &Thresholds, out: &mut Out)
         (Some(false), Some(h)) => {
             let h = fmt_beside(h, &[t.trough_min_hours, t.trough_max_hours], 1);
             let args = vec![("value", n(tr.value)), ("hours", h), hours.0, hours.1];
-            return out.push(R::NotATrough, due, args);
+            out.push(R::NotATrough, due, args);
         }
-        (Some(true), _) => {}
+        (Some(true), _) => return trough_band(tr, t, out),
         _ => {
             let args = vec![("value", n(tr.value)), hours.0, hours.1];
-            return out.push(R::LevelTimingUnknown, due, args);
+            out.push(R::LevelTimingUnknown, due, args);
         }
     }
+    // The level before it that was a trough is still judged.
+    if let Some(last) = o.last_trough.as_ref().filter(|l| !stopped(l)) {
+        trough_band(last, t, out);
+    }
+}
+
+/// A trough against its target and the contact and toxic lines.
+fn trough_band(tr: &Trough, t: &Thresholds, out: &mut Out) {
+    let due = Some(tr.at);
     let lines = [
         tr.target_low,
         tr.target_high,

@@ -73,8 +73,10 @@ fn pair_gap(
         .max()?;
     let reach = Duration::days(i64::from(every) + 1);
     let (lo, hi) = (a.min(b), a.max(b));
+    let logged = f.doses(drug).map(|(at, _)| at).chain([a, b]);
+    let slots = crate::domain::dosing::SlotClock::new(clock, logged);
     let mut planned: Vec<DateTime<FixedOffset>> = plans()
-        .flat_map(|r| r.planned_between(lo - reach, hi + reach, clock))
+        .flat_map(|r| r.planned_between(lo - reach, hi + reach, &slots))
         .map(|p| p.at)
         .collect();
     planned.sort();

@@ -9,7 +9,7 @@ mod gap;
 pub use gap::{dose_close_to, widest_dose_gap};
 
 use super::clock::Clock;
-use super::dosing::{SlotState, SlotStatus, slot_states};
+use super::dosing::{SlotClock, SlotState, SlotStatus, slot_states};
 use super::drugs::Drug;
 use super::facts::Facts;
 use super::regimen::Regimen;
@@ -84,8 +84,8 @@ fn slots<'a>(
     let from = clock.localize(today.and_time(NaiveTime::MIN))?;
     let to = from + Duration::days(2);
     // Doses from the day before count too: a late dose at 00:30 may answer yesterday's 23:00.
-    let planned = r.planned_between(from - Duration::days(1), to, clock);
     let doses: Vec<_> = f.doses(r.drug).collect();
+    let planned = r.planned_between(from - Duration::days(1), to, &SlotClock::of(clock, &doses));
     let states = slot_states(&planned, &doses, now, t)
         .into_iter()
         .filter(|s| s.at >= from)
@@ -257,12 +257,14 @@ fn slot_near(
         .find(|r| r.drug == drug && r.is_active_on(at.date_naive()))?;
     let window = Duration::minutes((t.slot_window_hours * 60.0) as i64);
     let around = scheduled.unwrap_or(at);
+    let doses: Vec<_> = f.doses(drug).collect();
+    // The dose being logged places its own day's slots too.
+    let slots = SlotClock::new(clock, doses.iter().map(|(t, _)| *t).chain([at]));
     let planned = r.planned_between(
         around - Duration::days(1),
         around + Duration::days(1),
-        clock,
+        &slots,
     );
-    let doses: Vec<_> = f.doses(drug).collect();
     let states = slot_states(&planned, &doses, clock.now(), t);
     let s = match scheduled {
         Some(s) => states.iter().find(|x| x.at == s)?,

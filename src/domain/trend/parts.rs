@@ -284,7 +284,8 @@ fn share_taken<D: DoseView>(
     clock: &Clock,
     t: &Thresholds,
 ) -> Option<f64> {
-    let planned = r.planned_between(w.from, w.to.min(clock.now()), clock);
+    let slots = crate::domain::dosing::SlotClock::of(clock, doses);
+    let planned = r.planned_between(w.from, w.to.min(clock.now()), &slots);
     let states = slot_states(&planned, doses, clock.now(), t);
     let counted = states.iter().any(|s| s.state != SlotState::Upcoming);
     counted.then(|| adherence(&states, w.from, w.to)).flatten()
