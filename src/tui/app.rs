@@ -200,9 +200,22 @@ impl App {
 
     /// Key → action → update.
     pub fn on_key(&mut self, key: KeyEvent) {
-        if let Some(a) = self.action_for(&key) {
-            self.update(a);
+        let Some(a) = self.action_for(&key) else {
+            return;
+        };
+        // Behind the "enlarge the window" page nothing but quitting acts: a key must never
+        // change the diary unseen (session 7: a dose was answered, an entry deleted there).
+        if self.too_small() && a != Action::Quit {
+            return;
         }
+        self.update(a);
+    }
+
+    /// The window is too small to draw the diary (the event loop has set a size and it is
+    /// below the minimum; before the first frame nothing is known).
+    pub(in crate::tui) fn too_small(&self) -> bool {
+        self.size.area() > 0
+            && (self.size.width < crate::tui::MIN_W || self.size.height < crate::tui::MIN_H)
     }
 
     fn action_for(&self, key: &KeyEvent) -> Option<Action> {
@@ -252,6 +265,9 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent) {
+        if self.too_small() {
+            return;
+        }
         if self.modal.is_some() || self.confirm.is_some() {
             return;
         }

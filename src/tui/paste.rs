@@ -10,6 +10,9 @@ pub const MAX_PASTE: usize = 4000;
 
 impl App {
     pub fn on_paste(&mut self, text: &str) {
+        if self.too_small() {
+            return;
+        }
         if self.confirm.is_some() || !matches!(self.modal, Some(Modal::Form(_) | Modal::Export(_)))
         {
             return;
