@@ -256,3 +256,24 @@ fn a_level_that_is_not_judged_does_not_clear_the_trough_before_it() {
         assert!(text.contains("200"), "{later:?}: {text}");
     }
 }
+
+/// `edit` of a deleted entry said "Updated #1" and wrote into an entry no view shows.
+#[test]
+fn a_deleted_entry_is_not_edited_from_the_command_line() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    d.ok(&["delete", "1"]);
+    let out = d
+        .cmd()
+        .args(["edit", "1", "--value", "60"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("#1 is deleted") && err.contains("undelete 1"),
+        "{err}"
+    );
+    let history = d.ok(&["history", "1"]);
+    assert!(!history.contains("60"), "{history}");
+}

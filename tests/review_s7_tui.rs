@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::app::{app_on, ch, demo_store};
+use common::app::{app_on, ch, demo_store, key, typ};
 use itp_diary::present::i18n::Lang;
 use itp_diary::tui;
+use ratatui::crossterm::event::KeyCode;
 
 /// Behind the "please enlarge the window" page every key still acted: `2 D y` deleted the
 /// first History entry and `t` answered a dose, unseen.
@@ -25,4 +26,100 @@ fn keys_do_nothing_behind_the_enlarge_page_but_quit() {
     let _ = tui::snapshot(&mut app, 40, 12).expect("frame");
     ch(&mut app, 'q');
     assert!(!app.is_running(), "q still quits");
+}
+
+fn screen_on(path: &std::path::Path) -> itp_diary::tui::App {
+    itp_diary::tui::App::new(
+        itp_diary::app::session::Session {
+            store: itp_diary::store::Store::open(path).expect("open"),
+            clock: common::app::clock(),
+            i18n: itp_diary::present::i18n::I18n::new(Lang::En),
+            settings: itp_diary::app::config::Settings::default(),
+            paths: itp_diary::app::config::Paths::beside(path),
+        },
+        itp_diary::tui::theme::Theme { color: false },
+    )
+}
+
+fn count(value: &str) -> itp_diary::domain::entry::NewEntry {
+    use itp_diary::app::entry_input::{RawEntry, build};
+    let raw = RawEntry::Platelets {
+        value: value.into(),
+        unit: None,
+        lab: None,
+    };
+    build(
+        &raw,
+        Some("2026-03-10 09:00"),
+        None,
+        &common::app::clock(),
+        || None,
+    )
+    .expect("build")
+    .entry
+}
+
+/// An entry deleted in another window while its form was open: the first Enter reloaded the
+/// (deleted) entry into the form, the second said "Updated #21" and wrote the value into a
+/// deleted entry, which no view shows. The command line's `edit` of a deleted entry did the
+/// same.
+#[test]
+fn an_entry_deleted_elsewhere_is_not_edited() {
+    use itp_diary::tui::{Action, Modal, Tab};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("d.sqlite");
+    let mut other = itp_diary::store::Store::open(&path).expect("open");
+    let now = common::app::clock().now();
+    let e = other.add_entry(&count("45"), now).expect("add");
+    let mut app = screen_on(&path);
+    app.update(Action::GoTab(Tab::History));
+    app.update(Action::Edit);
+    assert!(matches!(app.modal(), Some(Modal::Form(_))));
+    let read = other.entry(e.id).expect("entry");
+    other.delete_entry(&read, now).expect("delete");
+    app.update(Action::FormSave);
+    app.update(Action::FormSave);
+    let stored = other.entry(e.id).expect("entry");
+    assert_eq!(
+        stored.revision,
+        read.revision + 1,
+        "nothing written after the delete"
+    );
+    let shown = tui::snapshot(&mut app, 100, 30).expect("frame");
+    assert!(shown.contains("deleted"), "{shown}");
+    assert!(!shown.contains("Updated"), "{shown}");
+}
+
+/// A form whose entry was changed elsewhere: Enter reloaded it, and what the patient typed
+/// was gone, with the message hidden.
+#[test]
+fn an_edit_refused_as_stale_keeps_what_was_typed_and_says_so() {
+    use itp_diary::tui::{Action, Modal, Tab};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("d.sqlite");
+    let mut other = itp_diary::store::Store::open(&path).expect("open");
+    let now = common::app::clock().now();
+    let e = other.add_entry(&count("45"), now).expect("add");
+    let mut app = screen_on(&path);
+    app.update(Action::GoTab(Tab::History));
+    app.update(Action::Edit);
+    assert!(matches!(app.modal(), Some(Modal::Form(_))));
+    // Typed as a patient does: the value field has the focus.
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    typ(&mut app, "66");
+    let read = other.entry(e.id).expect("entry");
+    other
+        .update_entry(&read, &count("80"), now)
+        .expect("update");
+    app.update(Action::FormSave);
+    let shown = tui::snapshot(&mut app, 100, 30).expect("frame");
+    assert!(shown.contains("changed elsewhere"), "{shown}");
+    assert!(shown.contains("66"), "what was typed is kept: {shown}");
+    assert!(shown.contains("80"), "what is stored now is shown: {shown}");
+    // Enter now saves what was typed over the version it was shown.
+    app.update(Action::FormSave);
+    assert!(app.modal().is_none(), "{:?}", app.message());
+    let stored = other.entry(e.id).expect("entry");
+    assert_eq!(stored.data.value().map(|v| v.0), Some(66.0));
 }

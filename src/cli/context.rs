@@ -180,6 +180,10 @@ impl Ctx {
             StoreError::NotFound(id) => {
                 CliError::Invalid(self.i18n.tf("error.not_found", &[("id", &id.to_string())]))
             }
+            StoreError::Deleted(id) => CliError::Invalid(
+                self.i18n
+                    .tf("safety.deleted_elsewhere", &[("id", &id.to_string())]),
+            ),
             StoreError::Changed(id) => CliError::Failed(
                 self.i18n
                     .tf("safety.changed_elsewhere", &[("id", &id.to_string())]),

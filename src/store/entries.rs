@@ -394,6 +394,13 @@ impl Store {
         let id = read.id;
         self.write(|tx| {
             check_version(tx, read)?;
+            let deleted: Option<String> =
+                tx.query_row("SELECT deleted_at FROM entries WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            if deleted.is_some() {
+                return Err(StoreError::Deleted(id));
+            }
             let now = utc_text(&now);
             revise(tx, id, "edit", &now)?;
             let c = content(e)?;

@@ -45,6 +45,11 @@ pub enum StoreError {
         "entry #{0} was changed elsewhere — reloaded; nothing was written, check it and try again"
     )]
     Changed(i64),
+    /// The entry is deleted (undoable): an edit would change what no view shows.
+    #[error(
+        "entry #{0} is deleted; nothing was written — restore it first with: itp-diary undelete {0}"
+    )]
+    Deleted(i64),
     #[error(
         "{path} is damaged ({detail}); nothing was written — restore the newest good backup with: itp-diary restore FILE"
     )]

@@ -63,6 +63,48 @@ impl App {
         );
     }
 
+    /// The form's entry was changed elsewhere; nothing was written. What the patient typed
+    /// stays in the form, the message shows what is stored now, and the form now states that
+    /// version: Enter saves the typed one over it, Esc keeps the stored one (session 7: the
+    /// form was reloaded, the typing lost and the message hidden). A form with nothing typed
+    /// shows the stored version.
+    fn changed_elsewhere(&mut self, id: i64) {
+        let i = &self.ctx.i18n;
+        let n = id.to_string();
+        match self.ctx.store.entry(id) {
+            Ok(now) if !now.deleted => {
+                let stored = crate::present::describe::summary(&now, &self.ctx.clock, i);
+                let msg = i.tf(
+                    "safety.changed_elsewhere_kept",
+                    &[("id", &n), ("stored", &stored)],
+                );
+                if let Some(Modal::Form(f)) = &mut self.modal {
+                    if !f.dirty {
+                        // Nothing typed: the form shows what is stored now.
+                        **f = crate::tui::dialogs::form::Form::edit(&now, i);
+                        f.error = Some(i.tf("safety.changed_elsewhere", &[("id", &n)]));
+                    } else {
+                        f.error = Some(msg);
+                        f.original = Some(crate::app::entry_input::raw_from_entry(&now));
+                        f.read = Some(now);
+                    }
+                    f.attempted = true;
+                }
+            }
+            Ok(_) => {
+                let msg = i.tf("safety.deleted_elsewhere", &[("id", &n)]);
+                self.modal = None;
+                self.error(msg);
+            }
+            Err(_) => {
+                let msg = i.tf("safety.changed_elsewhere", &[("id", &n)]);
+                self.modal = None;
+                self.error(msg);
+            }
+        }
+        self.refresh();
+    }
+
     pub(crate) fn save_form(&mut self) {
         let Some(Modal::Form(f)) = &mut self.modal else {
             return;
@@ -116,23 +158,15 @@ impl App {
                 f.soon_confirmed = true;
             }
             Err(SaveError::Store(crate::store::StoreError::Changed(id))) => {
-                // Changed elsewhere: reload the entry into the form (what is stored now) and
-                // say so; nothing was written.
+                self.changed_elsewhere(id)
+            }
+            Err(SaveError::Store(crate::store::StoreError::Deleted(id))) => {
+                self.modal = None;
                 let msg = self
                     .ctx
                     .i18n
-                    .tf("safety.changed_elsewhere", &[("id", &id.to_string())]);
-                match self.ctx.store.entry(id) {
-                    Ok(now) => {
-                        let mut g = crate::tui::dialogs::form::Form::edit(&now, &self.ctx.i18n);
-                        g.error = Some(msg);
-                        self.modal = Some(Modal::Form(Box::new(g)));
-                    }
-                    Err(_) => {
-                        self.modal = None;
-                        self.error(msg);
-                    }
-                }
+                    .tf("safety.deleted_elsewhere", &[("id", &id.to_string())]);
+                self.error(msg);
                 self.refresh();
             }
             Err(SaveError::Store(e)) => {
