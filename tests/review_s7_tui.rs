@@ -123,3 +123,33 @@ fn an_edit_refused_as_stale_keeps_what_was_typed_and_says_so() {
     let stored = other.entry(e.id).expect("entry");
     assert_eq!(stored.data.value().map(|v| v.0), Some(66.0));
 }
+
+/// Trends' dose chart placed each day's taken mg at "the window's start + days + 12 h": a
+/// window opened a month back from 23:34 put today's doses on tomorrow ("Cursor 2026-03-11
+/// 11:34: taken that day"); and the cursor read a count at 07:30 as 07:29.
+#[test]
+fn the_dose_chart_puts_each_day_on_its_day_and_the_cursor_reads_whole_minutes() {
+    use itp_diary::domain::clock::Clock;
+    let late = chrono::DateTime::parse_from_rfc3339("2026-03-10T23:34:27.700+08:00").expect("time");
+    let mut app = common::app::app_with(demo_store(), Clock::Fixed(late), Lang::En, false);
+    ch(&mut app, '4');
+    ch(&mut app, 'c');
+    ch(&mut app, ',');
+    let shown = tui::snapshot(&mut app, 120, 40).expect("frame");
+    let line = shown
+        .lines()
+        .find(|l| l.contains("Cursor"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(line.contains("2026-03-10 12:00"), "{line}");
+    // The platelet chart's latest count, logged at a whole minute.
+    for _ in 0..7 {
+        ch(&mut app, 'c');
+    }
+    ch(&mut app, ',');
+    let shown = tui::snapshot(&mut app, 120, 40).expect("frame");
+    let line = shown
+        .lines()
+        .find(|l| l.contains("Cursor"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(line.contains("2026-02-12 07:30: platelets"), "{line}");
+}

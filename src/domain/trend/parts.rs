@@ -39,6 +39,13 @@ impl Axis {
         (at - self.from).num_seconds() as f64 / 86_400.0
     }
 
+    /// The x of a day's noon on the window's clock (a window opens at any time of day: a
+    /// month back from 23:34 put each day's dose 11:34 into the next day, session 7).
+    pub fn noon(&self, day: chrono::NaiveDate) -> f64 {
+        let noon = day.and_time(NaiveTime::MIN) + Duration::hours(12);
+        (noon - self.from.naive_local()).num_seconds() as f64 / 86_400.0
+    }
+
     pub fn inside(&self, at: &DateTime<FixedOffset>) -> bool {
         *at >= self.from && *at < self.to
     }
@@ -135,19 +142,16 @@ pub(super) fn taken_per_day(f: &Facts, drug: Drug, w: &Axis) -> Vec<Pt> {
                 .or_default() += a.value;
         }
     }
+    let day0 = w.from.date_naive();
     per_day
         .into_iter()
-        .map(|(k, v)| (k as f64 + 0.5, v))
+        .map(|(k, v)| (w.noon(day0 + Duration::days(k)), v))
         .collect()
 }
 
 /// [`taken_per_day`] from a long window's dose summary.
 pub(super) fn taken_per_day_summary(s: &super::doses::DoseSummary, w: &Axis) -> Vec<Pt> {
-    let day0 = w.from.date_naive();
-    s.days
-        .iter()
-        .map(|(day, mg)| ((*day - day0).num_days() as f64 + 0.5, *mg))
-        .collect()
+    s.days.iter().map(|(day, mg)| (w.noon(*day), *mg)).collect()
 }
 
 /// Drug levels (troughs and the levels that were not true troughs), creatinine against its

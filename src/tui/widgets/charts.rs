@@ -323,7 +323,10 @@ pub fn readout(name: &str, d: &TrendData, x: f64, i: &I18n) -> Option<String> {
     if values.is_empty() {
         return None;
     }
-    let at = from + chrono::Duration::seconds((x * 86_400.0).round() as i64);
+    // Shown to the nearest minute: a window opened at a fraction of a second read 07:30 as
+    // 07:29 (session 7).
+    let ms = (x * 86_400_000.0).round() as i64;
+    let at = from + chrono::Duration::milliseconds(ms) + chrono::Duration::seconds(30);
     Some(i.tf(
         "chart.cursor_at",
         &[
