@@ -66,3 +66,34 @@ fn without_a_terminal_the_diary_screen_is_not_started() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already holds entries"));
 }
+
+/// Ended from outside (`kill`, a closed terminal window): the terminal was left in raw mode,
+/// in the alternate screen, with the cursor hidden and mouse reporting on.
+#[cfg(unix)]
+#[test]
+fn a_killed_diary_restores_the_terminal() {
+    for signal in ["-TERM", "-HUP", "-INT"] {
+        let d = Diary::new();
+        d.ok(&["log", "weight", "60"]);
+        let mut s = Screen::start(&d);
+        assert!(s.wait_for("Today"), "first frame");
+        let mark = s.mark();
+        let kill = std::process::Command::new("kill")
+            .args([signal, &s.pid().to_string()])
+            .status()
+            .expect("kill");
+        assert!(kill.success());
+        assert!(!s.wait_exit(), "{signal}: ends as killed, not as a quit");
+        std::thread::sleep(Duration::from_millis(200));
+        let tail = s.since(mark);
+        assert!(
+            tail.contains("\x1b[?1049l"),
+            "{signal}: left the alternate screen"
+        );
+        assert!(tail.contains("\x1b[?25h"), "{signal}: cursor shown again");
+        assert!(
+            tail.contains("\x1b[?1000l") || tail.contains("\x1b[?1006l"),
+            "{signal}: mouse reporting off"
+        );
+    }
+}

@@ -205,7 +205,8 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
     }));
     // Bracketed paste: pasted text arrives as one Paste event, never as keys.
     let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app);
+    let signals = signals::Signals::register();
+    let result = event_loop(&mut terminal, &mut app, &signals);
     let _ = execute!(
         std::io::stdout(),
         DisableMouseCapture,
@@ -213,13 +214,65 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
     );
     ratatui::restore();
     let _ = std::panic::take_hook();
+    // The terminal shows its cursor again when dropped.
+    drop(terminal);
+    // Killed (SIGTERM, SIGHUP, SIGINT): the terminal is restored; now end as the signal would.
+    signals.finish();
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+/// The signals that end the diary from outside (`kill`, a closed terminal window): the loop
+/// stops at the next wake-up and the terminal is restored (session 7: `kill` left it in raw
+/// mode, the alternate screen and mouse reporting on). SIGKILL cannot be caught; on Windows a
+/// closed console ends the process without a signal the diary could catch.
+mod signals {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct Signals(Arc<AtomicUsize>);
+
+    impl Signals {
+        #[cfg(unix)]
+        pub fn register() -> Signals {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let got = Arc::new(AtomicUsize::new(0));
+            for sig in [SIGTERM, SIGHUP, SIGINT] {
+                // Not registered (never seen): the default action stays, as before.
+                let _ = signal_hook::flag::register_usize(sig, Arc::clone(&got), sig as usize);
+            }
+            Signals(got)
+        }
+
+        #[cfg(not(unix))]
+        pub fn register() -> Signals {
+            Signals(Arc::new(AtomicUsize::new(0)))
+        }
+
+        /// A signal arrived.
+        pub fn arrived(&self) -> bool {
+            self.0.load(Ordering::Relaxed) != 0
+        }
+
+        /// After the terminal is restored: end with the signal's own status (128 + n).
+        pub fn finish(&self) {
+            #[cfg(unix)]
+            if let Ok(sig) = i32::try_from(self.0.load(Ordering::Relaxed))
+                && sig != 0
+            {
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+            }
+        }
+    }
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    signals: &signals::Signals,
+) -> anyhow::Result<()> {
     let mut last = Instant::now();
     let mut seen = app.ctx.store.data_version().ok();
-    while app.running {
+    while app.running && !signals.arrived() {
         let size = terminal.size()?;
         app.size = Rect::new(0, 0, size.width, size.height);
         terminal.draw(|f| render(f, app))?;

@@ -96,6 +96,12 @@ impl Screen {
         self.wait_exit()
     }
 
+    /// The program's process id.
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a pid")
+    }
+
     /// [`Screen::exit_success`] keeping the screen, to read what it printed last.
     pub fn wait_exit(&mut self) -> bool {
         let t0 = Instant::now();
