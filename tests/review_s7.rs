@@ -277,3 +277,34 @@ fn a_deleted_entry_is_not_edited_from_the_command_line() {
     let history = d.ok(&["history", "1"]);
     assert!(!history.contains("60"), "{history}");
 }
+
+/// A level drawn 2 h after the dose (not a trough) answered the "trough due" reminder: only
+/// "not a trough" remained and nothing asked for the trough still owed.
+#[test]
+fn a_level_that_is_not_a_trough_does_not_answer_the_trough_reminder() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-28 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    let before = d.ok(&["remind"]);
+    let due = before
+        .lines()
+        .find(|l| l.contains("trough level (C0)"))
+        .unwrap_or_else(|| panic!("{before}"))
+        .to_string();
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "400",
+        "--at",
+        "2026-03-10 10:00",
+        "--last-dose",
+        "2026-03-10 08:00",
+    ]);
+    let after = d.ok(&["remind"]);
+    assert!(
+        after.contains("not a trough") || after.contains("not read as a trough"),
+        "{after}"
+    );
+    assert!(after.lines().any(|l| l == due), "{due}\n{after}");
+}

@@ -132,7 +132,7 @@ fn anchors(f: &Facts, r: &Regimen, today: NaiveDate) -> Vec<(Trigger, NaiveDate)
 
 /// The last day the item was complete: every group measured (on or after `since`); the
 /// group measured longest ago bounds it.
-fn last_done(f: &Facts, what: What, since: Option<NaiveDate>) -> Option<NaiveDate> {
+fn last_done(f: &Facts, what: What, since: Option<NaiveDate>, t: &Thresholds) -> Option<NaiveDate> {
     let last = |v: Vec<DateTime<FixedOffset>>| {
         v.into_iter()
             .map(|x| x.date_naive())
@@ -155,13 +155,33 @@ fn last_done(f: &Facts, what: What, since: Option<NaiveDate>) -> Option<NaiveDat
             .map(|g| {
                 last(
                     g.iter()
-                        .flat_map(|a| f.labs(*a).map(|x| x.0).chain(before(Some(*a))))
+                        .flat_map(|a| {
+                            f.labs(*a)
+                                .filter(|(at, l)| counts_as_done(f, *a, *at, l, t))
+                                .map(|x| x.0)
+                                .chain(before(Some(*a)))
+                        })
                         .collect(),
                 )
             })
             .collect::<Option<Vec<NaiveDate>>>()
             .and_then(|v| v.into_iter().min()),
     }
+}
+
+/// A result that answers its test's reminder: any, except a drug level known not to be a
+/// trough (drawn outside the trough window after its dose) — it does not answer "trough due"
+/// (session 7: a level 2 h after the dose cleared the reminder). A level of unknown timing
+/// answers it: it may be a trough, and its own notice asks for the dose time.
+fn counts_as_done(
+    f: &Facts,
+    a: Analyte,
+    at: DateTime<FixedOffset>,
+    l: &crate::domain::entry::LabResult,
+    t: &Thresholds,
+) -> bool {
+    a != Analyte::CsaTrough
+        || crate::domain::overview::LevelTiming::in_facts(f, at, l, t).valid != Some(false)
 }
 
 /// Monitoring items (clinical.md C) and the trough schedule (B), listed when due within
@@ -195,7 +215,7 @@ pub(super) fn monitoring(
         .is_some_and(|b| b < t.cbc_weekly_below);
     for item in SCHEDULE.iter().filter(|i| (i.for_drug)(r.drug)) {
         let since = item.intensive.map(|_| r.start);
-        let last = last_done(f, item.what, since);
+        let last = last_done(f, item.what, since, t);
         let every = |from: NaiveDate| match item.intensive {
             Some(s) if from < intensive_end => s.value(t),
             _ => item.after.value(t),
