@@ -241,7 +241,7 @@ fn delete_names_the_entry_and_today_is_today() {
     let mut app = app_on(store, Lang::En, false);
     let t = tui::snapshot(&mut app, 80, 24).unwrap();
     assert!(
-        t.contains("[30–49]  today") && !t.contains("0 d ago"),
+        t.contains("[30–49 below target]  today") && !t.contains("0 d ago"),
         "{t}"
     );
     app.update(Action::GoTab(Tab::History));

@@ -308,3 +308,105 @@ fn a_level_that_is_not_a_trough_does_not_answer_the_trough_reminder() {
     );
     assert!(after.lines().any(|l| l == due), "{due}\n{after}");
 }
+
+/// The platelet band's words printed the default lines whatever the care team set: with the
+/// lines at 50 and 90, a count of 80 read "(<30 below treatment line)" and 45 "(<20 high
+/// bleeding risk)".
+#[test]
+fn the_platelet_band_names_the_lines_in_force() {
+    let d = Diary::new();
+    settings(
+        &d,
+        "[alerts]\nplatelets_below_urgent = 50\nplatelets_below = 90\n",
+    );
+
+    d.ok(&["log", "platelets", "80"]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("80 ×10⁹/L (<90 below treatment line)"), "{s}");
+    d.ok(&["log", "platelets", "45"]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("45 ×10⁹/L (<50 high bleeding risk)"), "{s}");
+    d.ok(&["log", "platelets", "95"]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("95 ×10⁹/L (90–99 usual target)"), "{s}");
+    // The clinic report's chart draws the same lines (it drew 20/30/50/100).
+    let html = d.ok(&[
+        "export",
+        "--format",
+        "html",
+        "--from",
+        "2026-03-01",
+        "-o",
+        "-",
+    ]);
+    let labels: Vec<&str> = html
+        .split("</text>")
+        .filter_map(|t| t.rsplit('>').next())
+        .collect();
+    assert!(
+        labels.contains(&"90") && labels.contains(&"50"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"20") && !labels.contains(&"30"),
+        "{labels:?}"
+    );
+}
+
+/// Write the diary's settings file (owner-only, as the diary makes it).
+fn settings(d: &Diary, text: &str) {
+    let path = d.db.with_file_name("config.toml");
+    std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+    std::fs::write(&path, text).expect("settings");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("mode");
+    }
+}
+
+/// The report and Trends measured "days at or above" the care team's response lines but
+/// labelled them 30 and 100; the report said "not 10–14 h" with the trough window at 12–14 h.
+#[test]
+fn the_report_names_the_response_lines_and_trough_window_in_force() {
+    let d = Diary::new();
+    settings(
+        &d,
+        "[response]\nresponse_at_least = 50\ncomplete_at_least = 70\n\
+         [trough]\nvalid_min_hours = 12\nvalid_max_hours = 14\n",
+    );
+    d.ok(&["log", "platelets", "40", "--at", "2026-03-01 08:00"]);
+    d.ok(&["log", "platelets", "80", "--at", "2026-03-08 08:00"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "150",
+        "--at",
+        "2026-03-09 07:00",
+        "--last-dose",
+        "2026-03-08 20:00",
+    ]);
+    let md = d.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--from",
+        "2026-03-01",
+        "--full",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        md.contains("days ≥ 50:") && md.contains("days ≥ 70:"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("days ≥ 30") && !md.contains("days ≥ 100"),
+        "{md}"
+    );
+    assert!(md.contains("not 12–14 h"), "{md}");
+    assert!(!md.contains("10–14"), "{md}");
+    let trends = d.ok(&["snapshot", "--screen", "trends", "--size", "120x40"]);
+    assert!(trends.contains("days ≥ 50:"), "{trends}");
+}

@@ -141,6 +141,9 @@ pub struct Marker {
 /// Figures for the window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// The counts the two shares are measured against: the response and complete-response
+    /// lines in force (30 and 100 by default).
+    pub at_least: [f64; 2],
     pub days_at_least_30_pct: Option<f64>,
     pub days_at_least_100_pct: Option<f64>,
     pub median_platelets: Option<f64>,

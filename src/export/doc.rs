@@ -225,10 +225,6 @@ fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
     v.push((i.t("clinic.iwg").to_string(), response(r, i)));
     let sm = &r.trend.summary;
     let n = |x: Option<f64>| x.map(|x| fmt_num(x, 0)).unwrap_or_else(dash);
-    let pct = |x: Option<f64>| {
-        let shown = x.map(crate::domain::units::fmt_pct).unwrap_or_else(dash);
-        format!("{shown}%")
-    };
     v.push((
         i.t("report.platelet_summary").to_string(),
         plain(format!(
@@ -240,11 +236,8 @@ fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
                     ("low", &n(sm.lowest_platelets))
                 ]
             ),
-            i.tf("trends.time_30", &[("pct", &pct(sm.days_at_least_30_pct))]),
-            i.tf(
-                "trends.time_100",
-                &[("pct", &pct(sm.days_at_least_100_pct))]
-            ),
+            crate::present::status::days_at_least(sm, 0, i),
+            crate::present::status::days_at_least(sm, 1, i),
         )),
     ));
     let dc = &r.doses;
@@ -360,14 +353,16 @@ fn latest_row(l: &Latest, r: &Report, i: &I18n) -> Vec<Cell> {
         (_, Some(c)) => format!("{}{}", if c >= 0.0 { "+" } else { "" }, fmt_num(c, dec)),
         (_, None) => dash(),
     };
-    let mut status = i
-        .t(match l.flag {
+    let mut status = crate::present::status::with_window(
+        i,
+        match l.flag {
             Flag::Normal => "clinic.flag_ok",
             Flag::High => "clinic.flag_high",
             Flag::Low => "clinic.flag_low",
             Flag::Unknown => "clinic.flag_unknown",
-        })
-        .to_string();
+        },
+        window,
+    );
     if let Item::Lab(Analyte::CsaTrough) = l.item {
         let h = l
             .hours

@@ -187,8 +187,8 @@ fn period_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
                     )
                 ]
             ),
-            i.tf("trends.time_30", &[("pct", &pct(s.days_at_least_30_pct))]),
-            i.tf("trends.time_100", &[("pct", &pct(s.days_at_least_100_pct))]),
+            crate::present::status::days_at_least(s, 0, i),
+            crate::present::status::days_at_least(s, 1, i),
         ),
     ));
     let dc = &r.doses;
@@ -278,7 +278,14 @@ pub fn tables(r: &Report, i: &I18n) -> Vec<(String, Vec<String>, Vec<Vec<String>
                     },
                     match t.valid {
                         Some(true) => i.t("form.yes").to_string(),
-                        Some(false) => format!("!{}", i.t("report.not_trough")),
+                        Some(false) => format!(
+                            "!{}",
+                            crate::present::status::with_window(
+                                i,
+                                "report.not_trough",
+                                r.trough_window
+                            )
+                        ),
                         None => dash(),
                     },
                 ]

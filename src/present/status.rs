@@ -179,7 +179,7 @@ impl StatusView {
                     value: v,
                     shown: fmt_beside(v, &o.platelet_lines, 1),
                     band,
-                    band_label: i.t(&band.label_key()).to_string(),
+                    band_label: platelet_band_label(band, &o.platelet_lines, i),
                     date: at.date_naive(),
                     days_ago: (today - at.date_naive()).num_days(),
                     ago: super::ago::days_ago(at.date_naive(), today, i),
@@ -201,6 +201,54 @@ impl StatusView {
 /// makes it not assessable, the corticosteroids taken around it, the bleed that lost it — as
 /// the alerts say, so the status line never reads a plain "response (R)" or "not assessable
 /// yet" beside them.
+/// A platelet band in words with the counts that bound it, from the lines it was judged
+/// against (the care team's settings): "<30 below treatment line", "30–49 below the usual
+/// target" (session 7: the labels printed the default numbers whatever the settings).
+pub fn platelet_band_label(band: PlateletBand, lines: &[f64; 4], i: &I18n) -> String {
+    let k = PlateletBand::ALL
+        .iter()
+        .position(|b| *b == band)
+        .unwrap_or(0);
+    // A band starts at the highest line below it and ends at its own.
+    let lo = lines[..k].iter().copied().reduce(f64::max);
+    let hi = lines.get(k).copied();
+    let num = |x: f64| fmt_num(x, 1);
+    let range = match (lo, hi) {
+        (Some(lo), Some(hi)) if lo.fract() == 0.0 && hi.fract() == 0.0 && hi - lo >= 2.0 => {
+            format!("{}–{}", num(lo), num(hi - 1.0))
+        }
+        (Some(lo), Some(hi)) => format!("{}–<{}", num(lo), num(hi)),
+        (None, Some(hi)) => format!("<{}", num(hi)),
+        (Some(lo), None) => format!("≥{}", num(lo)),
+        (None, None) => String::new(),
+    };
+    let below = hi.map(num).unwrap_or_default();
+    i.tf(&band.label_key(), &[("range", &range), ("below", &below)])
+}
+
+/// A message naming the trough window as `{min}`–`{max}` (hours after the dose; the settings'
+/// `trough.valid_min_hours`/`valid_max_hours`, 10–14 by default).
+pub fn with_window(i: &I18n, key: &str, w: (f64, f64)) -> String {
+    let (min, max) = (fmt_num(w.0, 1), fmt_num(w.1, 1));
+    i.tf(key, &[("min", &min), ("max", &max)])
+}
+
+/// "days ≥ 30: 53 %" — the share of the window's days at or above the response line (`k`
+/// 0) or the complete-response line (1), named with the line in force (session 7: the
+/// labels said 30 and 100 while the shares were measured against the care team's lines).
+pub fn days_at_least(s: &crate::domain::trend::Summary, k: usize, i: &I18n) -> String {
+    let pct = if k == 0 {
+        s.days_at_least_30_pct
+    } else {
+        s.days_at_least_100_pct
+    };
+    let pct = pct
+        .map(|x| format!("{}%", crate::domain::units::fmt_pct(x)))
+        .unwrap_or_else(|| "—".into());
+    let line = fmt_num(s.at_least.get(k).copied().unwrap_or_default(), 1);
+    i.tf("trends.days_at_least", &[("line", &line), ("pct", &pct)])
+}
+
 pub fn response_label(a: &crate::domain::response::Assessment, i: &I18n) -> String {
     use crate::domain::response::Response;
     let status = i.t(&format!("response.{}", a.status.code())).to_string();

@@ -248,6 +248,7 @@ pub(super) fn summary(d: &TrendData, t: &Thresholds) -> Summary {
     let values: Vec<f64> = d.platelets.iter().map(|p| p.1).collect();
     let (lo, hi) = d.target;
     Summary {
+        at_least: [t.r_platelets, t.cr_platelets],
         days_at_least_30_pct: time_in_range(
             &d.platelets,
             t.r_platelets,

@@ -13,7 +13,7 @@ pub(super) type PanelFn = fn(&mut Scene, &Report, &TrendData, &Axis, f64, &[f64]
 
 pub(super) fn platelets(
     s: &mut Scene,
-    _r: &Report,
+    r: &Report,
     d: &TrendData,
     a: &Axis,
     top: f64,
@@ -27,12 +27,22 @@ pub(super) fn platelets(
         (Key::Mark(PLT), i.t("clinic.legend_bleed").to_string()),
     ];
     let top = header(s, top, &title, &keys);
+    // The lines the counts are judged against, as the care team set them (session 7: the
+    // chart drew 20/30/50/100 whatever the settings).
+    let mut lines = r.platelet_lines.to_vec();
+    lines.sort_by(f64::total_cmp);
+    lines.dedup();
+    let highest = lines.last().copied().unwrap_or(100.0);
     let p = Panel {
         top,
         y0: 0.0,
-        y1: top_of(d.platelets.iter().map(|q| q.1), 120.0, 1.1),
+        y1: top_of(
+            d.platelets.iter().map(|q| q.1),
+            (highest * 1.2).max(120.0),
+            1.1,
+        ),
     };
-    let bands = [20.0, 30.0, 50.0, 100.0].map(|b| (b, fmt_num(b, 0), true));
+    let bands: Vec<_> = lines.iter().map(|b| (*b, fmt_num(*b, 1), true)).collect();
     frame(s, &p, grid, &bands);
     if d.platelets.is_empty() {
         empty_note(s, &p, i);
@@ -130,7 +140,10 @@ pub(super) fn level(
         "clinic.default"
     });
     let keys = [
-        (Key::Dot(TROUGH), i.t("clinic.legend_trough").to_string()),
+        (
+            Key::Dot(TROUGH),
+            crate::present::status::with_window(i, "clinic.legend_trough", r.trough_window),
+        ),
         (
             Key::Square(OTHER),
             i.t("clinic.legend_not_trough").to_string(),

@@ -116,7 +116,14 @@ pub(super) fn appendix(r: &Report, i: &I18n) -> Vec<Block> {
                         ),
                         match t.valid {
                             Some(true) => plain(i.t("form.yes")),
-                            Some(false) => toned(i.t("report.not_trough"), true),
+                            Some(false) => toned(
+                                crate::present::status::with_window(
+                                    i,
+                                    "report.not_trough",
+                                    r.trough_window,
+                                ),
+                                true,
+                            ),
                             None => plain(i.t("clinic.no_timing")),
                         },
                     ]

@@ -262,8 +262,8 @@ fn summary_lines(st: &TrendsState, i: &I18n) -> Vec<Line<'static>> {
     let num = |v: Option<f64>| v.map(|x| fmt_num(x, 0)).unwrap_or_else(|| "—".into());
     vec![
         Line::from(i.tf("trends.window", &[("window", i.t(st.window.label_key()))])),
-        Line::from(i.tf("trends.time_30", &[("pct", &pct(s.days_at_least_30_pct))])),
-        Line::from(i.tf("trends.time_100", &[("pct", &pct(s.days_at_least_100_pct))])),
+        Line::from(crate::present::status::days_at_least(s, 0, i)),
+        Line::from(crate::present::status::days_at_least(s, 1, i)),
         Line::from(i.tf(
             "trends.median_low",
             &[
