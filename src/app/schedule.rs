@@ -84,6 +84,24 @@ pub struct Job {
     pub name: String,
 }
 
+impl Job {
+    /// The name as a systemd unit name (`systemd-escape`: every byte but ASCII letters,
+    /// digits, `:`, `_`, `.` and `-` as `\xNN`): "Mary Ann" and 小明 made unit files systemd
+    /// refused, so that patient's reminders never ran (session 7).
+    pub fn systemd_name(&self) -> String {
+        let mut out = String::new();
+        for (k, b) in self.name.bytes().enumerate() {
+            let keep = b.is_ascii_alphanumeric() || b":_-".contains(&b) || (b == b'.' && k > 0);
+            if keep {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+}
+
 /// One file to write.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitFile {
@@ -115,6 +133,14 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// A word for a command the patient copies: as it is when the shell reads it so, else quoted.
+fn sh_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-/:@%+=,".contains(&b));
+    if plain { s.to_string() } else { sh_quote(s) }
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -138,19 +164,21 @@ pub fn systemd_units(job: &Job, every: Every, unit_dir: &Path) -> Vec<UnitFile> 
     );
     let timer = format!(
         "{MARKER}\n[Unit]\nDescription=itp-diary: check reminders every {} minutes\n\n\
-         [Timer]\nOnCalendar={}\nPersistent=true\nUnit={}.service\n\n\
+         [Timer]\nOnCalendar={}\nPersistent=true\n\n\
          [Install]\nWantedBy=timers.target\n",
         every.minutes,
         every.on_calendar(),
-        job.name
     );
+    // The timer starts the service of its own name (no `Unit=`: a name with `\xNN` escapes
+    // is not read back as written there).
+    let name = job.systemd_name();
     vec![
         UnitFile {
-            path: unit_dir.join(format!("{}.service", job.name)),
+            path: unit_dir.join(format!("{name}.service")),
             text: service,
         },
         UnitFile {
-            path: unit_dir.join(format!("{}.timer", job.name)),
+            path: unit_dir.join(format!("{name}.timer")),
             text: timer,
         },
     ]
@@ -194,9 +222,15 @@ pub fn schtasks(job: &Job, every: Every) -> String {
     };
     format!(
         "schtasks /Create /F /TN {} /SC {sc} /MO {mo} /TR \"{}\"",
-        job.name,
+        task_name(job),
         cmd.join(" ")
     )
+}
+
+/// The task's name for `schtasks /TN`, quoted (a patient's name may hold spaces; a `\` would
+/// name a folder).
+fn task_name(job: &Job) -> String {
+    format!("\"{}\"", job.name.replace(['"', '\\'], "_"))
 }
 
 /// The plan for `platform`. `unit_dir` is where systemd user units live.
@@ -206,8 +240,8 @@ pub fn install_plan(platform: Platform, job: &Job, every: Every, unit_dir: &Path
             files: systemd_units(job, every, unit_dir),
             instructions: vec![
                 format!(
-                    "systemctl --user daemon-reload && systemctl --user enable --now {}.timer",
-                    job.name
+                    "systemctl --user daemon-reload && systemctl --user enable --now {}",
+                    sh_word(&format!("{}.timer", job.systemd_name()))
                 ),
                 cron_line(job, every),
             ],
@@ -217,8 +251,8 @@ pub fn install_plan(platform: Platform, job: &Job, every: Every, unit_dir: &Path
             instructions: vec![
                 launchd_plist(job, every),
                 format!(
-                    "launchctl load ~/Library/LaunchAgents/org.{}.plist",
-                    job.name
+                    "launchctl load ~/Library/LaunchAgents/{}",
+                    sh_word(&format!("org.{}.plist", job.name))
                 ),
             ],
         },
@@ -230,13 +264,19 @@ pub fn install_plan(platform: Platform, job: &Job, every: Every, unit_dir: &Path
 }
 
 /// How to undo on platforms where nothing was written.
-pub fn uninstall_instructions(platform: Platform, job_name: &str) -> Vec<String> {
+pub fn uninstall_instructions(platform: Platform, job: &Job) -> Vec<String> {
     match platform {
-        Platform::Systemd => vec![format!("systemctl --user disable --now {job_name}.timer")],
-        Platform::Launchd => vec![format!(
-            "launchctl unload ~/Library/LaunchAgents/org.{job_name}.plist && rm ~/Library/LaunchAgents/org.{job_name}.plist"
+        Platform::Systemd => vec![format!(
+            "systemctl --user disable --now {}",
+            sh_word(&format!("{}.timer", job.systemd_name()))
         )],
-        Platform::Windows => vec![format!("schtasks /Delete /F /TN {job_name}")],
+        Platform::Launchd => {
+            let plist = sh_word(&format!("org.{}.plist", job.name));
+            vec![format!(
+                "launchctl unload ~/Library/LaunchAgents/{plist} && rm ~/Library/LaunchAgents/{plist}"
+            )]
+        }
+        Platform::Windows => vec![format!("schtasks /Delete /F /TN {}", task_name(job))],
     }
 }
 
@@ -380,10 +420,59 @@ mod tests {
         assert!(w.files.is_empty());
         assert!(
             w.instructions[0]
-                .starts_with("schtasks /Create /F /TN itp-diary-remind /SC MINUTE /MO 15 /TR")
+                .starts_with("schtasks /Create /F /TN \"itp-diary-remind\" /SC MINUTE /MO 15 /TR")
+        );
+        assert!(uninstall_instructions(Platform::Windows, &job())[0].contains("/Delete"));
+    }
+
+    /// A patient's name with a space or Chinese characters made unit files systemd refuses
+    /// ("Invalid argument") and an unquoted `systemctl` line; the names are escaped as
+    /// `systemd-escape` does, and the commands quote them.
+    #[test]
+    fn a_patients_unit_names_are_valid_systemd_names() {
+        let named = |n: &str| Job {
+            name: format!("itp-diary-remind-{n}"),
+            ..job()
+        };
+        assert_eq!(
+            named("Mary Ann").systemd_name(),
+            "itp-diary-remind-Mary\\x20Ann"
+        );
+        assert_eq!(
+            named("小明").systemd_name(),
+            "itp-diary-remind-\\xe5\\xb0\\x8f\\xe6\\x98\\x8e"
+        );
+        assert_eq!(named("a.b_c:d").systemd_name(), "itp-diary-remind-a.b_c:d");
+        let plan = install_plan(
+            Platform::Systemd,
+            &named("Mary Ann"),
+            Every::parse("15m").unwrap(),
+            Path::new("/u"),
+        );
+        assert_eq!(
+            plan.files[1].path,
+            Path::new("/u/itp-diary-remind-Mary\\x20Ann.timer")
         );
         assert!(
-            uninstall_instructions(Platform::Windows, "itp-diary-remind")[0].contains("/Delete")
+            !plan.files[1].text.contains("Unit="),
+            "{}",
+            plan.files[1].text
+        );
+        assert!(
+            plan.instructions[0].ends_with("enable --now 'itp-diary-remind-Mary\\x20Ann.timer'"),
+            "{}",
+            plan.instructions[0]
+        );
+        let w = install_plan(
+            Platform::Windows,
+            &named("Mary Ann"),
+            Every::parse("15m").unwrap(),
+            Path::new("/u"),
+        );
+        assert!(
+            w.instructions[0].contains("/TN \"itp-diary-remind-Mary Ann\""),
+            "{}",
+            w.instructions[0]
         );
     }
 

@@ -157,15 +157,16 @@ fn install(
 
 fn uninstall(ctx: &Ctx, platform: Platform, job: &Job, out: &mut impl Write) -> CliResult {
     let i = &ctx.i18n;
-    let undo = schedule::uninstall_instructions(platform, &job.name);
+    let undo = schedule::uninstall_instructions(platform, job);
     if platform != Platform::Systemd {
         writeln!(out, "{}\n  {}", i.t("notify.uninstall_manual"), undo[0]).map_err(io_error)?;
         return Ok(());
     }
     let dir = unit_dir()?;
+    let name = job.systemd_name();
     let paths = [
-        dir.join(format!("{}.timer", job.name)),
-        dir.join(format!("{}.service", job.name)),
+        dir.join(format!("{name}.timer")),
+        dir.join(format!("{name}.service")),
     ];
     writeln!(out, "{}\n  {}", i.t("notify.turn_off"), undo[0]).map_err(io_error)?;
     let removed = schedule::remove_units(&paths).map_err(|e| CliError::Failed(e.to_string()))?;
