@@ -410,3 +410,53 @@ fn the_report_names_the_response_lines_and_trough_window_in_force() {
     let trends = d.ok(&["snapshot", "--screen", "trends", "--size", "120x40"]);
     assert!(trends.contains("days ≥ 50:"), "{trends}");
 }
+
+/// `--config typo.tml` (a file that does not exist) put the app's defaults in place of the
+/// care team's thresholds without a word.
+#[test]
+fn a_settings_file_named_on_the_command_line_that_does_not_exist_is_said() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    let typo = d.dir.path().join("typo.tml");
+    let out = d
+        .cmd()
+        .args(["--config", typo.to_str().expect("utf-8"), "remind"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("typo.tml") && err.contains("does not exist"),
+        "{err}"
+    );
+    // The usual file (missing: no settings made yet) and `config` commands say nothing.
+    let usual = d.db.with_file_name("config.toml");
+    let out = d
+        .cmd()
+        .args(["--config", usual.to_str().expect("utf-8"), "remind"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}
+
+/// A settings file any user of the computer could change (mode 0666) was used without a word:
+/// anyone could move the potassium or trough alert lines.
+#[cfg(unix)]
+#[test]
+fn a_settings_file_others_can_change_is_said() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Diary::new();
+    settings(&d, "[alerts]\nplatelets_below = 30\n");
+    let path = d.db.with_file_name("config.toml");
+    let remind = |d: &Diary| {
+        let out = d.cmd().args(["remind"]).output().expect("run");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(remind(&d).is_empty());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).expect("mode");
+    let err = remind(&d);
+    assert!(
+        err.contains("mode 666") && err.contains("chmod 600"),
+        "{err}"
+    );
+}

@@ -24,15 +24,35 @@ pub fn private_file_options() -> OpenOptions {
     }
 }
 
+/// The permission bits of a file other users may write (group or others), e.g. `0o666`:
+/// a settings file anyone can change changes the alerts' thresholds. `None` when only its
+/// owner can (or elsewhere than unix, where the profile folder's ACL decides).
+pub fn others_may_write(path: &std::path::Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        unix::others_may_write(path)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 #[cfg(unix)]
 mod unix {
     use std::fs::OpenOptions;
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
     pub fn private_file_options() -> OpenOptions {
         let mut o = OpenOptions::new();
         o.mode(0o600);
         o
+    }
+
+    pub fn others_may_write(path: &std::path::Path) -> Option<u32> {
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o022 != 0).then_some(mode)
     }
 }
 

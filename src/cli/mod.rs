@@ -64,6 +64,7 @@ pub struct Cli {
 pub struct Given {
     pub db: bool,
     pub patient: bool,
+    pub config: bool,
 }
 
 /// Parse the arguments, remembering which options the command line gave.
@@ -75,8 +76,22 @@ pub fn parse() -> Result<Cli, clap::Error> {
     cli.given = Given {
         db: on_line("db"),
         patient: on_line("patient"),
+        config: on_line("config"),
     };
     Ok(cli)
+}
+
+/// A settings file named with `--config` on the command line that does not exist (a typo
+/// silently put the app's defaults in place of the care team's thresholds, session 7); not
+/// the file the diary would use anyway (the reminder timers name it), nor for `config`
+/// commands, which make or show it.
+fn named_settings_missing(cli: &Cli, paths: &Paths, patient: Option<&str>) -> Option<String> {
+    if !cli.given.config || matches!(cli.command, Some(Command::Config(_))) {
+        return None;
+    }
+    let usual = Paths::resolve(cli.db.as_deref(), None, patient).ok()?;
+    (usual.config != paths.config && !paths.config.exists())
+        .then(|| paths.config.display().to_string())
 }
 
 /// The heading under which `--help` lists the options every command takes.
@@ -303,6 +318,7 @@ pub fn run(cli: Cli) -> CliResult {
         Err(e) => return Err(CliError::Invalid(e.to_string())),
     };
     let lang = lang_of(&cli, &settings)?;
+    let named_missing = named_settings_missing(&cli, &paths, patient.as_deref());
     let ctx = Ctx {
         paths,
         clock: clock_from_env()?,
@@ -310,6 +326,28 @@ pub fn run(cli: Cli) -> CliResult {
         settings,
         opened: std::cell::Cell::new(false),
     };
+    if let Some(mode) = crate::app::platform::others_may_write(&ctx.paths.config) {
+        let path = ctx.paths.config.display().to_string();
+        let text = ctx.i18n.tf(
+            "warning.settings_writable",
+            &[("path", &path), ("mode", &format!("{mode:o}"))],
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            ctx.i18n.t("warning.prefix"),
+            crate::present::sanitize::visible_line(&text)
+        );
+    }
+    if let Some(path) = named_missing {
+        let text = ctx.i18n.tf("warning.settings_missing", &[("path", &path)]);
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            ctx.i18n.t("warning.prefix"),
+            crate::present::sanitize::visible_line(&text)
+        );
+    }
     // Buffered: a 20-year CSV is one write per block, not one per line.
     let buffered = std::io::BufWriter::new(std::io::stdout().lock());
     // Text for a person goes through the one sanitiser (escape sequences and bidi overrides
