@@ -460,3 +460,37 @@ fn a_settings_file_others_can_change_is_said() {
         "{err}"
     );
 }
+
+/// Who set the trough target was told three ways: `status` said "app default" for a target
+/// the settings file set, Trends titled the default band "care-team target", and the report
+/// compared values with the defaults.
+#[test]
+fn who_set_the_trough_target_is_said_the_same_everywhere() {
+    let d = Diary::new();
+    d.ok(&["log", "platelets", "45"]);
+    d.ok(&[
+        "log",
+        "lab",
+        "csa-trough",
+        "150",
+        "--at",
+        "2026-03-10 07:00",
+        "--last-dose",
+        "2026-03-09 20:00",
+    ]);
+    let trends = d.ok(&["snapshot", "--screen", "trends", "--size", "120x40"]);
+    assert!(trends.contains("(app default target)"), "{trends}");
+    let s = d.ok(&["status", "--json"]);
+    assert!(s.contains("\"target_set_by\": \"app_default\""), "{s}");
+    settings(&d, "[trough]\ntarget_low = 200\ntarget_high = 400\n");
+    let s = d.ok(&["status"]);
+    assert!(s.contains("target 200–400, set by your care team"), "{s}");
+    let s = d.ok(&["status", "--json"]);
+    assert!(s.contains("\"target_set_by\": \"care_team\""), "{s}");
+    let trends = d.ok(&["snapshot", "--screen", "trends", "--size", "120x40"]);
+    assert!(trends.contains("(care-team target)"), "{trends}");
+    // A file that sets the default value is still the care team's choice.
+    settings(&d, "[trough]\ntarget_low = 100\ntarget_high = 200\n");
+    let s = d.ok(&["status"]);
+    assert!(s.contains("target 100–200, set by your care team"), "{s}");
+}

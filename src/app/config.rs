@@ -265,6 +265,7 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
             }
             (spec.set)(&mut s.thresholds, n);
             s.from_file.insert(spec.key);
+            s.thresholds.set_by_team.insert(spec.key);
         }
     }
     s.thresholds.check()?;

@@ -116,7 +116,7 @@ pub fn status_json(o: &Overview) -> Value {
             "valid_trough": t.valid, "band": t.band,
             "timing_from_dose_log": t.timing_from_log,
             "target_low": t.target_low, "target_high": t.target_high,
-            "target_set_by": if t.target_from_regimen { "care_team" } else { "app_default" },
+            "target_set_by": if t.target_by_team { "care_team" } else { "app_default" },
         })),
         "disease_phase": o.disease_phase,
     })

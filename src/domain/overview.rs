@@ -32,6 +32,8 @@ pub struct Trough {
     pub target_high: f64,
     /// The target comes from the regimen (set by the care team) rather than the settings.
     pub target_from_regimen: bool,
+    /// The care team set the target (in the plan or the settings file).
+    pub target_by_team: bool,
     /// The trough window (hours after the dose) the level was judged against.
     pub window: (f64, f64),
     /// The lines the level is judged against: the target, the contact and the urgent line.
@@ -63,11 +65,18 @@ pub struct Overview {
 }
 
 /// The target range: the regimen's (care team) or the settings'.
+/// The target band in force, and whether the plan gives it; [`target_by_team`] says whether
+/// the care team set it (in the plan or the settings).
 pub fn trough_target(r: Option<&Regimen>, t: &Thresholds) -> (f64, f64, bool) {
     match r.and_then(|r| r.target_low.zip(r.target_high)) {
         Some((lo, hi)) => (lo, hi, true),
         None => (t.trough_low, t.trough_high, false),
     }
+}
+
+/// The trough target in force was set by the care team: in the plan, or in the settings.
+pub fn target_by_team(r: Option<&Regimen>, t: &Thresholds) -> bool {
+    trough_target(r, t).2 || t.by_team(&["trough.target_low", "trough.target_high"])
 }
 
 crate::domain::codes::code_enum!(
@@ -231,6 +240,7 @@ fn level(
         target_low: lo,
         target_high: hi,
         target_from_regimen: from_regimen,
+        target_by_team: target_by_team(regimen, t),
         window: (t.trough_min_hours, t.trough_max_hours),
         lines: [lo, hi, t.trough_contact, t.trough_urgent],
     }

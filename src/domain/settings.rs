@@ -27,10 +27,16 @@ macro_rules! thresholds {
     ($($field:ident = $key:literal : $default:expr, [$min:expr, $max:expr], $int:expr, $unit:literal, [$($r:ident),*];)*) => {
         /// The resolved thresholds (defaults overlaid with the settings file).
         #[derive(Clone, Debug, PartialEq)]
-        pub struct Thresholds { $(pub $field: f64,)* }
+        pub struct Thresholds {
+            $(pub $field: f64,)*
+            /// The keys the settings file set (the care team's), whatever their value.
+            pub set_by_team: std::collections::BTreeSet<&'static str>,
+        }
 
         impl Default for Thresholds {
-            fn default() -> Self { Thresholds { $($field: $default,)* } }
+            fn default() -> Self {
+                Thresholds { $($field: $default,)* set_by_team: Default::default() }
+            }
         }
 
         /// A setting, typed: a rule names the setting it reads with one of these, so a
@@ -175,6 +181,14 @@ impl Thresholds {
     /// The spec of a key.
     pub fn spec(key: &str) -> Option<&'static Spec> {
         SPECS.iter().find(|s| s.key == key)
+    }
+
+    /// Any of `keys` was set by the care team (in the settings file): one answer for every
+    /// view's "set by your care team" / "app default" (session 7: Today said "app default"
+    /// for a target the settings file set, Trends "care-team target" for the default, and the
+    /// report compared the values with the defaults).
+    pub fn by_team(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|k| self.set_by_team.contains(k))
     }
 
     /// Cross-field rules (a low bound under its high bound …); `Err(reason)` names the keys.

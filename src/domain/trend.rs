@@ -176,6 +176,8 @@ pub struct TrendData {
     /// Levels drawn at another time, or whose previous dose is unknown (never judged).
     pub non_troughs: Vec<Pt>,
     pub target: (f64, f64),
+    /// The care team set the target (in the plan or the settings file).
+    pub target_by_team: bool,
     pub creatinine_pct: Vec<Pt>,
     pub creatinine_baseline: Option<f64>,
     pub systolic: Vec<Pt>,

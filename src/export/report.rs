@@ -134,10 +134,7 @@ pub struct Limits {
 }
 
 fn team_set(t: &Thresholds, keys: &[&str]) -> bool {
-    keys.iter().any(|k| {
-        crate::domain::settings::Thresholds::spec(k)
-            .is_some_and(|s| ((s.get)(t) - s.default).abs() > 1e-9)
-    })
+    t.by_team(keys)
 }
 
 fn limits(r: Option<&crate::domain::regimen::Regimen>, t: &Thresholds) -> Limits {

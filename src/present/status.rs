@@ -135,7 +135,7 @@ fn trough_view(o: &Overview, i: &I18n) -> Option<TroughView> {
         target_low: t.target_low,
         target_high: t.target_high,
         set_by: i
-            .t(if t.target_from_regimen {
+            .t(if t.target_by_team {
                 "settings.set_by_team"
             } else {
                 "settings.default_short"

@@ -310,6 +310,7 @@ fn drug_levels(
 ) {
     let (lo, hi, _) = trough_target(r, t);
     d.target = (lo, hi);
+    d.target_by_team = crate::domain::overview::target_by_team(r, t);
     for l in levels.filter(|l| w.inside(&l.at)) {
         let timing = LevelTiming::of(l.at, l.last_dose_at, l.logged_dose_at, t);
         if timing.valid == Some(true) {

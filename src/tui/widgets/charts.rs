@@ -303,7 +303,11 @@ pub(crate) fn spec(name: &str, d: &TrendData, t: &Thresholds, th: &Theme, i: &I1
     plot.y = y_range(values.into_iter(), &refs, from_zero);
     plot.refs = refs;
     ChartView {
-        title: i.t(&format!("chart.title_{name}")).into(),
+        title: match name {
+            // Whose target the band is (session 7: "care-team target" for the app default).
+            "level" if !d.target_by_team => i.t("chart.title_level_default").into(),
+            _ => i.t(&format!("chart.title_{name}")).into(),
+        },
         plot,
         legend,
     }
