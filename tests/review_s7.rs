@@ -494,3 +494,51 @@ fn who_set_the_trough_target_is_said_the_same_everywhere() {
     let s = d.ok(&["status"]);
     assert!(s.contains("target 100–200, set by your care team"), "{s}");
 }
+
+/// The report's kidney and liver table had its own copy of the flag rule: creatinine 88 and
+/// ALT 35 above the care team's upper limits (80, 10) were unflagged there while the alerts
+/// and the latest values flagged them.
+#[test]
+fn the_kidney_and_liver_table_flags_what_the_alerts_flag() {
+    let d = Diary::new();
+    settings(
+        &d,
+        "[alerts]\ncreatinine_upper_limit = 80\nalt_ast_upper_limit = 10\n",
+    );
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "88",
+        "--unit",
+        "umol/L",
+        "--at",
+        "2026-03-05 08:00",
+    ]);
+    d.ok(&["log", "lab", "alt", "35", "--at", "2026-03-05 08:00"]);
+    let md = d.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--from",
+        "2026-03-01",
+        "-o",
+        "-",
+    ]);
+    let table: Vec<&str> = md
+        .split("## Kidney, liver and electrolytes")
+        .nth(1)
+        .expect("table")
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .collect();
+    let row = |what: &str| {
+        table
+            .iter()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {table:?}"))
+            .to_string()
+    };
+    assert!(row("| creatinine |").contains("88 µmol/L ↑"), "{table:?}");
+    assert!(row("| ALT |").contains("35 U/L ↑"), "{table:?}");
+}

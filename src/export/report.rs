@@ -492,27 +492,18 @@ fn lab_row(at: DateTime<FixedOffset>, l: &LabResult, base: Option<f64>, t: &Thre
         .flatten()
         .filter(|b| *b > 0.0)
         .map(|b| trend::pct_from_baseline(l.value, b));
-    let high = l.reference.high.is_some_and(|h| l.value > h)
-        || pct.is_some_and(|p| p >= t.creatinine_rise_pct)
-        || (l.analyte == Analyte::Potassium
-            && l.reference.high.is_none()
-            && l.value > t.potassium_high);
-    let low = l.reference.low.is_some_and(|lo| l.value < lo)
-        || (l.analyte == Analyte::Magnesium
-            && l.reference.low.is_none()
-            && l.value < t.magnesium_low);
+    // The one flag rule of the report (session 7: this table had its own copy, which missed
+    // creatinine and ALT/AST above the upper limits the alerts use).
     LabRow {
         at,
         analyte: l.analyte,
         value: l.value,
         unit: l.analyte.quantity().canonical().display,
         pct_from_baseline: pct,
-        flag: if high {
-            Some("↑")
-        } else if low {
-            Some("↓")
-        } else {
-            None
+        flag: match lab_flag(l, pct, t) {
+            Flag::High => Some("↑"),
+            Flag::Low => Some("↓"),
+            Flag::Normal | Flag::Unknown => None,
         },
     }
 }
