@@ -135,7 +135,7 @@ fn a_dose_above_the_label_maximum_needs_a_second_enter() {
     key(&mut app, KeyCode::Enter);
     let e = dialog_error(&app).expect("a second look first");
     assert!(
-        e.contains("above the label maximum of 4 mg/(kg·d)") && e.contains("Enter again"),
+        e.contains("above the warning line of 4 mg/(kg·d)") && e.contains("Enter again"),
         "{e}"
     );
     assert_eq!(regimens(&app), before, "nothing written on the first Enter");

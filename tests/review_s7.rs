@@ -542,3 +542,42 @@ fn the_kidney_and_liver_table_flags_what_the_alerts_flag() {
     assert!(row("| creatinine |").contains("88 µmol/L ↑"), "{table:?}");
     assert!(row("| ALT |").contains("35 U/L ↑"), "{table:?}");
 }
+
+/// Small words of the settings: an urgent blood-pressure line below the warning line was
+/// accepted; the list of accepted sections left out [notify]; "within 1 days".
+#[test]
+fn settings_words_and_pairs() {
+    let d = Diary::new();
+    settings(&d, "[alerts]\nbp_urgent_diastolic = 80\n");
+    let out = d.cmd().args(["remind"]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "alerts.bp_diastolic_above (90) must not be above alerts.bp_urgent_diastolic (80)"
+        ),
+        "{err}"
+    );
+    settings(&d, "[notifications]\nquiet_hours = \"off\"\n");
+    let out = d.cmd().args(["remind"]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown section [notifications]") && err.contains("notify"),
+        "{err}"
+    );
+    settings(&d, "[monitoring]\nbaseline_window_days = 1\n");
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    d.ok(&[
+        "log",
+        "lab",
+        "creatinine",
+        "80",
+        "--unit",
+        "umol/L",
+        "--at",
+        "2026-03-08 08:00",
+    ]);
+    let remind = d.ok(&["remind"]);
+    assert!(remind.contains("(within 1 day)"), "{remind}");
+}

@@ -200,9 +200,12 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
         }
     })?;
     let mut s = Settings::default();
+    // `[notify]` is read apart from the thresholds, and accepted too (session 7: the list of
+    // accepted sections left it out).
     let sections: BTreeSet<&str> = SPECS
         .iter()
         .filter_map(|sp| sp.key.split_once('.').map(|(a, _)| a))
+        .chain(["notify"])
         .collect();
     for (name, value) in &table {
         if name == "language" {

@@ -266,6 +266,26 @@ impl Thresholds {
                 "course.continuation_until_week",
                 self.continuation_weeks,
             ),
+            // Session 7: an urgent line below the warning line (or an early check after
+            // induction) was accepted while every other pair was refused.
+            (
+                "alerts.bp_systolic_above",
+                self.bp_systolic,
+                "alerts.bp_urgent_systolic",
+                self.bp_urgent_systolic,
+            ),
+            (
+                "alerts.bp_diastolic_above",
+                self.bp_diastolic,
+                "alerts.bp_urgent_diastolic",
+                self.bp_urgent_diastolic,
+            ),
+            (
+                "course.early_check_week",
+                self.early_check_week,
+                "course.induction_weeks",
+                self.induction_weeks,
+            ),
         ];
         for (a, va, b, vb) in pairs {
             if va > vb {
@@ -298,6 +318,23 @@ mod tests {
             assert_eq!(s.setting.key(), s.key);
         }
         t.check().unwrap();
+        for (key, v) in [
+            ("bp_urgent_diastolic", 80.0),
+            ("bp_urgent_systolic", 130.0),
+            ("early_check_week", 20.0),
+        ] {
+            let mut bad = t.clone();
+            match key {
+                "bp_urgent_diastolic" => bad.bp_urgent_diastolic = v,
+                "bp_urgent_systolic" => bad.bp_urgent_systolic = v,
+                _ => bad.early_check_week = v,
+            }
+            let err = bad.check().expect_err(key);
+            assert!(
+                err.contains(key.split('_').next_back().unwrap_or(key)),
+                "{err}"
+            );
+        }
         let keys: std::collections::HashSet<_> = SPECS.iter().map(|s| s.key).collect();
         assert_eq!(keys.len(), SPECS.len(), "duplicate keys");
     }
