@@ -153,3 +153,37 @@ fn the_dose_chart_puts_each_day_on_its_day_and_the_cursor_reads_whole_minutes() 
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(line.contains("2026-02-12 07:30: platelets"), "{line}");
 }
+
+/// Reminders → Enter on a dose whose window has closed prefilled the slot's own time (08:00 at
+/// 14:30): saved unchanged, a late dose was logged as on time, and the next trough would be
+/// timed from it and judged. The time is now, and the form says so.
+#[test]
+fn a_late_dose_from_the_reminders_is_not_logged_at_its_slot_time() {
+    use itp_diary::tui::{Action, Modal, Tab};
+    let d = common::Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-28 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    let mut app = screen_on(&d.db);
+    app.update(Action::GoTab(Tab::Reminders));
+    let mut found = None;
+    for k in 0..20 {
+        app.update(Action::Home);
+        for _ in 0..k {
+            app.update(Action::Down);
+        }
+        app.update(Action::Activate);
+        if let Some(Modal::Form(f)) = app.modal()
+            && f.kind == itp_diary::domain::entry::Kind::Dose
+        {
+            found = Some((f.get("at"), f.warnings.clone()));
+            break;
+        }
+        app.update(Action::FormCancel);
+    }
+    let (at, warnings) = found.expect("a dose reminder");
+    assert!(at.starts_with("2026-03-10T14:30"), "{at} {warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("the time is now")),
+        "{warnings:?}"
+    );
+}

@@ -347,7 +347,20 @@ impl App {
         };
         let mut f = Form::new(Kind::Dose, &self.ctx.i18n, &d);
         f.set("unit", &p.unit);
-        f.set_time("at", &p.at.to_rfc3339());
+        // A slot whose window has closed is not prefilled with its own time: a late dose saved
+        // at 20:00 would time tomorrow's trough from 20:00 and judge it (session 7). The time
+        // is now, and the form says to change it to when the dose was taken; a later time
+        // only leaves a level unjudged.
+        let now = self.ctx.clock.now();
+        let window = chrono::Duration::minutes((t.slot_window_hours * 60.0) as i64);
+        if now >= p.at + window {
+            let i = &self.ctx.i18n;
+            f.set_time("at", &now.to_rfc3339());
+            let slot = p.at.format("%Y-%m-%d %H:%M").to_string();
+            f.warnings = vec![i.tf("take.time_is_now", &[("slot", &slot)])];
+        } else {
+            f.set_time("at", &p.at.to_rfc3339());
+        }
         // What the form has no field for (the route and the slot) rides along as it does on
         // an edit; a different drug chosen in the form drops it.
         f.original = Some(RawEntry::Dose {
