@@ -101,7 +101,9 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
         panic!("Enter opens a form: {:?}", app.modal())
     };
     assert_eq!(f.kind, Kind::Dose);
-    assert_eq!(f.get("at"), "2026-03-10T08:00:00+08:00");
+    // The 08:00 window has closed: the time is now, to be changed to when it was taken
+    // (session 7; it was the slot's time, which logged a late dose as on time).
+    assert_eq!(f.get("at"), AFTERNOON);
     assert_eq!(f.get("value"), "150");
     assert_eq!(f.get("drug"), "cyclosporine");
     assert_eq!(f.get("formulation"), "Neoral");
@@ -114,10 +116,11 @@ fn enter_on_a_missed_dose_reminder_opens_a_form_that_answers_that_slot() {
             150.0,
             DoseStatus::Taken,
             Some("Neoral".into())
-        )]
+        )],
+        "it answers the 08:00 slot"
     );
     let e = &rows(&app)[0];
-    assert_eq!(e.at, at("2026-03-10T08:00:00+08:00"));
+    assert_eq!(e.at, at(AFTERNOON));
     // The slot is answered: no reminder about it any more.
     assert!(
         !app.reminders()

@@ -581,3 +581,20 @@ fn settings_words_and_pairs() {
     let remind = d.ok(&["remind"]);
     assert!(remind.contains("(within 1 day)"), "{remind}");
 }
+
+/// Today's doses showed the planned amount beside a dose taken at another amount: "08:00
+/// 125 mg [taken]" for 50 mg (or for 1.5 µg picked by mistake).
+#[test]
+fn todays_doses_show_a_taken_amount_that_differs_from_the_plan() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-28 08:00"]);
+    d.start_plan("125,125", "2026-03-01");
+    d.ok(&["log", "dose", "csa", "50", "--at", "2026-03-10 08:00"]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("08:00 taken 50 mg (plan 125)"), "{s}");
+    let screen = d.ok(&["snapshot", "--screen", "today", "--size", "120x40"]);
+    assert!(
+        screen.contains("08:00 50 mg (plan 125) [taken]"),
+        "{screen}"
+    );
+}

@@ -94,6 +94,7 @@ pub fn status_json(o: &Overview) -> Value {
                 "at": s.at.to_rfc3339(),
                 "amount": s.amount,
                 "state": s.state.code(),
+                "dose_mg": s.dose_mg,
             }))
             .collect::<Vec<_>>(),
         "latest_platelets": o.latest_platelets.map(|(at, v)| json!({

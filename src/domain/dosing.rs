@@ -45,6 +45,9 @@ pub struct SlotStatus {
     pub dose_at: Option<DateTime<FixedOffset>>,
     /// `true` when "missed" was inferred (no dose logged) rather than logged.
     pub inferred: bool,
+    /// The amount of the dose that answered it, in mg (a taken dose may differ from the plan:
+    /// Today showed the planned 125 mg beside a dose of 50, session 7).
+    pub dose_mg: Option<f64>,
 }
 
 /// Where a plan's dose times fall: each day in the UTC offset of the doses logged on it (the
@@ -94,6 +97,8 @@ impl<'a> SlotClock<'a> {
 pub trait DoseView {
     fn status(&self) -> DoseStatus;
     fn scheduled_for(&self) -> Option<DateTime<FixedOffset>>;
+    /// The amount, when it is in mg.
+    fn mg(&self) -> Option<f64>;
 }
 
 impl DoseView for &Dose {
@@ -102,6 +107,12 @@ impl DoseView for &Dose {
     }
     fn scheduled_for(&self) -> Option<DateTime<FixedOffset>> {
         self.scheduled_for
+    }
+    fn mg(&self) -> Option<f64> {
+        self.amount
+            .as_ref()
+            .filter(|a| a.unit == "mg")
+            .map(|a| a.value)
     }
 }
 
@@ -159,6 +170,7 @@ pub fn slot_states<D: DoseView>(
                         state,
                         dose_at: Some(*at),
                         inferred: false,
+                        dose_mg: d.mg(),
                     }
                 }
                 None => {
@@ -175,6 +187,7 @@ pub fn slot_states<D: DoseView>(
                         state,
                         dose_at: None,
                         inferred: state == SlotState::Missed,
+                        dose_mg: None,
                     }
                 }
             }
@@ -215,6 +228,7 @@ fn late_doses<D: DoseView>(
             states[i].state = SlotState::Late;
             states[i].dose_at = Some(doses[j].0);
             states[i].inferred = false;
+            states[i].dose_mg = doses[j].1.mg();
         }
     }
 }

@@ -279,6 +279,9 @@ impl super::dosing::DoseView for &DoseMark {
     fn scheduled_for(&self) -> Option<DateTime<FixedOffset>> {
         self.scheduled_for
     }
+    fn mg(&self) -> Option<f64> {
+        self.mg
+    }
 }
 
 /// What a long window reads from the store already reduced instead of as entries: the doses

@@ -82,6 +82,8 @@ pub struct SlotView {
     pub amount: f64,
     pub state: SlotState,
     pub state_label: String,
+    /// "50 mg (plan 125)": the dose taken for it, when that differs from the plan.
+    pub differs: Option<String>,
 }
 
 /// Everything `status` and Today show, derived once.
@@ -170,6 +172,18 @@ impl StatusView {
                     amount: s.amount,
                     state: s.state,
                     state_label: i.t(&format!("status.{}", s.state.code())).to_string(),
+                    differs: s
+                        .dose_mg
+                        .filter(|mg| {
+                            matches!(s.state, SlotState::Taken | SlotState::Late)
+                                && (mg - s.amount).abs() > 1e-9
+                        })
+                        .map(|mg| {
+                            i.tf(
+                                "overview.dose_differs",
+                                &[("mg", &fmt_num(mg, 3)), ("plan", &fmt_num(s.amount, 3))],
+                            )
+                        }),
                 })
                 .collect(),
             platelets: o
@@ -343,7 +357,10 @@ fn course_lines(v: &StatusView, c: &CourseView, i: &I18n, lines: &mut Vec<String
         let slots: Vec<String> = v
             .today
             .iter()
-            .map(|s| format!("{} {}", s.time, s.state_label))
+            .map(|s| match &s.differs {
+                Some(d) => format!("{} {} {d}", s.time, s.state_label),
+                None => format!("{} {}", s.time, s.state_label),
+            })
             .collect();
         lines.push(i.tf("overview.today", &[("slots", &slots.join(", "))]));
     }

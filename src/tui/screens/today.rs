@@ -272,10 +272,10 @@ fn doses<'a>(app: &App, v: &StatusView, wide: bool) -> Spans<'a> {
                 _ => th.label(),
             };
             [
-                Span::raw(if wide {
-                    format!("{} {} mg ", s.time, fmt_num(s.amount, 0))
-                } else {
-                    format!("{} ", s.time)
+                Span::raw(match (&s.differs, wide) {
+                    (Some(d), _) => format!("{} {d} ", s.time),
+                    (None, true) => format!("{} {} mg ", s.time, fmt_num(s.amount, 0)),
+                    (None, false) => format!("{} ", s.time),
                 }),
                 Span::styled(format!("[{}]", s.state_label), style),
                 Span::raw("  "),
