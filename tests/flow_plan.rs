@@ -311,6 +311,8 @@ fn plan_app(now: &str, lang: Lang) -> App {
         every_days: 1,
         route: None,
         note: None,
+        confirmed: true,
+        range_max: None,
     };
     // Recorded at the start, so every slot since counts.
     course::start_regimen(&mut store, &clock_at("2026-03-01T07:00:00+08:00"), &plan).unwrap();

@@ -598,3 +598,34 @@ fn todays_doses_show_a_taken_amount_that_differs_from_the_plan() {
         "{screen}"
     );
 }
+
+/// `regimen start` saved 300 + 300 mg at 50 kg (12 mg/(kg·d)) without a second look, while
+/// `regimen change` to such a dose needs `--confirm`.
+#[test]
+fn starting_a_plan_above_the_label_maximum_needs_confirm() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "50"]);
+    let start = [
+        "regimen",
+        "start",
+        "cyclosporine",
+        "--dose",
+        "300,300",
+        "--formulation",
+        "Neoral",
+    ];
+    let out = d.cmd().args(start).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("12 mg/(kg·d)") && err.contains("--confirm"),
+        "{err}"
+    );
+    assert!(
+        d.ok(&["regimen", "show"]).contains("No regimen")
+            || !d.ok(&["regimen", "show"]).contains("300")
+    );
+    let mut confirmed = start.to_vec();
+    confirmed.push("--confirm");
+    assert!(d.ok(&confirmed).contains("300 + 300 mg"));
+}

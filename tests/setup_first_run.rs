@@ -192,3 +192,35 @@ fn setup_first_page_snapshots() {
         insta::assert_snapshot!(name, t);
     }
 }
+
+/// A first plan above the label maximum (300 + 300 mg at 50 kg: 12 mg/(kg·d)) was saved with
+/// one Enter, while a change of plan asks for a second look; the command line took it without
+/// `--confirm`. Now the plan page says why and Enter again saves it as typed.
+#[test]
+fn a_first_plan_above_the_label_maximum_asks_for_a_second_look() {
+    let mut app = app_on(Store::open_in_memory().unwrap(), Lang::En);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typing(&mut app, "50");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(page(&app), Some(1), "{:?}", app.modal());
+    press(&mut app, KeyCode::Tab);
+    typing(&mut app, "Neoral");
+    press(&mut app, KeyCode::Tab);
+    typing(&mut app, "300,300");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Setup(s)) = app.modal() else {
+        panic!("{:?}", app.modal())
+    };
+    assert_eq!(s.page, 1, "stays on the plan page");
+    let told = s.form.error.clone().unwrap_or_default();
+    assert!(
+        told.contains("12 mg/(kg·d)") && told.contains("Enter again"),
+        "{told}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(page(&app), Some(2), "{:?}", app.modal());
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.store().regimens().unwrap().len(), 1);
+}

@@ -53,8 +53,20 @@ pub enum PlanError {
 /// Why a new plan needs a second look.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reason {
-    AboveLabel { per_kg: f64, limit: f64 },
-    Doubles { old: f64, new: f64, unit: String },
+    AboveLabel {
+        per_kg: f64,
+        limit: f64,
+    },
+    /// A first plan above the top of the usual range (a typed 300 + 300 mg at 50 kg).
+    AboveRange {
+        per_kg: f64,
+        limit: f64,
+    },
+    Doubles {
+        old: f64,
+        new: f64,
+        unit: String,
+    },
 }
 
 /// Which face confirms: the screen (Enter again) or the command line (`--confirm`).
@@ -129,6 +141,13 @@ impl Reason {
         match self {
             Reason::AboveLabel { per_kg, limit } => i.tf(
                 "plan_change.above_label",
+                &[
+                    ("value", &fmt_num(*per_kg, 2)),
+                    ("limit", &fmt_num(*limit, 2)),
+                ],
+            ),
+            Reason::AboveRange { per_kg, limit } => i.tf(
+                "plan_change.above_range",
                 &[
                     ("value", &fmt_num(*per_kg, 2)),
                     ("limit", &fmt_num(*limit, 2)),
@@ -320,6 +339,7 @@ mod tests {
                 .iter()
                 .map(|r| match r {
                     Reason::AboveLabel { .. } => "label",
+                    Reason::AboveRange { .. } => "range",
                     Reason::Doubles { .. } => "doubles",
                 })
                 .collect();

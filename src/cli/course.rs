@@ -47,6 +47,9 @@ pub enum RegimenCommand {
         /// A note kept with the plan (who decided it, why)
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
+        /// Save a plan above the label maximum in mg/(kg·d) as typed (refused without it).
+        #[arg(long)]
+        confirm: bool,
     },
     /// Record a change of plan (a taper step, an increase, a new formulation); the past is kept.
     Change {
@@ -158,6 +161,7 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
             every_days,
             route,
             note,
+            confirm,
         } => {
             let route = route
                 .as_deref()
@@ -174,6 +178,8 @@ pub fn regimen(ctx: &Ctx, cmd: RegimenCommand, out: &mut impl Write) -> CliResul
                 every_days,
                 route,
                 note,
+                confirmed: confirm,
+                range_max: Some(ctx.settings.thresholds.mg_per_kg_strong),
             };
             let mut store = ctx.open_store()?;
             course::start_regimen(&mut store, &ctx.clock, &input)

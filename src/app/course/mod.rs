@@ -211,6 +211,11 @@ pub struct RegimenInput {
     pub every_days: u32,
     pub route: Option<Route>,
     pub note: Option<String>,
+    /// The patient looked twice at a dose above the label maximum (`--confirm`, Enter again).
+    pub confirmed: bool,
+    /// The top of the usual range in mg/(kg·d) (`dose.mg_per_kg_day_strong_warning`; `None`:
+    /// its default): a first plan above it gets a second look.
+    pub range_max: Option<f64>,
 }
 
 /// Validate a new plan against the diary without writing it (the setup checks its plan page
@@ -258,6 +263,24 @@ pub fn check_regimen(store: &Store, clock: &Clock, a: &RegimenInput) -> Result<N
         Quantity::DoseUnits => "U",
         _ => "mg",
     };
+    // A first plan above the usual range gets a second look, as a change above the label
+    // gets one (session 7: 300 + 300 mg at 50 kg, 12 mg/(kg·d), was saved with one Enter).
+    // The usual 4–6 mg/(kg·d) of the course is not asked about: it is what it was made for.
+    if !a.confirmed && drug == Drug::Cyclosporine && unit == "mg" {
+        let daily = slots.iter().map(|s| s.amount).sum::<f64>() / f64::from(a.every_days.max(1));
+        let limit = a
+            .range_max
+            .unwrap_or(crate::domain::settings::Thresholds::default().mg_per_kg_strong);
+        if let Some(w) = plan_checks::latest_weight(store, clock)?.filter(|w| *w > 0.0)
+            && daily / w > limit
+        {
+            let reason = plan_checks::Reason::AboveRange {
+                per_kg: daily / w,
+                limit,
+            };
+            return Err(CourseError::Plan(PlanError::Confirm(vec![reason])));
+        }
+    }
     Ok(NewRegimen {
         drug,
         route,

@@ -40,6 +40,9 @@ pub struct Setup {
     /// Opened later with `R` when no plan is in force: the plan and target pages, and `Esc`
     /// just closes.
     pub plan_only: bool,
+    /// The dose the plan page was told is above the label maximum: Enter again with it
+    /// unchanged saves it.
+    pub plan_confirmed: Option<String>,
 }
 
 pub(crate) fn text(code: &'static str, value: &str) -> Field {
@@ -129,6 +132,7 @@ impl Setup {
             regimen: Vec::new(),
             profile_only: false,
             plan_only: false,
+            plan_confirmed: None,
         }
     }
 
@@ -140,6 +144,7 @@ impl Setup {
             regimen: Vec::new(),
             profile_only: false,
             plan_only: true,
+            plan_confirmed: None,
         }
     }
 
@@ -256,7 +261,19 @@ impl App {
             }
             1 => {
                 s.regimen = s.form.fields.clone();
-                course::check_regimen(&self.ctx.store, &self.ctx.clock, &plan_input(&s.form, None))
+                let dose = s.form.get("dose");
+                let confirmed = s.plan_confirmed.as_deref() == Some(dose.as_str());
+                let input = self.plan_input(&s.form, None, confirmed);
+                let checked = course::check_regimen(&self.ctx.store, &self.ctx.clock, &input);
+                // Told once; Enter again with the dose unchanged saves it as typed.
+                let told = matches!(
+                    checked,
+                    Err(CourseError::Plan(
+                        crate::app::plan_checks::PlanError::Confirm(_)
+                    ))
+                );
+                s.plan_confirmed = (told || confirmed).then_some(dose);
+                checked
                     .map(|_| ())
                     .map_err(|e| SetupError::on(1, self.course_message(e)))
             }
@@ -349,10 +366,22 @@ impl App {
         if let Some(t) = &target {
             parse_target(t).map_err(|e| SetupError::on(2, self.ctx.i18n.validation(&e)))?;
         }
-        let input = plan_input(&plan, target);
+        let confirmed = s.plan_confirmed.as_deref() == Some(plan.get("dose").as_str());
+        let input = self.plan_input(&plan, target, confirmed);
         course::start_regimen(&mut self.ctx.store, &self.ctx.clock, &input)
             .map(|_| ())
             .map_err(|e| SetupError::on(1, self.course_message(e)))
+    }
+}
+
+impl App {
+    /// The plan page's fields as the shared service reads them.
+    fn plan_input(&self, plan: &Form, target: Option<String>, confirmed: bool) -> RegimenInput {
+        RegimenInput {
+            confirmed,
+            range_max: Some(self.ctx.settings.thresholds.mg_per_kg_strong),
+            ..plan_input(plan, target)
+        }
     }
 }
 
@@ -369,6 +398,8 @@ fn plan_input(plan: &Form, trough_target: Option<String>) -> RegimenInput {
         every_days: 1,
         route: None,
         note: None,
+        confirmed: false,
+        range_max: None,
     }
 }
 
