@@ -187,3 +187,36 @@ fn a_late_dose_from_the_reminders_is_not_logged_at_its_slot_time() {
         "{warnings:?}"
     );
 }
+
+/// The lab form chose a unit the command line refuses to guess: BUN 15 was saved as mmol/L
+/// (creatinine as µmol/L) with one Enter, while `log lab bun 15` asks for `--unit`.
+#[test]
+fn the_lab_form_asks_for_a_unit_the_labs_report_in_more_than_one() {
+    use itp_diary::domain::entry::Kind;
+    use itp_diary::tui::{Action, Modal};
+    let mut app = app_on(
+        itp_diary::store::Store::open_in_memory().expect("store"),
+        Lang::En,
+        false,
+    );
+    app.update(Action::New(Kind::Lab));
+    match app.modal_mut() {
+        Some(Modal::Form(f)) => {
+            f.set("analyte", "bun");
+            f.set("value", "15");
+        }
+        other => panic!("{other:?}"),
+    }
+    app.update(Action::FormSave);
+    let Some(Modal::Form(f)) = app.modal() else {
+        panic!("nothing saved: the form stays open")
+    };
+    let e = f.error.clone().unwrap_or_default();
+    assert!(e.contains("choose the unit"), "{e}");
+    match app.modal_mut() {
+        Some(Modal::Form(f)) => f.set("unit", "mg/dL"),
+        other => panic!("{other:?}"),
+    }
+    app.update(Action::FormSave);
+    assert!(app.modal().is_none(), "saved with the unit chosen");
+}

@@ -12,11 +12,21 @@ pub(super) fn opts<T: Copy>(
         .collect()
 }
 
+/// The units a form offers for `q`. A quantity labs report in more than one unit with no
+/// default (creatinine, BUN, magnesium …) starts on "—": saved so, the form asks for the unit,
+/// as the command line does (session 7: the form saved BUN 15 as mmol/L with one Enter).
 pub(super) fn units(q: Quantity) -> Vec<(String, String)> {
-    q.units()
-        .iter()
-        .filter(|u| u.factor.is_finite() || u.display == "mL")
-        .map(|u| (u.display.to_string(), u.display.to_string()))
+    let ask = q
+        .default_unit()
+        .is_none()
+        .then(|| (String::new(), "—".to_string()));
+    ask.into_iter()
+        .chain(
+            q.units()
+                .iter()
+                .filter(|u| u.factor.is_finite() || u.display == "mL")
+                .map(|u| (u.display.to_string(), u.display.to_string())),
+        )
         .collect()
 }
 
@@ -67,7 +77,7 @@ pub(super) fn fields_for(kind: Kind, i: &I18n, d: &Defaults) -> Vec<Field> {
                 "creatinine",
             ),
             Field::text("value", ""),
-            Field::choice("unit", units(Quantity::Creatinine), "µmol/L"),
+            Field::choice("unit", units(Quantity::Creatinine), ""),
             Field::text("reference_range", ""),
             Field::text("last_dose", ""),
             Field::text("lab", ""),
