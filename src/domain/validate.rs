@@ -188,8 +188,25 @@ impl Analyte {
 
 /// Parse a number as typed. A comma is refused: `4,5` and `45,000` mean different things in
 /// different countries and the diary never guesses.
+/// Full-width digits and signs as a Chinese input method types them (４５, １２８／８２, ７．５)
+/// read as ASCII (session 7: the entry forms refused "４５" while the plan dialog took
+/// "７５，７５"). A full-width comma is left as it is: a decimal comma is refused, not guessed.
+pub fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '／' => '/',
+            other => other,
+        })
+        .collect()
+}
+
 pub fn parse_number(field: &'static str, input: &str) -> Result<f64, ValidationError> {
-    let s = input.trim();
+    let folded = half_width(input);
+    let s = folded.trim();
     let bad = || ValidationError::NotANumber {
         field,
         input: s.to_string(),
@@ -453,6 +470,7 @@ pub fn blood_pressure(
     text: &str,
     pulse: Option<&str>,
 ) -> Result<Checked<EntryData>, ValidationError> {
+    let text = &half_width(text);
     let (s, d) = text
         .split_once('/')
         .ok_or_else(|| ValidationError::NotAccepted {

@@ -273,3 +273,18 @@ fn events_and_notes() {
         Some("line\nline")
     );
 }
+
+/// Full-width digits as a Chinese input method types them (session 7: "４５" and "１２８／８２"
+/// were refused by the entry forms); a full-width comma stays refused (a decimal comma is not
+/// guessed).
+#[test]
+fn full_width_digits_read_as_ascii() {
+    assert_eq!(parse_number("value", "４５").unwrap(), 45.0);
+    assert_eq!(parse_number("value", "７．５").unwrap(), 7.5);
+    assert_eq!(parse_number("value", "－３").unwrap(), -3.0);
+    assert!(parse_number("value", "４，５").is_err());
+    let bp = blood_pressure("１２８／８２", None).unwrap();
+    assert!(
+        matches!(bp.value, EntryData::BloodPressure(b) if b.systolic == 128 && b.diastolic == 82)
+    );
+}
