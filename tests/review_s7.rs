@@ -629,3 +629,39 @@ fn starting_a_plan_above_the_label_maximum_needs_confirm() {
     confirmed.push("--confirm");
     assert!(d.ok(&confirmed).contains("300 + 300 mg"));
 }
+
+/// Today's "Due and alerts" box at 80×24 showed five of ten items and dropped the rest
+/// (alerts among them) without a word; it now ends with how many more Reminders lists.
+#[test]
+fn todays_due_box_says_how_many_more_there_are() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    d.ok(&["log", "bp", "152/92", "--at", "2026-03-08 08:00"]);
+    d.ok(&["log", "bp", "150/95", "--at", "2026-03-09 08:00"]);
+    d.ok(&["log", "lab", "potassium", "5.8", "--at", "2026-03-09 08:00"]);
+    d.ok(&[
+        "log",
+        "bleeding",
+        "--site",
+        "nose",
+        "--at",
+        "2026-03-09 09:00",
+    ]);
+    let all = d
+        .ok(&["remind"])
+        .lines()
+        .filter(|l| l.starts_with('['))
+        .count();
+    let screen = d.ok(&["snapshot", "--screen", "today", "--size", "80x24"]);
+    let shown = screen.matches("[!!]").count()
+        + screen.matches("[!]").count()
+        + screen.matches("[i]").count();
+    let more = screen
+        .split("… ")
+        .nth(1)
+        .and_then(|t| t.split(" more").next())
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("no 'more' line ({all} items):\n{screen}"));
+    assert_eq!(shown + more, all, "{screen}");
+}
