@@ -220,3 +220,24 @@ fn the_lab_form_asks_for_a_unit_the_labs_report_in_more_than_one() {
     app.update(Action::FormSave);
     assert!(app.modal().is_none(), "saved with the unit chosen");
 }
+
+/// The cursor rounded a time to the nearest minute: a count at 23:59:40 read as the next
+/// day's 00:00. It reads the measurement's own minute.
+#[test]
+fn the_cursor_reads_a_measurements_own_minute() {
+    let mut store = itp_diary::store::Store::open_in_memory().expect("store");
+    let mut e = count("45");
+    e.at = chrono::DateTime::parse_from_rfc3339("2026-03-08T23:59:40+08:00").expect("time");
+    store
+        .add_entry(&e, common::app::clock().now())
+        .expect("add");
+    let mut app = app_on(store, Lang::En, false);
+    ch(&mut app, '4');
+    ch(&mut app, ',');
+    let shown = tui::snapshot(&mut app, 120, 40).expect("frame");
+    let line = shown
+        .lines()
+        .find(|l| l.contains("Cursor"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(line.contains("Cursor 2026-03-08 23:59"), "{line}");
+}

@@ -36,14 +36,16 @@ impl Axis {
     }
 
     pub fn x(&self, at: DateTime<FixedOffset>) -> f64 {
-        (at - self.from).num_seconds() as f64 / 86_400.0
+        // To the millisecond: a window opened at a fraction of a second put 07:30:00 at
+        // 07:29:59.3 (the cursor read it back a minute early).
+        (at - self.from).num_milliseconds() as f64 / 86_400_000.0
     }
 
     /// The x of a day's noon on the window's clock (a window opens at any time of day: a
     /// month back from 23:34 put each day's dose 11:34 into the next day, session 7).
     pub fn noon(&self, day: chrono::NaiveDate) -> f64 {
         let noon = day.and_time(NaiveTime::MIN) + Duration::hours(12);
-        (noon - self.from.naive_local()).num_seconds() as f64 / 86_400.0
+        (noon - self.from.naive_local()).num_milliseconds() as f64 / 86_400_000.0
     }
 
     pub fn inside(&self, at: &DateTime<FixedOffset>) -> bool {

@@ -327,10 +327,10 @@ pub fn readout(name: &str, d: &TrendData, x: f64, i: &I18n) -> Option<String> {
     if values.is_empty() {
         return None;
     }
-    // Shown to the nearest minute: a window opened at a fraction of a second read 07:30 as
-    // 07:29 (session 7).
+    // The measurement's own minute (x holds its time to the millisecond): rounding up read a
+    // count at 23:59:40 as the next day's 00:00 (session 7 re-test).
     let ms = (x * 86_400_000.0).round() as i64;
-    let at = from + chrono::Duration::milliseconds(ms) + chrono::Duration::seconds(30);
+    let at = from + chrono::Duration::milliseconds(ms);
     Some(i.tf(
         "chart.cursor_at",
         &[
