@@ -224,3 +224,23 @@ fn a_first_plan_above_the_label_maximum_asks_for_a_second_look() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.store().regimens().unwrap().len(), 1);
 }
+
+/// `Esc` on the target page (the last, optional one) lost the plan typed and checked on page
+/// 2, and marked the setup done: the diary opened on Today with no plan.
+#[test]
+fn esc_on_the_target_page_keeps_the_plan() {
+    let mut app = app_on(Store::open_in_memory().unwrap(), Lang::En);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(page(&app), Some(1), "{:?}", app.modal());
+    press(&mut app, KeyCode::Tab);
+    typing(&mut app, "Neoral");
+    press(&mut app, KeyCode::Tab);
+    typing(&mut app, "150,150");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(page(&app), Some(2), "{:?}", app.modal());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(page(&app), None, "{:?}", app.modal());
+    let regimens = app.store().regimens().unwrap();
+    assert_eq!(regimens.len(), 1, "the plan is kept");
+    assert_eq!(regimens[0].target_low, None);
+}

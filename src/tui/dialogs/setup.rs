@@ -227,6 +227,32 @@ impl App {
     /// `Esc`: leave the setup; it is not shown again for this diary. (A profile edit just
     /// closes.)
     pub(crate) fn skip_setup(&mut self) {
+        // On the target page the plan of page 2 was checked but not yet written: `Esc` keeps
+        // it, without a target (session 7 re-test: the plan was lost, and the setup marked
+        // done). The target is optional; it can be set later with the plan.
+        if let Some(Modal::Setup(s)) = &self.modal
+            && s.page >= 2
+            && !s.regimen.is_empty()
+        {
+            let mut s = s.clone();
+            s.form.set("trough_target", "");
+            match self.setup_regimen(&s) {
+                Ok(()) if s.plan_only => {
+                    self.modal = None;
+                    self.refresh();
+                    return self.info(self.ctx.i18n.t("setup.plan_saved_no_target").to_string());
+                }
+                Ok(()) => {
+                    self.finish_setup();
+                    return self.info(self.ctx.i18n.t("setup.plan_saved_no_target").to_string());
+                }
+                Err(SetupError { message, .. }) => {
+                    s.form.error = Some(message);
+                    self.modal = Some(Modal::Setup(s));
+                    return;
+                }
+            }
+        }
         if matches!(&self.modal, Some(Modal::Setup(s)) if s.profile_only || s.plan_only) {
             self.modal = None;
             return;
