@@ -28,6 +28,24 @@ fn a_refused_lab_row_is_named_by_its_physical_line() {
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("line 4"), "{err}");
     assert!(!err.contains("line 3"), "{err}");
+    // The same sheet saved on Windows (CR LF), the note's line break included (re-test: the
+    // lines read one too low, and the CR in the note was refused as a control character).
+    std::fs::write(
+        &sheet,
+        "date,analyte,value,unit,note\r\n\
+         2026-03-01 08:00,creatinine,80,umol/L,\"fasting\r\nsecond line\"\r\n\
+         2026-03-02 08:00,creatinine,abc,umol/L,\r\n",
+    )
+    .expect("write");
+    let out = d
+        .cmd()
+        .args(["import", sheet.to_str().expect("utf-8")])
+        .output()
+        .expect("run");
+    let err =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(err.contains("line 4: creatinine: 'abc'"), "{err}");
+    assert!(!err.contains("U+000D"), "{err}");
 }
 
 /// A backup whose own two plans of one drug overlap was refused with "this diary's plan" and
@@ -254,6 +272,11 @@ fn a_level_that_is_not_judged_does_not_clear_the_trough_before_it() {
         assert_eq!(out.status.code(), Some(1), "{later:?}: {text}");
         assert!(text.contains("CsA trough 950"), "{later:?}: {text}");
         assert!(text.contains("200"), "{later:?}: {text}");
+        // `status` names the judged trough beside the later level (re-test).
+        let status = d.ok(&["status"]);
+        assert!(status.contains("Last trough judged: 950 ng/mL"), "{status}");
+        let json = d.json(&["status", "--json"]);
+        assert_eq!(json["last_judged_trough"]["value"], 950.0, "{json}");
     }
 }
 
@@ -489,6 +512,19 @@ fn who_set_the_trough_target_is_said_the_same_everywhere() {
     assert!(s.contains("\"target_set_by\": \"care_team\""), "{s}");
     let trends = d.ok(&["snapshot", "--screen", "trends", "--size", "120x40"]);
     assert!(trends.contains("(care-team target)"), "{trends}");
+    // The Markdown report says it too (it said neither, re-test).
+    d.ok(&["log", "weight", "60", "--at", "2026-02-28 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    let md = d.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--from",
+        "2026-03-01",
+        "-o",
+        "-",
+    ]);
+    assert!(md.contains("200–400 ng/mL (set by the care team)"), "{md}");
     // A file that sets the default value is still the care team's choice.
     settings(&d, "[trough]\ntarget_low = 100\ntarget_high = 200\n");
     let s = d.ok(&["status"]);

@@ -402,6 +402,10 @@ pub fn import_csv(
     i: &I18n,
 ) -> Result<CsvReport> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A sheet saved on Windows (Excel) ends its lines with CR LF: read as LF, so a line break
+    // inside a quoted note is a line break (not a refused U+000D) and the line numbers of
+    // refusals are the editor's (they were one too low, session 7 re-test).
+    let text = &text.replace("\r\n", "\n");
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .delimiter(lab_sheet::separator(text))

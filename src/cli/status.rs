@@ -119,6 +119,12 @@ pub fn status_json(o: &Overview) -> Value {
             "target_low": t.target_low, "target_high": t.target_high,
             "target_set_by": if t.target_by_team { "care_team" } else { "app_default" },
         })),
+        // When the last level is not judged: the last one that is, which the alerts judge.
+        "last_judged_trough": o.last_trough.as_ref().map(|t| json!({
+            "value": t.value, "at": t.at.to_rfc3339(),
+            "hours_since_dose": t.hours_since_dose.map(|h| (h * 100.0).round() / 100.0),
+            "band": t.band,
+        })),
         "disease_phase": o.disease_phase,
     })
 }

@@ -150,10 +150,16 @@ fn regimen_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
                 ),
             ));
         }
-        let (lo, hi) = (r.trend.target.0, r.trend.target.1);
+        // Who set it, as the HTML and PDF say (session 7 re-test: the Markdown said neither).
+        let (lo, hi, team) = r.limits.target;
+        let by = i.t(if team {
+            "clinic.set_by_team"
+        } else {
+            "clinic.default"
+        });
         v.push((
             i.t("report.target").to_string(),
-            format!("{}–{} ng/mL", fmt_num(lo, 0), fmt_num(hi, 0)),
+            format!("{}–{} ng/mL ({by})", fmt_num(lo, 0), fmt_num(hi, 0)),
         ));
     }
 }

@@ -97,6 +97,9 @@ pub struct StatusView {
     pub platelets: Option<PlateletsView>,
     pub response: Option<ResponseView>,
     pub trough: Option<TroughView>,
+    /// The last level judged as a trough, when the last level is not one (the alerts judge
+    /// it; `status` named only the later, unjudged level, session 7 re-test).
+    pub judged_trough: Option<TroughView>,
     pub disease_phase: Option<String>,
 }
 
@@ -123,8 +126,8 @@ fn course_view(o: &Overview, i: &I18n) -> Option<CourseView> {
     })
 }
 
-fn trough_view(o: &Overview, i: &I18n) -> Option<TroughView> {
-    let t = o.trough.as_ref()?;
+fn trough_view(t: Option<&crate::domain::overview::Trough>, i: &I18n) -> Option<TroughView> {
+    let t = t?;
     Some(TroughView {
         value: t.value,
         band: t.band,
@@ -203,7 +206,8 @@ impl StatusView {
                 baseline: a.baseline,
                 time_to_response_days: a.time_to_response_days,
             }),
-            trough: trough_view(o, i),
+            trough: trough_view(o.trough.as_ref(), i),
+            judged_trough: trough_view(o.last_trough.as_ref(), i),
             disease_phase: o
                 .disease_phase
                 .map(|p| i.t(&format!("disease_phase.{p}")).to_string()),
@@ -441,6 +445,16 @@ pub fn status_lines(v: &StatusView, i: &I18n) -> Vec<String> {
     }
     if let Some(t) = &v.trough {
         trough_lines(t, i, &mut lines);
+    }
+    if let Some(t) = &v.judged_trough {
+        lines.push(i.tf(
+            "overview.judged_trough",
+            &[
+                ("value", &t.shown),
+                ("band", &t.band_label),
+                ("date", &t.date.format("%Y-%m-%d").to_string()),
+            ],
+        ));
     }
     if let Some(p) = &v.disease_phase {
         lines.push(i.tf("overview.disease_phase", &[("phase", p)]));
