@@ -701,3 +701,44 @@ fn todays_due_box_says_how_many_more_there_are() {
         .unwrap_or_else(|| panic!("no 'more' line ({all} items):\n{screen}"));
     assert_eq!(shown + more, all, "{screen}");
 }
+
+/// `--patient anna` (or `Ａnna`, full-width) opened a new, empty diary beside "Anna" (on
+/// Windows and macOS the same file); `--patient backups` shared the default diary's backup
+/// folder.
+#[test]
+fn a_patient_name_that_differs_only_in_case_or_width_is_refused() {
+    let home = tempfile::tempdir().expect("home");
+    let run = |args: &[&str]| {
+        let mut c = assert_cmd::Command::cargo_bin("itp-diary").expect("bin");
+        c.env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("HOME", home.path())
+            .env("ITP_DIARY_NOW", common::NOW)
+            .env("ITP_DIARY_BACKUP", "wait")
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("ITP_DIARY_DB")
+            .env_remove("ITP_DIARY_CONFIG")
+            .env_remove("ITP_DIARY_PATIENT")
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    assert!(
+        run(&["--patient", "Anna", "log", "platelets", "50"])
+            .status
+            .success()
+    );
+    assert!(
+        run(&["--patient", "Anna", "log", "platelets", "55"])
+            .status
+            .success()
+    );
+    for other in ["anna", "ANNA", "Ａnna"] {
+        let out = run(&["--patient", other, "log", "platelets", "60"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{other}: {err}");
+        assert!(err.contains("--patient Anna"), "{other}: {err}");
+    }
+    let out = run(&["--patient", "backups", "log", "platelets", "60"]);
+    assert!(!out.status.success());
+}

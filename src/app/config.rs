@@ -116,6 +116,7 @@ impl Paths {
                     .map(PathBuf::from)
             })
             .unwrap_or_else(|| root.join(format!("{name}.toml")));
+        crate::app::patients::check_new_name(&root, name)?;
         Ok(Paths {
             db: root.join(format!("{name}.sqlite")),
             config,

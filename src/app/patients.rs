@@ -28,6 +28,12 @@ pub enum NameError {
         "'{0}' cannot name a diary file (accepted: letters in any script, digits, space, - and _; not starting with '-'; no . / \\ : or other path characters)"
     )]
     Invalid(String),
+    /// Another patient's diary has the same name but for case or width: on Windows and macOS
+    /// the two are one file, and on Linux a typo opened an empty diary.
+    #[error(
+        "'{0}' differs from the patient '{1}' only in upper/lower case or character width: give --patient {1}, or a name that differs in more"
+    )]
+    SameAs(String, String),
 }
 
 /// Names Windows reserves whatever the extension.
@@ -53,10 +59,47 @@ pub fn check_name(name: &str) -> Result<&str, NameError> {
         || RESERVED.contains(&lower.split('.').next().unwrap_or(""))
         || lower == "itp-diary"
         || lower == "itp-diary-demo"
+        // The default diary's backup folder (session 7: its backups mixed with a patient's).
+        || lower == "backups"
     {
         return Err(NameError::Invalid(name.to_string()));
     }
     Ok(name)
+}
+
+/// The name folded as Windows and macOS compare file names, roughly: lower case, full-width
+/// letters and digits as ASCII.
+fn folded(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A new patient's name (no `NAME.sqlite` yet) that only case or width tells from an existing
+/// patient's is refused, naming that patient.
+pub fn check_new_name(data_dir: &Path, name: &str) -> Result<(), NameError> {
+    if data_dir.join(format!("{name}.sqlite")).exists() {
+        return Ok(());
+    }
+    let want = folded(name);
+    let Ok(read) = std::fs::read_dir(data_dir) else {
+        return Ok(());
+    };
+    for e in read.flatten() {
+        let file = e.file_name();
+        let Some(stem) = file.to_str().and_then(|f| f.strip_suffix(".sqlite")) else {
+            continue;
+        };
+        if stem != name && folded(stem) == want && check_name(stem).is_ok() {
+            return Err(NameError::SameAs(name.to_string(), stem.to_string()));
+        }
+    }
+    Ok(())
 }
 
 /// One diary in the data folder.
@@ -145,6 +188,7 @@ mod tests {
             "name.",
             "a*b",
             "v1.2",
+            "backups",
         ] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
