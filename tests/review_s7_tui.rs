@@ -241,3 +241,26 @@ fn the_cursor_reads_a_measurements_own_minute() {
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(line.contains("Cursor 2026-03-08 23:59"), "{line}");
 }
+
+/// A saved entry's warning was cut at the screen's edge ("Saved #189: platelets 1500 ×10⁹/L
+/// @ … — platelets 1500 ×10⁹/L is"): the message line now takes up to three rows.
+#[test]
+fn a_long_saved_message_is_not_cut() {
+    use itp_diary::domain::entry::Kind;
+    use itp_diary::tui::{Action, Modal};
+    let mut app = app_on(
+        itp_diary::store::Store::open_in_memory().expect("store"),
+        Lang::En,
+        false,
+    );
+    app.update(Action::New(Kind::Platelets));
+    match app.modal_mut() {
+        Some(Modal::Form(f)) => f.set("value", "1500"),
+        other => panic!("{other:?}"),
+    }
+    app.update(Action::FormSave);
+    assert!(app.modal().is_none(), "saved");
+    let shown = tui::snapshot(&mut app, 80, 24).expect("frame");
+    let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("typed per µL?"), "{shown}");
+}

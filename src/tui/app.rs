@@ -278,9 +278,12 @@ impl App {
                     .find(|(a, b, _)| m.column >= *a && m.column < *b)
             {
                 self.update(Action::GoTab(tab));
-            } else if let Screen::History(h) = &mut self.screen {
-                let [_, body, _, _] = crate::tui::frame_layout(self.size);
-                h.click(m.row, body);
+            } else {
+                let rows = crate::tui::message_rows(self, self.size.width);
+                let [_, body, _, _] = crate::tui::frame_layout(self.size, rows);
+                if let Screen::History(h) = &mut self.screen {
+                    h.click(m.row, body);
+                }
             }
         }
     }

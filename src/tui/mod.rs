@@ -44,14 +44,23 @@ pub const REFRESH: Duration = Duration::from_secs(30);
 pub const CHANGE_POLL: Duration = Duration::from_secs(1);
 
 /// The frame's rows: the tabs, the screen, the message line, the key hints.
-pub fn frame_layout(area: Rect) -> [Rect; 4] {
+pub fn frame_layout(area: Rect, message_rows: u16) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(10),
-        Constraint::Length(1),
+        Constraint::Length(message_rows.clamp(1, 3)),
         Constraint::Length(1),
     ])
     .areas(area)
+}
+
+/// How many rows the message line needs at `width` (up to 3: a saved entry's warning was cut
+/// at the screen's edge, "… platelets 1500 ×10⁹/L is", session 7).
+pub fn message_rows(app: &App, width: u16) -> u16 {
+    app.message.as_ref().map_or(1, |(text, _)| {
+        let rows = crate::tui::widgets::wrap::wrap(text, usize::from(width).max(1)).len();
+        u16::try_from(rows).unwrap_or(3).clamp(1, 3)
+    })
 }
 
 /// Each tab's title as shown on the top row.
@@ -97,7 +106,7 @@ pub fn render(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [top, body, msg, keys] = frame_layout(area);
+    let [top, body, msg, keys] = frame_layout(area, message_rows(app, area.width));
     let titles = tab_titles(i);
     let tab = app.screen.tab();
     let selected = Tab::ALL.iter().position(|t| *t == tab).unwrap_or(0);
@@ -140,7 +149,7 @@ pub fn render(f: &mut Frame, app: &App) {
             app.ctx.theme.ok()
         };
         f.render_widget(
-            Paragraph::new(Line::from(Span::styled(text.clone(), style))),
+            Paragraph::new(Line::from(Span::styled(text.clone(), style))).wrap(Wrap { trim: true }),
             msg,
         );
     }
