@@ -742,3 +742,15 @@ fn a_patient_name_that_differs_only_in_case_or_width_is_refused() {
     let out = run(&["--patient", "backups", "log", "platelets", "60"]);
     assert!(!out.status.success());
 }
+
+/// After `regimen stop`, `status` still printed "Regimen: … since 2026-03-01" as if the plan
+/// were in force.
+#[test]
+fn status_says_a_stopped_plan_was_stopped() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.start_plan("50,50", "2026-02-01");
+    d.ok(&["regimen", "stop", "--on", "2026-03-05"]);
+    let s = d.ok(&["status"]);
+    assert!(s.contains("from 2026-02-01, stopped 2026-03-05"), "{s}");
+}

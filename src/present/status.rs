@@ -44,6 +44,9 @@ pub struct CourseView {
     pub plan: String,
     pub formulation: Option<String>,
     pub start: NaiveDate,
+    /// The first day without doses, when the plan was stopped (session 7: `status` printed
+    /// "since …" for a stopped plan, as if it were in force).
+    pub stop: Option<NaiveDate>,
 }
 
 pub struct DoseView {
@@ -123,6 +126,7 @@ fn course_view(o: &Overview, i: &I18n) -> Option<CourseView> {
         // The plan line says since when this dose is in force (a taper step's date), not
         // when the course began (the phase line counts from that).
         start: step.map_or(r.start, |s| s.effective_from),
+        stop: r.stop,
     })
 }
 
@@ -327,13 +331,19 @@ fn course_lines(v: &StatusView, c: &CourseView, i: &I18n, lines: &mut Vec<String
             &[("week", &week.to_string()), ("date", &date.to_string())],
         ));
     }
+    let stop = c.stop.map(|d| d.to_string()).unwrap_or_default();
     lines.push(i.tf(
-        "overview.regimen",
+        if c.stop.is_some() {
+            "overview.regimen_stopped"
+        } else {
+            "overview.regimen"
+        },
         &[
             ("drug", &c.drug_label),
             ("plan", &c.plan),
             ("formulation", c.formulation.as_deref().unwrap_or(DASH)),
             ("start", &c.start.to_string()),
+            ("stop", &stop),
         ],
     ));
     if let Some(d) = &v.dose {
