@@ -112,15 +112,13 @@ fn a_level_of_unknown_timing_is_never_in_target() {
     // in the demo): 1 h after it is not a trough, so it is not judged either.
     assert!(t.contains("150 ng/mL  [not a trough]"), "{t}");
     assert!(!t.contains("[in target]"), "{t}");
-    // And a form with nothing in "last dose" says what that means.
+    // And a form with nothing in "last dose" says what that means: timed from the dose log
+    // as every view times it (session 7; it said "will not be judged").
     app.update(Action::New(Kind::Lab));
     form(&mut app).set("analyte", "csa_trough");
     form(&mut app).set("last_dose", "");
     let t = tui::snapshot(&mut app, 80, 24).unwrap();
-    assert!(
-        t.contains("timing unknown: the level will not be judged"),
-        "{t}"
-    );
+    assert!(t.contains("timed from the last dose logged"), "{t}");
 }
 
 #[test]

@@ -264,3 +264,41 @@ fn a_long_saved_message_is_not_cut() {
     let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("typed per µL?"), "{shown}");
 }
+
+/// A drug level's "last dose" stayed the dose log's latest when the draw was typed before it
+/// ("-0.2 h after", "the last dose is after the blood draw"), and an empty field said "will not
+/// be judged" while the level was then timed from the dose log.
+#[test]
+fn a_levels_last_dose_follows_the_draw_time() {
+    use itp_diary::domain::entry::Kind;
+    use itp_diary::tui::{Action, Modal};
+    let mut app = app_on(demo_store(), Lang::En, false);
+    app.update(Action::New(Kind::Lab));
+    match app.modal_mut() {
+        Some(Modal::Form(f)) => {
+            f.set("analyte", "csa_trough");
+            assert_eq!(
+                f.get("last_dose"),
+                "2026-03-10 07:59",
+                "the demo's morning dose"
+            );
+            f.focus_on("at");
+        }
+        other => panic!("{other:?}"),
+    }
+    typ(&mut app, "2026-03-10 07:45");
+    let Some(Modal::Form(f)) = app.modal() else {
+        panic!("form")
+    };
+    let last = f.get("last_dose");
+    assert!(last.starts_with("2026-03-09 "), "{last}");
+    let shown = tui::snapshot(&mut app, 100, 30).expect("frame");
+    assert!(!shown.contains("after the blood draw"), "{shown}");
+    // Emptied, the field says the level is timed from the dose log.
+    match app.modal_mut() {
+        Some(Modal::Form(f)) => f.set("last_dose", ""),
+        other => panic!("{other:?}"),
+    }
+    let shown = tui::snapshot(&mut app, 100, 30).expect("frame");
+    assert!(shown.contains("timed from the last dose logged"), "{shown}");
+}

@@ -195,6 +195,7 @@ impl App {
                 .or_else(|| step.and_then(|s| s.slots.first()).map(|s| s.amount)),
             formulation: step.and_then(|s| s.formulation.clone()),
             last_dose: self.last_dose_default(),
+            recent_doses: self.recent_doses(),
         }
     }
 

@@ -43,6 +43,7 @@ impl App {
             Action::FormLine(e) => f.edit_line(e),
             _ => {}
         }
+        f.follow_draw_time(&self.ctx.clock);
         f.extra_confirmed = false;
         f.soon_confirmed = false;
         self.validate_form();

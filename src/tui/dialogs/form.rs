@@ -109,6 +109,8 @@ pub struct Form {
     pub attempted: bool,
     /// The last dose from the dose log, filled in while the test is a drug level.
     pub prefill: Option<LastDose>,
+    /// The recent taken doses the prefill is chosen from (newest first).
+    pub recent_doses: Vec<LastDose>,
     /// The edited entry as typed fields: what the form has no field for (a dose's route and
     /// slot, a lab's assay method) is kept from it, never dropped by an edit.
     pub original: Option<RawEntry>,
@@ -128,6 +130,9 @@ pub struct Defaults {
     pub formulation: Option<String>,
     /// The last dose taken of the regimen's drug (for a drug level's "last dose").
     pub last_dose: Option<LastDose>,
+    /// The recent taken doses, newest first: a level drawn earlier than the last one takes
+    /// the one before its draw.
+    pub recent_doses: Vec<LastDose>,
 }
 
 impl Form {
@@ -145,6 +150,7 @@ impl Form {
             dirty: false,
             attempted: false,
             prefill: d.last_dose.clone(),
+            recent_doses: d.recent_doses.clone(),
             original: None,
             extra_confirmed: false,
             soon_confirmed: false,

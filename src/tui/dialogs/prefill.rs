@@ -32,6 +32,11 @@ pub fn stamp(at: DateTime<FixedOffset>) -> String {
 impl App {
     /// The last dose taken of the regimen's drug (cyclosporine without one), up to now.
     pub(crate) fn last_dose_default(&self) -> Option<LastDose> {
+        self.recent_doses().into_iter().next()
+    }
+
+    /// The recent doses taken of the regimen's drug, newest first, up to now.
+    pub(crate) fn recent_doses(&self) -> Vec<LastDose> {
         let drug = self
             .view
             .overview
@@ -51,14 +56,17 @@ impl App {
                 order: Order::NewestFirst,
                 ..Default::default()
             })
-            .ok()?;
-        doses.into_iter().find_map(|e| match e.data {
-            EntryData::Dose(d) if d.status == DoseStatus::Taken => Some(LastDose {
-                at: e.at,
-                slot: d.scheduled_for,
-            }),
-            _ => None,
-        })
+            .unwrap_or_default();
+        doses
+            .into_iter()
+            .filter_map(|e| match e.data {
+                EntryData::Dose(d) if d.status == DoseStatus::Taken => Some(LastDose {
+                    at: e.at,
+                    slot: d.scheduled_for,
+                }),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -83,7 +91,13 @@ fn standing(form: &Form, clock: &Clock, i: &I18n) -> Option<Option<String>> {
     }
     let typed = form.get("last_dose");
     if typed.trim().is_empty() {
-        return Some(Some(i.t("prefill.unknown").to_string()));
+        // Saved so, the level is timed from the dose log, as every view times it (session 7:
+        // the line said "will not be judged", and Today then judged it from the log).
+        let logged = form.dose_before(drawn_at(form, clock));
+        return Some(Some(match logged {
+            Some(p) => i.tf("prefill.empty_from_log", &[("date", &stamp(p.at))]),
+            None => i.t("prefill.unknown").to_string(),
+        }));
     }
     let Ok(last) = parse_when(&typed, clock) else {
         return Some(None);
@@ -116,7 +130,45 @@ fn standing(form: &Form, clock: &Clock, i: &I18n) -> Option<Option<String>> {
     Some(Some(text))
 }
 
+/// The draw time as typed (now when empty; `None` while it cannot be read).
+fn drawn_at(form: &Form, clock: &Clock) -> Option<DateTime<FixedOffset>> {
+    let text = form.get("at");
+    if text.trim().is_empty() {
+        Some(clock.now())
+    } else {
+        parse_when(&text, clock).ok()
+    }
+}
+
 impl Form {
+    /// The newest recent dose at or before `drawn`.
+    fn dose_before(&self, drawn: Option<DateTime<FixedOffset>>) -> Option<&LastDose> {
+        let drawn = drawn?;
+        self.recent_doses.iter().find(|d| d.at <= drawn)
+    }
+
+    /// A drug level's last dose follows its draw time while it is the dose log's: a draw
+    /// typed before the last dose takes the one before it (session 7: "-0.2 h after", "the
+    /// last dose is after the blood draw").
+    pub(crate) fn follow_draw_time(&mut self, clock: &Clock) {
+        let level = Analyte::parse(&self.get("analyte")).is_some_and(Analyte::is_drug_level);
+        let Some(current) = &self.prefill else { return };
+        if !level || self.get("last_dose") != stamp(current.at) {
+            return;
+        }
+        let Some(drawn) = drawn_at(self, clock) else {
+            return;
+        };
+        let before = self.dose_before(Some(drawn)).cloned();
+        if before.as_ref() != Some(current) {
+            let text = before.as_ref().map(|p| stamp(p.at)).unwrap_or_default();
+            self.set("last_dose", &text);
+            if let Some(p) = before {
+                self.prefill = Some(p);
+            }
+        }
+    }
+
     /// A drug level gets the last dose from the dose log (while nothing else was typed
     /// there); another test loses it again.
     pub(crate) fn sync_last_dose(&mut self) {

@@ -80,6 +80,7 @@ pub(crate) fn form(fields: Vec<Field>) -> Form {
         dirty: false,
         attempted: false,
         prefill: None,
+        recent_doses: Vec::new(),
         original: None,
         extra_confirmed: false,
         soon_confirmed: false,

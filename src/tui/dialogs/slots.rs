@@ -344,6 +344,7 @@ impl App {
             amount: Some(p.amount),
             formulation: p.formulation.clone(),
             last_dose: None,
+            recent_doses: Vec::new(),
         };
         let mut f = Form::new(Kind::Dose, &self.ctx.i18n, &d);
         f.set("unit", &p.unit);
