@@ -754,3 +754,24 @@ fn status_says_a_stopped_plan_was_stopped() {
     let s = d.ok(&["status"]);
     assert!(s.contains("from 2026-02-01, stopped 2026-03-05"), "{s}");
 }
+
+/// "Missed" logged at 23:32 for the 20:00 dose (outside its ±3 h window) answered no slot:
+/// "No dose logged for 20:00" stayed. A missed or skipped dose logged after the window, before
+/// the next dose's, answers the slot as a late taken dose does.
+#[test]
+fn a_missed_dose_logged_late_answers_its_slot() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.start_plan("100,100", "2026-03-01");
+    let before = d.ok(&["remind"]);
+    assert!(
+        before.contains("No dose logged for 2026-03-09 20:00"),
+        "{before}"
+    );
+    d.ok(&["log", "dose", "csa", "--missed", "--at", "2026-03-09 23:32"]);
+    let after = d.ok(&["remind"]);
+    assert!(
+        !after.contains("No dose logged for 2026-03-09 20:00"),
+        "{after}"
+    );
+}

@@ -198,7 +198,9 @@ pub fn slot_states<D: DoseView>(
 }
 
 /// A dose taken after its slot's window closed, but before the next slot's window opens,
-/// answers the slot as late rather than leaving it "not logged" (defect 22).
+/// answers the slot as late rather than leaving it "not logged" (defect 22); a dose logged as
+/// missed or skipped then answers it as such (session 7: "missed" logged at 23:32 for the 20:00
+/// dose answered nothing, and "no dose logged for 20:00" stayed).
 fn late_doses<D: DoseView>(
     states: &mut [SlotStatus],
     planned: &[PlannedDose],
@@ -222,10 +224,14 @@ fn late_doses<D: DoseView>(
             .iter()
             .copied()
             .take_while(|&j| doses[j].0 < until)
-            .find(|&j| !used[j] && doses[j].1.status() == DoseStatus::Taken);
+            .find(|&j| !used[j]);
         if let Some(j) = found {
             used[j] = true;
-            states[i].state = SlotState::Late;
+            states[i].state = match doses[j].1.status() {
+                DoseStatus::Taken => SlotState::Late,
+                DoseStatus::Missed => SlotState::Missed,
+                DoseStatus::Skipped => SlotState::Skipped,
+            };
             states[i].dose_at = Some(doses[j].0);
             states[i].inferred = false;
             states[i].dose_mg = doses[j].1.mg();

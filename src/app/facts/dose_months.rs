@@ -167,14 +167,20 @@ impl Ctx<'_> {
     }
 }
 
+/// The version of the slot matching kept months were made with. 2 (session 7): each day's
+/// slots in the offset of its doses; a missed or skipped dose logged after its slot's window
+/// answers that slot.
+const MATCHING: &str = "m2";
+
 /// What a kept month's figures depend on besides its doses and plan (which the triggers
 /// watch): the slot window, when a dose counts as late, and the time zone its slots were
 /// placed in, by name (two zones with the same offsets change their clocks on other days and
 /// hours) and by the month's UTC offsets (a zone whose rules were updated). The zone is named
 /// by [`zone_of`], once per window; without a name nothing is kept.
 fn month_key(span: Span, zone: &str, t: &Thresholds) -> String {
+    // MATCHING names the slot-matching rules: a month kept by an older version is made again.
     format!(
-        "w{}:l{}:{zone}:{}:{}",
+        "{MATCHING}:w{}:l{}:{zone}:{}:{}",
         t.slot_window_hours,
         t.late_after_minutes,
         span.0.offset().local_minus_utc(),
