@@ -775,3 +775,18 @@ fn a_missed_dose_logged_late_answers_its_slot() {
         "{after}"
     );
 }
+
+/// A settings file's "line 3: duplicate key" did not name the key; `1e308` was echoed as a
+/// 309-digit number.
+#[test]
+fn settings_errors_name_the_line_and_keep_numbers_short() {
+    let d = Diary::new();
+    settings(&d, "[trough]\ntarget_low = 50\ntarget_low = 60\n");
+    let out = d.cmd().args(["remind"]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3 (target_low = 60)"), "{err}");
+    settings(&d, "[trough]\ntarget_high = 1e308\n");
+    let out = d.cmd().args(["remind"]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("target_high = 1e308 is not accepted"), "{err}");
+}

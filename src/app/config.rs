@@ -194,8 +194,12 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
         let msg = e.message().to_string();
         match e.span() {
             Some(span) => {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                format!("line {line}: {msg}")
+                let start = span.start.min(text.len());
+                let line = text[..start].matches('\n').count() + 1;
+                // The line itself, so "duplicate key" names the key (session 7).
+                let shown = text.lines().nth(line - 1).unwrap_or("").trim();
+                let shown: String = shown.chars().take(60).collect();
+                format!("line {line} ({shown}): {msg}")
             }
             None => msg,
         }
@@ -259,6 +263,12 @@ pub fn parse_settings(text: &str) -> Result<Settings, String> {
                 }
             };
             if !(spec.min..=spec.max).contains(&n) || (spec.integer && n.fract() != 0.0) {
+                // 1e308 as 1e308, not as 309 digits.
+                let n = if n.abs() >= 1e9 {
+                    format!("{n:e}")
+                } else {
+                    n.to_string()
+                };
                 return Err(format!(
                     "{key} = {n} is not accepted ({}{}–{} {})",
                     if spec.integer { "a whole number " } else { "" },
