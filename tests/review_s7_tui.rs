@@ -302,3 +302,26 @@ fn a_levels_last_dose_follows_the_draw_time() {
     let shown = tui::snapshot(&mut app, 100, 30).expect("frame");
     assert!(shown.contains("timed from the last dose logged"), "{shown}");
 }
+
+/// History's search on the English screen found nothing for 血小板 or 肌酐 (the Chinese
+/// screen found both): the names of either language are searched.
+#[test]
+fn the_search_finds_names_in_either_language() {
+    use itp_diary::present::i18n::{I18n, Lang as L};
+    use itp_diary::tui::screens::history_search::text_match;
+    for lang in [L::En, L::Zh] {
+        let i = I18n::new(lang);
+        for (words, code) in [
+            ("血小板", "platelets"),
+            ("肌酐", "creatinine"),
+            ("platelets", "platelets"),
+        ] {
+            let m = text_match(words, &i).expect("a search");
+            assert!(
+                m.codes.iter().any(|c| c == code),
+                "{lang:?} {words}: {:?}",
+                m.codes
+            );
+        }
+    }
+}

@@ -36,61 +36,75 @@ fn codes_of<T: Copy>(
     }
 }
 
-/// The store's search for `words`: the words themselves and the codes whose translated names
-/// contain them. `None` for blank words (no search).
+/// The store's search for `words`: the words themselves and the codes whose names in either
+/// language contain them (session 7: the English screen found no entry for 血小板 or 肌酐,
+/// and the README says the search works in either language). `None` for blank words.
 pub fn text_match(words: &str, i: &I18n) -> Option<TextMatch> {
     let words = words.trim();
     if words.is_empty() {
         return None;
     }
+    let other = match i.lang {
+        crate::present::i18n::Lang::En => crate::present::i18n::Lang::Zh,
+        crate::present::i18n::Lang::Zh => crate::present::i18n::Lang::En,
+    };
     let mut codes = Vec::new();
+    for i in [i, &I18n::new(other)] {
+        names_in(i, words, &mut codes);
+    }
+    codes.sort();
+    codes.dedup();
+    Some(TextMatch {
+        words: words.to_string(),
+        codes,
+    })
+}
+
+/// The codes whose names in `i`'s language contain `words`.
+fn names_in(i: &I18n, words: &str, codes: &mut Vec<String>) {
+    let label = |key: String| i.t(&key).to_string();
     codes_of(
         Kind::ALL,
         Kind::code,
-        |k| i.t(&k.label_key()).into(),
+        |k| label(k.label_key()),
         words,
-        &mut codes,
+        codes,
     );
     codes_of(
         Drug::ALL,
         Drug::code,
-        |k| i.t(&k.label_key()).into(),
+        |k| label(k.label_key()),
         words,
-        &mut codes,
+        codes,
     );
     codes_of(
         Analyte::ALL,
         Analyte::code,
         |k| i.field(k.code()),
         words,
-        &mut codes,
+        codes,
     );
     codes_of(
         BleedingSite::ALL,
         BleedingSite::code,
-        |k| i.t(&k.label_key()).into(),
+        |k| label(k.label_key()),
         words,
-        &mut codes,
+        codes,
     );
     codes_of(
         SideEffectKind::ALL,
         SideEffectKind::code,
-        |k| i.t(&k.label_key()).into(),
+        |k| label(k.label_key()),
         words,
-        &mut codes,
+        codes,
     );
     codes_of(
         EventKind::ALL,
         EventKind::code,
-        |k| i.t(&k.label_key()).into(),
+        |k| label(k.label_key()),
         words,
-        &mut codes,
-    );
-    codes.dedup();
-    Some(TextMatch {
-        words: words.to_string(),
         codes,
-    })
+    );
 }
 
 impl App {
