@@ -790,3 +790,30 @@ fn settings_errors_name_the_line_and_keep_numbers_short() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("target_high = 1e308 is not accepted"), "{err}");
 }
+
+/// `config show` ("every setting in effect") listed the settings' trough target while the
+/// plan's own target (`--trough-target`) was the one used.
+#[test]
+fn config_show_says_a_plans_own_target_is_used() {
+    let d = Diary::new();
+    settings(&d, "[trough]\ntarget_low = 50\ntarget_high = 100\n");
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.ok(&[
+        "regimen",
+        "start",
+        "csa",
+        "--dose",
+        "100,100",
+        "--formulation",
+        "Neoral",
+        "--start",
+        "2026-03-01",
+        "--trough-target",
+        "150-250",
+    ]);
+    let shown = d.ok(&["config", "show"]);
+    assert!(
+        shown.contains("own trough target, 150–250 ng/mL"),
+        "{shown}"
+    );
+}

@@ -44,7 +44,8 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
                 writeln!(out, "{} = {} {}  ({origin})", s.key, v, s.unit).map_err(io_error)?;
             }
             let q = ctx.settings.quiet_hours.label();
-            writeln!(out, "notify.quiet_hours = {q}").map_err(io_error)
+            writeln!(out, "notify.quiet_hours = {q}").map_err(io_error)?;
+            plan_target_note(ctx, out)
         }
         ConfigCommand::Init { force } => {
             let path = &ctx.paths.config;
@@ -75,6 +76,35 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand, out: &mut impl Write) -> CliResult {
 }
 
 /// `config show --json`.
+/// A plan with its own trough target (`regimen start --trough-target`) is judged against it,
+/// not against `trough.target_low/high` (session 7: `config show` listed the settings' target
+/// as in effect while the plan's was used).
+fn plan_target_note(ctx: &Ctx, out: &mut impl Write) -> CliResult {
+    if !ctx.paths.db.exists() {
+        return Ok(());
+    }
+    let store = ctx.open_store()?;
+    let today = ctx.clock.today();
+    let plans = store.regimens().map_err(|e| ctx.store_error(e))?;
+    let own = plans
+        .iter()
+        .filter(|r| r.is_active_on(today))
+        .find_map(|r| r.target_low.zip(r.target_high).map(|t| (r, t)));
+    if let Some((r, (lo, hi))) = own {
+        let i = &ctx.i18n;
+        let line = i.tf(
+            "settings.plan_target",
+            &[
+                ("drug", i.t(&r.drug.label_key())),
+                ("low", &crate::domain::units::fmt_num(lo, 0)),
+                ("high", &crate::domain::units::fmt_num(hi, 0)),
+            ],
+        );
+        writeln!(out, "{line}").map_err(io_error)?;
+    }
+    Ok(())
+}
+
 fn show_json(ctx: &Ctx, out: &mut impl Write) -> CliResult {
     let settings: Vec<serde_json::Value> = SPECS
         .iter()
