@@ -67,6 +67,38 @@ pub struct Plot {
 /// Width of the y-axis gutter (labels and the axis line).
 pub const GUTTER: u16 = 8;
 
+/// A y label in `w` columns, never a cut number (session 7: 2000 read "200", "20/30/50" read
+/// "20/30/5"): lines sharing a row keep the ones that fit whole, a thousand or more is written
+/// "2k", "1.5k", and what still does not fit is left out (the axis mark stays).
+pub fn fit_label(text: &str, w: usize) -> Option<String> {
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    if width(text) <= w {
+        return Some(text.to_string());
+    }
+    let short = |part: &str| -> Option<String> {
+        if width(part) <= w {
+            return Some(part.to_string());
+        }
+        let v: f64 = part.parse().ok()?;
+        let k = format!("{}k", fmt_num(v / 1000.0, 1));
+        (v.abs() >= 1000.0 && width(&k) <= w).then_some(k)
+    };
+    let mut out = String::new();
+    for part in text.split('/') {
+        let part = short(part)?;
+        let joined = if out.is_empty() {
+            part
+        } else {
+            format!("{out}/{part}")
+        };
+        if width(&joined) > w {
+            break;
+        }
+        out = joined;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Round tick values (1, 2, 2.5, 5 × 10ⁿ) covering [lo, hi]: at least three, at most six.
 /// Returns the ticks and the widened bounds.
 pub fn nice_ticks(lo: f64, hi: f64) -> (Vec<f64>, (f64, f64)) {
@@ -292,12 +324,9 @@ impl Plot {
         let gutter = self.gutter();
         let w = usize::from(gutter - 1);
         for (row, text, style) in labels {
-            let text: String = if unicode_width::UnicodeWidthStr::width(text.as_str()) > w {
-                text.chars().take(w).collect()
-            } else {
-                text
-            };
-            put(buf, axis_x + 1 - gutter, row, &format!("{text:>w$}"), style);
+            if let Some(text) = fit_label(&text, w) {
+                put(buf, axis_x + 1 - gutter, row, &format!("{text:>w$}"), style);
+            }
             put(buf, axis_x, row, "┤", self.axis_style);
         }
     }
@@ -388,6 +417,26 @@ impl Widget for &Plot {
 
 #[cfg(test)]
 mod tests {
+
+    /// A y label is never a cut number (2000 read "200", "20/30/50" read "20/30/5").
+    #[test]
+    fn labels_fit_whole_or_not_at_all() {
+        let cases = [
+            ("150", 3, Some("150")),
+            ("2000", 3, Some("2k")),
+            ("1500", 3, None),
+            ("1500", 4, Some("1500")),
+            ("1500", 3, None),
+            ("20/30", 3, Some("20")),
+            ("20/30/50", 7, Some("20/30")),
+            ("20/30/50", 8, Some("20/30/50")),
+            ("12345", 3, None),
+        ];
+        for (text, w, want) in cases {
+            assert_eq!(fit_label(text, w).as_deref(), want, "{text} in {w}");
+        }
+    }
+
     use super::*;
 
     #[test]
