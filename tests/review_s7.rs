@@ -110,20 +110,7 @@ fn the_saved_line_shows_a_foreign_offset() {
 fn adherence_reads_each_days_slots_in_the_offset_the_doses_were_logged_in() {
     let d = Diary::new();
     let shanghai = "2026-03-10T14:30:00+08:00";
-    let run = |now: &str, tz: &str, args: &[&str]| -> String {
-        let out = common::cmd_on(&d.db)
-            .env("ITP_DIARY_NOW", now)
-            .env("TZ", tz)
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8")
-    };
+    let run = |now: &str, tz: &str, args: &[&str]| in_zone(&d, now, tz, args);
     run(
         shanghai,
         "Asia/Shanghai",
@@ -185,20 +172,7 @@ fn adherence_reads_each_days_slots_in_the_offset_the_doses_were_logged_in() {
 #[test]
 fn a_travellers_days_at_home_and_abroad_each_count_their_own_doses() {
     let d = Diary::new();
-    let run = |now: &str, tz: &str, args: &[&str]| -> String {
-        let out = common::cmd_on(&d.db)
-            .env("ITP_DIARY_NOW", now)
-            .env("TZ", tz)
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8")
-    };
+    let run = |now: &str, tz: &str, args: &[&str]| in_zone(&d, now, tz, args);
     let home = "2026-03-01T07:00:00+08:00";
     run(
         home,
@@ -816,4 +790,20 @@ fn config_show_says_a_plans_own_target_is_used() {
         shown.contains("own trough target, 150–250 ng/mL"),
         "{shown}"
     );
+}
+
+/// The binary on `d` at `now` in the time zone `tz`; panics unless it succeeds.
+fn in_zone(d: &Diary, now: &str, tz: &str, args: &[&str]) -> String {
+    let out = common::cmd_on(&d.db)
+        .env("ITP_DIARY_NOW", now)
+        .env("TZ", tz)
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
 }

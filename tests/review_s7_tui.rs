@@ -136,10 +136,7 @@ fn the_dose_chart_puts_each_day_on_its_day_and_the_cursor_reads_whole_minutes() 
     ch(&mut app, 'c');
     ch(&mut app, ',');
     let shown = tui::snapshot(&mut app, 120, 40).expect("frame");
-    let line = shown
-        .lines()
-        .find(|l| l.contains("Cursor"))
-        .unwrap_or_else(|| panic!("{shown}"));
+    let line = cursor_line(&shown);
     assert!(line.contains("2026-03-10 12:00"), "{line}");
     // The platelet chart's latest count, logged at a whole minute.
     for _ in 0..7 {
@@ -147,10 +144,7 @@ fn the_dose_chart_puts_each_day_on_its_day_and_the_cursor_reads_whole_minutes() 
     }
     ch(&mut app, ',');
     let shown = tui::snapshot(&mut app, 120, 40).expect("frame");
-    let line = shown
-        .lines()
-        .find(|l| l.contains("Cursor"))
-        .unwrap_or_else(|| panic!("{shown}"));
+    let line = cursor_line(&shown);
     assert!(line.contains("2026-02-12 07:30: platelets"), "{line}");
 }
 
@@ -235,10 +229,7 @@ fn the_cursor_reads_a_measurements_own_minute() {
     ch(&mut app, '4');
     ch(&mut app, ',');
     let shown = tui::snapshot(&mut app, 120, 40).expect("frame");
-    let line = shown
-        .lines()
-        .find(|l| l.contains("Cursor"))
-        .unwrap_or_else(|| panic!("{shown}"));
+    let line = cursor_line(&shown);
     assert!(line.contains("Cursor 2026-03-08 23:59"), "{line}");
 }
 
@@ -324,4 +315,12 @@ fn the_search_finds_names_in_either_language() {
             );
         }
     }
+}
+
+/// The Trends line that reads the cursor.
+fn cursor_line(shown: &str) -> &str {
+    shown
+        .lines()
+        .find(|l| l.contains("Cursor"))
+        .unwrap_or_else(|| panic!("{shown}"))
 }
