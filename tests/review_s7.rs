@@ -807,3 +807,47 @@ fn in_zone(d: &Diary, now: &str, tz: &str, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// `regimen show` in Chinese misaligned its columns (labels padded by characters, not
+/// terminal columns).
+#[test]
+fn chinese_plan_columns_align() {
+    let d = Diary::new();
+    d.ok(&["log", "weight", "60", "--at", "2026-02-20 08:00"]);
+    d.start_plan("100,100", "2026-02-01");
+    d.ok(&[
+        "regimen",
+        "change",
+        "--dose",
+        "75,75",
+        "--from",
+        "2026-03-01",
+        "--taper",
+    ]);
+    d.ok(&[
+        "regimen",
+        "change",
+        "--dose",
+        "75,75",
+        "--from",
+        "2026-03-08",
+        "--maintenance",
+    ]);
+    let shown = d.ok(&["--lang", "zh", "regimen", "show"]);
+    let columns: Vec<usize> = shown
+        .lines()
+        .filter(|l| l.starts_with("  20"))
+        .map(|l| {
+            // The amount starts at the first digit after the date and the step's name.
+            let k = l[14..]
+                .find(|c: char| c.is_ascii_digit())
+                .expect("an amount")
+                + 14;
+            unicode_width::UnicodeWidthStr::width(&l[..k])
+        })
+        .collect();
+    assert!(
+        columns.len() >= 3 && columns.windows(2).all(|w| w[0] == w[1]),
+        "{shown}"
+    );
+}

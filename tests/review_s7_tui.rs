@@ -324,3 +324,29 @@ fn cursor_line(shown: &str) -> &str {
         .find(|l| l.contains("Cursor"))
         .unwrap_or_else(|| panic!("{shown}"))
 }
+
+/// A bleed's count of "2.5" (or "-3") was refused as "not a number (use digits and a decimal
+/// point, e.g. 4.5)": it says a whole number of 0 or more is accepted.
+#[test]
+fn a_count_is_refused_as_not_whole() {
+    use itp_diary::domain::entry::Kind;
+    use itp_diary::tui::{Action, Modal};
+    for bad in ["2.5", "-3"] {
+        let mut app = app_on(
+            itp_diary::store::Store::open_in_memory().expect("store"),
+            Lang::En,
+            false,
+        );
+        app.update(Action::New(Kind::Bleeding));
+        match app.modal_mut() {
+            Some(Modal::Form(f)) => f.set("count", bad),
+            other => panic!("{other:?}"),
+        }
+        app.update(Action::FormSave);
+        let Some(Modal::Form(f)) = app.modal() else {
+            panic!("{bad}: saved")
+        };
+        let e = f.error.clone().unwrap_or_default();
+        assert!(e.contains("a whole number, 0 or more"), "{bad}: {e}");
+    }
+}

@@ -117,8 +117,9 @@ fn opt_number(field: &'static str, s: &Option<String>) -> Result<Option<f64>, In
 
 fn whole(field: &'static str, s: &Option<String>) -> Result<Option<u32>, InputError> {
     match opt_number(field, s)? {
+        // "2.5" or "-3" spots: not "not a number" (session 7), but what is accepted.
         Some(v) if v.fract() != 0.0 || !(0.0..=u32::MAX as f64).contains(&v) => {
-            Err(InputError::Invalid(ValidationError::NotANumber {
+            Err(InputError::Invalid(ValidationError::NotWhole {
                 field,
                 input: fmt_num(v, 3),
             }))

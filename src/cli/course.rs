@@ -291,11 +291,12 @@ fn show(ctx: &Ctx, all: &[Regimen], json: bool, out: &mut impl Write) -> CliResu
             .map_err(io_error)?;
         }
         for s in &r.steps {
+            // Padded by terminal columns: Chinese labels are two columns a character.
             writeln!(
                 out,
-                "  {}  {:<12} {}{}",
+                "  {}  {} {}{}",
                 s.effective_from,
-                i.t(&s.kind.label_key()),
+                crate::present::describe::pad(i.t(&s.kind.label_key()), 12),
                 s.describe(),
                 s.formulation
                     .as_deref()

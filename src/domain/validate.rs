@@ -17,6 +17,9 @@ pub use records::{NOTE_MAX_CHARS, bleeding, clean, event, note, side_effect};
 pub enum ValidationError {
     #[error("{field}: '{input}' is not a number")]
     NotANumber { field: &'static str, input: String },
+    /// A count that must be whole and not negative (a bleed's number of spots, a duration).
+    #[error("{field}: '{input}' is not a whole number of 0 or more")]
+    NotWhole { field: &'static str, input: String },
     #[error("{field}: {value} {unit} is outside the accepted range {min}–{max} {unit}")]
     OutOfRange {
         field: &'static str,

@@ -238,6 +238,10 @@ impl I18n {
                 "error.not_a_number",
                 &[("field", &self.field(field)), ("input", input)],
             ),
+            ValidationError::NotWhole { field, input } => self.tf(
+                "error.not_whole",
+                &[("field", &self.field(field)), ("input", input)],
+            ),
             ValidationError::OutOfRange {
                 field,
                 value,
