@@ -71,11 +71,7 @@ pub fn check_name(name: &str) -> Result<&str, NameError> {
 /// letters and digits as ASCII.
 fn folded(name: &str) -> String {
     name.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
-        })
+        .map(crate::domain::validate::ascii_of)
         .flat_map(char::to_lowercase)
         .collect()
 }

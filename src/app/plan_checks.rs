@@ -170,12 +170,9 @@ impl Reason {
 pub fn ascii_list(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '，' | '、' => ',',
-            '：' => ':',
-            '．' => '.',
-            '－' | '—' | '–' => '-',
-            other => other,
+            '、' => ',',
+            '—' | '–' => '-',
+            c => crate::domain::validate::ascii_of(c),
         })
         .collect()
 }

@@ -197,14 +197,22 @@ impl Analyte {
 pub fn half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '．' => '.',
-            '－' | '−' => '-',
-            '＋' => '+',
-            '／' => '/',
-            other => other,
+            '，' => c,
+            '−' => '-',
+            c => ascii_of(c),
         })
         .collect()
+}
+
+/// A full-width form (U+FF01–U+FF5E: ４, Ａ, ／, ：…) as its ASCII character, and the
+/// ideographic space as a space; any other character as it is. The one fold of what a Chinese
+/// input method types, under numbers, plan lists and patient names.
+pub fn ascii_of(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
 }
 
 pub fn parse_number(field: &'static str, input: &str) -> Result<f64, ValidationError> {
