@@ -27,6 +27,18 @@ pub struct Cell {
     pub tone: Tone,
 }
 
+/// "100–200 ng/mL (set by the care team)": the trough target and who set it, as every report
+/// (Markdown, HTML, PDF) says it.
+pub(super) fn target_text(r: &Report, i: &I18n) -> String {
+    let (lo, hi, team) = r.limits.target;
+    let by = i.t(if team {
+        "clinic.set_by_team"
+    } else {
+        "clinic.default"
+    });
+    format!("{}–{} ng/mL ({by})", fmt_num(lo, 0), fmt_num(hi, 0))
+}
+
 fn plain(s: impl Into<String>) -> Cell {
     Cell {
         text: s.into(),
@@ -208,20 +220,7 @@ fn treatment(r: &Report, i: &I18n) -> Vec<(String, Cell)> {
             )),
         ));
     }
-    let (lo, hi, team) = r.limits.target;
-    v.push((
-        i.t("report.target").to_string(),
-        plain(format!(
-            "{}–{} ng/mL ({})",
-            fmt_num(lo, 0),
-            fmt_num(hi, 0),
-            i.t(if team {
-                "clinic.set_by_team"
-            } else {
-                "clinic.default"
-            })
-        )),
-    ));
+    v.push((i.t("report.target").to_string(), plain(target_text(r, i))));
     v.push((i.t("clinic.iwg").to_string(), response(r, i)));
     let sm = &r.trend.summary;
     let n = |x: Option<f64>| x.map(|x| fmt_num(x, 0)).unwrap_or_else(dash);

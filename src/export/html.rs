@@ -151,15 +151,9 @@ fn regimen_lines(r: &Report, i: &I18n, v: &mut Vec<(String, String)>) {
             ));
         }
         // Who set it, as the HTML and PDF say (session 7 re-test: the Markdown said neither).
-        let (lo, hi, team) = r.limits.target;
-        let by = i.t(if team {
-            "clinic.set_by_team"
-        } else {
-            "clinic.default"
-        });
         v.push((
             i.t("report.target").to_string(),
-            format!("{}–{} ng/mL ({by})", fmt_num(lo, 0), fmt_num(hi, 0)),
+            super::doc::target_text(r, i),
         ));
     }
 }

@@ -133,38 +133,24 @@ pub struct Limits {
     pub platelets_low: (f64, bool),
 }
 
-fn team_set(t: &Thresholds, keys: &[&str]) -> bool {
-    t.by_team(keys)
-}
-
 fn limits(r: Option<&crate::domain::regimen::Regimen>, t: &Thresholds) -> Limits {
-    let (lo, hi, from_regimen) = trough_target(r, t);
+    let (lo, hi, _) = trough_target(r, t);
     Limits {
-        target: (
-            lo,
-            hi,
-            from_regimen || team_set(t, &["trough.target_low", "trough.target_high"]),
-        ),
+        target: (lo, hi, crate::domain::overview::target_by_team(r, t)),
         bp: (
             t.bp_systolic,
             t.bp_diastolic,
-            team_set(
-                t,
-                &["alerts.bp_systolic_above", "alerts.bp_diastolic_above"],
-            ),
+            t.by_team(&["alerts.bp_systolic_above", "alerts.bp_diastolic_above"]),
         ),
         creatinine: (
             t.creatinine_rise_pct,
             t.creatinine_urgent_pct,
-            team_set(
-                t,
-                &[
-                    "alerts.creatinine_rise_percent",
-                    "alerts.creatinine_rise_urgent_percent",
-                ],
-            ),
+            t.by_team(&[
+                "alerts.creatinine_rise_percent",
+                "alerts.creatinine_rise_urgent_percent",
+            ]),
         ),
-        platelets_low: (t.platelets_low, team_set(t, &["alerts.platelets_below"])),
+        platelets_low: (t.platelets_low, t.by_team(&["alerts.platelets_below"])),
     }
 }
 
